@@ -1,0 +1,195 @@
+"""The site's part of the program and the assembly of all devices into one MILP.
+
+Per step: grid_import + breach - grid_export + pv_used - sum(device power) = fixed load.
+Import is bounded by the limit (plus, in breach mode, a penalised margin), export by the
+export limit, PV by its forecast (curtailment). A binary keeps the meter from importing and
+exporting at once only in steps where the export price beats the import price, the one case
+where doing both would pay.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import appliance as appliance_kind
+from . import battery as battery_kind
+from . import ev as ev_kind
+from .context import Context, DeviceVars, Weights
+from .lp import BINARY, FloatArray, IntArray, LinearProgram
+from .model import Appliance, Battery, DevicePlan, Ev, Fixed, Plan, PlanStatus, Problem, energy_cost
+
+
+@dataclass
+class Formulation:
+    problem: Problem
+    lp: LinearProgram
+    weights: Weights
+    grid_import: IntArray
+    breach: IntArray | None
+    grid_export: IntArray
+    pv_used: IntArray
+    devices: dict[str, DeviceVars]
+
+
+def formulate(problem: Problem, *, breach: bool = False) -> Formulation:
+    n, dt = problem.steps, problem.step_hours
+    site, tariff = problem.site, problem.tariff
+    lp = LinearProgram()
+    weights = Weights.for_problem(problem)
+    fixed_load = problem.fixed_load_kw()
+    ctx = Context(
+        problem=problem, lp=lp, weights=weights, fixed_load_kw=fixed_load,
+        battery_exclusion=bool(np.any(tariff.import_price < 0)),
+    )
+
+    grid_import = lp.add_vars(n, 0.0, site.import_limit_kw, tariff.import_price * dt)
+    breach_vars = None
+    if breach and site.breach_margin > 0:
+        breach_vars = lp.add_vars(
+            n, 0.0, site.breach_margin * site.import_limit_kw,
+            (tariff.import_price + weights.breach_per_kwh) * dt,
+        )
+    grid_export = lp.add_vars(n, 0.0, site.export_limit_kw, -tariff.export_price * dt)
+    # A whisper of reward for using PV, so that free export beats pointless curtailment.
+    pv_used = lp.add_vars(n, 0.0, problem.pv_kw, -weights.tie_break * dt)
+
+    devices: dict[str, DeviceVars] = {}
+    for dev in problem.devices:
+        if isinstance(dev, Ev):
+            devices[dev.id] = ev_kind.build(ctx, dev)
+        elif isinstance(dev, Battery):
+            devices[dev.id] = battery_kind.build(ctx, dev)
+        elif isinstance(dev, Appliance) and dev.started_step is None:
+            devices[dev.id] = appliance_kind.build(ctx, dev)
+
+    terms = [d.power_terms() for d in devices.values()]
+    dev_t = np.concatenate([t for t, _, _ in terms]) if terms else np.zeros(0, np.int64)
+    dev_c = np.concatenate([c for _, c, _ in terms]) if terms else np.zeros(0, np.int64)
+    dev_v = np.concatenate([v for _, _, v in terms]) if terms else np.zeros(0)
+
+    rows = np.arange(n)
+    grid_rows, grid_cols, grid_vals = [rows, rows, rows], [grid_import, grid_export, pv_used], [
+        np.ones(n), -np.ones(n), np.ones(n)]
+    if breach_vars is not None:
+        grid_rows.append(rows)
+        grid_cols.append(breach_vars)
+        grid_vals.append(np.ones(n))
+    lp.add_rows(
+        n, np.concatenate([*grid_rows, dev_t]), np.concatenate([*grid_cols, dev_c]),
+        np.concatenate([*grid_vals, -dev_v]), lb=fixed_load, ub=fixed_load,
+    )
+
+    _exclusive_meter(problem, lp, grid_import, breach_vars, grid_export)
+    if any(isinstance(d, Battery) and not d.grid_export for d in problem.devices):
+        # Batteries that may not discharge to the grid: export only what PV makes.
+        lp.add_rows(n, np.r_[rows, rows], np.r_[grid_export, pv_used], np.r_[np.ones(n), -np.ones(n)], ub=0.0)
+    if tariff.peak_price_per_kw > 0:
+        peak = lp.add_vars(1, tariff.peak_kw_so_far, np.inf, tariff.peak_price_per_kw)
+        cols = [np.repeat(peak, n), grid_import]
+        vals = [np.ones(n), -np.ones(n)]
+        if breach_vars is not None:
+            cols.append(breach_vars)
+            vals.append(-np.ones(n))
+        lp.add_rows(n, np.tile(rows, len(cols)), np.concatenate(cols), np.concatenate(vals), lb=0.0)
+    if site.phases is not None:
+        _phase_limits(problem, lp, devices, pv_used, breach)
+
+    return Formulation(problem, lp, weights, grid_import, breach_vars, grid_export, pv_used, devices)
+
+
+def _exclusive_meter(
+    problem: Problem, lp: LinearProgram, grid_import: IntArray, breach: IntArray | None,
+    grid_export: IntArray,
+) -> None:
+    tariff, site = problem.tariff, problem.site
+    steps = np.nonzero(tariff.export_price > tariff.import_price + 1e-9)[0]
+    if len(steps) == 0:
+        return
+    k = len(steps)
+    importing = lp.add_vars(k, 0.0, 1.0, 0.0, BINARY)
+    r = np.arange(k)
+    lp.add_rows(k, np.r_[r, r], np.r_[grid_import[steps], importing],
+                np.r_[np.ones(k), -site.import_limit_kw[steps]], ub=0.0)
+    if breach is not None:
+        lp.add_rows(k, np.r_[r, r], np.r_[breach[steps], importing],
+                    np.r_[np.ones(k), -site.breach_margin * site.import_limit_kw[steps]], ub=0.0)
+    # The export bound as big-M: the export limit, or what PV and batteries could ever push out.
+    can_push = problem.pv_kw[steps] + sum(b.max_discharge_kw for b in problem.of_kind(Battery))
+    big_m = np.minimum(site.export_limit_kw[steps], can_push)
+    lp.add_rows(k, np.r_[r, r], np.r_[grid_export[steps], importing], np.r_[np.ones(k), big_m], ub=big_m)
+
+
+def _phase_limits(
+    problem: Problem, lp: LinearProgram, devices: dict[str, DeviceVars], pv_used: IntArray, breach: bool
+) -> None:
+    """Per-phase current within the fuse: a 1-phase charger loads one phase with all its power."""
+    phases = problem.site.phases
+    assert phases is not None
+    n = problem.steps
+    to_amps = 1000.0 / phases.voltage_v
+    fuse = phases.fuse_a * (1.0 + (problem.site.breach_margin if breach else 0.0))
+    base_per_phase = problem.base_load_kw / phases.count
+    for phase in range(1, phases.count + 1):
+        constant = base_per_phase.copy()
+        for dev in problem.devices:
+            if phase not in dev.phases:
+                continue
+            if isinstance(dev, Fixed):
+                constant += dev.power_kw / len(dev.phases)
+            elif isinstance(dev, Appliance) and dev.started_step is not None:
+                constant += dev.power_for_start(dev.started_step, n) / len(dev.phases)
+        rows, cols, vals = [np.arange(n)], [pv_used], [np.full(n, -to_amps / phases.count)]
+        for var in devices.values():
+            if phase in var.phases:
+                t, c, v = var.power_terms()
+                rows.append(t)
+                cols.append(c)
+                vals.append(v * to_amps / len(var.phases))
+        limit = fuse - constant * to_amps
+        lp.add_rows(n, np.concatenate(rows), np.concatenate(cols), np.concatenate(vals),
+                    lb=-fuse - constant * to_amps, ub=limit)
+
+
+def extract(form: Formulation, x: FloatArray, objective: float, status: PlanStatus,
+            mip_gap: float | None, seconds: float) -> Plan:
+    problem = form.problem
+    n, dt = problem.steps, problem.step_hours
+    imp = np.clip(x[form.grid_import], 0.0, None)
+    breach = np.clip(x[form.breach], 0.0, None) if form.breach is not None else np.zeros(n)
+    imp = imp + breach
+    exp = np.clip(x[form.grid_export], 0.0, None)
+    pv = np.clip(x[form.pv_used], 0.0, problem.pv_kw)
+    # A meter never imports and exports in the same step: net the two (cost can only drop).
+    net = imp - exp
+    imp, exp = np.clip(net, 0.0, None), np.clip(-net, 0.0, None)
+    devices: dict[str, DevicePlan] = {}
+    for dev in problem.devices:
+        if dev.id in form.devices:
+            devices[dev.id] = form.devices[dev.id].extract(x)
+        elif isinstance(dev, Appliance) and dev.started_step is not None:
+            devices[dev.id] = DevicePlan(
+                power_kw=dev.power_for_start(dev.started_step, n), start=dev.started_step)
+        elif isinstance(dev, Fixed):
+            devices[dev.id] = DevicePlan(power_kw=dev.power_kw.copy())
+    breach_kwh = float(np.sum(np.clip(imp - problem.site.import_limit_kw, 0.0, None)) * dt)
+    if status != "breach":
+        breach_kwh = 0.0
+    wear = sum(
+        b.cycle_cost_per_kwh * float(np.abs(devices[b.id].power_kw).sum()) * dt
+        for b in problem.of_kind(Battery)
+    )
+    return Plan(
+        status=status,
+        cost=energy_cost(problem, imp, exp),
+        objective=objective,
+        mip_gap=mip_gap,
+        solve_seconds=seconds,
+        grid_import_kw=imp,
+        grid_export_kw=exp,
+        pv_used_kw=pv,
+        devices=devices,
+        breach_kwh=breach_kwh,
+        battery_wear_cost=wear,
+    )
