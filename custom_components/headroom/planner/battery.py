@@ -1,8 +1,8 @@
 """The home battery's part of the program, and its operation modes in the S2/EOS vocabulary.
 
 soc[t+1] = soc[t] + charge_eff * charge[t] * dt - discharge[t] / discharge_eff * dt.
-A binary forbids charging and discharging in the same step where that could pay (negative
-prices); elsewhere losses make it pointless and the LP avoids it on its own. A required end
+A binary per step forbids charging and discharging at once: prices alone would make that
+pointless but not impossible (a MIP gap, negative prices, flat prices). A required end
 SoC is soft (a steep penalty per kWh missed) so that an unreachable one never sinks the plan.
 """
 
@@ -48,7 +48,8 @@ class BatteryVars:
 def soc_series(battery: Battery, charge: FloatArray, discharge: FloatArray, dt: float) -> FloatArray:
     """SoC at each step boundary (steps + 1 values) for given AC charge and discharge power."""
     delta = battery.charge_efficiency * charge * dt - discharge / battery.discharge_efficiency * dt
-    return np.r_[battery.soc_kwh, battery.soc_kwh + np.cumsum(delta)]
+    soc: FloatArray = np.r_[battery.soc_kwh, battery.soc_kwh + np.cumsum(delta)]
+    return soc
 
 
 def build(ctx: Context, battery: Battery) -> BatteryVars:
@@ -58,7 +59,8 @@ def build(ctx: Context, battery: Battery) -> BatteryVars:
     if not battery.grid_charge:
         # Without grid charging the battery may only take the PV surplus over the base load.
         charge_ub = np.minimum(charge_ub, np.clip(problem.pv_kw - ctx.fixed_load_kw, 0.0, None))
-    wear = battery.cycle_cost_per_kwh * dt
+    # Wear, plus a whisper so that flat or zero prices never make a pointless round trip free.
+    wear = (battery.cycle_cost_per_kwh + ctx.weights.tie_break) * dt
     charge = lp.add_vars(n, 0.0, charge_ub, wear)
     discharge = lp.add_vars(n, 0.0, battery.max_discharge_kw, wear)
     soc = lp.add_vars(n, battery.min_soc_kwh, battery.max_soc_kwh)
@@ -77,7 +79,7 @@ def build(ctx: Context, battery: Battery) -> BatteryVars:
     if battery.final_soc_kwh is not None and battery.final_soc_kwh > battery.min_soc_kwh:
         missed = lp.add_vars(1, 0.0, battery.final_soc_kwh - battery.min_soc_kwh, 2.0 * ctx.weights.base)
         lp.add_rows(1, [0, 0], np.r_[soc[-1], missed], [1.0, 1.0], lb=battery.final_soc_kwh)
-    if ctx.battery_exclusion and battery.max_charge_kw > 0 and battery.max_discharge_kw > 0:
+    if battery.max_charge_kw > 0 and battery.max_discharge_kw > 0:
         charging = lp.add_vars(n, 0.0, 1.0, 0.0, BINARY)
         lp.add_rows(n, np.r_[rows, rows], np.r_[charge, charging],
                     np.r_[np.ones(n), np.full(n, -battery.max_charge_kw)], ub=0.0)

@@ -30,10 +30,12 @@ class Weights:
     @classmethod
     def for_problem(cls, problem: Problem) -> Weights:
         tariff = problem.tariff
+        # Ten times the dearest kWh: enough that a minimum-power step displacing another
+        # car's energy to a dearer hour still loses to delivering more in total.
         base = (
-            2.0 * (float(np.max(np.abs(tariff.import_price))) + float(np.max(np.abs(tariff.export_price))))
+            10.0 * (float(np.max(np.abs(tariff.import_price))) + float(np.max(np.abs(tariff.export_price))))
             + tariff.peak_price_per_kw / problem.step_hours
-            + 0.1
+            + 1.0
         )
         evs = problem.of_kind(Ev)
         any_fastest = any(ev.mode == "fastest" for ev in evs)
@@ -64,7 +66,6 @@ class Context:
     lp: LinearProgram
     weights: Weights
     fixed_load_kw: FloatArray
-    battery_exclusion: bool
 
     @property
     def steps(self) -> int:
@@ -99,7 +100,8 @@ class Context:
 class DeviceVars(Protocol):
     """A device's part of the program, and how to read its plan back."""
 
-    phases: tuple[int, ...]
+    @property
+    def phases(self) -> tuple[int, ...]: ...
 
     def power_terms(self) -> tuple[IntArray, IntArray, FloatArray]:
         """(step, column, coefficient) triplets whose sum per step is the device's power."""

@@ -89,10 +89,13 @@ def build(ctx: Context, ev: Ev) -> EvVars:
             lp.add_rows(k, np.r_[r, r], np.r_[on[j:], start[:k]], np.r_[np.ones(k), -np.ones(k)], lb=0.0)
 
     # Energy: dt * sum(power) + shortfall = wanted; the shortfall is what the objective fights.
-    shortfall = lp.add_vars(1, 0.0, ev.energy_kwh, w.ev_value_per_kwh(ev, steps))
+    # Only the reachable part counts, so an impossible goal does not inflate the objective (and
+    # with it HiGHS's relative gap) by a constant.
+    wanted = min(ev.energy_kwh, max_kw * n * dt)
+    shortfall = lp.add_vars(1, 0.0, wanted, w.ev_value_per_kwh(ev, steps))
     lp.add_rows(
         1, np.zeros(n + 1, dtype=np.int64), np.r_[power, shortfall], np.r_[np.full(n, dt), 1.0],
-        lb=ev.energy_kwh, ub=ev.energy_kwh,
+        lb=wanted, ub=wanted,
     )
     ctx.add_stability(window, power, np.ones(n), ev.previous_power_kw)
     return EvVars(ev=ev, window=window, power=power, steps=steps, dt=dt)

@@ -10,14 +10,15 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from .battery import operation_modes
-from .model import Appliance, Battery, Ev, FloatArray, Plan, Problem
+from .model import Appliance, Battery, Ev, Plan, Problem
 
 BINDING_TOLERANCE_KW = 1e-3
 
 
-def _steps(mask: FloatArray | np.ndarray) -> list[int]:
+def _steps(mask: NDArray[np.bool_]) -> list[int]:
     return [int(t) for t in np.nonzero(mask)[0]]
 
 
@@ -31,9 +32,10 @@ def explain(problem: Problem, plan: Plan) -> None:
     surplus = plan.pv_used_kw > problem.fixed_load_kw() + BINDING_TOLERANCE_KW
 
     for battery in problem.of_kind(Battery):
-        device = plan.devices[battery.id]
-        rest = plan.grid_import_kw - plan.grid_export_kw - device.power_kw
-        device.mode, device.mode_factor = operation_modes(battery, device.power_kw, rest, plan.grid_export_kw)
+        battery_plan = plan.devices[battery.id]
+        rest = plan.grid_import_kw - plan.grid_export_kw - battery_plan.power_kw
+        battery_plan.mode, battery_plan.mode_factor = operation_modes(
+            battery, battery_plan.power_kw, rest, plan.grid_export_kw)
 
     for dev in problem.devices:
         device = plan.devices.get(dev.id)
@@ -54,7 +56,10 @@ def explain(problem: Problem, plan: Plan) -> None:
             waiting = window & ~on
             if waiting.any() and (device.finish_step is None or waiting[: device.finish_step].any()):
                 reasons.append({"code": "waiting", "steps": _steps(waiting[: device.finish_step or None])})
-            limited = window & binding & (device.power_kw < dev.max_kw - BINDING_TOLERANCE_KW)
+            # Limited: full power here would not have fit under the import limit.
+            missing = dev.max_kw - device.power_kw
+            limited = window & (missing > BINDING_TOLERANCE_KW) & (
+                plan.grid_import_kw + missing > limit + BINDING_TOLERANCE_KW)
             if device.finish_step is not None:
                 limited[device.finish_step:] = False
             if limited.any():

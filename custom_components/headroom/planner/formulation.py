@@ -39,10 +39,7 @@ def formulate(problem: Problem, *, breach: bool = False) -> Formulation:
     lp = LinearProgram()
     weights = Weights.for_problem(problem)
     fixed_load = problem.fixed_load_kw()
-    ctx = Context(
-        problem=problem, lp=lp, weights=weights, fixed_load_kw=fixed_load,
-        battery_exclusion=bool(np.any(tariff.import_price < 0)),
-    )
+    ctx = Context(problem=problem, lp=lp, weights=weights, fixed_load_kw=fixed_load)
 
     grid_import = lp.add_vars(n, 0.0, site.import_limit_kw, tariff.import_price * dt)
     breach_vars = None
@@ -140,7 +137,9 @@ def _phase_limits(
                 constant += dev.power_kw / len(dev.phases)
             elif isinstance(dev, Appliance) and dev.started_step is not None:
                 constant += dev.power_for_start(dev.started_step, n) / len(dev.phases)
-        rows, cols, vals = [np.arange(n)], [pv_used], [np.full(n, -to_amps / phases.count)]
+        rows: list[IntArray] = [np.arange(n, dtype=np.int64)]
+        cols: list[IntArray] = [pv_used]
+        vals: list[FloatArray] = [np.full(n, -to_amps / phases.count)]
         for var in devices.values():
             if phase in var.phases:
                 t, c, v = var.power_terms()
@@ -153,7 +152,7 @@ def _phase_limits(
 
 
 def extract(form: Formulation, x: FloatArray, objective: float, status: PlanStatus,
-            mip_gap: float | None, seconds: float) -> Plan:
+            *, mip_gap: float | None, seconds: float) -> Plan:
     problem = form.problem
     n, dt = problem.steps, problem.step_hours
     imp = np.clip(x[form.grid_import], 0.0, None)
@@ -174,8 +173,6 @@ def extract(form: Formulation, x: FloatArray, objective: float, status: PlanStat
         elif isinstance(dev, Fixed):
             devices[dev.id] = DevicePlan(power_kw=dev.power_kw.copy())
     breach_kwh = float(np.sum(np.clip(imp - problem.site.import_limit_kw, 0.0, None)) * dt)
-    if status != "breach":
-        breach_kwh = 0.0
     wear = sum(
         b.cycle_cost_per_kwh * float(np.abs(devices[b.id].power_kw).sum()) * dt
         for b in problem.of_kind(Battery)

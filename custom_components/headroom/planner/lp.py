@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -71,7 +72,7 @@ class LinearProgram:
 
     def add_rows(
         self, count: int, rows: ArrayLike, cols: ArrayLike, vals: ArrayLike,
-        lb: ArrayLike = -np.inf, ub: ArrayLike = np.inf,
+        *, lb: ArrayLike = -np.inf, ub: ArrayLike = np.inf,
     ) -> IntArray:
         """Add ``count`` rows ``lb <= A x <= ub``; ``rows`` are 0..count-1 within this block."""
         rows_a = np.asarray(rows, dtype=np.int64)
@@ -103,7 +104,7 @@ class LinearProgram:
             shape=(self.num_rows, self.num_vars),
         )
 
-    def solve(self, time_limit: float, mip_rel_gap: float = 1e-4) -> LpResult:
+    def solve(self, time_limit: float, mip_rel_gap: float = 1e-4, *, grace_s: float = 2.0) -> LpResult:
         """Solve under a time limit, with a watchdog in case HiGHS overruns it."""
         cost = self.cost_vector()
         lb, ub = self.bounds()
@@ -114,7 +115,7 @@ class LinearProgram:
                 LinearConstraint(self.matrix(), np.concatenate(self._row_lb), np.concatenate(self._row_ub))
             )
         options = {"time_limit": max(time_limit, 0.05), "mip_rel_gap": mip_rel_gap, "disp": False}
-        box: dict[str, object] = {}
+        box: dict[str, Any] = {}
 
         def work() -> None:
             try:
@@ -122,14 +123,14 @@ class LinearProgram:
                     cost, integrality=integrality, bounds=Bounds(lb, ub),
                     constraints=constraints, options=options,
                 )
-            except Exception as err:  # noqa: BLE001 - any solver failure becomes a fallback
+            except Exception as err:  # any solver failure becomes a fallback
                 box["error"] = err
 
         started = time.perf_counter()
         worker = threading.Thread(target=work, name="headroom-milp", daemon=True)
         worker.start()
         # HiGHS does not always honour its time limit: give it slack, then abandon it.
-        worker.join(time_limit * 1.5 + 2.0)
+        worker.join(time_limit * 1.5 + grace_s)
         seconds = time.perf_counter() - started
         if worker.is_alive():
             return LpResult(None, float("nan"), None, "watchdog", seconds, "solver overran its time limit")

@@ -56,7 +56,7 @@ def _milp(
             notes.append(f"solver gave no plan {mode}: {result.status}: {result.message}")
         return None, result.status == "infeasible"
     status: PlanStatus = "optimal" if result.status == "optimal" else "feasible"
-    plan = extract(form, result.x, result.objective, status, result.mip_gap, result.seconds)
+    plan = extract(form, result.x, result.objective, status, mip_gap=result.mip_gap, seconds=result.seconds)
     over = plan.grid_import_kw - problem.site.import_limit_kw
     if breach and over.max(initial=0.0) > LIMIT_TOLERANCE_KW:
         plan.status = "breach"

@@ -1,0 +1,84 @@
+"""Building small problems by hand, and the invariants every plan must satisfy."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from custom_components.headroom.planner import Plan, Problem, problem_from_json
+from custom_components.headroom.planner.model import Appliance, Battery, Ev, Fixed, energy_cost
+
+TOL = 1e-3
+
+
+def problem(
+    steps: int = 4, *, step_minutes: int = 60, import_price: Any = 0.2, export_price: Any = 0.0,
+    import_limit_kw: Any = 100.0, export_limit_kw: Any = 100.0, base_load_kw: Any = 0.0,
+    pv_kw: Any = 0.0, devices: list[dict[str, Any]] | None = None, **extra: Any,
+) -> Problem:
+    site = {"import_limit_kw": import_limit_kw, "export_limit_kw": export_limit_kw}
+    site.update(extra.pop("site", {}))
+    tariff = {"import_price": import_price, "export_price": export_price}
+    tariff.update(extra.pop("tariff", {}))
+    return problem_from_json({
+        "version": 1, "start": "2026-01-15T00:00:00+01:00", "step_minutes": step_minutes, "steps": steps,
+        "site": site, "tariff": tariff, "base_load_kw": base_load_kw, "pv_kw": pv_kw,
+        "devices": devices or [], **extra,
+    })
+
+
+def check_invariants(prob: Problem, plan: Plan) -> None:
+    """What must hold of any plan, whatever its status."""
+    dt = prob.step_hours
+    limit = prob.site.import_limit_kw
+    imp, exp, pv = plan.grid_import_kw, plan.grid_export_kw, plan.pv_used_kw
+    assert np.all(imp >= -TOL) and np.all(exp >= -TOL)
+    assert np.all(np.minimum(imp, exp) <= TOL), "imports and exports in the same step"
+    if plan.status == "breach":
+        assert np.all(imp <= limit * (1 + prob.site.breach_margin) + TOL)
+    elif plan.status == "fallback":
+        uncontrollable = prob.fixed_load_kw() - prob.pv_kw
+        assert np.all(imp <= np.maximum(limit, uncontrollable) + TOL)
+    else:
+        assert np.all(imp <= limit + TOL), f"import {imp.max()} above limit"
+    assert np.all(exp <= prob.site.export_limit_kw + TOL)
+    assert np.all(pv >= -TOL) and np.all(pv <= prob.pv_kw + TOL)
+
+    load = prob.fixed_load_kw() - pv
+    for dev in prob.devices:
+        if isinstance(dev, Fixed) or (isinstance(dev, Appliance) and dev.started_step is not None):
+            continue
+        load = load + plan.devices[dev.id].power_kw
+    np.testing.assert_allclose(imp - exp, load, atol=TOL, err_msg="power balance")
+
+    for dev in prob.devices:
+        dp = plan.devices[dev.id]
+        if isinstance(dev, Ev):
+            p = dp.power_kw
+            outside = np.ones(prob.steps, bool)
+            outside[dev.arrival:dev.departure] = False
+            assert np.all(p[outside] == 0), "EV charges outside its window"
+            on = p > TOL
+            assert np.all(p[on] >= dev.min_kw - TOL) and np.all(p[on] <= dev.max_kw + TOL)
+            assert (dp.energy_kwh or 0) <= dev.energy_kwh + TOL
+        elif isinstance(dev, Battery):
+            p, soc = dp.power_kw, dp.soc_kwh
+            assert soc is not None and len(soc) == prob.steps + 1
+            expected = soc[:-1] + dev.charge_efficiency * np.clip(p, 0, None) * dt \
+                - np.clip(-p, 0, None) / dev.discharge_efficiency * dt
+            np.testing.assert_allclose(soc[1:], expected, atol=TOL, err_msg="SoC follows efficiencies")
+            assert np.all(soc >= dev.min_soc_kwh - TOL) and np.all(soc <= dev.max_soc_kwh + TOL)
+            assert np.all(p <= dev.max_charge_kw + TOL) and np.all(-p <= dev.max_discharge_kw + TOL)
+            assert dp.mode is not None and len(dp.mode) == prob.steps
+        elif isinstance(dev, Appliance) and dev.started_step is None:
+            if dp.start is None:
+                assert plan.status == "fallback"
+                continue
+            assert dp.start in set(dev.allowed_starts(prob.steps).tolist())
+            np.testing.assert_allclose(dp.power_kw, dev.power_for_start(dp.start, prob.steps))
+
+    assert abs(plan.cost - energy_cost(prob, imp, exp)) <= TOL * max(1.0, abs(plan.cost))
+    # The JSON form carries the same plan.
+    data = plan.to_json()
+    assert data["status"] == plan.status and len(data["grid_import_kw"]) == prob.steps
