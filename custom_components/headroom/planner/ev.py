@@ -17,6 +17,7 @@ from .lp import BINARY, FloatArray, IntArray
 from .model import DevicePlan, Ev
 
 POWER_EPS_KW = 1e-6
+STARTS_COUNTED_STEPS = 8
 
 
 @dataclass
@@ -73,8 +74,11 @@ def build(ctx: Context, ev: Ev) -> EvVars:
         lp.add_rows(n, np.r_[rows, rows], np.r_[power, on], np.r_[np.ones(n), -max_kw * np.ones(n)], ub=0.0)
         if ev.min_kw > 0:
             lp.add_rows(n, np.r_[rows, rows], np.r_[power, on], np.r_[np.ones(n), -ev.min_kw * np.ones(n)], lb=0.0)
-        # start_t >= on_t - on_{t-1}; charging now counts as "on" before the window.
-        start = lp.add_vars(n, 0.0, 1.0, ev.start_penalty)
+        # start_t >= on_t - on_{t-1}; charging now counts as "on" before the window. Starts
+        # cost only in the near term (what runs before the next replans): charged over the
+        # whole horizon they made homes several times slower, for plans replanned anyway.
+        near = (window < STARTS_COUNTED_STEPS).astype(float)
+        start = lp.add_vars(n, 0.0, 1.0, ev.start_penalty * near)
         was_on = 1.0 if ev.power_now_kw > 0 and ev.arrival == 0 else 0.0
         lb = np.zeros(n)
         lb[0] = -was_on
