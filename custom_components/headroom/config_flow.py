@@ -1,0 +1,290 @@
+"""Set-up in the UI: the site (config, options, reconfigure) and its devices as subentries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import voluptuous as vol
+from homeassistant.components.sensor import SensorDeviceClass
+from homeassistant.config_entries import (
+    ConfigEntry,
+    ConfigFlow,
+    ConfigFlowResult,
+    ConfigSubentryFlow,
+    OptionsFlow,
+    SubentryFlowResult,
+)
+from homeassistant.const import CONF_NAME
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import selector
+
+from .const import (
+    CONF_CAPACITY_KWH,
+    CONF_CHARGER_POWER_ENTITY,
+    CONF_CONTROL_MODE,
+    CONF_CURRENT_LIMIT_ENTITY,
+    CONF_DEFAULT_ENERGY_KWH,
+    CONF_EARLIEST_START,
+    CONF_EV_CAPACITY_KWH,
+    CONF_EV_SOC_ENTITY,
+    CONF_EXPORT_LIMIT_KW,
+    CONF_EXPORT_PRICE_ENTITY,
+    CONF_EXPORT_PRICE_FIXED,
+    CONF_GRID_POWER_ENTITY,
+    CONF_HORIZON_HOURS,
+    CONF_HOUSE_POWER_ENTITY,
+    CONF_IMPORT_LIMIT_KW,
+    CONF_LATEST_FINISH,
+    CONF_MAIN_FUSE_A,
+    CONF_MAX_CHARGE_KW,
+    CONF_MAX_CURRENT_A,
+    CONF_MAX_DISCHARGE_KW,
+    CONF_MIN_CURRENT_A,
+    CONF_MIN_SOC_PERCENT,
+    CONF_MODE_SELECT_ENTITY,
+    CONF_PHASE_COUNT,
+    CONF_PHASES,
+    CONF_PLUGGED_ENTITY,
+    CONF_POWER_ENTITY,
+    CONF_PRICE_ENTITY,
+    CONF_PV_FORECAST_ENTITY,
+    CONF_PV_POWER_ENTITY,
+    CONF_REPLAN_MINUTES,
+    CONF_RUN_MINUTES,
+    CONF_RUN_POWER_KW,
+    CONF_SOC_ENTITY,
+    CONF_STEP_MINUTES,
+    CONF_SWITCH_ENTITY,
+    DEFAULT_HORIZON_HOURS,
+    DEFAULT_REPLAN_MINUTES,
+    DEFAULT_STEP_MINUTES,
+    DOMAIN,
+    SUBENTRY_APPLIANCE,
+    SUBENTRY_BATTERY,
+    SUBENTRY_EV_CHARGER,
+    VOLTAGE_V,
+    ControlMode,
+)
+from .sources.prices import current_price, points_from_state
+
+
+def _entity(domain: str | list[str], device_class: str | list[str] | None = None) -> selector.EntitySelector:
+    config = selector.EntitySelectorConfig(domain=domain)
+    if device_class is not None:
+        config = selector.EntitySelectorConfig(domain=domain, device_class=device_class)
+    return selector.EntitySelector(config)
+
+
+def _num(minimum: float, maximum: float, step: float, unit: str) -> selector.NumberSelector:
+    return selector.NumberSelector(selector.NumberSelectorConfig(
+        min=minimum, max=maximum, step=step, unit_of_measurement=unit, mode=selector.NumberSelectorMode.BOX))
+
+
+def _site_schema(defaults: dict[str, Any]) -> vol.Schema:
+    def d(key: str, fallback: Any = None) -> dict[str, Any]:
+        value = defaults.get(key, fallback)
+        return {} if value is None else {"default": value}
+
+    def s(key: str) -> dict[str, Any]:
+        value = defaults.get(key)
+        return {} if value is None else {"suggested_value": value}
+
+    return vol.Schema({
+        vol.Optional(CONF_MAIN_FUSE_A, description=s(CONF_MAIN_FUSE_A)): _num(6, 400, 1, "A"),
+        vol.Required(CONF_PHASE_COUNT, **d(CONF_PHASE_COUNT, 3)): selector.SelectSelector(
+            selector.SelectSelectorConfig(options=["1", "3"], translation_key=CONF_PHASE_COUNT)),
+        vol.Optional(CONF_IMPORT_LIMIT_KW, description=s(CONF_IMPORT_LIMIT_KW)): _num(1, 1000, 0.1, "kW"),
+        vol.Optional(CONF_EXPORT_LIMIT_KW, description=s(CONF_EXPORT_LIMIT_KW)): _num(0, 1000, 0.1, "kW"),
+        vol.Required(CONF_PRICE_ENTITY, **d(CONF_PRICE_ENTITY)): _entity(["sensor", "event"]),
+        vol.Optional(CONF_EXPORT_PRICE_ENTITY, description=s(CONF_EXPORT_PRICE_ENTITY)): _entity("sensor"),
+        vol.Required(CONF_EXPORT_PRICE_FIXED, **d(CONF_EXPORT_PRICE_FIXED, 0.0)): _num(-1, 5, 0.001, "/kWh"),
+        vol.Optional(CONF_GRID_POWER_ENTITY, description=s(CONF_GRID_POWER_ENTITY)): _entity(
+            "sensor", SensorDeviceClass.POWER),
+        vol.Optional(CONF_HOUSE_POWER_ENTITY, description=s(CONF_HOUSE_POWER_ENTITY)): _entity(
+            "sensor", SensorDeviceClass.POWER),
+        vol.Optional(CONF_PV_POWER_ENTITY, description=s(CONF_PV_POWER_ENTITY)): _entity(
+            "sensor", SensorDeviceClass.POWER),
+        vol.Optional(CONF_PV_FORECAST_ENTITY, description=s(CONF_PV_FORECAST_ENTITY)): _entity("sensor"),
+        vol.Required(CONF_STEP_MINUTES, **d(CONF_STEP_MINUTES, str(DEFAULT_STEP_MINUTES))): selector.SelectSelector(
+            selector.SelectSelectorConfig(options=["5", "10", "15", "30", "60"])),
+        vol.Required(CONF_HORIZON_HOURS, **d(CONF_HORIZON_HOURS, DEFAULT_HORIZON_HOURS)): _num(6, 72, 1, "h"),
+        vol.Required(CONF_REPLAN_MINUTES, **d(CONF_REPLAN_MINUTES, DEFAULT_REPLAN_MINUTES)): _num(1, 60, 1, "min"),
+        vol.Required(CONF_CONTROL_MODE, **d(CONF_CONTROL_MODE, ControlMode.ADVISORY.value)): selector.SelectSelector(
+            selector.SelectSelectorConfig(options=[m.value for m in ControlMode], translation_key=CONF_CONTROL_MODE)),
+    })
+
+
+def validate_site(hass: HomeAssistant, user_input: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str], str]:
+    """Normalise the site form; returns (data, errors, what was found in the price entity)."""
+    errors: dict[str, str] = {}
+    data = dict(user_input)
+    phases = int(data.get(CONF_PHASE_COUNT, 3))
+    data[CONF_PHASE_COUNT] = str(phases)
+    if data.get(CONF_IMPORT_LIMIT_KW) is None:
+        if data.get(CONF_MAIN_FUSE_A) is None:
+            errors["base"] = "import_limit_missing"
+        else:
+            data[CONF_IMPORT_LIMIT_KW] = round(float(data[CONF_MAIN_FUSE_A]) * phases * VOLTAGE_V / 1000.0, 2)
+    data[CONF_STEP_MINUTES] = str(int(data.get(CONF_STEP_MINUTES, DEFAULT_STEP_MINUTES)))
+    found = ""
+    state = hass.states.get(data.get(CONF_PRICE_ENTITY, ""))
+    if state is None or current_price(state) is None:
+        errors[CONF_PRICE_ENTITY] = "price_unavailable"
+    else:
+        points = points_from_state(state)
+        if not points:
+            errors[CONF_PRICE_ENTITY] = "no_price_forecast"
+        else:
+            minutes = round((points[0].end - points[0].start).total_seconds() / 60)
+            hours = (points[-1].end - points[0].start).total_seconds() / 3600
+            found = f"{len(points)} prices at {minutes}-minute resolution covering {hours:.0f} h"
+    return data, errors, found
+
+
+class HeadroomConfigFlow(ConfigFlow, domain=DOMAIN):
+    VERSION = 1
+
+    async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            name = user_input.pop(CONF_NAME, "Home")
+            data, errors, _ = validate_site(self.hass, user_input)
+            if not errors:
+                return self.async_create_entry(title=name, data=data)
+            user_input[CONF_NAME] = name
+        schema = vol.Schema({vol.Required(CONF_NAME, default="Home"): str}).extend(
+            _site_schema(user_input or {}).schema)
+        return self.async_show_form(step_id="user", data_schema=schema, errors=errors)
+
+    async def async_step_reconfigure(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        entry = self._get_reconfigure_entry()
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            data, errors, _ = validate_site(self.hass, user_input)
+            if not errors:
+                return self.async_update_reload_and_abort(entry, data=data, options={})
+        return self.async_show_form(
+            step_id="reconfigure", data_schema=_site_schema(user_input or {**entry.data, **entry.options}),
+            errors=errors,
+        )
+
+    @staticmethod
+    @callback
+    def async_get_options_flow(config_entry: ConfigEntry) -> HeadroomOptionsFlow:
+        return HeadroomOptionsFlow()
+
+    @classmethod
+    @callback
+    def async_get_supported_subentry_types(cls, config_entry: ConfigEntry) -> dict[str, type[ConfigSubentryFlow]]:
+        return {
+            SUBENTRY_EV_CHARGER: EvChargerSubentryFlow,
+            SUBENTRY_BATTERY: BatterySubentryFlow,
+            SUBENTRY_APPLIANCE: ApplianceSubentryFlow,
+        }
+
+
+class HeadroomOptionsFlow(OptionsFlow):
+    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            data, errors, _ = validate_site(self.hass, user_input)
+            if not errors:
+                return self.async_create_entry(data=data)
+        current = {**self.config_entry.data, **self.config_entry.options}
+        return self.async_show_form(step_id="init", data_schema=_site_schema(user_input or current), errors=errors)
+
+
+class _DeviceSubentryFlow(ConfigSubentryFlow):
+    """A device form; the same form adds (user) and edits (reconfigure) the device."""
+
+    def schema(self, defaults: dict[str, Any]) -> vol.Schema:
+        raise NotImplementedError
+
+    def validate(self, user_input: dict[str, Any]) -> dict[str, str]:
+        return {}
+
+    async def async_step_user(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
+        errors: dict[str, str] = {}
+        if user_input is not None and not (errors := self.validate(user_input)):
+            title = user_input.pop(CONF_NAME)
+            return self.async_create_entry(title=title, data=user_input)
+        return self.async_show_form(step_id="user", data_schema=self.schema(user_input or {}), errors=errors)
+
+    async def async_step_reconfigure(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
+        subentry = self._get_reconfigure_subentry()
+        errors: dict[str, str] = {}
+        if user_input is not None and not (errors := self.validate(user_input)):
+            title = user_input.pop(CONF_NAME)
+            return self.async_update_and_abort(self._get_entry(), subentry, title=title, data=user_input)
+        defaults = user_input or {CONF_NAME: subentry.title, **subentry.data}
+        return self.async_show_form(step_id="reconfigure", data_schema=self.schema(defaults), errors=errors)
+
+
+def _defaults(defaults: dict[str, Any]) -> tuple[Any, Any]:
+    def d(key: str, fallback: Any = None) -> dict[str, Any]:
+        value = defaults.get(key, fallback)
+        return {} if value is None else {"default": value}
+
+    def s(key: str) -> dict[str, Any]:
+        value = defaults.get(key)
+        return {} if value is None else {"description": {"suggested_value": value}}
+
+    return d, s
+
+
+class EvChargerSubentryFlow(_DeviceSubentryFlow):
+    def schema(self, defaults: dict[str, Any]) -> vol.Schema:
+        d, s = _defaults(defaults)
+        return vol.Schema({
+            vol.Required(CONF_NAME, **d(CONF_NAME, "EV charger")): str,
+            vol.Required(CONF_CHARGER_POWER_ENTITY, **d(CONF_CHARGER_POWER_ENTITY)): _entity(
+                "sensor", SensorDeviceClass.POWER),
+            vol.Optional(CONF_CURRENT_LIMIT_ENTITY, **s(CONF_CURRENT_LIMIT_ENTITY)): _entity(["number", "input_number"]),
+            vol.Optional(CONF_PLUGGED_ENTITY, **s(CONF_PLUGGED_ENTITY)): _entity(
+                ["binary_sensor", "input_boolean"]),
+            vol.Optional(CONF_EV_SOC_ENTITY, **s(CONF_EV_SOC_ENTITY)): _entity(
+                ["sensor", "input_number"]),
+            vol.Optional(CONF_EV_CAPACITY_KWH, **s(CONF_EV_CAPACITY_KWH)): _num(5, 250, 0.5, "kWh"),
+            vol.Required(CONF_PHASES, **d(CONF_PHASES, "3")): selector.SelectSelector(
+                selector.SelectSelectorConfig(options=["1", "2", "3"])),
+            vol.Required(CONF_MIN_CURRENT_A, **d(CONF_MIN_CURRENT_A, 6)): _num(0, 32, 1, "A"),
+            vol.Required(CONF_MAX_CURRENT_A, **d(CONF_MAX_CURRENT_A, 16)): _num(6, 80, 1, "A"),
+            vol.Required(CONF_DEFAULT_ENERGY_KWH, **d(CONF_DEFAULT_ENERGY_KWH, 20)): _num(0, 200, 0.5, "kWh"),
+        })
+
+    def validate(self, user_input: dict[str, Any]) -> dict[str, str]:
+        if float(user_input[CONF_MIN_CURRENT_A]) > float(user_input[CONF_MAX_CURRENT_A]):
+            return {CONF_MIN_CURRENT_A: "min_above_max"}
+        return {}
+
+
+class BatterySubentryFlow(_DeviceSubentryFlow):
+    def schema(self, defaults: dict[str, Any]) -> vol.Schema:
+        d, s = _defaults(defaults)
+        return vol.Schema({
+            vol.Required(CONF_NAME, **d(CONF_NAME, "Home battery")): str,
+            vol.Required(CONF_SOC_ENTITY, **d(CONF_SOC_ENTITY)): _entity(
+                ["sensor", "input_number"]),
+            vol.Optional(CONF_POWER_ENTITY, **s(CONF_POWER_ENTITY)): _entity("sensor", SensorDeviceClass.POWER),
+            vol.Optional(CONF_MODE_SELECT_ENTITY, **s(CONF_MODE_SELECT_ENTITY)): _entity(["select", "input_select"]),
+            vol.Required(CONF_CAPACITY_KWH, **d(CONF_CAPACITY_KWH, 10)): _num(0.5, 500, 0.1, "kWh"),
+            vol.Required(CONF_MIN_SOC_PERCENT, **d(CONF_MIN_SOC_PERCENT, 10)): _num(0, 90, 1, "%"),
+            vol.Required(CONF_MAX_CHARGE_KW, **d(CONF_MAX_CHARGE_KW, 5)): _num(0.1, 100, 0.1, "kW"),
+            vol.Required(CONF_MAX_DISCHARGE_KW, **d(CONF_MAX_DISCHARGE_KW, 5)): _num(0.1, 100, 0.1, "kW"),
+        })
+
+
+class ApplianceSubentryFlow(_DeviceSubentryFlow):
+    def schema(self, defaults: dict[str, Any]) -> vol.Schema:
+        d, s = _defaults(defaults)
+        return vol.Schema({
+            vol.Required(CONF_NAME, **d(CONF_NAME, "Dishwasher")): str,
+            vol.Optional(CONF_SWITCH_ENTITY, **s(CONF_SWITCH_ENTITY)): _entity(
+                ["switch", "input_boolean", "button"]),
+            vol.Optional(CONF_POWER_ENTITY, **s(CONF_POWER_ENTITY)): _entity("sensor", SensorDeviceClass.POWER),
+            vol.Required(CONF_RUN_POWER_KW, **d(CONF_RUN_POWER_KW, 2.0)): _num(0.05, 20, 0.05, "kW"),
+            vol.Required(CONF_RUN_MINUTES, **d(CONF_RUN_MINUTES, 120)): _num(5, 720, 5, "min"),
+            vol.Required(CONF_EARLIEST_START, **d(CONF_EARLIEST_START, "20:00:00")): selector.TimeSelector(),
+            vol.Required(CONF_LATEST_FINISH, **d(CONF_LATEST_FINISH, "07:00:00")): selector.TimeSelector(),
+        })
+

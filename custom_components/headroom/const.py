@@ -1,0 +1,90 @@
+"""Constants for Headroom."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Final
+
+DOMAIN: Final = "headroom"
+VOLTAGE_V: Final = 230.0
+
+CONF_IMPORT_LIMIT_KW: Final = "import_limit_kw"
+CONF_MAIN_FUSE_A: Final = "main_fuse_a"
+CONF_PHASE_COUNT: Final = "phase_count"
+CONF_EXPORT_LIMIT_KW: Final = "export_limit_kw"
+CONF_PRICE_ENTITY: Final = "price_entity"
+CONF_EXPORT_PRICE_ENTITY: Final = "export_price_entity"
+CONF_EXPORT_PRICE_FIXED: Final = "export_price_fixed"
+CONF_GRID_POWER_ENTITY: Final = "grid_power_entity"
+CONF_HOUSE_POWER_ENTITY: Final = "house_power_entity"
+CONF_PV_POWER_ENTITY: Final = "pv_power_entity"
+CONF_PV_FORECAST_ENTITY: Final = "pv_forecast_entity"
+CONF_STEP_MINUTES: Final = "step_minutes"
+CONF_HORIZON_HOURS: Final = "horizon_hours"
+CONF_REPLAN_MINUTES: Final = "replan_minutes"
+CONF_CONTROL_MODE: Final = "control_mode"
+
+DEFAULT_STEP_MINUTES: Final = 15
+DEFAULT_HORIZON_HOURS: Final = 36
+DEFAULT_REPLAN_MINUTES: Final = 5
+DEFAULT_BASE_LOAD_KW: Final = 0.4
+SOLVE_TIME_LIMIT_S: Final = 20.0
+
+SUBENTRY_EV_CHARGER: Final = "ev_charger"
+SUBENTRY_BATTERY: Final = "battery"
+SUBENTRY_APPLIANCE: Final = "appliance"
+
+# EV charger subentry
+CONF_CHARGER_POWER_ENTITY: Final = "charger_power_entity"
+CONF_CURRENT_LIMIT_ENTITY: Final = "current_limit_entity"
+CONF_PLUGGED_ENTITY: Final = "plugged_entity"
+CONF_EV_SOC_ENTITY: Final = "ev_soc_entity"
+CONF_EV_CAPACITY_KWH: Final = "ev_capacity_kwh"
+CONF_MIN_CURRENT_A: Final = "min_current_a"
+CONF_MAX_CURRENT_A: Final = "max_current_a"
+CONF_PHASES: Final = "phases"
+CONF_DEFAULT_ENERGY_KWH: Final = "default_energy_kwh"
+
+# Battery subentry
+CONF_SOC_ENTITY: Final = "soc_entity"
+CONF_POWER_ENTITY: Final = "power_entity"
+CONF_CAPACITY_KWH: Final = "capacity_kwh"
+CONF_MAX_CHARGE_KW: Final = "max_charge_kw"
+CONF_MAX_DISCHARGE_KW: Final = "max_discharge_kw"
+CONF_MIN_SOC_PERCENT: Final = "min_soc_percent"
+CONF_MODE_SELECT_ENTITY: Final = "mode_select_entity"
+
+# Appliance subentry
+CONF_SWITCH_ENTITY: Final = "switch_entity"
+CONF_RUN_POWER_KW: Final = "run_power_kw"
+CONF_RUN_MINUTES: Final = "run_minutes"
+CONF_EARLIEST_START: Final = "earliest_start"
+CONF_LATEST_FINISH: Final = "latest_finish"
+
+RUNNING_THRESHOLD_KW: Final = 0.05
+
+
+class ControlMode(StrEnum):
+    """What Headroom may do: nothing, plan and publish, or also drive devices."""
+
+    OFF = "off"
+    ADVISORY = "advisory"
+    ACTIVE = "active"
+
+
+class ChargeMode(StrEnum):
+    SMART = "smart"
+    FASTEST = "fastest"
+    SOLAR_ONLY = "solar_only"
+    OFF = "off"
+
+
+class PlanState(StrEnum):
+    """The plan status sensor's states: the planner's four, plus the integration's own two."""
+
+    OPTIMAL = "optimal"
+    FEASIBLE = "feasible"
+    BREACH = "breach"
+    FALLBACK = "fallback"
+    STALE_INPUTS = "stale_inputs"
+    ERROR = "error"

@@ -1,0 +1,54 @@
+"""Site control mode, and each charger's charge mode."""
+
+from __future__ import annotations
+
+from homeassistant.components.select import SelectEntity, SelectEntityDescription
+from homeassistant.const import EntityCategory
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .const import SUBENTRY_EV_CHARGER, ChargeMode, ControlMode
+from .coordinator import HeadroomConfigEntry
+from .entity import HeadroomEntity, subentries_of
+
+PARALLEL_UPDATES = 1
+
+CONTROL_MODE = SelectEntityDescription(
+    key="control_mode", translation_key="control_mode", options=[m.value for m in ControlMode],
+    entity_category=EntityCategory.CONFIG,
+)
+CHARGE_MODE = SelectEntityDescription(
+    key="charge_mode", translation_key="charge_mode", options=[m.value for m in ChargeMode],
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant, entry: HeadroomConfigEntry, async_add_entities: AddConfigEntryEntitiesCallback
+) -> None:
+    coordinator = entry.runtime_data
+    async_add_entities([ControlModeSelect(coordinator, CONTROL_MODE)])
+    for sub in subentries_of(coordinator, SUBENTRY_EV_CHARGER):
+        async_add_entities([ChargeModeSelect(coordinator, CHARGE_MODE, sub)], config_subentry_id=sub.subentry_id)
+
+
+class ControlModeSelect(HeadroomEntity, SelectEntity):
+    """off: nothing; advisory: plan and publish only; active: also drive devices."""
+
+    @property
+    def current_option(self) -> str:
+        return self.coordinator.control_mode.value
+
+    async def async_select_option(self, option: str) -> None:
+        self.coordinator.control_mode = ControlMode(option)
+        await self.coordinator.async_save()
+        self.coordinator.async_update_listeners()
+
+
+class ChargeModeSelect(HeadroomEntity, SelectEntity):
+    @property
+    def current_option(self) -> str:
+        return self.coordinator.goal(self.device_key).mode.value
+
+    async def async_select_option(self, option: str) -> None:
+        self.coordinator.goal(self.device_key).mode = ChargeMode(option)
+        await self.coordinator.async_goal_changed()

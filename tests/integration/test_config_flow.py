@@ -1,0 +1,99 @@
+"""The whole config flow: site, errors, options, reconfigure, device subentries."""
+
+from __future__ import annotations
+
+from homeassistant import config_entries
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.headroom.const import DOMAIN
+
+from .conftest import PRICE, SITE
+
+FORM = {"name": "Home", "main_fuse_a": 25, "phase_count": "3", "price_entity": PRICE, "export_price_fixed": 0.0,
+        "step_minutes": "15", "horizon_hours": 36, "replan_minutes": 5, "control_mode": "advisory"}
+
+
+async def test_user_flow_creates_the_site_from_the_fuse(hass: HomeAssistant, home: None) -> None:
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": config_entries.SOURCE_USER})
+    assert result["type"] is FlowResultType.FORM
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], FORM)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == "Home"
+    assert result["data"]["import_limit_kw"] == 17.25  # 25 A x 3 phases x 230 V
+    await hass.async_block_till_done()
+    assert hass.states.get("sensor.home_plan_status") is not None
+
+
+async def test_user_flow_errors_then_recovers(hass: HomeAssistant, home: None) -> None:
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": config_entries.SOURCE_USER})
+    no_limit = {k: v for k, v in FORM.items() if k != "main_fuse_a"}
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], no_limit)
+    assert result["errors"] == {"base": "import_limit_missing"}
+
+    hass.states.async_set("sensor.flat_price", "0.2", {"unit_of_measurement": "EUR/kWh"})
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {**FORM, "price_entity": "sensor.flat_price"})
+    assert result["errors"] == {"price_entity": "no_price_forecast"}
+
+    hass.states.async_set("sensor.dead_price", "unavailable")
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {**FORM, "price_entity": "sensor.dead_price"})
+    assert result["errors"] == {"price_entity": "price_unavailable"}
+    assert not hass.config_entries.async_entries(DOMAIN)
+
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], FORM)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_only_one_site(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": config_entries.SOURCE_USER})
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "single_instance_allowed"
+
+
+async def test_options_change_the_limit_without_restart(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert result["type"] is FlowResultType.FORM
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {**SITE, "import_limit_kw": 4.0})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert entry.runtime_data.data.problem.site.import_limit_kw[0] == 4.0
+
+
+async def test_reconfigure(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    result = await entry.start_reconfigure_flow(hass)
+    assert result["type"] is FlowResultType.FORM
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {**{k: v for k, v in SITE.items() if k != "import_limit_kw"}, "main_fuse_a": 16})
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    await hass.async_block_till_done()
+    assert entry.data["import_limit_kw"] == 11.04
+
+
+async def test_add_edit_and_remove_a_charger(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    result = await hass.config_entries.subentries.async_init(
+        (entry.entry_id, "ev_charger"), context={"source": config_entries.SOURCE_USER})
+    assert result["type"] is FlowResultType.FORM
+    form = {"name": "Street", "charger_power_entity": "sensor.charger_power", "phases": "1",
+            "min_current_a": 10, "max_current_a": 8, "default_energy_kwh": 10}
+    result = await hass.config_entries.subentries.async_configure(result["flow_id"], form)
+    assert result["errors"] == {"min_current_a": "min_above_max"}
+    result = await hass.config_entries.subentries.async_configure(result["flow_id"], {**form, "min_current_a": 6})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    street = next(s for s in entry.subentries.values() if s.title == "Street")
+    assert hass.states.get("sensor.street_planned_power") is not None
+
+    result = await entry.start_subentry_reconfigure_flow(hass, "ev_charger", street.subentry_id)
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {**form, "min_current_a": 6, "max_current_a": 32})
+    assert result["reason"] == "reconfigure_successful"
+    assert entry.subentries[street.subentry_id].data["max_current_a"] == 32
+
+    assert hass.config_entries.async_remove_subentry(entry, street.subentry_id)
+    await hass.async_block_till_done()
+    assert hass.states.get("sensor.street_planned_power") is None
