@@ -80,31 +80,36 @@ def _num(minimum: float, maximum: float, step: float, unit: str) -> selector.Num
         min=minimum, max=maximum, step=step, unit_of_measurement=unit, mode=selector.NumberSelectorMode.BOX))
 
 
-def _site_schema(defaults: dict[str, Any]) -> vol.Schema:
+def _defaults(defaults: dict[str, Any]) -> tuple[Any, Any]:
     def d(key: str, fallback: Any = None) -> dict[str, Any]:
         value = defaults.get(key, fallback)
         return {} if value is None else {"default": value}
 
     def s(key: str) -> dict[str, Any]:
         value = defaults.get(key)
-        return {} if value is None else {"suggested_value": value}
+        return {} if value is None else {"description": {"suggested_value": value}}
 
+    return d, s
+
+
+def _site_schema(defaults: dict[str, Any]) -> vol.Schema:
+    d, s = _defaults(defaults)
     return vol.Schema({
-        vol.Optional(CONF_MAIN_FUSE_A, description=s(CONF_MAIN_FUSE_A)): _num(6, 400, 1, "A"),
+        vol.Optional(CONF_MAIN_FUSE_A, **s(CONF_MAIN_FUSE_A)): _num(6, 400, 1, "A"),
         vol.Required(CONF_PHASE_COUNT, **d(CONF_PHASE_COUNT, 3)): selector.SelectSelector(
             selector.SelectSelectorConfig(options=["1", "3"], translation_key=CONF_PHASE_COUNT)),
-        vol.Optional(CONF_IMPORT_LIMIT_KW, description=s(CONF_IMPORT_LIMIT_KW)): _num(1, 1000, 0.1, "kW"),
-        vol.Optional(CONF_EXPORT_LIMIT_KW, description=s(CONF_EXPORT_LIMIT_KW)): _num(0, 1000, 0.1, "kW"),
+        vol.Optional(CONF_IMPORT_LIMIT_KW, **s(CONF_IMPORT_LIMIT_KW)): _num(1, 1000, 0.1, "kW"),
+        vol.Optional(CONF_EXPORT_LIMIT_KW, **s(CONF_EXPORT_LIMIT_KW)): _num(0, 1000, 0.1, "kW"),
         vol.Required(CONF_PRICE_ENTITY, **d(CONF_PRICE_ENTITY)): _entity(["sensor", "event"]),
-        vol.Optional(CONF_EXPORT_PRICE_ENTITY, description=s(CONF_EXPORT_PRICE_ENTITY)): _entity("sensor"),
+        vol.Optional(CONF_EXPORT_PRICE_ENTITY, **s(CONF_EXPORT_PRICE_ENTITY)): _entity("sensor"),
         vol.Required(CONF_EXPORT_PRICE_FIXED, **d(CONF_EXPORT_PRICE_FIXED, 0.0)): _num(-1, 5, 0.001, "/kWh"),
-        vol.Optional(CONF_GRID_POWER_ENTITY, description=s(CONF_GRID_POWER_ENTITY)): _entity(
+        vol.Optional(CONF_GRID_POWER_ENTITY, **s(CONF_GRID_POWER_ENTITY)): _entity(
             "sensor", SensorDeviceClass.POWER),
-        vol.Optional(CONF_HOUSE_POWER_ENTITY, description=s(CONF_HOUSE_POWER_ENTITY)): _entity(
+        vol.Optional(CONF_HOUSE_POWER_ENTITY, **s(CONF_HOUSE_POWER_ENTITY)): _entity(
             "sensor", SensorDeviceClass.POWER),
-        vol.Optional(CONF_PV_POWER_ENTITY, description=s(CONF_PV_POWER_ENTITY)): _entity(
+        vol.Optional(CONF_PV_POWER_ENTITY, **s(CONF_PV_POWER_ENTITY)): _entity(
             "sensor", SensorDeviceClass.POWER),
-        vol.Optional(CONF_PV_FORECAST_ENTITY, description=s(CONF_PV_FORECAST_ENTITY)): _entity("sensor"),
+        vol.Optional(CONF_PV_FORECAST_ENTITY, **s(CONF_PV_FORECAST_ENTITY)): _entity("sensor"),
         vol.Required(CONF_STEP_MINUTES, **d(CONF_STEP_MINUTES, str(DEFAULT_STEP_MINUTES))): selector.SelectSelector(
             selector.SelectSelectorConfig(options=["5", "10", "15", "30", "60"])),
         vol.Required(CONF_HORIZON_HOURS, **d(CONF_HORIZON_HOURS, DEFAULT_HORIZON_HOURS)): _num(6, 72, 1, "h"),
@@ -218,18 +223,6 @@ class _DeviceSubentryFlow(ConfigSubentryFlow):
             return self.async_update_and_abort(self._get_entry(), subentry, title=title, data=user_input)
         defaults = user_input or {CONF_NAME: subentry.title, **subentry.data}
         return self.async_show_form(step_id="reconfigure", data_schema=self.schema(defaults), errors=errors)
-
-
-def _defaults(defaults: dict[str, Any]) -> tuple[Any, Any]:
-    def d(key: str, fallback: Any = None) -> dict[str, Any]:
-        value = defaults.get(key, fallback)
-        return {} if value is None else {"default": value}
-
-    def s(key: str) -> dict[str, Any]:
-        value = defaults.get(key)
-        return {} if value is None else {"description": {"suggested_value": value}}
-
-    return d, s
 
 
 class EvChargerSubentryFlow(_DeviceSubentryFlow):

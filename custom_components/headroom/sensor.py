@@ -30,7 +30,7 @@ from .const import (
 )
 from .coordinator import HeadroomConfigEntry, HeadroomCoordinator, HeadroomData
 from .entity import HeadroomEntity, subentries_of
-from .snapshot import number
+from .sources import state_number
 
 PARALLEL_UPDATES = 0
 BATTERY_MODES = ["idle", "self_consumption", "forced_charge", "forced_discharge", "non_export"]
@@ -244,7 +244,7 @@ class ExpectedSocSensor(HeadroomEntity, SensorEntity):
     def native_value(self) -> StateType:
         assert self.subentry is not None
         data = self.subentry.data
-        soc = number(self.hass.states.get(data[CONF_EV_SOC_ENTITY])) if data.get(CONF_EV_SOC_ENTITY) else None
+        soc = state_number(self.hass.states.get(data[CONF_EV_SOC_ENTITY])) if data.get(CONF_EV_SOC_ENTITY) else None
         capacity = data.get(CONF_EV_CAPACITY_KWH)
         if soc is None or not capacity:
             return None

@@ -58,6 +58,7 @@ from .const import (
 )
 from .planner import Appliance, Battery, Ev, Problem, Site, Tariff
 from .planner.model import Device
+from .sources import state_number
 from .sources.prices import points_from_state, price_series
 
 DEFAULT_DEPARTURE = time(7, 0)
@@ -102,13 +103,8 @@ def floor_to_step(moment: datetime, step_minutes: int) -> datetime:
 
 def power_kw(state: State | None) -> float | None:
     """A power state in kW (W and kW understood), None when unavailable."""
-    if state is None:
-        return None
-    try:
-        value = float(state.state)
-    except ValueError:
-        return None
-    if not math.isfinite(value):
+    value = state_number(state)
+    if state is None or value is None:
         return None
     unit = state.attributes.get("unit_of_measurement")
     if unit == UnitOfPower.WATT:
@@ -116,16 +112,6 @@ def power_kw(state: State | None) -> float | None:
     if unit == UnitOfPower.MEGA_WATT:
         return value * 1000.0
     return value
-
-
-def number(state: State | None) -> float | None:
-    if state is None:
-        return None
-    try:
-        value = float(state.state)
-    except ValueError:
-        return None
-    return value if math.isfinite(value) else None
 
 
 def next_occurrence(now: datetime, at: time) -> datetime:
@@ -252,7 +238,7 @@ def _ev(
     capacity = data.get(CONF_EV_CAPACITY_KWH)
     energy = goal.energy_kwh
     if energy is None:
-        soc = number(hass.states.get(data[CONF_EV_SOC_ENTITY])) if data.get(CONF_EV_SOC_ENTITY) else None
+        soc = state_number(hass.states.get(data[CONF_EV_SOC_ENTITY])) if data.get(CONF_EV_SOC_ENTITY) else None
         if data.get(CONF_EV_SOC_ENTITY) and soc is None:
             stale.append(data[CONF_EV_SOC_ENTITY])
         if soc is not None and capacity:
@@ -269,7 +255,7 @@ def _ev(
 
 
 def _battery(hass: HomeAssistant, device_id: str, data: dict[str, Any], stale: list[str]) -> Battery | None:
-    soc_percent = number(hass.states.get(data[CONF_SOC_ENTITY]))
+    soc_percent = state_number(hass.states.get(data[CONF_SOC_ENTITY]))
     if soc_percent is None:
         stale.append(data[CONF_SOC_ENTITY])
         return None

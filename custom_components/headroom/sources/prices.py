@@ -16,6 +16,8 @@ import numpy as np
 from homeassistant.core import State
 from homeassistant.util import dt as dt_util
 
+from . import state_number
+
 LIST_ATTRIBUTES = ("prices", "data", "raw_today", "raw_tomorrow", "forecast", "forecasts", "rates")
 START_KEYS = ("start", "start_time", "from", "startsAt", "hour", "time", "valid_from", "period_start")
 END_KEYS = ("end", "end_time", "till", "to", "valid_to", "period_end")
@@ -98,13 +100,8 @@ def points_from_state(state: State) -> list[PricePoint]:
 
 
 def current_price(state: State | None) -> float | None:
-    if state is None:
-        return None
-    try:
-        value = float(state.state)
-    except ValueError:
-        return None
-    if not np.isfinite(value):
+    value = state_number(state)
+    if state is None or value is None:
         return None
     return value * unit_factor(state.attributes.get("unit_of_measurement"))
 
