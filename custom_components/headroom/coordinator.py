@@ -24,14 +24,11 @@ from homeassistant.util import dt as dt_util
 from .const import (
     CONF_CHARGER_POWER_ENTITY,
     CONF_CONTROL_MODE,
-    CONF_EV_SOC_ENTITY,
     CONF_EXPORT_PRICE_ENTITY,
     CONF_PLUGGED_ENTITY,
-    CONF_POWER_ENTITY,
     CONF_PRICE_ENTITY,
     CONF_PV_FORECAST_ENTITY,
     CONF_REPLAN_MINUTES,
-    CONF_SOC_ENTITY,
     DEFAULT_REPLAN_MINUTES,
     DOMAIN,
     SOLVE_TIME_LIMIT_S,
@@ -147,13 +144,14 @@ class HeadroomCoordinator(DataUpdateCoordinator[HeadroomData]):
 
     @callback
     def async_start_listening(self) -> CALLBACK_TYPE:
-        """Replan (debounced) when an input that matters changes: plug, price, SoC, a run starting."""
+        """Replan (debounced) when an input that matters changes: a price or PV forecast, a car
+        plugging in or out. Powers and SoCs drift every few seconds; the interval catches those."""
         entities = {self.config.get(k) for k in (CONF_PRICE_ENTITY, CONF_EXPORT_PRICE_ENTITY,
                                                  CONF_PV_FORECAST_ENTITY)}
         for sub in self.config_entry.subentries.values():
-            keys = (CONF_PLUGGED_ENTITY, CONF_EV_SOC_ENTITY, CONF_CHARGER_POWER_ENTITY) \
-                if sub.subentry_type == SUBENTRY_EV_CHARGER else (CONF_SOC_ENTITY, CONF_POWER_ENTITY)
-            entities.update(sub.data.get(k) for k in keys)
+            if sub.subentry_type == SUBENTRY_EV_CHARGER:
+                # Without a plug sensor, the charger's power is how a plug-in shows.
+                entities.add(sub.data.get(CONF_PLUGGED_ENTITY) or sub.data.get(CONF_CHARGER_POWER_ENTITY))
         watched = sorted(e for e in entities if e)
 
         @callback

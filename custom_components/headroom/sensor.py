@@ -91,6 +91,12 @@ def _appliance_start(data: HeadroomData, device_id: str, _: datetime) -> datetim
     return None if device is None or device.start is None else data.step_start(device.start)
 
 
+PLANNED_POWER = HeadroomSensorDescription(
+    key="planned_power", translation_key="planned_power", device_class=SensorDeviceClass.POWER,
+    native_unit_of_measurement=UnitOfPower.KILO_WATT, state_class=SensorStateClass.MEASUREMENT,
+    value_fn=_now_of(_device_power), series_fn=_device_power,
+)
+
 SITE_SENSORS: tuple[HeadroomSensorDescription, ...] = (
     HeadroomSensorDescription(
         key="plan_status", translation_key="plan_status", device_class=SensorDeviceClass.ENUM,
@@ -131,11 +137,7 @@ SITE_SENSORS: tuple[HeadroomSensorDescription, ...] = (
 )
 
 EV_SENSORS: tuple[HeadroomSensorDescription, ...] = (
-    HeadroomSensorDescription(
-        key="planned_power", translation_key="planned_power", device_class=SensorDeviceClass.POWER,
-        native_unit_of_measurement=UnitOfPower.KILO_WATT, state_class=SensorStateClass.MEASUREMENT,
-        value_fn=_now_of(_device_power), series_fn=_device_power,
-    ),
+    PLANNED_POWER,
     HeadroomSensorDescription(
         key="planned_energy", translation_key="planned_energy", device_class=SensorDeviceClass.ENERGY,
         native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR, value_fn=_energy,
@@ -143,11 +145,7 @@ EV_SENSORS: tuple[HeadroomSensorDescription, ...] = (
 )
 
 BATTERY_SENSORS: tuple[HeadroomSensorDescription, ...] = (
-    HeadroomSensorDescription(
-        key="planned_power", translation_key="planned_power", device_class=SensorDeviceClass.POWER,
-        native_unit_of_measurement=UnitOfPower.KILO_WATT, state_class=SensorStateClass.MEASUREMENT,
-        value_fn=_now_of(_device_power), series_fn=_device_power,
-    ),
+    PLANNED_POWER,
     HeadroomSensorDescription(
         key="planned_mode", translation_key="planned_mode", device_class=SensorDeviceClass.ENUM,
         options=BATTERY_MODES, value_fn=_mode_now, series_fn=_battery_mode,
@@ -164,11 +162,7 @@ APPLIANCE_SENSORS: tuple[HeadroomSensorDescription, ...] = (
         key="planned_start", translation_key="planned_start", device_class=SensorDeviceClass.TIMESTAMP,
         value_fn=_appliance_start,
     ),
-    HeadroomSensorDescription(
-        key="planned_power", translation_key="planned_power", device_class=SensorDeviceClass.POWER,
-        native_unit_of_measurement=UnitOfPower.KILO_WATT, state_class=SensorStateClass.MEASUREMENT,
-        value_fn=_now_of(_device_power), series_fn=_device_power,
-    ),
+    PLANNED_POWER,
 )
 
 
