@@ -181,7 +181,7 @@ def build_snapshot(
             if battery is not None:
                 devices.append(battery)
         elif sub.subentry_type == SUBENTRY_APPLIANCE:
-            appliance = _appliance(hass, subentry_id, data, start, now, step_minutes, steps)
+            appliance = _appliance(hass, subentry_id, data, start, step_minutes, steps)
             if appliance is not None:
                 devices.append(appliance)
 
@@ -269,8 +269,7 @@ def _battery(hass: HomeAssistant, device_id: str, data: dict[str, Any], stale: l
 
 
 def _appliance(
-    hass: HomeAssistant, device_id: str, data: dict[str, Any], start: datetime, now: datetime,
-    step_minutes: int, steps: int,
+    hass: HomeAssistant, device_id: str, data: dict[str, Any], start: datetime, step_minutes: int, steps: int,
 ) -> Appliance | None:
     """The next run of an appliance inside its daily window [earliest start, latest finish]."""
     length = max(1, math.ceil(float(data[CONF_RUN_MINUTES]) / step_minutes))
