@@ -25,6 +25,7 @@ class Weights:
     tie_break: float
     stability: float
     breach_per_kwh: float
+    import_cap_per_kwh: float
     ev_rank: dict[int, int]
 
     @classmethod
@@ -49,6 +50,7 @@ class Weights:
             tie_break=1e-5 * base,
             stability=1e-4 * base,
             breach_per_kwh=10.0 * top,
+            import_cap_per_kwh=0.5 * base,
             ev_rank=ranks,
         )
 

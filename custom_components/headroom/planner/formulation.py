@@ -92,6 +92,15 @@ def formulate(problem: Problem, *, breach: bool = False) -> Formulation:
         lp.add_rows(n, np.tile(rows, len(cols)), np.concatenate(cols), np.concatenate(vals), lb=0.0)
     if site.phases is not None:
         _phase_limits(problem, lp, devices, pv_used, breach)
+    for cap in site.import_caps:
+        # sum(import) * dt - excess <= max_kwh; an excess kWh costs more than any price
+        # difference could save, but less than a kWh an EV goal would miss.
+        excess = lp.add_vars(1, 0.0, np.inf, weights.import_cap_per_kwh)
+        window = np.arange(cap.first, cap.end)
+        cols = [grid_import[window]] + ([breach_vars[window]] if breach_vars is not None else [])
+        k = len(window) * len(cols)
+        lp.add_rows(1, np.zeros(k + 1, dtype=np.int64), np.concatenate([*cols, excess]),
+                    np.r_[np.full(k, dt), -1.0], ub=cap.max_kwh)
 
     return Formulation(problem, lp, weights, grid_import, breach_vars, grid_export, pv_used, devices)
 

@@ -46,11 +46,22 @@ class Phases:
 
 
 @dataclass(frozen=True, kw_only=True)
+class ImportCap:
+    """At most ``max_kwh`` imported over steps [first, end): energy moved out of a window for a
+    grid operator or an aggregator. Soft: honoured before prices, never at the cost of EV goals."""
+
+    first: int
+    end: int
+    max_kwh: float
+
+
+@dataclass(frozen=True, kw_only=True)
 class Site:
     import_limit_kw: FloatArray
     export_limit_kw: FloatArray
     breach_margin: float = 0.0
     phases: Phases | None = None
+    import_caps: tuple[ImportCap, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -530,11 +541,22 @@ def problem_from_json(data: Any) -> Problem:
         pr.done()
     else:
         sr.used.add("phases")
+    caps: list[ImportCap] = []
+    caps_raw = sr.raw("import_caps", [])
+    if not isinstance(caps_raw, list):
+        raise ProblemError("site.import_caps", "must be a list")
+    for i, raw in enumerate(caps_raw):
+        cr = _Reader(raw, f"site.import_caps[{i}]")
+        first = cr.integer("first", minimum=0, maximum=steps - 1)
+        caps.append(ImportCap(first=first, end=cr.integer("end", minimum=first + 1, maximum=steps),
+                              max_kwh=cr.number("max_kwh", minimum=0.0, required=True)))
+        cr.done()
     site = Site(
         import_limit_kw=sr.series("import_limit_kw", steps, minimum=0.0, scalar_ok=True),
         export_limit_kw=sr.series("export_limit_kw", steps, 1e3, minimum=0.0, scalar_ok=True),
         breach_margin=sr.number("breach_margin", 0.0, minimum=0.0, maximum=1.0),
         phases=phases,
+        import_caps=tuple(caps),
     )
     sr.done()
     site_phases = phases.count if phases else 3
@@ -588,6 +610,9 @@ def problem_to_json(problem: Problem) -> dict[str, Any]:
         "export_limit_kw": arr(problem.site.export_limit_kw),
         "breach_margin": problem.site.breach_margin,
     }
+    if problem.site.import_caps:
+        site["import_caps"] = [{"first": c.first, "end": c.end, "max_kwh": c.max_kwh}
+                               for c in problem.site.import_caps]
     if problem.site.phases:
         p = problem.site.phases
         site["phases"] = {"count": p.count, "voltage_v": p.voltage_v, "fuse_a": p.fuse_a}
