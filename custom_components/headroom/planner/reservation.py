@@ -71,10 +71,10 @@ def grant_capacity(
         requested = energy_kwh
     before = solve(problem, time_limit=time_limit)
     after = solve(dataclasses.replace(problem, devices=(*problem.devices, *sessions)), time_limit=time_limit)
-    granted = np.zeros(end - first)
+    granted: FloatArray = np.zeros(end - first)
     for session in sessions:
         granted += after.devices[session.id].power_kw[first:end]
-    breach = np.zeros(end - first)
+    breach: FloatArray = np.zeros(end - first)
     if force and energy_kwh is None:
         breach = np.clip(power_kw - granted, 0.0, None)
         breach[breach * dt < GRANT_TOLERANCE_KWH / (end - first)] = 0.0
