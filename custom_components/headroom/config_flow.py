@@ -29,6 +29,7 @@ from .const import (
     CONF_EV_SOC_ENTITY,
     CONF_EXPORT_LIMIT_KW,
     CONF_EXPORT_PRICE_ENTITY,
+    CONF_EXPORT_PRICE_FACTOR,
     CONF_EXPORT_PRICE_FIXED,
     CONF_GRID_POWER_ENTITY,
     CONF_HORIZON_HOURS,
@@ -103,6 +104,7 @@ def _site_schema(defaults: dict[str, Any]) -> vol.Schema:
         vol.Required(CONF_PRICE_ENTITY, **d(CONF_PRICE_ENTITY)): _entity(["sensor", "event"]),
         vol.Optional(CONF_EXPORT_PRICE_ENTITY, **s(CONF_EXPORT_PRICE_ENTITY)): _entity("sensor"),
         vol.Required(CONF_EXPORT_PRICE_FIXED, **d(CONF_EXPORT_PRICE_FIXED, 0.0)): _num(-1, 5, 0.001, "/kWh"),
+        vol.Required(CONF_EXPORT_PRICE_FACTOR, **d(CONF_EXPORT_PRICE_FACTOR, 0.0)): _num(0, 2, 0.01, "×"),
         vol.Optional(CONF_GRID_POWER_ENTITY, **s(CONF_GRID_POWER_ENTITY)): _entity(
             "sensor", SensorDeviceClass.POWER),
         vol.Optional(CONF_HOUSE_POWER_ENTITY, **s(CONF_HOUSE_POWER_ENTITY)): _entity(

@@ -6,6 +6,7 @@ DataUpdateCoordinator never runs two refreshes at once, so cycles cannot overlap
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time as time_mod
 from dataclasses import dataclass, field
@@ -36,8 +37,10 @@ from .const import (
     ControlMode,
     PlanState,
 )
-from .planner import Plan, Problem, problem_to_json, solve
-from .snapshot import EvGoal, build_snapshot
+from .intents import EvGoal, Intents
+from .planner import Ev, Plan, Problem, problem_to_json, solve
+from .planner.envelope import allocations
+from .snapshot import PreviousPlan, build_snapshot
 
 _LOGGER = logging.getLogger(__name__)
 STORAGE_VERSION = 1
@@ -59,6 +62,7 @@ class HeadroomData:
     assumptions: list[str] = field(default_factory=list)
     price_description: str = ""
     cycle_seconds: float = 0.0
+    allocated_kw: dict[str, Any] = field(default_factory=dict)
 
     def step_index(self, now: datetime) -> int:
         """The plan step that contains ``now`` (clamped to the horizon)."""
@@ -80,9 +84,13 @@ class HeadroomCoordinator(DataUpdateCoordinator[HeadroomData]):
             request_refresh_debouncer=Debouncer(hass, _LOGGER, cooldown=REPLAN_DEBOUNCE_S, immediate=False),
         )
         self.store: Store[dict[str, Any]] = Store(hass, STORAGE_VERSION, f"{DOMAIN}.{entry.entry_id}")
-        self.goals: dict[str, EvGoal] = {}
+        self.intents = Intents()
         self.control_mode = ControlMode(self.config.get(CONF_CONTROL_MODE, ControlMode.ADVISORY))
-        self._unsub_state: CALLBACK_TYPE | None = None
+        # Requests that promise headroom (reservations, grid requests) are decided one at a
+        # time against the plan that includes every earlier promise.
+        self.promise_lock = asyncio.Lock()
+        self._previous: PreviousPlan | None = None
+        self._unreachable: set[str] = set()
 
     @property
     def config(self) -> dict[str, Any]:
@@ -91,34 +99,51 @@ class HeadroomCoordinator(DataUpdateCoordinator[HeadroomData]):
 
     async def _async_setup(self) -> None:
         stored = await self.store.async_load() or {}
-        self.goals = {k: EvGoal.from_dict(v) for k, v in stored.get("goals", {}).items()}
+        self.intents = Intents.from_dict(stored.get("intents", {"goals": stored.get("goals", {})}))
         if mode := stored.get("control_mode"):
             self.control_mode = ControlMode(mode)
+        # The plan from before the restart keeps the first new plan from jumping about.
+        if (plan := stored.get("last_plan")) and (problem := stored.get("last_problem")):
+            start = dt_util.parse_datetime(problem["start"])
+            if start is not None:
+                self._previous = PreviousPlan(start, int(problem["step_minutes"]), {
+                    k: v["power_kw"] for k, v in plan.get("devices", {}).items()})
 
     async def async_save(self) -> None:
         await self.store.async_save(self._stored())
 
     def _stored(self) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "goals": {k: v.to_dict() for k, v in self.goals.items()},
-            "control_mode": self.control_mode.value,
-        }
+        data: dict[str, Any] = {"intents": self.intents.to_dict(), "control_mode": self.control_mode.value}
         if self.data is not None:
             data["last_plan"] = self.data.plan.to_json()
             data["last_problem"] = problem_to_json(self.data.problem)
         return data
 
     def goal(self, subentry_id: str) -> EvGoal:
-        return self.goals.setdefault(subentry_id, EvGoal())
+        return self.intents.goal(subentry_id)
 
     async def async_goal_changed(self) -> None:
         await self.async_save()
         await self.async_request_refresh()
 
+    async def async_replan_now(self) -> HeadroomData:
+        """Save what changed and replan at once (services answer with the new plan)."""
+        await self.async_save()
+        await self.async_refresh()
+        if not self.last_update_success or self.data is None:
+            raise self.last_exception or RuntimeError("replan failed")
+        return self.data
+
     async def _async_update_data(self) -> HeadroomData:
         started = time_mod.perf_counter()
         now = dt_util.now()
-        snapshot = build_snapshot(self.hass, self.config, dict(self.config_entry.subentries), self.goals, now)
+        for reservation_id in self.intents.expire(now):
+            self.hass.bus.async_fire(f"{DOMAIN}_reservation_changed", {"id": reservation_id, "status": "expired"})
+        if self.data is not None:
+            self._previous = PreviousPlan(self.data.problem.start, self.data.problem.step_minutes, {
+                k: [float(v) for v in d.power_kw] for k, d in self.data.plan.devices.items()})
+        snapshot = build_snapshot(self.hass, self.config, dict(self.config_entry.subentries), self.intents, now,
+                                  self._previous)
         plan = await self.hass.async_add_executor_job(
             lambda: solve(snapshot.problem, time_limit=SOLVE_TIME_LIMIT_S)
         )
@@ -137,10 +162,29 @@ class HeadroomCoordinator(DataUpdateCoordinator[HeadroomData]):
             status=status, problem=snapshot.problem, plan=plan, planned_at=now, stale=snapshot.stale,
             assumptions=snapshot.assumptions, price_description=snapshot.price_description,
             cycle_seconds=time_mod.perf_counter() - started,
+            allocated_kw=allocations(snapshot.problem, plan),
         )
         self.hass.bus.async_fire(f"{DOMAIN}_plan_updated", {"status": status.value, "cost": round(plan.cost, 4)})
+        self._fire_goal_events(snapshot.problem, plan)
+        if plan.status in ("breach", "fallback"):
+            self.hass.bus.async_fire(f"{DOMAIN}_limit_risk", {
+                "status": plan.status, "breach_kwh": round(plan.breach_kwh, 3), "notes": plan.notes})
         self.store.async_delay_save(self._stored, 60)
         return data
+
+    def _fire_goal_events(self, problem: Problem, plan: Plan) -> None:
+        """``headroom_goal_unreachable`` once when a car's goal becomes unreachable."""
+        unreachable: set[str] = set()
+        for ev in problem.of_kind(Ev):
+            shortfall = plan.devices[ev.id].shortfall_kwh or 0.0
+            if shortfall > 0.05:
+                unreachable.add(ev.id)
+                if ev.id not in self._unreachable:
+                    sub = self.config_entry.subentries.get(ev.id)
+                    self.hass.bus.async_fire(f"{DOMAIN}_goal_unreachable", {
+                        "device": sub.title if sub else ev.id, "subentry_id": ev.id,
+                        "shortfall_kwh": round(shortfall, 2)})
+        self._unreachable = unreachable
 
     @callback
     def async_start_listening(self) -> CALLBACK_TYPE:

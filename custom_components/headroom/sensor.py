@@ -91,6 +91,17 @@ def _appliance_start(data: HeadroomData, device_id: str, _: datetime) -> datetim
     return None if device is None or device.start is None else data.step_start(device.start)
 
 
+def _allocated(data: HeadroomData, device_id: str) -> list[Any] | None:
+    values = data.allocated_kw.get(device_id)
+    return None if values is None else [float(v) for v in values]
+
+
+ALLOCATED_CAPACITY = HeadroomSensorDescription(
+    key="allocated_capacity", translation_key="allocated_capacity", device_class=SensorDeviceClass.POWER,
+    native_unit_of_measurement=UnitOfPower.KILO_WATT, state_class=SensorStateClass.MEASUREMENT,
+    value_fn=_now_of(_allocated), series_fn=_allocated,
+)
+
 PLANNED_POWER = HeadroomSensorDescription(
     key="planned_power", translation_key="planned_power", device_class=SensorDeviceClass.POWER,
     native_unit_of_measurement=UnitOfPower.KILO_WATT, state_class=SensorStateClass.MEASUREMENT,
@@ -138,6 +149,7 @@ SITE_SENSORS: tuple[HeadroomSensorDescription, ...] = (
 
 EV_SENSORS: tuple[HeadroomSensorDescription, ...] = (
     PLANNED_POWER,
+    ALLOCATED_CAPACITY,
     HeadroomSensorDescription(
         key="planned_energy", translation_key="planned_energy", device_class=SensorDeviceClass.ENERGY,
         native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR, value_fn=_energy,
@@ -146,6 +158,7 @@ EV_SENSORS: tuple[HeadroomSensorDescription, ...] = (
 
 BATTERY_SENSORS: tuple[HeadroomSensorDescription, ...] = (
     PLANNED_POWER,
+    ALLOCATED_CAPACITY,
     HeadroomSensorDescription(
         key="planned_mode", translation_key="planned_mode", device_class=SensorDeviceClass.ENUM,
         options=BATTERY_MODES, value_fn=_mode_now, series_fn=_battery_mode,
@@ -163,6 +176,7 @@ APPLIANCE_SENSORS: tuple[HeadroomSensorDescription, ...] = (
         value_fn=_appliance_start,
     ),
     PLANNED_POWER,
+    ALLOCATED_CAPACITY,
 )
 
 

@@ -7,6 +7,7 @@ can say so, instead of planning silently on made-up numbers.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
@@ -27,6 +28,7 @@ from .const import (
     CONF_EV_SOC_ENTITY,
     CONF_EXPORT_LIMIT_KW,
     CONF_EXPORT_PRICE_ENTITY,
+    CONF_EXPORT_PRICE_FACTOR,
     CONF_EXPORT_PRICE_FIXED,
     CONF_HORIZON_HOURS,
     CONF_HOUSE_POWER_ENTITY,
@@ -56,36 +58,14 @@ from .const import (
     VOLTAGE_V,
     ChargeMode,
 )
-from .planner import Appliance, Battery, Ev, Problem, Site, Tariff
-from .planner.model import Device
+from .intents import PRIORITIES, EvGoal, Intents, OverrideAction, next_occurrence
+from .planner import Appliance, Battery, Ev, Fixed, Problem, Site, Tariff
+from .planner.model import Device, ImportCap
 from .sources import state_number
 from .sources.prices import points_from_state, price_series
 
-DEFAULT_DEPARTURE = time(7, 0)
-DEFAULT_TARGET_SOC = 80.0
-
-
-@dataclass
-class EvGoal:
-    """What the person wants of a charger; kept in the Store across restarts."""
-
-    mode: ChargeMode = ChargeMode.SMART
-    target_soc: float = DEFAULT_TARGET_SOC
-    departure: time = DEFAULT_DEPARTURE
-    energy_kwh: float | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"mode": self.mode.value, "target_soc": self.target_soc,
-                "departure": self.departure.isoformat(), "energy_kwh": self.energy_kwh}
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> EvGoal:
-        return cls(
-            mode=ChargeMode(data.get("mode", ChargeMode.SMART)),
-            target_soc=float(data.get("target_soc", DEFAULT_TARGET_SOC)),
-            departure=time.fromisoformat(data.get("departure", DEFAULT_DEPARTURE.isoformat())),
-            energy_kwh=data.get("energy_kwh"),
-        )
+RESERVATION_PREFIX = "reservation:"
+BATTERY_EFFICIENCY = 0.95
 
 
 @dataclass
@@ -114,24 +94,26 @@ def power_kw(state: State | None) -> float | None:
     return value
 
 
-def next_occurrence(now: datetime, at: time) -> datetime:
-    candidate = dt_util.as_local(now).replace(hour=at.hour, minute=at.minute, second=0, microsecond=0)
-    return candidate if candidate > now else candidate + timedelta(days=1)
-
-
-def _step_index(start: datetime, moment: datetime, step_minutes: int, steps: int) -> int:
+def step_index(start: datetime, moment: datetime, step_minutes: int, steps: int) -> int:
+    """The first step that begins at or after ``moment`` (clamped to [0, steps])."""
     return max(0, min(steps, math.ceil((moment - start).total_seconds() / 60 / step_minutes - 1e-9)))
+
+
+def step_containing(start: datetime, moment: datetime, step_minutes: int, steps: int) -> int:
+    """The step whose interval holds ``moment`` (clamped to [0, steps])."""
+    return max(0, min(steps, math.floor((moment - start).total_seconds() / 60 / step_minutes + 1e-9)))
 
 
 def build_snapshot(
     hass: HomeAssistant, config: dict[str, Any], subentries: dict[str, ConfigSubentry],
-    goals: dict[str, EvGoal], now: datetime,
+    intents: Intents, now: datetime, previous: PreviousPlan | None = None,
 ) -> Snapshot:
     step_minutes = int(config.get(CONF_STEP_MINUTES, DEFAULT_STEP_MINUTES))
     steps = int(config.get(CONF_HORIZON_HOURS, DEFAULT_HORIZON_HOURS)) * 60 // step_minutes
     start = floor_to_step(now, step_minutes)
     stale: list[str] = []
     assumptions: list[str] = []
+    step = timedelta(minutes=step_minutes)
 
     price_state = hass.states.get(config[CONF_PRICE_ENTITY])
     prices = price_series(price_state, start, step_minutes, steps)
@@ -146,7 +128,10 @@ def build_snapshot(
             assumptions.append(f"prices known for {prices.known_steps * step_minutes / 60:.1f} h; "
                                "the rest repeats the day before")
 
-    export_price: Any = np.full(steps, float(config.get(CONF_EXPORT_PRICE_FIXED, 0.0)))
+    # Export: its own sensor, or the rule "fraction of the import price plus an offset"
+    # (a fixed price is a fraction of 0).
+    factor = float(config.get(CONF_EXPORT_PRICE_FACTOR, 0.0))
+    export_price: Any = factor * import_price + float(config.get(CONF_EXPORT_PRICE_FIXED, 0.0))
     if export_entity := config.get(CONF_EXPORT_PRICE_ENTITY):
         exported = price_series(hass.states.get(export_entity), start, step_minutes, steps)
         if exported is None:
@@ -172,28 +157,45 @@ def build_snapshot(
     devices: list[Device] = []
     for subentry_id, sub in subentries.items():
         data = dict(sub.data)
+        override = intents.override(subentry_id, now)
+        device: Device | None = None
         if sub.subentry_type == SUBENTRY_EV_CHARGER:
-            ev = _ev(hass, subentry_id, data, goals.get(subentry_id, EvGoal()), start, step_minutes, steps, stale)
-            if ev is not None:
-                devices.append(ev)
+            goal = intents.goals.get(subentry_id, EvGoal())
+            device = _ev(hass, subentry_id, data, goal, override, start, step_minutes, steps, stale)
         elif sub.subentry_type == SUBENTRY_BATTERY:
-            battery = _battery(hass, subentry_id, data, stale)
-            if battery is not None:
-                devices.append(battery)
+            device = _battery(hass, subentry_id, data, override, start, step_minutes, steps, stale)
         elif sub.subentry_type == SUBENTRY_APPLIANCE:
-            appliance = _appliance(hass, subentry_id, data, start, step_minutes, steps)
-            if appliance is not None:
-                devices.append(appliance)
+            latest = intents.latest_finish.get(subentry_id)
+            device = _appliance(hass, subentry_id, data, override, intents.appliance_runs.get(subentry_id),
+                                latest, start, step_minutes, steps)
+        if device is not None:
+            devices.append(_with_previous(device, previous, start, step_minutes, steps))
 
-    limit = float(config[CONF_IMPORT_LIMIT_KW])
+    for reservation in intents.reservations.values():
+        power = np.array([reservation.power_at(start + t * step) for t in range(steps)])
+        if power.any():
+            devices.append(Fixed(id=f"{RESERVATION_PREFIX}{reservation.id}", power_kw=power))
+
+    limit: Any = np.full(steps, float(config[CONF_IMPORT_LIMIT_KW]))
+    caps: list[ImportCap] = []
+    for request in intents.grid_requests.values():
+        first = step_containing(start, request.start, step_minutes, steps)
+        end = step_index(start, request.end, step_minutes, steps)
+        if end <= first:
+            continue
+        if request.limit_kw is not None:
+            limit[first:end] = np.minimum(limit[first:end], request.limit_kw)
+        if request.max_import_kwh is not None:
+            caps.append(ImportCap(first=first, end=end, max_kwh=request.max_import_kwh))
     problem = Problem(
         start=start,
         step_minutes=step_minutes,
         steps=steps,
         site=Site(
-            import_limit_kw=np.full(steps, limit),
-            export_limit_kw=np.full(steps, float(config.get(CONF_EXPORT_LIMIT_KW, limit))),
+            import_limit_kw=limit,
+            export_limit_kw=np.full(steps, float(config.get(CONF_EXPORT_LIMIT_KW, config[CONF_IMPORT_LIMIT_KW]))),
             phases=None,
+            import_caps=tuple(caps),
         ),
         tariff=Tariff(import_price=import_price, export_price=export_price),
         base_load_kw=np.full(steps, base),
@@ -201,6 +203,29 @@ def build_snapshot(
         devices=tuple(devices),
     )
     return Snapshot(problem, stale, assumptions, description)
+
+
+@dataclass
+class PreviousPlan:
+    """The last published plan's device powers, so that the next one stays put at equal cost."""
+
+    start: datetime
+    step_minutes: int
+    power_kw: dict[str, list[float]]
+
+
+def _with_previous(device: Device, previous: PreviousPlan | None, start: datetime, step_minutes: int,
+                   steps: int) -> Device:
+    if isinstance(device, Fixed) or previous is None or previous.step_minutes != step_minutes \
+            or device.id not in previous.power_kw:
+        return device
+    shift = round((start - previous.start).total_seconds() / 60 / step_minutes)
+    old = previous.power_kw[device.id][max(shift, 0):]
+    if shift < 0 or not old:
+        return device
+    series = np.zeros(steps)
+    series[:min(len(old), steps)] = old[:steps]
+    return dataclasses.replace(device, previous_power_kw=series)
 
 
 def _pv_series(state: State, start: datetime, step_minutes: int, steps: int) -> Any:
@@ -220,8 +245,8 @@ def _pv_series(state: State, start: datetime, step_minutes: int, steps: int) -> 
 
 
 def _ev(
-    hass: HomeAssistant, device_id: str, data: dict[str, Any], goal: EvGoal, start: datetime,
-    step_minutes: int, steps: int, stale: list[str],
+    hass: HomeAssistant, device_id: str, data: dict[str, Any], goal: EvGoal, override: OverrideAction | None,
+    start: datetime, step_minutes: int, steps: int, stale: list[str],
 ) -> Ev | None:
     plugged_entity = data.get(CONF_PLUGGED_ENTITY)
     charging_now = power_kw(hass.states.get(data.get(CONF_CHARGER_POWER_ENTITY, ""))) or 0.0
@@ -230,7 +255,7 @@ def _ev(
         plugged = plugged_state is not None and plugged_state.state == STATE_ON
     else:
         plugged = charging_now > RUNNING_THRESHOLD_KW
-    if not plugged or goal.mode == ChargeMode.OFF:
+    if not plugged or override == "block" or (goal.mode == ChargeMode.OFF and override != "force"):
         return None
     phases = int(data.get(CONF_PHASES, 3))
     max_kw = float(data[CONF_MAX_CURRENT_A]) * phases * VOLTAGE_V / 1000.0
@@ -245,16 +270,24 @@ def _ev(
             energy = max(0.0, (goal.target_soc - soc) / 100.0 * float(capacity))
         else:
             energy = float(data.get(CONF_DEFAULT_ENERGY_KWH, 20.0))
-    departure = _step_index(start, next_occurrence(start, goal.departure), step_minutes, steps)
+    departure = step_index(start, goal.departure_after(start), step_minutes, steps)
+    fastest = goal.mode == ChargeMode.FASTEST or override == "force"
+    if override == "force":
+        # Full power now: as much as the car could take before departure.
+        energy = max(energy, max_kw * max(departure, 1) * step_minutes / 60)
     return Ev(
         id=device_id, arrival=0, departure=max(departure, 1), energy_kwh=energy, max_kw=max_kw, min_kw=min_kw,
-        mode="fastest" if goal.mode == ChargeMode.FASTEST else "cheapest",
+        mode="fastest" if fastest else "cheapest",
+        priority=max(PRIORITIES.values()) + 1 if override == "force" else goal.priority,
         phases=tuple(range(1, phases + 1)) if phases <= 3 else (1, 2, 3),
         power_now_kw=charging_now,
     )
 
 
-def _battery(hass: HomeAssistant, device_id: str, data: dict[str, Any], stale: list[str]) -> Battery | None:
+def _battery(
+    hass: HomeAssistant, device_id: str, data: dict[str, Any], override: OverrideAction | None,
+    start: datetime, step_minutes: int, steps: int, stale: list[str],
+) -> Battery | Fixed | None:
     soc_percent = state_number(hass.states.get(data[CONF_SOC_ENTITY]))
     if soc_percent is None:
         stale.append(data[CONF_SOC_ENTITY])
@@ -262,24 +295,53 @@ def _battery(hass: HomeAssistant, device_id: str, data: dict[str, Any], stale: l
     capacity = float(data[CONF_CAPACITY_KWH])
     min_soc = capacity * float(data.get(CONF_MIN_SOC_PERCENT, 10)) / 100.0
     soc = min(max(soc_percent / 100.0 * capacity, min_soc), capacity)
+    charge_kw = float(data[CONF_MAX_CHARGE_KW])
+    if override == "force":
+        # Charge at full power until full: a promised load, like a reservation.
+        dt = step_minutes / 60
+        power = np.zeros(steps)
+        remaining = (capacity - soc) / BATTERY_EFFICIENCY
+        for t in range(steps):
+            if remaining <= 0:
+                break
+            power[t] = min(charge_kw, remaining / dt)
+            remaining -= power[t] * dt
+        return Fixed(id=device_id, power_kw=power)
+    blocked = override == "block"
     return Battery(
         id=device_id, capacity_kwh=capacity, soc_kwh=soc, min_soc_kwh=min_soc, max_soc_kwh=capacity,
-        max_charge_kw=float(data[CONF_MAX_CHARGE_KW]), max_discharge_kw=float(data[CONF_MAX_DISCHARGE_KW]),
+        max_charge_kw=0.0 if blocked else charge_kw,
+        max_discharge_kw=0.0 if blocked else float(data[CONF_MAX_DISCHARGE_KW]),
+        charge_efficiency=BATTERY_EFFICIENCY, discharge_efficiency=BATTERY_EFFICIENCY,
     )
 
 
 def _appliance(
-    hass: HomeAssistant, device_id: str, data: dict[str, Any], start: datetime, step_minutes: int, steps: int,
+    hass: HomeAssistant, device_id: str, data: dict[str, Any], override: OverrideAction | None,
+    one_off: list[tuple[datetime, datetime]] | None, latest_finish: time | None,
+    start: datetime, step_minutes: int, steps: int,
 ) -> Appliance | None:
-    """The next run of an appliance inside its daily window [earliest start, latest finish]."""
+    """The next run of an appliance: now if forced, in a one-off window if scheduled, else in its
+    daily window [earliest start, latest finish]."""
     length = max(1, math.ceil(float(data[CONF_RUN_MINUTES]) / step_minutes))
     run = timedelta(minutes=length * step_minutes)
-    earliest = time.fromisoformat(data.get(CONF_EARLIEST_START, "00:00:00"))
-    latest = time.fromisoformat(data.get(CONF_LATEST_FINISH, "23:59:00"))
     running = power_kw(hass.states.get(data.get(CONF_POWER_ENTITY, "")))
     profile = np.full(length, float(data[CONF_RUN_POWER_KW]))
     if running is not None and running > RUNNING_THRESHOLD_KW:
         return Appliance(id=device_id, profile_kw=profile, windows=((0, length),), started_step=0)
+    if override == "block":
+        return None
+    if override == "force":
+        return Appliance(id=device_id, profile_kw=profile, windows=((0, length),))
+    if one_off:
+        windows = tuple(
+            (step_index(start, max(s, start), step_minutes, steps), step_containing(start, e, step_minutes, steps))
+            for s, e in one_off
+        )
+        appliance = Appliance(id=device_id, profile_kw=profile, windows=windows)
+        return appliance if len(appliance.allowed_starts(steps)) else None
+    earliest = time.fromisoformat(data.get(CONF_EARLIEST_START, "00:00:00"))
+    latest = latest_finish or time.fromisoformat(data.get(CONF_LATEST_FINISH, "23:59:00"))
     # The window that opened most recently, or the next one if that one can no longer fit a run.
     opened = next_occurrence(start, earliest) - timedelta(days=1)
     for _ in range(2):
@@ -287,9 +349,7 @@ def _appliance(
         if closes - run >= start:
             break
         opened += timedelta(days=1)
-    first = _step_index(start, max(opened, start), step_minutes, steps)
+    first = step_index(start, max(opened, start), step_minutes, steps)
     end = int((closes - start).total_seconds() // 60 // step_minutes)
     appliance = Appliance(id=device_id, profile_kw=profile, windows=((first, max(end, first + 1)),))
     return appliance if len(appliance.allowed_starts(steps)) else None
-
-

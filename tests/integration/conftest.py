@@ -46,7 +46,8 @@ async def set_price(hass: HomeAssistant, **kwargs: Any) -> None:
 async def home(hass: HomeAssistant) -> None:
     """The home's entities: price, a car plugged in (input_boolean) with a SoC (input_number)."""
     await set_price(hass)
-    assert await async_setup_component(hass, "input_boolean", {"input_boolean": {"car_plugged": {"initial": True}}})
+    assert await async_setup_component(hass, "input_boolean", {"input_boolean": {
+        "car_plugged": {"initial": True}, "street_plugged": {"initial": False}}})
     assert await async_setup_component(hass, "input_number", {"input_number": {
         "car_soc": {"min": 0, "max": 100, "initial": 40, "unit_of_measurement": "%"},
         "battery_soc": {"min": 0, "max": 100, "initial": 50, "unit_of_measurement": "%"},
