@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import logging
+from typing import Any
+
 from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant
+from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers.debounce import Debouncer
+from homeassistant.helpers.start import async_at_started
 from homeassistant.helpers.typing import ConfigType
 
 from .const import DOMAIN
 from .coordinator import HeadroomConfigEntry, HeadroomCoordinator
+from .discovery import async_check_devices
 from .services import async_setup_services
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
+_LOGGER = logging.getLogger(__name__)
+REGISTRY_CHECK_COOLDOWN_S = 30.0
 
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
@@ -19,6 +29,7 @@ PLATFORMS: list[Platform] = [
     Platform.NUMBER,
     Platform.SELECT,
     Platform.SENSOR,
+    Platform.SWITCH,
     Platform.TIME,
 ]
 
@@ -34,9 +45,32 @@ async def async_setup_entry(hass: HomeAssistant, entry: HeadroomConfigEntry) -> 
     await coordinator.async_config_entry_first_refresh()
     entry.runtime_data = coordinator
     entry.async_on_unload(coordinator.async_start_listening())
+    entry.async_on_unload(coordinator.controller.async_start())
     entry.async_on_unload(entry.add_update_listener(_async_reload))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    _watch_devices(hass, entry)
     return True
+
+
+@callback
+def _watch_devices(hass: HomeAssistant, entry: HeadroomConfigEntry) -> None:
+    """Look for new and vanished devices now (or once HA has started, when other integrations
+    have loaded), and again after registry changes, which come in bursts: once a burst is over."""
+
+    @callback
+    def check(*_: Any) -> None:
+        async_check_devices(hass, entry)
+
+    entry.async_on_unload(async_at_started(hass, check))
+    checker = Debouncer(hass, _LOGGER, cooldown=REGISTRY_CHECK_COOLDOWN_S, immediate=False, function=check)
+    entry.async_on_unload(checker.async_shutdown)
+
+    @callback
+    def registry_changed(event: Event[Any]) -> None:
+        hass.async_create_task(checker.async_call())
+
+    for event_type in (dr.EVENT_DEVICE_REGISTRY_UPDATED, er.EVENT_ENTITY_REGISTRY_UPDATED):
+        entry.async_on_unload(hass.bus.async_listen(event_type, registry_changed))
 
 
 async def _async_reload(hass: HomeAssistant, entry: HeadroomConfigEntry) -> None:

@@ -19,8 +19,11 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import selector
 
 from .const import (
+    CONF_ALLOW_SWITCH_OFF,
     CONF_CAPACITY_KWH,
+    CONF_CHARGE_SWITCH_ENTITY,
     CONF_CHARGER_POWER_ENTITY,
+    CONF_CONTROL_ADAPTER,
     CONF_CONTROL_MODE,
     CONF_CURRENT_LIMIT_ENTITY,
     CONF_DEFAULT_ENERGY_KWH,
@@ -42,11 +45,14 @@ from .const import (
     CONF_MAX_DISCHARGE_KW,
     CONF_MIN_CURRENT_A,
     CONF_MIN_SOC_PERCENT,
+    CONF_MODE_OPTION_PREFIX,
     CONF_MODE_SELECT_ENTITY,
     CONF_PHASE_COUNT,
     CONF_PHASES,
     CONF_PLUGGED_ENTITY,
     CONF_POWER_ENTITY,
+    CONF_POWER_LIMIT_ENTITY,
+    CONF_POWER_SETPOINT_ENTITY,
     CONF_PRICE_ENTITY,
     CONF_PV_FORECAST_ENTITY,
     CONF_PV_POWER_ENTITY,
@@ -56,6 +62,7 @@ from .const import (
     CONF_SOC_ENTITY,
     CONF_STEP_MINUTES,
     CONF_SWITCH_ENTITY,
+    CONF_VENDOR_CHARGER_ID,
     DEFAULT_HORIZON_HOURS,
     DEFAULT_REPLAN_MINUTES,
     DEFAULT_STEP_MINUTES,
@@ -64,9 +71,15 @@ from .const import (
     SUBENTRY_BATTERY,
     SUBENTRY_EV_CHARGER,
     VOLTAGE_V,
+    ChargerAdapter,
     ControlMode,
 )
+from .devices.battery import PLAN_MODES
+from .discovery import async_candidates, configured_entities
 from .sources.prices import current_price, points_from_state
+
+CONF_DISCOVERED = "discovered"
+MANUAL = "manual"
 
 
 def _entity(domain: str | list[str], device_class: str | list[str] | None = None) -> selector.EntitySelector:
@@ -202,7 +215,12 @@ class HeadroomOptionsFlow(OptionsFlow):
 
 
 class _DeviceSubentryFlow(ConfigSubentryFlow):
-    """A device form; the same form adds (user) and edits (reconfigure) the device."""
+    """A device form; the same form adds (user) and edits (reconfigure) the device. When adding,
+    devices discovery found are offered first; the pick only pre-fills the form."""
+
+    kind: str = ""
+    _defaults: dict[str, Any]
+    _reconfiguring = False
 
     def schema(self, defaults: dict[str, Any]) -> vol.Schema:
         raise NotImplementedError
@@ -211,30 +229,69 @@ class _DeviceSubentryFlow(ConfigSubentryFlow):
         return {}
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
+        used = configured_entities(self._get_entry())
+        found = [c for c in async_candidates(self.hass, self.kind)
+                 if not used & {v for v in c.fields.values() if isinstance(v, str)}]
+        if not found:
+            self._defaults = {}
+            return await self.async_step_device()
+        if user_input is not None:
+            picked = next((c for c in found if c.device_id == user_input[CONF_DISCOVERED]), None)
+            self._defaults = {CONF_NAME: picked.name, **picked.fields} if picked else {}
+            return await self.async_step_device()
+        options = [selector.SelectOptionDict(value=c.device_id, label=c.label) for c in found]
+        options.append(selector.SelectOptionDict(value=MANUAL, label="-"))
+        return self.async_show_form(step_id="user", data_schema=vol.Schema({
+            vol.Required(CONF_DISCOVERED, default=found[0].device_id): selector.SelectSelector(
+                selector.SelectSelectorConfig(options=options, translation_key=CONF_DISCOVERED)),
+        }), description_placeholders={"found": ", ".join(c.label for c in found)})
+
+    async def async_step_device(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
         errors: dict[str, str] = {}
         if user_input is not None and not (errors := self.validate(user_input)):
-            title = user_input.pop(CONF_NAME)
-            return self.async_create_entry(title=title, data=user_input)
-        return self.async_show_form(step_id="user", data_schema=self.schema(user_input or {}), errors=errors)
+            return await self._async_next(user_input)
+        return self.async_show_form(step_id="device", data_schema=self.schema(user_input or self._defaults),
+                                    errors=errors)
 
     async def async_step_reconfigure(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
         subentry = self._get_reconfigure_subentry()
+        self._reconfiguring = True
         errors: dict[str, str] = {}
         if user_input is not None and not (errors := self.validate(user_input)):
-            title = user_input.pop(CONF_NAME)
-            return self.async_update_and_abort(self._get_entry(), subentry, title=title, data=user_input)
+            return await self._async_next({**{k: v for k, v in subentry.data.items()
+                                               if k.startswith(CONF_MODE_OPTION_PREFIX)}, **user_input})
         defaults = user_input or {CONF_NAME: subentry.title, **subentry.data}
         return self.async_show_form(step_id="reconfigure", data_schema=self.schema(defaults), errors=errors)
 
+    async def _async_next(self, user_input: dict[str, Any]) -> SubentryFlowResult:
+        return self._async_finish(user_input)
+
+    def _async_finish(self, data: dict[str, Any]) -> SubentryFlowResult:
+        data = dict(data)
+        title = data.pop(CONF_NAME)
+        if self._reconfiguring:
+            return self.async_update_and_abort(self._get_entry(), self._get_reconfigure_subentry(), title=title,
+                                               data=data)
+        return self.async_create_entry(title=title, data=data)
+
 
 class EvChargerSubentryFlow(_DeviceSubentryFlow):
+    kind = SUBENTRY_EV_CHARGER
+
     def schema(self, defaults: dict[str, Any]) -> vol.Schema:
         d, s = _defaults(defaults)
         return vol.Schema({
             vol.Required(CONF_NAME, **d(CONF_NAME, "EV charger")): str,
             vol.Required(CONF_CHARGER_POWER_ENTITY, **d(CONF_CHARGER_POWER_ENTITY)): _entity(
                 "sensor", SensorDeviceClass.POWER),
+            vol.Required(CONF_CONTROL_ADAPTER, **d(CONF_CONTROL_ADAPTER, ChargerAdapter.ENTITIES.value)):
+                selector.SelectSelector(selector.SelectSelectorConfig(
+                    options=[a.value for a in ChargerAdapter], translation_key=CONF_CONTROL_ADAPTER)),
             vol.Optional(CONF_CURRENT_LIMIT_ENTITY, **s(CONF_CURRENT_LIMIT_ENTITY)): _entity(["number", "input_number"]),
+            vol.Optional(CONF_POWER_LIMIT_ENTITY, **s(CONF_POWER_LIMIT_ENTITY)): _entity(["number", "input_number"]),
+            vol.Optional(CONF_CHARGE_SWITCH_ENTITY, **s(CONF_CHARGE_SWITCH_ENTITY)): _entity(
+                ["switch", "input_boolean"]),
+            vol.Optional(CONF_VENDOR_CHARGER_ID, **s(CONF_VENDOR_CHARGER_ID)): str,
             vol.Optional(CONF_PLUGGED_ENTITY, **s(CONF_PLUGGED_ENTITY)): _entity(
                 ["binary_sensor", "input_boolean"]),
             vol.Optional(CONF_EV_SOC_ENTITY, **s(CONF_EV_SOC_ENTITY)): _entity(
@@ -254,6 +311,33 @@ class EvChargerSubentryFlow(_DeviceSubentryFlow):
 
 
 class BatterySubentryFlow(_DeviceSubentryFlow):
+    """Then, when there is a mode select, which of its options means each of the plan's modes."""
+
+    kind = SUBENTRY_BATTERY
+    _pending: dict[str, Any]
+
+    async def _async_next(self, user_input: dict[str, Any]) -> SubentryFlowResult:
+        if not user_input.get(CONF_MODE_SELECT_ENTITY):
+            return self._async_finish(user_input)
+        self._pending = user_input
+        return await self.async_step_modes()
+
+    async def async_step_modes(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
+        if user_input is not None:
+            kept = {k: v for k, v in self._pending.items() if not k.startswith(CONF_MODE_OPTION_PREFIX)}
+            return self._async_finish({**kept, **user_input})
+        select = self._pending[CONF_MODE_SELECT_ENTITY]
+        state = self.hass.states.get(select)
+        options = [str(o) for o in (state.attributes.get("options", []) if state else [])]
+        fields: dict[Any, Any] = {}
+        for mode in PLAN_MODES:
+            key = f"{CONF_MODE_OPTION_PREFIX}{mode}"
+            guess = self._pending.get(key) or guess_mode_option(mode, options)
+            marker = vol.Optional(key, description={"suggested_value": guess}) if guess else vol.Optional(key)
+            fields[marker] = selector.SelectSelector(selector.SelectSelectorConfig(options=options, custom_value=True))
+        return self.async_show_form(step_id="modes", data_schema=vol.Schema(fields),
+                                    description_placeholders={"entity_id": select})
+
     def schema(self, defaults: dict[str, Any]) -> vol.Schema:
         d, s = _defaults(defaults)
         return vol.Schema({
@@ -262,6 +346,8 @@ class BatterySubentryFlow(_DeviceSubentryFlow):
                 ["sensor", "input_number"]),
             vol.Optional(CONF_POWER_ENTITY, **s(CONF_POWER_ENTITY)): _entity("sensor", SensorDeviceClass.POWER),
             vol.Optional(CONF_MODE_SELECT_ENTITY, **s(CONF_MODE_SELECT_ENTITY)): _entity(["select", "input_select"]),
+            vol.Optional(CONF_POWER_SETPOINT_ENTITY, **s(CONF_POWER_SETPOINT_ENTITY)): _entity(
+                ["number", "input_number"]),
             vol.Required(CONF_CAPACITY_KWH, **d(CONF_CAPACITY_KWH, 10)): _num(0.5, 500, 0.1, "kWh"),
             vol.Required(CONF_MIN_SOC_PERCENT, **d(CONF_MIN_SOC_PERCENT, 10)): _num(0, 90, 1, "%"),
             vol.Required(CONF_MAX_CHARGE_KW, **d(CONF_MAX_CHARGE_KW, 5)): _num(0.1, 100, 0.1, "kW"),
@@ -270,6 +356,8 @@ class BatterySubentryFlow(_DeviceSubentryFlow):
 
 
 class ApplianceSubentryFlow(_DeviceSubentryFlow):
+    kind = SUBENTRY_APPLIANCE
+
     def schema(self, defaults: dict[str, Any]) -> vol.Schema:
         d, s = _defaults(defaults)
         return vol.Schema({
@@ -281,5 +369,25 @@ class ApplianceSubentryFlow(_DeviceSubentryFlow):
             vol.Required(CONF_RUN_MINUTES, **d(CONF_RUN_MINUTES, 120)): _num(5, 720, 5, "min"),
             vol.Required(CONF_EARLIEST_START, **d(CONF_EARLIEST_START, "20:00:00")): selector.TimeSelector(),
             vol.Required(CONF_LATEST_FINISH, **d(CONF_LATEST_FINISH, "07:00:00")): selector.TimeSelector(),
+            vol.Required(CONF_ALLOW_SWITCH_OFF, **d(CONF_ALLOW_SWITCH_OFF, False)): selector.BooleanSelector(),
         })
+
+
+MODE_WORDS = {
+    "idle": ("idle", "standby", "hold", "backup", "pause", "stop"),
+    "self_consumption": ("self", "auto", "general", "maximi", "normal", "zero"),
+    "forced_charge": ("force charge", "forced charge", "grid charge", "charge from grid", "charge"),
+    "forced_discharge": ("force discharge", "forced discharge", "discharge", "export"),
+    "non_export": ("no export", "non export", "without export", "export limit", "feed-in limit"),
+}
+
+
+def guess_mode_option(mode: str, options: list[str]) -> str | None:
+    """The select option that most likely means the plan's ``mode`` (the person confirms)."""
+    lowered = {o: o.lower().replace("_", " ") for o in options}
+    for word in MODE_WORDS[mode]:
+        for option, text in lowered.items():
+            if word in text and not (mode == "forced_charge" and "discharge" in text):
+                return option
+    return None
 

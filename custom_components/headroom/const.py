@@ -46,6 +46,11 @@ CONF_MAX_CURRENT_A: Final = "max_current_a"
 CONF_PHASES: Final = "phases"
 CONF_DEFAULT_ENERGY_KWH: Final = "default_energy_kwh"
 
+CONF_CHARGE_SWITCH_ENTITY: Final = "charge_switch_entity"
+CONF_POWER_LIMIT_ENTITY: Final = "power_limit_entity"
+CONF_CONTROL_ADAPTER: Final = "control_adapter"
+CONF_VENDOR_CHARGER_ID: Final = "vendor_charger_id"
+
 # Battery subentry
 CONF_SOC_ENTITY: Final = "soc_entity"
 CONF_POWER_ENTITY: Final = "power_entity"
@@ -54,6 +59,8 @@ CONF_MAX_CHARGE_KW: Final = "max_charge_kw"
 CONF_MAX_DISCHARGE_KW: Final = "max_discharge_kw"
 CONF_MIN_SOC_PERCENT: Final = "min_soc_percent"
 CONF_MODE_SELECT_ENTITY: Final = "mode_select_entity"
+CONF_POWER_SETPOINT_ENTITY: Final = "power_setpoint_entity"
+CONF_MODE_OPTION_PREFIX: Final = "mode_option_"
 
 # Appliance subentry
 CONF_SWITCH_ENTITY: Final = "switch_entity"
@@ -61,6 +68,7 @@ CONF_RUN_POWER_KW: Final = "run_power_kw"
 CONF_RUN_MINUTES: Final = "run_minutes"
 CONF_EARLIEST_START: Final = "earliest_start"
 CONF_LATEST_FINISH: Final = "latest_finish"
+CONF_ALLOW_SWITCH_OFF: Final = "allow_switch_off"
 
 RUNNING_THRESHOLD_KW: Final = 0.05
 
@@ -78,6 +86,24 @@ class ChargeMode(StrEnum):
     FASTEST = "fastest"
     SOLAR_ONLY = "solar_only"
     OFF = "off"
+
+
+class ChargerAdapter(StrEnum):
+    """How a charger is driven: through its own entities, or a vendor action."""
+
+    ENTITIES = "entities"
+    OCPP = "ocpp"
+    EASEE = "easee"
+
+
+class ControlState(StrEnum):
+    """Per device: whether Headroom drives it right now, and if not, why."""
+
+    OFF = "off"
+    ADVISORY = "advisory"
+    ACTIVE = "active"
+    MANUAL = "manual"
+    NOT_FOLLOWING = "not_following"
 
 
 class PlanState(StrEnum):

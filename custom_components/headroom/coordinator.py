@@ -30,13 +30,17 @@ from .const import (
     CONF_PRICE_ENTITY,
     CONF_PV_FORECAST_ENTITY,
     CONF_REPLAN_MINUTES,
+    CONF_RUN_MINUTES,
     DEFAULT_REPLAN_MINUTES,
     DOMAIN,
     SOLVE_TIME_LIMIT_S,
+    SUBENTRY_APPLIANCE,
     SUBENTRY_EV_CHARGER,
     ControlMode,
     PlanState,
 )
+from .devices import appliance as appliance_kind
+from .devices.controller import DeviceController
 from .intents import EvGoal, Intents
 from .planner import Ev, Plan, Problem, problem_to_json, solve
 from .planner.envelope import allocations
@@ -90,6 +94,7 @@ class HeadroomCoordinator(DataUpdateCoordinator[HeadroomData]):
         # time against the plan that includes every earlier promise.
         self.promise_lock = asyncio.Lock()
         self._previous: PreviousPlan | None = None
+        self.controller = DeviceController(hass, self)
         self._unreachable: set[str] = set()
 
     @property
@@ -142,8 +147,9 @@ class HeadroomCoordinator(DataUpdateCoordinator[HeadroomData]):
         if self.data is not None:
             self._previous = PreviousPlan(self.data.problem.start, self.data.problem.step_minutes, {
                 k: [float(v) for v in d.power_kw] for k, d in self.data.plan.devices.items()})
+        self._note_appliance_runs(now)
         snapshot = build_snapshot(self.hass, self.config, dict(self.config_entry.subentries), self.intents, now,
-                                  self._previous)
+                                  self._previous, frozenset(self.controller.unresponsive))
         plan = await self.hass.async_add_executor_job(
             lambda: solve(snapshot.problem, time_limit=SOLVE_TIME_LIMIT_S)
         )
@@ -170,7 +176,18 @@ class HeadroomCoordinator(DataUpdateCoordinator[HeadroomData]):
             self.hass.bus.async_fire(f"{DOMAIN}_limit_risk", {
                 "status": plan.status, "breach_kwh": round(plan.breach_kwh, 3), "notes": plan.notes})
         self.store.async_delay_save(self._stored, 60)
+        self.config_entry.async_create_background_task(self.hass, self.controller.async_apply(data),
+                                                       "headroom apply plan")
         return data
+
+    def _note_appliance_runs(self, now: datetime) -> None:
+        """Remember when each appliance started, so that a daily run happens once a day."""
+        for device_id, sub in self.config_entry.subentries.items():
+            if sub.subentry_type != SUBENTRY_APPLIANCE or not appliance_kind.read(self.hass, dict(sub.data)).running:
+                continue
+            last = self.intents.appliance_started.get(device_id)
+            if last is None or now - last > timedelta(minutes=float(sub.data[CONF_RUN_MINUTES])):
+                self.intents.appliance_started[device_id] = now
 
     def _fire_goal_events(self, problem: Problem, plan: Plan) -> None:
         """``headroom_goal_unreachable`` once when a car's goal becomes unreachable."""

@@ -144,6 +144,7 @@ class Intents:
     appliance_runs: dict[str, list[tuple[datetime, datetime]]] = field(default_factory=dict)
     grid_requests: dict[str, GridRequest] = field(default_factory=dict)
     manual: dict[str, datetime | None] = field(default_factory=dict)
+    appliance_started: dict[str, datetime] = field(default_factory=dict)
 
     def goal(self, device_id: str) -> EvGoal:
         return self.goals.setdefault(device_id, EvGoal())
@@ -183,6 +184,7 @@ class Intents:
                                for k, w in self.appliance_runs.items()},
             "grid_requests": {k: v.to_dict() for k, v in self.grid_requests.items()},
             "manual": {k: _iso(v) for k, v in self.manual.items()},
+            "appliance_started": {k: v.isoformat() for k, v in self.appliance_started.items()},
         }
 
     @classmethod
@@ -205,4 +207,6 @@ class Intents:
             appliance_runs={k: [window(p) for p in w] for k, w in data.get("appliance_runs", {}).items()},
             grid_requests={k: GridRequest.from_dict(v) for k, v in data.get("grid_requests", {}).items()},
             manual={k: _dt(v) for k, v in data.get("manual", {}).items()},
+            appliance_started={k: v for k, raw in data.get("appliance_started", {}).items()
+                               if (v := _dt(raw)) is not None},
         )

@@ -26,6 +26,7 @@ from .const import (
     SUBENTRY_APPLIANCE,
     SUBENTRY_BATTERY,
     SUBENTRY_EV_CHARGER,
+    ControlState,
     PlanState,
 )
 from .coordinator import HeadroomConfigEntry, HeadroomCoordinator, HeadroomData
@@ -191,6 +192,7 @@ async def async_setup_entry(
             entities: list[SensorEntity] = [HeadroomSensor(coordinator, d, sub) for d in descriptions]
             if kind == SUBENTRY_EV_CHARGER:
                 entities.append(ExpectedSocSensor(coordinator, EXPECTED_SOC, sub))
+            entities.append(ControlStateSensor(coordinator, CONTROL_STATE, sub))
             async_add_entities(entities, config_subentry_id=sub.subentry_id)
 
 
@@ -259,3 +261,17 @@ class ExpectedSocSensor(HeadroomEntity, SensorEntity):
         device = self.coordinator.data.plan.devices.get(self.subentry.subentry_id)
         energy = device.energy_kwh if device is not None and device.energy_kwh else 0.0
         return round(min(100.0, soc + energy / float(capacity) * 100.0), 1)
+
+
+CONTROL_STATE = SensorEntityDescription(
+    key="control_state", translation_key="control_state", device_class=SensorDeviceClass.ENUM,
+    options=[s.value for s in ControlState],
+)
+
+
+class ControlStateSensor(HeadroomEntity, SensorEntity):
+    """Whether Headroom drives this device now, and if not, why (off, advisory, manual, not following)."""
+
+    @property
+    def native_value(self) -> str:
+        return self.coordinator.controller.state_of(self.device_key).value

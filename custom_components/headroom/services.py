@@ -359,7 +359,7 @@ def async_setup_services(hass: HomeAssistant) -> None:
                         SUBENTRY_APPLIANCE)
         if call.data["action"] == "release":
             coordinator.intents.overrides.pop(sub.subentry_id, None)
-            coordinator.intents.manual.pop(sub.subentry_id, None)
+            await coordinator.controller.async_release(sub.subentry_id)
         else:
             if "until" not in call.data:
                 raise _invalid("until_required")

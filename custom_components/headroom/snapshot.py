@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 from homeassistant.config_entries import ConfigSubentry
-from homeassistant.const import STATE_ON, UnitOfPower
+from homeassistant.const import UnitOfPower
 from homeassistant.core import HomeAssistant, State
 from homeassistant.util import dt as dt_util
 
@@ -40,7 +40,6 @@ from .const import (
     CONF_MIN_CURRENT_A,
     CONF_MIN_SOC_PERCENT,
     CONF_PHASES,
-    CONF_PLUGGED_ENTITY,
     CONF_POWER_ENTITY,
     CONF_PRICE_ENTITY,
     CONF_PV_FORECAST_ENTITY,
@@ -51,17 +50,18 @@ from .const import (
     DEFAULT_BASE_LOAD_KW,
     DEFAULT_HORIZON_HOURS,
     DEFAULT_STEP_MINUTES,
-    RUNNING_THRESHOLD_KW,
     SUBENTRY_APPLIANCE,
     SUBENTRY_BATTERY,
     SUBENTRY_EV_CHARGER,
     VOLTAGE_V,
     ChargeMode,
 )
+from .devices import appliance as appliance_device
+from .devices import ev_charger
 from .intents import PRIORITIES, EvGoal, Intents, OverrideAction, next_occurrence
 from .planner import Appliance, Battery, Ev, Fixed, Problem, Site, Tariff
 from .planner.model import Device, ImportCap
-from .sources import state_number
+from .sources import power_kw, state_number
 from .sources.prices import points_from_state, price_series
 
 RESERVATION_PREFIX = "reservation:"
@@ -81,19 +81,6 @@ def floor_to_step(moment: datetime, step_minutes: int) -> datetime:
     return moment - timedelta(minutes=moment.minute % step_minutes)
 
 
-def power_kw(state: State | None) -> float | None:
-    """A power state in kW (W and kW understood), None when unavailable."""
-    value = state_number(state)
-    if state is None or value is None:
-        return None
-    unit = state.attributes.get("unit_of_measurement")
-    if unit == UnitOfPower.WATT:
-        return value / 1000.0
-    if unit == UnitOfPower.MEGA_WATT:
-        return value * 1000.0
-    return value
-
-
 def step_index(start: datetime, moment: datetime, step_minutes: int, steps: int) -> int:
     """The first step that begins at or after ``moment`` (clamped to [0, steps])."""
     return max(0, min(steps, math.ceil((moment - start).total_seconds() / 60 / step_minutes - 1e-9)))
@@ -107,7 +94,10 @@ def step_containing(start: datetime, moment: datetime, step_minutes: int, steps:
 def build_snapshot(
     hass: HomeAssistant, config: dict[str, Any], subentries: dict[str, ConfigSubentry],
     intents: Intents, now: datetime, previous: PreviousPlan | None = None,
+    measured_only: frozenset[str] = frozenset(),
 ) -> Snapshot:
+    """``measured_only``: devices Headroom does not drive now (a person took over, or the device
+    does not follow); they are planned as drawing what they draw now, for the next hour."""
     step_minutes = int(config.get(CONF_STEP_MINUTES, DEFAULT_STEP_MINUTES))
     steps = int(config.get(CONF_HORIZON_HOURS, DEFAULT_HORIZON_HOURS)) * 60 // step_minutes
     start = floor_to_step(now, step_minutes)
@@ -159,15 +149,17 @@ def build_snapshot(
         data = dict(sub.data)
         override = intents.override(subentry_id, now)
         device: Device | None = None
-        if sub.subentry_type == SUBENTRY_EV_CHARGER:
+        if subentry_id in measured_only or intents.is_manual(subentry_id, now):
+            device = _as_measured(hass, subentry_id, sub.subentry_type, data, step_minutes, steps)
+        elif sub.subentry_type == SUBENTRY_EV_CHARGER:
             goal = intents.goals.get(subentry_id, EvGoal())
             device = _ev(hass, subentry_id, data, goal, override, start, step_minutes, steps, stale)
         elif sub.subentry_type == SUBENTRY_BATTERY:
             device = _battery(hass, subentry_id, data, override, start, step_minutes, steps, stale)
         elif sub.subentry_type == SUBENTRY_APPLIANCE:
-            latest = intents.latest_finish.get(subentry_id)
             device = _appliance(hass, subentry_id, data, override, intents.appliance_runs.get(subentry_id),
-                                latest, start, step_minutes, steps)
+                                intents.latest_finish.get(subentry_id), intents.appliance_started.get(subentry_id),
+                                start, step_minutes, steps)
         if device is not None:
             devices.append(_with_previous(device, previous, start, step_minutes, steps))
 
@@ -203,6 +195,17 @@ def build_snapshot(
         devices=tuple(devices),
     )
     return Snapshot(problem, stale, assumptions, description)
+
+
+def _as_measured(hass: HomeAssistant, device_id: str, kind: str, data: dict[str, Any], step_minutes: int,
+                 steps: int) -> Fixed | None:
+    entity = data.get(CONF_CHARGER_POWER_ENTITY if kind == SUBENTRY_EV_CHARGER else CONF_POWER_ENTITY)
+    measured = power_kw(hass.states.get(entity or ""))
+    if not measured:
+        return None
+    power = np.zeros(steps)
+    power[: max(1, 60 // step_minutes)] = measured
+    return Fixed(id=device_id, power_kw=power)
 
 
 @dataclass
@@ -248,13 +251,8 @@ def _ev(
     hass: HomeAssistant, device_id: str, data: dict[str, Any], goal: EvGoal, override: OverrideAction | None,
     start: datetime, step_minutes: int, steps: int, stale: list[str],
 ) -> Ev | None:
-    plugged_entity = data.get(CONF_PLUGGED_ENTITY)
-    charging_now = power_kw(hass.states.get(data.get(CONF_CHARGER_POWER_ENTITY, ""))) or 0.0
-    if plugged_entity:
-        plugged_state = hass.states.get(plugged_entity)
-        plugged = plugged_state is not None and plugged_state.state == STATE_ON
-    else:
-        plugged = charging_now > RUNNING_THRESHOLD_KW
+    charger = ev_charger.read(hass, data)
+    plugged, charging_now = charger.plugged, charger.power_kw or 0.0
     if not plugged or override == "block" or (goal.mode == ChargeMode.OFF and override != "force"):
         return None
     phases = int(data.get(CONF_PHASES, 3))
@@ -263,7 +261,7 @@ def _ev(
     capacity = data.get(CONF_EV_CAPACITY_KWH)
     energy = goal.energy_kwh
     if energy is None:
-        soc = state_number(hass.states.get(data[CONF_EV_SOC_ENTITY])) if data.get(CONF_EV_SOC_ENTITY) else None
+        soc = charger.soc_percent
         if data.get(CONF_EV_SOC_ENTITY) and soc is None:
             stale.append(data[CONF_EV_SOC_ENTITY])
         if soc is not None and capacity:
@@ -318,16 +316,15 @@ def _battery(
 
 def _appliance(
     hass: HomeAssistant, device_id: str, data: dict[str, Any], override: OverrideAction | None,
-    one_off: list[tuple[datetime, datetime]] | None, latest_finish: time | None,
+    one_off: list[tuple[datetime, datetime]] | None, latest_finish: time | None, last_started: datetime | None,
     start: datetime, step_minutes: int, steps: int,
 ) -> Appliance | None:
     """The next run of an appliance: now if forced, in a one-off window if scheduled, else in its
     daily window [earliest start, latest finish]."""
     length = max(1, math.ceil(float(data[CONF_RUN_MINUTES]) / step_minutes))
     run = timedelta(minutes=length * step_minutes)
-    running = power_kw(hass.states.get(data.get(CONF_POWER_ENTITY, "")))
     profile = np.full(length, float(data[CONF_RUN_POWER_KW]))
-    if running is not None and running > RUNNING_THRESHOLD_KW:
+    if appliance_device.read(hass, data).running:
         return Appliance(id=device_id, profile_kw=profile, windows=((0, length),), started_step=0)
     if override == "block":
         return None
@@ -342,11 +339,12 @@ def _appliance(
         return appliance if len(appliance.allowed_starts(steps)) else None
     earliest = time.fromisoformat(data.get(CONF_EARLIEST_START, "00:00:00"))
     latest = latest_finish or time.fromisoformat(data.get(CONF_LATEST_FINISH, "23:59:00"))
-    # The window that opened most recently, or the next one if that one can no longer fit a run.
+    # The window that opened most recently, or the next one if that one can no longer fit a
+    # run or the appliance already ran in it.
     opened = next_occurrence(start, earliest) - timedelta(days=1)
     for _ in range(2):
         closes = next_occurrence(opened, latest)
-        if closes - run >= start:
+        if closes - run >= start and (last_started is None or last_started < opened):
             break
         opened += timedelta(days=1)
     first = step_index(start, max(opened, start), step_minutes, steps)

@@ -47,10 +47,15 @@ async def home(hass: HomeAssistant) -> None:
     """The home's entities: price, a car plugged in (input_boolean) with a SoC (input_number)."""
     await set_price(hass)
     assert await async_setup_component(hass, "input_boolean", {"input_boolean": {
-        "car_plugged": {"initial": True}, "street_plugged": {"initial": False}}})
+        "car_plugged": {"initial": True}, "street_plugged": {"initial": False},
+        "driveway_charging": {"initial": False}, "street_charging": {"initial": False},
+        "dishwasher_switch": {"initial": False}}})
     assert await async_setup_component(hass, "input_number", {"input_number": {
         "car_soc": {"min": 0, "max": 100, "initial": 40, "unit_of_measurement": "%"},
         "battery_soc": {"min": 0, "max": 100, "initial": 50, "unit_of_measurement": "%"},
+        "driveway_current": {"min": 0, "max": 16, "step": 1, "initial": 0, "unit_of_measurement": "A"},
+        "street_current": {"min": 0, "max": 16, "step": 1, "initial": 0, "unit_of_measurement": "A"},
+        "battery_setpoint": {"min": -5000, "max": 5000, "step": 100, "initial": 0, "unit_of_measurement": "W"},
     }})
     hass.states.async_set("sensor.charger_power", "0", {"unit_of_measurement": "W", "device_class": "power"})
     hass.states.async_set("sensor.house_power", "600", {"unit_of_measurement": "W", "device_class": "power"})

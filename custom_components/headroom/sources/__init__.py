@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from homeassistant.const import UnitOfPower
 from homeassistant.core import State
 
 
@@ -16,3 +17,16 @@ def state_number(state: State | None) -> float | None:
     except ValueError:
         return None
     return value if math.isfinite(value) else None
+
+
+def power_kw(state: State | None) -> float | None:
+    """A power state in kW (W, kW and MW understood), None when unavailable."""
+    value = state_number(state)
+    if state is None or value is None:
+        return None
+    unit = state.attributes.get("unit_of_measurement")
+    if unit == UnitOfPower.WATT:
+        return value / 1000.0
+    if unit == UnitOfPower.MEGA_WATT:
+        return value * 1000.0
+    return value
