@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import voluptuous as vol
 from homeassistant.components.sensor import SensorDeviceClass
@@ -17,6 +17,7 @@ from homeassistant.config_entries import (
 from homeassistant.const import CONF_NAME
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import selector
+from homeassistant.util import dt as dt_util
 
 from .const import (
     CONF_ALLOW_SWITCH_OFF,
@@ -54,7 +55,12 @@ from .const import (
     CONF_POWER_LIMIT_ENTITY,
     CONF_POWER_SETPOINT_ENTITY,
     CONF_PRICE_ENTITY,
+    CONF_PRICE_FIXED,
+    CONF_PRICE_MULTIPLIER,
+    CONF_PRICE_OFFSET,
     CONF_PV_FORECAST_ENTITY,
+    CONF_PV_FORECAST_ENTRIES,
+    CONF_PV_PESSIMISTIC,
     CONF_PV_POWER_ENTITY,
     CONF_REPLAN_MINUTES,
     CONF_RUN_MINUTES,
@@ -62,6 +68,11 @@ from .const import (
     CONF_SOC_ENTITY,
     CONF_STEP_MINUTES,
     CONF_SWITCH_ENTITY,
+    CONF_TOU_OFF_PEAK_PRICE,
+    CONF_TOU_PEAK_END,
+    CONF_TOU_PEAK_PRICE,
+    CONF_TOU_PEAK_START,
+    CONF_TOU_WEEKEND_OFF_PEAK,
     CONF_VENDOR_CHARGER_ID,
     DEFAULT_HORIZON_HOURS,
     DEFAULT_REPLAN_MINUTES,
@@ -76,7 +87,9 @@ from .const import (
 )
 from .devices.battery import PLAN_MODES
 from .discovery import async_candidates, configured_entities
-from .sources.prices import current_price, points_from_state
+from .sources.price_services import ServicePrices
+from .sources.prices import current_price, describe, detect_format, points_from_state, sibling_entities
+from .sources.pv import ENERGY_FORECAST_DOMAINS
 
 CONF_DISCOVERED = "discovered"
 MANUAL = "manual"
@@ -89,7 +102,7 @@ def _entity(domain: str | list[str], device_class: str | list[str] | None = None
     return selector.EntitySelector(config)
 
 
-def _num(minimum: float, maximum: float, step: float, unit: str) -> selector.NumberSelector:
+def _num(minimum: float, maximum: float, step: float | Literal["any"], unit: str) -> selector.NumberSelector:
     return selector.NumberSelector(selector.NumberSelectorConfig(
         min=minimum, max=maximum, step=step, unit_of_measurement=unit, mode=selector.NumberSelectorMode.BOX))
 
@@ -106,15 +119,26 @@ def _defaults(defaults: dict[str, Any]) -> tuple[Any, Any]:
     return d, s
 
 
-def _site_schema(defaults: dict[str, Any]) -> vol.Schema:
+def _site_schema(hass: HomeAssistant, defaults: dict[str, Any]) -> vol.Schema:
     d, s = _defaults(defaults)
+    # Forecast integrations Headroom asks through their energy platform.
+    pv_entries = [selector.SelectOptionDict(value=e.entry_id, label=f"{e.title} ({e.domain})")
+                  for domain in ENERGY_FORECAST_DOMAINS for e in hass.config_entries.async_entries(domain)]
     return vol.Schema({
         vol.Optional(CONF_MAIN_FUSE_A, **s(CONF_MAIN_FUSE_A)): _num(6, 400, 1, "A"),
         vol.Required(CONF_PHASE_COUNT, **d(CONF_PHASE_COUNT, 3)): selector.SelectSelector(
             selector.SelectSelectorConfig(options=["1", "3"], translation_key=CONF_PHASE_COUNT)),
         vol.Optional(CONF_IMPORT_LIMIT_KW, **s(CONF_IMPORT_LIMIT_KW)): _num(1, 1000, 0.1, "kW"),
         vol.Optional(CONF_EXPORT_LIMIT_KW, **s(CONF_EXPORT_LIMIT_KW)): _num(0, 1000, 0.1, "kW"),
-        vol.Required(CONF_PRICE_ENTITY, **d(CONF_PRICE_ENTITY)): _entity(["sensor", "event"]),
+        vol.Optional(CONF_PRICE_ENTITY, **s(CONF_PRICE_ENTITY)): _entity(["sensor", "event"]),
+        vol.Optional(CONF_PRICE_FIXED, **s(CONF_PRICE_FIXED)): _num(-1, 5, 0.001, "/kWh"),
+        vol.Optional(CONF_TOU_PEAK_PRICE, **s(CONF_TOU_PEAK_PRICE)): _num(-1, 5, 0.001, "/kWh"),
+        vol.Optional(CONF_TOU_OFF_PEAK_PRICE, **s(CONF_TOU_OFF_PEAK_PRICE)): _num(-1, 5, 0.001, "/kWh"),
+        vol.Required(CONF_TOU_PEAK_START, **d(CONF_TOU_PEAK_START, "07:00:00")): selector.TimeSelector(),
+        vol.Required(CONF_TOU_PEAK_END, **d(CONF_TOU_PEAK_END, "23:00:00")): selector.TimeSelector(),
+        vol.Required(CONF_TOU_WEEKEND_OFF_PEAK, **d(CONF_TOU_WEEKEND_OFF_PEAK, False)): selector.BooleanSelector(),
+        vol.Required(CONF_PRICE_MULTIPLIER, **d(CONF_PRICE_MULTIPLIER, 1.0)): _num(0, 5, 0.001, "×"),
+        vol.Required(CONF_PRICE_OFFSET, **d(CONF_PRICE_OFFSET, 0.0)): _num(-1, 5, "any", "/kWh"),
         vol.Optional(CONF_EXPORT_PRICE_ENTITY, **s(CONF_EXPORT_PRICE_ENTITY)): _entity("sensor"),
         vol.Required(CONF_EXPORT_PRICE_FIXED, **d(CONF_EXPORT_PRICE_FIXED, 0.0)): _num(-1, 5, 0.001, "/kWh"),
         vol.Required(CONF_EXPORT_PRICE_FACTOR, **d(CONF_EXPORT_PRICE_FACTOR, 0.0)): _num(0, 2, 0.01, "×"),
@@ -124,7 +148,11 @@ def _site_schema(defaults: dict[str, Any]) -> vol.Schema:
             "sensor", SensorDeviceClass.POWER),
         vol.Optional(CONF_PV_POWER_ENTITY, **s(CONF_PV_POWER_ENTITY)): _entity(
             "sensor", SensorDeviceClass.POWER),
-        vol.Optional(CONF_PV_FORECAST_ENTITY, **s(CONF_PV_FORECAST_ENTITY)): _entity("sensor"),
+        vol.Optional(CONF_PV_FORECAST_ENTITY, **s(CONF_PV_FORECAST_ENTITY)): selector.EntitySelector(
+            selector.EntitySelectorConfig(domain="sensor", multiple=True)),
+        vol.Optional(CONF_PV_FORECAST_ENTRIES, **s(CONF_PV_FORECAST_ENTRIES)): selector.SelectSelector(
+            selector.SelectSelectorConfig(options=pv_entries, multiple=True)),
+        vol.Required(CONF_PV_PESSIMISTIC, **d(CONF_PV_PESSIMISTIC, False)): selector.BooleanSelector(),
         vol.Required(CONF_STEP_MINUTES, **d(CONF_STEP_MINUTES, str(DEFAULT_STEP_MINUTES))): selector.SelectSelector(
             selector.SelectSelectorConfig(options=["5", "10", "15", "30", "60"])),
         vol.Required(CONF_HORIZON_HOURS, **d(CONF_HORIZON_HOURS, DEFAULT_HORIZON_HOURS)): _num(6, 72, 1, "h"),
@@ -147,34 +175,50 @@ def validate_site(hass: HomeAssistant, user_input: dict[str, Any]) -> tuple[dict
             data[CONF_IMPORT_LIMIT_KW] = round(float(data[CONF_MAIN_FUSE_A]) * phases * VOLTAGE_V / 1000.0, 2)
     data[CONF_STEP_MINUTES] = str(int(data.get(CONF_STEP_MINUTES, DEFAULT_STEP_MINUTES)))
     found = ""
-    state = hass.states.get(data.get(CONF_PRICE_ENTITY, ""))
-    if state is None or current_price(state) is None:
-        errors[CONF_PRICE_ENTITY] = "price_unavailable"
-    else:
-        points = points_from_state(state)
-        if not points:
-            errors[CONF_PRICE_ENTITY] = "no_price_forecast"
+    if price_entity := data.get(CONF_PRICE_ENTITY):
+        state = hass.states.get(price_entity)
+        if state is None or current_price(state) is None:
+            errors[CONF_PRICE_ENTITY] = "price_unavailable"
+        elif (family := ServicePrices(hass).family(price_entity)) is not None:
+            found = f"{'Nord Pool' if family == 'nordpool' else 'Tibber'}, forecast from its action"
         else:
-            minutes = round((points[0].end - points[0].start).total_seconds() / 60)
-            hours = (points[-1].end - points[0].start).total_seconds() / 3600
-            found = f"{len(points)} prices at {minutes}-minute resolution covering {hours:.0f} h"
+            extra = [p for sib in sibling_entities(price_entity) if (st := hass.states.get(sib))
+                     for p in points_from_state(st)]
+            points = sorted({p.start: p for p in [*extra, *points_from_state(state)]}.values(), key=lambda p: p.start)
+            if not points:
+                errors[CONF_PRICE_ENTITY] = "no_price_forecast"
+            else:
+                found = describe(points, dt_util.utcnow(), detect_format(state))
+    elif data.get(CONF_TOU_PEAK_PRICE) is not None and data.get(CONF_TOU_OFF_PEAK_PRICE) is not None:
+        found = "time-of-use schedule"
+    elif data.get(CONF_PRICE_FIXED) is not None:
+        found = "fixed price"
+    else:
+        errors["base"] = "price_source_missing"
     return data, errors, found
 
 
 class HeadroomConfigFlow(ConfigFlow, domain=DOMAIN):
     VERSION = 1
+    _site: tuple[str, dict[str, Any]]
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         errors: dict[str, str] = {}
         if user_input is not None:
             name = user_input.pop(CONF_NAME, "Home")
-            data, errors, _ = validate_site(self.hass, user_input)
+            data, errors, found = validate_site(self.hass, user_input)
             if not errors:
-                return self.async_create_entry(title=name, data=data)
+                self._site = (name, data)
+                return self.async_show_form(step_id="confirm", description_placeholders={"found": found})
             user_input[CONF_NAME] = name
         schema = vol.Schema({vol.Required(CONF_NAME, default="Home"): str}).extend(
-            _site_schema(user_input or {}).schema)
+            _site_schema(self.hass, user_input or {}).schema)
         return self.async_show_form(step_id="user", data_schema=schema, errors=errors)
+
+    async def async_step_confirm(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Says what was found in the price entity before the entry is made."""
+        name, data = self._site
+        return self.async_create_entry(title=name, data=data)
 
     async def async_step_reconfigure(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         entry = self._get_reconfigure_entry()
@@ -184,7 +228,7 @@ class HeadroomConfigFlow(ConfigFlow, domain=DOMAIN):
             if not errors:
                 return self.async_update_reload_and_abort(entry, data=data, options={})
         return self.async_show_form(
-            step_id="reconfigure", data_schema=_site_schema(user_input or {**entry.data, **entry.options}),
+            step_id="reconfigure", data_schema=_site_schema(self.hass, user_input or {**entry.data, **entry.options}),
             errors=errors,
         )
 
@@ -211,7 +255,7 @@ class HeadroomOptionsFlow(OptionsFlow):
             if not errors:
                 return self.async_create_entry(data=data)
         current = {**self.config_entry.data, **self.config_entry.options}
-        return self.async_show_form(step_id="init", data_schema=_site_schema(user_input or current), errors=errors)
+        return self.async_show_form(step_id="init", data_schema=_site_schema(self.hass, user_input or current), errors=errors)
 
 
 class _DeviceSubentryFlow(ConfigSubentryFlow):

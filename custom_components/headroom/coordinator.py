@@ -26,15 +26,20 @@ from .const import (
     CONF_CHARGER_POWER_ENTITY,
     CONF_CONTROL_MODE,
     CONF_EXPORT_PRICE_ENTITY,
+    CONF_GRID_POWER_ENTITY,
+    CONF_HOUSE_POWER_ENTITY,
     CONF_PLUGGED_ENTITY,
+    CONF_POWER_ENTITY,
     CONF_PRICE_ENTITY,
-    CONF_PV_FORECAST_ENTITY,
+    CONF_PV_FORECAST_ENTRIES,
+    CONF_PV_POWER_ENTITY,
     CONF_REPLAN_MINUTES,
     CONF_RUN_MINUTES,
     DEFAULT_REPLAN_MINUTES,
     DOMAIN,
     SOLVE_TIME_LIMIT_S,
     SUBENTRY_APPLIANCE,
+    SUBENTRY_BATTERY,
     SUBENTRY_EV_CHARGER,
     ControlMode,
     PlanState,
@@ -44,12 +49,17 @@ from .devices.controller import DeviceController
 from .intents import EvGoal, Intents
 from .planner import Ev, Plan, Problem, problem_to_json, solve
 from .planner.envelope import allocations
-from .snapshot import PreviousPlan, build_snapshot
+from .snapshot import Inputs, PreviousPlan, build_snapshot, pv_forecast_entities
+from .sources.base_load import BaseLoadProfile, async_hourly_means, house_hours, profile_from_hours
+from .sources.price_services import ServicePrices
+from .sources.prices import points_from_state, sibling_entities
+from .sources.pv import async_energy_forecast
 
 _LOGGER = logging.getLogger(__name__)
 STORAGE_VERSION = 1
 REPLAN_DEBOUNCE_S = 10.0
 ISSUE_PRICE_UNAVAILABLE = "price_unavailable"
+BASE_LOAD_REFRESH = timedelta(hours=1)
 
 type HeadroomConfigEntry = ConfigEntry[HeadroomCoordinator]
 
@@ -94,6 +104,8 @@ class HeadroomCoordinator(DataUpdateCoordinator[HeadroomData]):
         # time against the plan that includes every earlier promise.
         self.promise_lock = asyncio.Lock()
         self._previous: PreviousPlan | None = None
+        self._service_prices = ServicePrices(hass)
+        self._base_load: tuple[datetime, BaseLoadProfile | None] | None = None
         self.controller = DeviceController(hass, self)
         self._unreachable: set[str] = set()
 
@@ -148,14 +160,15 @@ class HeadroomCoordinator(DataUpdateCoordinator[HeadroomData]):
             self._previous = PreviousPlan(self.data.problem.start, self.data.problem.step_minutes, {
                 k: [float(v) for v in d.power_kw] for k, d in self.data.plan.devices.items()})
         self._note_appliance_runs(now)
+        inputs = await self._async_inputs(now)
         snapshot = build_snapshot(self.hass, self.config, dict(self.config_entry.subentries), self.intents, now,
-                                  self._previous, frozenset(self.controller.unresponsive))
+                                  self._previous, frozenset(self.controller.unresponsive), inputs)
         plan = await self.hass.async_add_executor_job(
             lambda: solve(snapshot.problem, time_limit=SOLVE_TIME_LIMIT_S)
         )
         status = PlanState(plan.status)
-        price_entity = self.config[CONF_PRICE_ENTITY]
-        if price_entity in snapshot.stale:
+        price_entity = self.config.get(CONF_PRICE_ENTITY)
+        if price_entity and price_entity in snapshot.stale:
             status = PlanState.STALE_INPUTS
             ir.async_create_issue(
                 self.hass, DOMAIN, f"{ISSUE_PRICE_UNAVAILABLE}_{self.config_entry.entry_id}",
@@ -179,6 +192,39 @@ class HeadroomCoordinator(DataUpdateCoordinator[HeadroomData]):
         self.config_entry.async_create_background_task(self.hass, self.controller.async_apply(data),
                                                        "headroom apply plan")
         return data
+
+    async def _async_inputs(self, now: datetime) -> Inputs:
+        """What the snapshot cannot read from states: action answers, energy platforms, history."""
+        inputs = Inputs()
+        if price_entity := self.config.get(CONF_PRICE_ENTITY):
+            points = await self._service_prices.async_points(price_entity)
+            if points is None:
+                points = [p for sibling in sibling_entities(price_entity)
+                          if (state := self.hass.states.get(sibling)) is not None
+                          for p in points_from_state(state)] or None
+            inputs.price_points = points
+        for entry_id in self.config.get(CONF_PV_FORECAST_ENTRIES) or []:
+            inputs.pv_arrays.append(await async_energy_forecast(self.hass, entry_id))
+        if self._base_load is None or now - self._base_load[0] >= BASE_LOAD_REFRESH:
+            self._base_load = (now, await self._async_base_load(now))
+        inputs.base_load = self._base_load[1]
+        return inputs
+
+    async def _async_base_load(self, now: datetime) -> BaseLoadProfile | None:
+        config = self.config
+        subs = self.config_entry.subentries.values()
+        batteries = [s.data[CONF_POWER_ENTITY] for s in subs
+                     if s.subentry_type == SUBENTRY_BATTERY and s.data.get(CONF_POWER_ENTITY)]
+        devices: list[str] = [d for s in subs if s.subentry_type != SUBENTRY_BATTERY
+                              if (d := s.data.get(CONF_CHARGER_POWER_ENTITY) or s.data.get(CONF_POWER_ENTITY))]
+        house, grid, pv = (config.get(CONF_HOUSE_POWER_ENTITY), config.get(CONF_GRID_POWER_ENTITY),
+                           config.get(CONF_PV_POWER_ENTITY))
+        if not house and not grid:
+            return None
+        wanted = {e for e in (house, grid, pv, *batteries, *devices) if e}
+        means = await async_hourly_means(self.hass, wanted, now)
+        return profile_from_hours(house_hours(means, house=house, grid=grid, pv=pv, battery=batteries,
+                                              devices=devices))
 
     def _note_appliance_runs(self, now: datetime) -> None:
         """Remember when each appliance started, so that a daily run happens once a day."""
@@ -207,8 +253,10 @@ class HeadroomCoordinator(DataUpdateCoordinator[HeadroomData]):
     def async_start_listening(self) -> CALLBACK_TYPE:
         """Replan (debounced) when an input that matters changes: a price or PV forecast, a car
         plugging in or out. Powers and SoCs drift every few seconds; the interval catches those."""
-        entities = {self.config.get(k) for k in (CONF_PRICE_ENTITY, CONF_EXPORT_PRICE_ENTITY,
-                                                 CONF_PV_FORECAST_ENTITY)}
+        entities = {self.config.get(k) for k in (CONF_PRICE_ENTITY, CONF_EXPORT_PRICE_ENTITY)}
+        entities.update(pv_forecast_entities(self.config))
+        if price_entity := self.config.get(CONF_PRICE_ENTITY):
+            entities.update(sibling_entities(price_entity))
         for sub in self.config_entry.subentries.values():
             if sub.subentry_type == SUBENTRY_EV_CHARGER:
                 # Without a plug sensor, the charger's power is how a plug-in shows.

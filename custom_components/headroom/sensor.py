@@ -109,6 +109,14 @@ PLANNED_POWER = HeadroomSensorDescription(
     value_fn=_now_of(_device_power), series_fn=_device_power,
 )
 
+def _base_load(data: HeadroomData, _: str) -> list[Any]:
+    return [float(v) for v in data.problem.base_load_kw]
+
+
+def _pv(data: HeadroomData, _: str) -> list[Any]:
+    return [float(v) for v in data.problem.pv_kw]
+
+
 SITE_SENSORS: tuple[HeadroomSensorDescription, ...] = (
     HeadroomSensorDescription(
         key="plan_status", translation_key="plan_status", device_class=SensorDeviceClass.ENUM,
@@ -123,6 +131,16 @@ SITE_SENSORS: tuple[HeadroomSensorDescription, ...] = (
         key="import_headroom", translation_key="import_headroom", device_class=SensorDeviceClass.POWER,
         native_unit_of_measurement=UnitOfPower.KILO_WATT, state_class=SensorStateClass.MEASUREMENT,
         value_fn=_now_of(_headroom), series_fn=_headroom,
+    ),
+    HeadroomSensorDescription(
+        key="base_load_forecast", translation_key="base_load_forecast", device_class=SensorDeviceClass.POWER,
+        native_unit_of_measurement=UnitOfPower.KILO_WATT, state_class=SensorStateClass.MEASUREMENT,
+        value_fn=_now_of(_base_load), series_fn=_base_load,
+    ),
+    HeadroomSensorDescription(
+        key="pv_forecast", translation_key="pv_forecast", device_class=SensorDeviceClass.POWER,
+        native_unit_of_measurement=UnitOfPower.KILO_WATT, state_class=SensorStateClass.MEASUREMENT,
+        value_fn=_now_of(_pv), series_fn=_pv,
     ),
     HeadroomSensorDescription(
         key="planned_cost", translation_key="planned_cost", device_class=SensorDeviceClass.MONETARY,

@@ -15,8 +15,7 @@ from typing import Any
 
 import numpy as np
 from homeassistant.config_entries import ConfigSubentry
-from homeassistant.const import UnitOfPower
-from homeassistant.core import HomeAssistant, State
+from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 
 from .const import (
@@ -42,11 +41,20 @@ from .const import (
     CONF_PHASES,
     CONF_POWER_ENTITY,
     CONF_PRICE_ENTITY,
+    CONF_PRICE_FIXED,
+    CONF_PRICE_MULTIPLIER,
+    CONF_PRICE_OFFSET,
     CONF_PV_FORECAST_ENTITY,
+    CONF_PV_PESSIMISTIC,
     CONF_RUN_MINUTES,
     CONF_RUN_POWER_KW,
     CONF_SOC_ENTITY,
     CONF_STEP_MINUTES,
+    CONF_TOU_OFF_PEAK_PRICE,
+    CONF_TOU_PEAK_END,
+    CONF_TOU_PEAK_PRICE,
+    CONF_TOU_PEAK_START,
+    CONF_TOU_WEEKEND_OFF_PEAK,
     DEFAULT_BASE_LOAD_KW,
     DEFAULT_HORIZON_HOURS,
     DEFAULT_STEP_MINUTES,
@@ -62,9 +70,23 @@ from .intents import PRIORITIES, EvGoal, Intents, OverrideAction, next_occurrenc
 from .planner import Appliance, Battery, Ev, Fixed, Problem, Site, Tariff
 from .planner.model import Device, ImportCap
 from .sources import power_kw, state_number
-from .sources.prices import points_from_state, price_series
+from .sources.base_load import BaseLoadProfile
+from .sources.prices import PricePoint, price_series
+from .sources.pv import attribute_points, pv_series
+from .sources.tariff import tou_series, with_fees
 
 RESERVATION_PREFIX = "reservation:"
+FALLBACK_PRICE = 0.25
+
+
+@dataclass
+class Inputs:
+    """What the coordinator fetched before the cycle (service answers, energy platforms, history)."""
+
+    price_points: list[PricePoint] | None = None
+    pv_arrays: list[list[PricePoint]] = field(default_factory=list)
+    base_load: BaseLoadProfile | None = None
+
 BATTERY_EFFICIENCY = 0.95
 
 
@@ -94,7 +116,7 @@ def step_containing(start: datetime, moment: datetime, step_minutes: int, steps:
 def build_snapshot(
     hass: HomeAssistant, config: dict[str, Any], subentries: dict[str, ConfigSubentry],
     intents: Intents, now: datetime, previous: PreviousPlan | None = None,
-    measured_only: frozenset[str] = frozenset(),
+    measured_only: frozenset[str] = frozenset(), inputs: Inputs | None = None,
 ) -> Snapshot:
     """``measured_only``: devices Headroom does not drive now (a person took over, or the device
     does not follow); they are planned as drawing what they draw now, for the next hour."""
@@ -105,18 +127,9 @@ def build_snapshot(
     assumptions: list[str] = []
     step = timedelta(minutes=step_minutes)
 
-    price_state = hass.states.get(config[CONF_PRICE_ENTITY])
-    prices = price_series(price_state, start, step_minutes, steps)
-    if prices is None:
-        stale.append(config[CONF_PRICE_ENTITY])
-        import_price: Any = np.full(steps, 0.25)
-        description = "price unavailable"
-    else:
-        import_price = np.array(prices.values)
-        description = prices.description
-        if prices.known_steps < steps:
-            assumptions.append(f"prices known for {prices.known_steps * step_minutes / 60:.1f} h; "
-                               "the rest repeats the day before")
+    inputs = inputs or Inputs()
+    import_price, description = _import_prices(hass, config, inputs, start, step_minutes, steps, stale,
+                                               assumptions)
 
     # Export: its own sensor, or the rule "fraction of the import price plus an offset"
     # (a fixed price is a fraction of 0).
@@ -129,20 +142,31 @@ def build_snapshot(
         else:
             export_price = np.array(exported.values)
 
-    base = DEFAULT_BASE_LOAD_KW
+    measured: float | None = None
     if house := config.get(CONF_HOUSE_POWER_ENTITY):
         measured = power_kw(hass.states.get(house))
         if measured is None:
             stale.append(house)
-        else:
-            base = max(measured, 0.0)
-    pv: Any = np.zeros(steps)
-    if pv_entity := config.get(CONF_PV_FORECAST_ENTITY):
+    if inputs.base_load is not None:
+        base: Any = inputs.base_load.series(start, step_minutes, steps)
+        if measured is not None:
+            base[0] = max(measured, 0.0)  # now is known; the rest is the forecast
+        assumptions.append(f"base load forecast from history ({inputs.base_load.basis})")
+    else:
+        base = np.full(steps, max(measured, 0.0) if measured is not None else DEFAULT_BASE_LOAD_KW)
+        assumptions.append("base load: " + ("the house's consumption now, held" if measured is not None
+                                            else f"{DEFAULT_BASE_LOAD_KW} kW assumed (no consumption sensor)"))
+
+    arrays = list(inputs.pv_arrays)
+    for pv_entity in pv_forecast_entities(config):
         pv_state = hass.states.get(pv_entity)
         if pv_state is None:
             stale.append(pv_entity)
         else:
-            pv = _pv_series(pv_state, start, step_minutes, steps)
+            arrays.append(attribute_points(pv_state, bool(config.get(CONF_PV_PESSIMISTIC, False))))
+    pv: Any = pv_series(arrays, start, step_minutes, steps)
+    if not arrays:
+        assumptions.append("no PV forecast: PV counts as part of the measured load")
 
     devices: list[Device] = []
     for subentry_id, sub in subentries.items():
@@ -190,7 +214,7 @@ def build_snapshot(
             import_caps=tuple(caps),
         ),
         tariff=Tariff(import_price=import_price, export_price=export_price),
-        base_load_kw=np.full(steps, base),
+        base_load_kw=base,
         pv_kw=pv,
         devices=tuple(devices),
     )
@@ -231,20 +255,39 @@ def _with_previous(device: Device, previous: PreviousPlan | None, start: datetim
     return dataclasses.replace(device, previous_power_kw=series)
 
 
-def _pv_series(state: State, start: datetime, step_minutes: int, steps: int) -> Any:
-    """PV forecast from a generic list attribute (``{start, value}`` in kW or W)."""
-    points = points_from_state(state)
-    out: Any = np.zeros(steps)
-    step = timedelta(minutes=step_minutes)
-    for t in range(steps):
-        moment = start + t * step
-        for p in points:
-            if p.start <= moment < p.end:
-                out[t] = max(p.price, 0.0)
-                break
-    if state.attributes.get("unit_of_measurement") == UnitOfPower.WATT:
-        out = out / 1000.0
-    return out
+def pv_forecast_entities(config: dict[str, Any]) -> list[str]:
+    value = config.get(CONF_PV_FORECAST_ENTITY) or []
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _import_prices(
+    hass: HomeAssistant, config: dict[str, Any], inputs: Inputs, start: datetime, step_minutes: int, steps: int,
+    stale: list[str], assumptions: list[str],
+) -> tuple[Any, str]:
+    """An entity's prices (with fees), a time-of-use schedule, or a fixed price."""
+    if price_entity := config.get(CONF_PRICE_ENTITY):
+        prices = price_series(hass.states.get(price_entity), start, step_minutes, steps, inputs.price_points)
+        if prices is None:
+            stale.append(price_entity)
+            return np.full(steps, FALLBACK_PRICE), "price unavailable"
+        if prices.known_steps == 0:
+            stale.append(price_entity)  # a price now but no forecast Headroom can read
+            assumptions.append(f"no price forecast in {price_entity}: the price now is held")
+        elif prices.known_steps < steps:
+            assumptions.append(f"prices known for {prices.known_steps * step_minutes / 60:.1f} h; "
+                               "the rest repeats the day before")
+        values = with_fees(prices.values, float(config.get(CONF_PRICE_MULTIPLIER, 1.0)),
+                           float(config.get(CONF_PRICE_OFFSET, 0.0)))
+        return np.array(values), prices.description
+    if config.get(CONF_TOU_PEAK_PRICE) is not None and config.get(CONF_TOU_OFF_PEAK_PRICE) is not None:
+        values = tou_series(
+            start, step_minutes, steps, peak=float(config[CONF_TOU_PEAK_PRICE]),
+            off_peak=float(config[CONF_TOU_OFF_PEAK_PRICE]),
+            peak_start=time.fromisoformat(config.get(CONF_TOU_PEAK_START, "07:00:00")),
+            peak_end=time.fromisoformat(config.get(CONF_TOU_PEAK_END, "23:00:00")),
+            weekend_off_peak=bool(config.get(CONF_TOU_WEEKEND_OFF_PEAK, False)))
+        return np.array(values), "time-of-use schedule"
+    return np.full(steps, float(config.get(CONF_PRICE_FIXED, FALLBACK_PRICE))), "fixed price"
 
 
 def _ev(

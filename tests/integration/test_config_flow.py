@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from homeassistant import config_entries
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
@@ -19,6 +21,11 @@ async def test_user_flow_creates_the_site_from_the_fuse(hass: HomeAssistant, hom
     result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": config_entries.SOURCE_USER})
     assert result["type"] is FlowResultType.FORM
     result = await hass.config_entries.flow.async_configure(result["flow_id"], FORM)
+    # The form says what it found in the price entity before the home is added.
+    assert result["step_id"] == "confirm"
+    assert re.fullmatch(r"Nord Pool \(HACS\), 60-minute prices, \d+ h ahead",
+                        result["description_placeholders"]["found"])
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["title"] == "Home"
     assert result["data"]["import_limit_kw"] == 17.25  # 25 A x 3 phases x 230 V
@@ -43,8 +50,25 @@ async def test_user_flow_errors_then_recovers(hass: HomeAssistant, home: None) -
     assert result["errors"] == {"price_entity": "price_unavailable"}
     assert not hass.config_entries.async_entries(DOMAIN)
 
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {k: v for k, v in FORM.items()
+                                                                               if k != "price_entity"})
+    assert result["errors"] == {"base": "price_source_missing"}
+
     result = await hass.config_entries.flow.async_configure(result["flow_id"], FORM)
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
     assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_a_time_of_use_schedule_instead_of_a_price_entity(hass: HomeAssistant, home: None) -> None:
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": config_entries.SOURCE_USER})
+    tou = {**{k: v for k, v in FORM.items() if k != "price_entity"}, "tou_peak_price": 0.30,
+           "tou_off_peak_price": 0.12, "tou_peak_start": "07:00:00", "tou_peak_end": "23:00:00"}
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], tou)
+    assert result["description_placeholders"]["found"] == "time-of-use schedule"
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+    await hass.async_block_till_done()
+    status = hass.states.get("sensor.home_plan_status")
+    assert status.state == "optimal" and status.attributes["price_source"] == "time-of-use schedule"
 
 
 async def test_only_one_site(hass: HomeAssistant, entry: MockConfigEntry) -> None:

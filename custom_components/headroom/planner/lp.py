@@ -104,7 +104,7 @@ class LinearProgram:
             shape=(self.num_rows, self.num_vars),
         )
 
-    def solve(self, time_limit: float, mip_rel_gap: float = 1e-4, *, grace_s: float = 2.0) -> LpResult:
+    def solve(self, time_limit: float, mip_rel_gap: float = 1e-3, *, grace_s: float = 2.0) -> LpResult:
         """Solve under a time limit, with a watchdog in case HiGHS overruns it."""
         cost = self.cost_vector()
         lb, ub = self.bounds()

@@ -1,13 +1,19 @@
-"""Price series from price entities, aligned to the planning steps.
+"""Price forecasts from the attributes of price entities, aligned to the planning steps.
 
-Understands the shapes most price integrations put in their attributes: lists of
-``{start|start_time|from, end?, value|price}`` (ENTSO-e ``prices``, EPEX Spot ``data``, generic),
-the HACS Nord Pool ``raw_today``/``raw_tomorrow`` lists, Energi Data Service ``raw_today``/``forecast``
-and Amber ``forecasts``. Units are normalised to currency per kWh (EUR/MWh and ct/kWh are scaled).
+One parser reads every integration that puts a list of prices in its attributes; the
+formats differ only in attribute and key names and units, listed in ``FORMATS``:
+HACS Nord Pool (``raw_today``/``raw_tomorrow``), ENTSO-e (``prices``), EPEX Spot (``data``),
+Energi Data Service (``raw_today``/``raw_tomorrow``/``forecast``), Amber (``forecasts``),
+Octopus Energy (event entities' ``rates``, today and tomorrow), and any generic list of
+``{start|start_time|from, end?, value|price}``. Units become currency per kWh.
+
+Steps are filled by time-weighted averaging, so 15- and 60-minute prices both work with any
+step length; times are absolute, so 23- and 25-hour days need nothing special.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -18,10 +24,31 @@ from homeassistant.util import dt as dt_util
 
 from . import state_number
 
-LIST_ATTRIBUTES = ("prices", "data", "raw_today", "raw_tomorrow", "forecast", "forecasts", "rates")
 START_KEYS = ("start", "start_time", "from", "startsAt", "hour", "time", "valid_from", "period_start")
 END_KEYS = ("end", "end_time", "till", "to", "valid_to", "period_end")
-VALUE_KEYS = ("value", "price", "per_kwh", "value_inc_vat", "price_per_kwh", "total", "price_ct_per_kwh")
+# Value keys with the factor to currency/kWh they imply regardless of the entity's unit.
+VALUE_KEYS: dict[str, float | None] = {
+    "value": None, "price": None, "per_kwh": None, "value_inc_vat": None, "price_per_kwh": None, "total": None,
+    "price_ct_per_kwh": 0.01, "price_eur_per_mwh": 0.001,
+}
+
+
+@dataclass(frozen=True)
+class PriceFormat:
+    name: str
+    attributes: tuple[str, ...]
+    marker: str  # an attribute (or key of the first item) only this format has
+
+
+FORMATS = (
+    PriceFormat("Energi Data Service", ("raw_today", "raw_tomorrow", "forecast"), "today_min"),
+    PriceFormat("ENTSO-e", ("prices_today", "prices_tomorrow", "prices"), "prices"),
+    PriceFormat("EPEX Spot", ("data",), "data"),
+    PriceFormat("Amber", ("forecasts",), "forecasts"),
+    PriceFormat("Octopus Energy", ("rates",), "rates"),
+    PriceFormat("Nord Pool (HACS)", ("raw_today", "raw_tomorrow"), "raw_today"),
+    PriceFormat("price list", ("forecast", "prices", "data", "rates", "forecasts"), ""),
+)
 
 
 @dataclass(frozen=True)
@@ -33,7 +60,7 @@ class PricePoint:
 
 @dataclass(frozen=True)
 class PriceSeries:
-    """Prices per step; ``known_steps`` says how many came from the source (the rest repeat a day)."""
+    """Prices per step; ``known_steps`` came from the source, the rest repeat the day before."""
 
     values: list[float]
     known_steps: int
@@ -53,30 +80,37 @@ def unit_factor(unit: str | None) -> float:
     return 1.0
 
 
-def _parse_time(value: Any) -> datetime | None:
+def parse_time(value: Any) -> datetime | None:
     if isinstance(value, datetime):
-        return dt_util.as_utc(value) if value.tzinfo else dt_util.as_utc(value.replace(tzinfo=dt_util.get_default_time_zone()))
-    if isinstance(value, str):
+        moment = value
+    elif isinstance(value, str):
         parsed = dt_util.parse_datetime(value)
         if parsed is None:
             return None
-        if parsed.tzinfo is None:
-            parsed = parsed.replace(tzinfo=dt_util.get_default_time_zone())
-        return dt_util.as_utc(parsed)
-    return None
+        moment = parsed
+    else:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt_util.get_default_time_zone())
+    return dt_util.as_utc(moment)
 
 
-def _points_from_list(items: list[Any], factor: float) -> list[PricePoint]:
+def points_from_list(items: Iterable[Any], factor: float) -> list[PricePoint]:
+    """Price points from a list of dicts with a start, an optional end and a value."""
     raw: list[tuple[datetime, datetime | None, float]] = []
     for item in items:
         if not isinstance(item, dict):
             continue
-        start = next((_parse_time(item[k]) for k in START_KEYS if k in item), None)
-        value = next((item[k] for k in VALUE_KEYS if k in item and item[k] is not None), None)
-        if start is None or isinstance(value, bool) or not isinstance(value, (int, float)):
+        start = next((parse_time(item[k]) for k in START_KEYS if k in item), None)
+        key = next((k for k in VALUE_KEYS if k in item and item[k] is not None), None)
+        if start is None or key is None:
             continue
-        end = next((_parse_time(item[k]) for k in END_KEYS if k in item), None)
-        raw.append((start, end, float(value) * factor))
+        value = item[key]
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            continue
+        implied = VALUE_KEYS[key]
+        end = next((parse_time(item[k]) for k in END_KEYS if k in item), None)
+        raw.append((start, end, float(value) * (implied if implied is not None else factor)))
     raw.sort(key=lambda r: r[0])
     points: list[PricePoint] = []
     for i, (start, end, price) in enumerate(raw):
@@ -87,55 +121,101 @@ def _points_from_list(items: list[Any], factor: float) -> list[PricePoint]:
     return points
 
 
+def detect_format(state: State) -> str:
+    attrs = state.attributes
+    for fmt in FORMATS:
+        if fmt.marker and fmt.marker in attrs and any(isinstance(attrs.get(a), list) for a in fmt.attributes):
+            return fmt.name
+    return "price list"
+
+
 def points_from_state(state: State) -> list[PricePoint]:
     """Every price point the entity's attributes hold, in currency per kWh, sorted by start."""
     factor = unit_factor(state.attributes.get("unit_of_measurement"))
     points: dict[datetime, PricePoint] = {}
-    for attribute in LIST_ATTRIBUTES:
+    attributes = {a for fmt in FORMATS for a in fmt.attributes}
+    for attribute in sorted(attributes):
         items = state.attributes.get(attribute)
         if isinstance(items, list):
-            for point in _points_from_list(items, factor):
-                points[point.start] = point
+            for point in points_from_list(items, factor):
+                points.setdefault(point.start, point)
     return [points[k] for k in sorted(points)]
 
 
-def current_price(state: State | None) -> float | None:
+def current_price(state: State | None, extra: list[PricePoint] | None = None) -> float | None:
+    """The price now: the state when it is a number, else (an Octopus rates event, whose state is
+    a time) the listed price whose interval holds now."""
+    if state is None:
+        return None
     value = state_number(state)
-    if state is None or value is None:
-        return None
-    return value * unit_factor(state.attributes.get("unit_of_measurement"))
+    if value is not None and state.domain != "event":
+        return value * unit_factor(state.attributes.get("unit_of_measurement"))
+    now = dt_util.utcnow()
+    for point in (extra or []) + points_from_state(state):
+        if point.start <= now < point.end:
+            return point.price
+    return None
 
 
-def price_series(state: State | None, start: datetime, step_minutes: int, steps: int) -> PriceSeries | None:
-    """Prices for each step from ``start``; None when the entity has no usable price now."""
-    now_price = current_price(state)
-    if state is None or now_price is None:
-        return None
-    points = points_from_state(state)
+def sibling_entities(entity_id: str) -> list[str]:
+    """Entities that carry the rest of the same price list: Octopus Energy keeps tomorrow's
+    rates in a ``next_day_rates`` event beside ``current_day_rates``, ENTSO-e and others don't."""
+    if entity_id.endswith("_current_day_rates"):
+        return [entity_id.removesuffix("_current_day_rates") + "_next_day_rates"]
+    return []
+
+
+def describe(points: list[PricePoint], now: datetime, source: str) -> str:
+    """What the form and the status sensor say was found, e.g. "Nord Pool, 15-minute prices, 36 h ahead"."""
+    if not points:
+        return f"{source}, current price only"
+    resolution = round((points[0].end - points[0].start).total_seconds() / 60)
+    ahead = max((points[-1].end - now).total_seconds() / 3600, 0.0)
+    return f"{source}, {resolution}-minute prices, {ahead:.0f} h ahead"
+
+
+def series_from_points(points: list[PricePoint], start: datetime, step_minutes: int, steps: int,
+                       now_price: float, source: str) -> PriceSeries:
+    """Time-weighted price per step; past the last known price, the same time a day earlier."""
     step = timedelta(minutes=step_minutes)
-    values: list[float] = []
+    values = np.full(steps, np.nan)
     known = 0
-    idx = 0
     for t in range(steps):
-        moment = start + t * step
-        while idx < len(points) and points[idx].end <= moment:
-            idx += 1
-        if idx < len(points) and points[idx].start <= moment < points[idx].end:
-            values.append(points[idx].price)
-            known = t + 1
-        else:
-            values.append(float("nan"))
-    if known == 0:
-        values = [now_price] * steps
-        return PriceSeries(values, 0, 0, "current price only")
-    # Past the last known price, repeat the profile of the day before (a stated assumption).
-    day = int(24 * 60 / step_minutes)
+        lo, hi = start + t * step, start + (t + 1) * step
+        covered = weighted = 0.0
+        for p in points:
+            if p.end <= lo:
+                continue
+            if p.start >= hi:
+                break
+            overlap = (min(p.end, hi) - max(p.start, lo)).total_seconds()
+            covered += overlap
+            weighted += overlap * p.price
+        if covered >= step.total_seconds() * 0.99:
+            values[t] = weighted / covered
+            known = t + 1 if known == t else known
+    if not np.isfinite(values).any():
+        return PriceSeries([now_price] * steps, 0, 0, f"{source}, current price only")
+    day = round(24 * 60 / step_minutes)
     for t in range(steps):
         if np.isnan(values[t]):
             back = t - day
             while back >= 0 and np.isnan(values[back]):
                 back -= day
             values[t] = values[back] if back >= 0 else now_price
-    resolution = round((points[0].end - points[0].start).total_seconds() / 60) if points else 0
-    hours = (points[-1].end - start).total_seconds() / 3600
-    return PriceSeries(values, known, resolution, f"{resolution}-minute prices, {max(hours, 0):.0f} h ahead")
+    resolution = round((points[0].end - points[0].start).total_seconds() / 60)
+    return PriceSeries([float(v) for v in values], known, resolution, describe(points, start, source))
+
+
+def price_series(state: State | None, start: datetime, step_minutes: int, steps: int,
+                 extra: list[PricePoint] | None = None) -> PriceSeries | None:
+    """Prices for each step from ``start``; None when the entity has no usable price now.
+    ``extra`` are points from elsewhere (a service response, a sibling entity) for the same price."""
+    now_price = current_price(state, extra)
+    if state is None or now_price is None:
+        return None
+    merged = {p.start: p for p in (extra or [])}
+    for p in points_from_state(state):
+        merged.setdefault(p.start, p)
+    points = [merged[k] for k in sorted(merged)]
+    return series_from_points(points, start, step_minutes, steps, now_price, detect_format(state))
