@@ -61,7 +61,8 @@ def check_invariants(prob: Problem, plan: Plan) -> None:
             assert np.all(p[outside] == 0), "EV charges outside its window"
             on = p > TOL
             assert np.all(p[on] >= dev.min_kw - TOL) and np.all(p[on] <= dev.max_kw + TOL)
-            assert (dp.energy_kwh or 0) <= dev.energy_kwh + TOL
+            # At most one step at minimum power beyond the goal (the last bit of a goal).
+            assert (dp.energy_kwh or 0) <= dev.energy_kwh + dev.min_kw * prob.step_hours + TOL
         elif isinstance(dev, Battery):
             p, soc = dp.power_kw, dp.soc_kwh
             assert soc is not None and len(soc) == prob.steps + 1

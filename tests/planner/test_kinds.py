@@ -36,15 +36,16 @@ def test_fastest_ev_charges_at_once_even_when_later_is_cheaper():
 
 
 def test_ev_power_is_zero_or_above_its_minimum():
-    # 2 kWh in 15-minute steps with a 4.14 kW minimum: two steps would need 4 kW each (not
-    # allowed), so the most it can get without exceeding the goal is one step at full power.
+    # 2 kWh in 15-minute steps with a 4.14 kW minimum: two steps at 4 kW are not allowed, so the
+    # car gets two steps at the minimum (2.07 kWh): a little more than asked, never less.
     prob = problem(steps=4, step_minutes=15, import_price=0.2,
                    devices=[ev(energy_kwh=2.0, max_kw=7.4, min_kw=4.14)])
     plan = solve(prob)
     check_invariants(prob, plan)
     p = plan.devices["car"].power_kw
     assert all(v == 0 or 4.14 - 1e-6 <= v <= 7.4 + 1e-6 for v in p)
-    assert plan.devices["car"].energy_kwh == pytest.approx(1.85, abs=1e-3)
+    assert plan.devices["car"].energy_kwh == pytest.approx(2.07, abs=1e-3)
+    assert plan.devices["car"].shortfall_kwh == 0
 
 
 def test_energy_not_reachable_in_the_window_delivers_as_much_as_possible():

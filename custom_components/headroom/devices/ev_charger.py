@@ -7,7 +7,6 @@ charger is off (0 A), never 1-5 A, which cars and chargers treat as an error.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +29,7 @@ from ..const import (
     VOLTAGE_V,
     ChargerAdapter,
 )
+from ..planner.model import charger_amps as amps_for
 from ..sources import power_kw, state_number
 from . import Command, number_limits, set_number, switch_to
 
@@ -59,15 +59,6 @@ def read(hass: HomeAssistant, data: dict[str, Any]) -> ChargerState:
         phases=int(data.get(CONF_PHASES, 3)),
         soc_percent=state_number(hass.states.get(soc_entity)) if soc_entity else None,
     )
-
-
-def amps_for(power: float, phases: int, min_a: float, max_a: float, step_a: float = 1.0) -> float:
-    """The current for a planned power: 0, or within [min, max] rounded down to the step."""
-    amps = power * 1000.0 / (phases * VOLTAGE_V)
-    if amps < min_a - 1e-6:
-        return 0.0
-    amps = math.floor(amps / step_a + 1e-6) * step_a
-    return max(min(amps, max_a), min_a)
 
 
 def commands(hass: HomeAssistant, device_id: str, data: dict[str, Any], target_kw: float,

@@ -95,11 +95,13 @@ def build(ctx: Context, ev: Ev) -> EvVars:
     # Energy: dt * sum(power) + shortfall = wanted; the shortfall is what the objective fights.
     # Only the reachable part counts, so an impossible goal does not inflate the objective (and
     # with it HiGHS's relative gap) by a constant.
+    # Up to one step at minimum power beyond the goal is allowed: the last few hundred Wh of a
+    # goal may be less than a charger can deliver in a step, and must not be left undelivered.
     wanted = min(ev.energy_kwh, max_kw * n * dt)
     shortfall = lp.add_vars(1, 0.0, wanted, w.ev_value_per_kwh(ev, steps))
     lp.add_rows(
         1, np.zeros(n + 1, dtype=np.int64), np.r_[power, shortfall], np.r_[np.full(n, dt), 1.0],
-        lb=wanted, ub=wanted,
+        lb=wanted, ub=wanted + ev.min_kw * dt if wanted > 0 else 0.0,
     )
     ctx.add_stability(window, power, np.ones(n), ev.previous_power_kw)
     return EvVars(ev=ev, window=window, power=power, steps=steps, dt=dt)

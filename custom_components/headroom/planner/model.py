@@ -27,6 +27,16 @@ PlanStatus = Literal["optimal", "feasible", "breach", "fallback"]
 BatteryMode = Literal["idle", "self_consumption", "forced_charge", "forced_discharge", "non_export"]
 
 
+def charger_amps(power_kw: float, phases: int, min_a: float, max_a: float, step_a: float = 1.0) -> float:
+    """The charger current for a planned power: 0, or within [min, max] rounded down to the step.
+    Below the minimum a charger is off (0 A), never 1-5 A, which cars treat as an error."""
+    amps = power_kw * 1000.0 / (phases * VOLTAGE_V)
+    if amps < min_a - 1e-6:
+        return 0.0
+    amps = math.floor(amps / step_a + 1e-6) * step_a
+    return max(min(amps, max_a), min_a)
+
+
 class ProblemError(ValueError):
     """Input that cannot be planned; ``path`` names the field (e.g. ``devices[1].soc_kwh``)."""
 

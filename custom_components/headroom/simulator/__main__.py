@@ -1,0 +1,85 @@
+"""CLI: run a scenario with one policy, or all three side by side (``--compare``)."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from .run import Result, compare, run
+from .scenario import Scenario, ScenarioError
+
+
+def _print_table(results: list[Result]) -> None:
+    rows = [r.table() for r in results]
+    keys = list(rows[0])
+    width = max(len(k) for k in keys)
+    print(f"{'':{width}}  " + "  ".join(f"{r.policy:>12}" for r in results))
+    for key in keys:
+        print(f"{key:{width}}  " + "  ".join(f"{row[key]!s:>12}" for row in rows))
+
+
+def _write_png(result: Result, path: Path) -> None:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("matplotlib is not installed; no chart written", file=sys.stderr)
+        return
+    times = list(range(len(result.rows)))
+    fig, (power, price) = plt.subplots(2, 1, figsize=(12, 6), sharex=True)
+    for key in ("pv_kw", "house_kw", "ev_kw", "battery_kw", "grid_kw"):
+        power.plot(times, [r[key] for r in result.rows], label=key.removesuffix("_kw"), linewidth=0.8)
+    power.set_ylabel("kW")
+    power.legend(loc="upper right", ncol=5)
+    price.plot(times, [r["price"] for r in result.rows], color="black", linewidth=0.8)
+    price.set_ylabel("price per kWh")
+    price.set_xlabel("tick")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m custom_components.headroom.simulator")
+    sub = parser.add_subparsers(dest="command", required=True)
+    runner = sub.add_parser("run", help="run a scenario")
+    runner.add_argument("scenario", type=Path)
+    runner.add_argument("--days", type=float, default=7.0)
+    runner.add_argument("--policy", choices=["bau", "headroom", "oracle"], default="headroom")
+    runner.add_argument("--compare", action="store_true", help="run all three policies")
+    runner.add_argument("--forecast-error", type=float, default=None)
+    runner.add_argument("--csv", type=Path, help="write the time series (one policy)")
+    runner.add_argument("--png", type=Path, help="draw the time series (needs matplotlib)")
+    args = parser.parse_args(argv)
+    try:
+        scenario = Scenario.from_json(json.loads(args.scenario.read_text()))
+    except (OSError, json.JSONDecodeError, ScenarioError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    print(f"{scenario.name}: {args.days:g} days")
+    if args.compare:
+        answer: dict[str, Any] = compare(scenario, args.days, forecast_error=args.forecast_error)
+        _print_table(list(answer["results"].values()))
+        print(f"saving against business as usual: {answer['saving']:.2f}")
+        print(f"capture ratio (bau - headroom) / (bau - oracle): {answer['capture_ratio']:.3f}")
+        return 0
+    result = run(scenario, args.policy, args.days, forecast_error=args.forecast_error,
+                 record=bool(args.csv or args.png))
+    _print_table([result])
+    if args.csv:
+        with args.csv.open("w", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=list(result.rows[0]))
+            writer.writeheader()
+            writer.writerows(result.rows)
+    if args.png:
+        _write_png(result, args.png)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,337 @@
+"""The simulated home's parts (seed 004): the sun, the weather, PV arrays behind an inverter, a
+battery, chargers with cars, appliances, the house's own load, and the grid with its fuse and
+outages. Each part holds its own state and moves on with ``step``; powers are kW, positive
+when drawn from the home's AC bus (consumption, charging), times are UTC datetimes.
+
+Simple, standard physics: the sun from the declination and hour angle, clear-sky irradiance
+after Haurwitz, cloud attenuation after Kasten & Czeplak, plane-of-array irradiance by
+isotropic transposition.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+
+VOLTAGE_V = 230.0
+
+
+# ------------------------------------------------------------------------- sun and weather
+
+
+def sun_position(moment: datetime, latitude: float, longitude: float) -> tuple[float, float]:
+    """Solar elevation and azimuth (degrees; azimuth from north, clockwise)."""
+    day = moment.timetuple().tm_yday
+    hours = moment.hour + moment.minute / 60 + moment.second / 3600  # UTC
+    gamma = 2 * math.pi / 365 * (day - 1 + (hours - 12) / 24)
+    decl = (0.006918 - 0.399912 * math.cos(gamma) + 0.070257 * math.sin(gamma) - 0.006758 * math.cos(2 * gamma)
+            + 0.000907 * math.sin(2 * gamma) - 0.002697 * math.cos(3 * gamma) + 0.00148 * math.sin(3 * gamma))
+    eqtime = 229.18 * (0.000075 + 0.001868 * math.cos(gamma) - 0.032077 * math.sin(gamma)
+                       - 0.014615 * math.cos(2 * gamma) - 0.040849 * math.sin(2 * gamma))
+    solar_minutes = hours * 60 + eqtime + 4 * longitude
+    hour_angle = math.radians(solar_minutes / 4 - 180)
+    lat = math.radians(latitude)
+    sin_el = math.sin(lat) * math.sin(decl) + math.cos(lat) * math.cos(decl) * math.cos(hour_angle)
+    elevation = math.asin(max(-1.0, min(1.0, sin_el)))
+    cos_az = (math.sin(decl) - math.sin(elevation) * math.sin(lat)) / max(math.cos(elevation) * math.cos(lat), 1e-9)
+    azimuth = math.degrees(math.acos(max(-1.0, min(1.0, cos_az))))
+    if hour_angle > 0:
+        azimuth = 360 - azimuth
+    return math.degrees(elevation), azimuth
+
+
+def clear_sky_ghi(elevation_deg: float) -> float:
+    """Global horizontal irradiance under a clear sky, W/m² (Haurwitz)."""
+    if elevation_deg <= 0:
+        return 0.0
+    sin_el = math.sin(math.radians(elevation_deg))
+    return 1098.0 * sin_el * math.exp(-0.057 / sin_el)
+
+
+@dataclass
+class Weather:
+    """Cloud cover (0..1) that wanders through the day: a seeded random walk per hour around a
+    daily mean, so some days are sunny and some grey."""
+
+    seed: int = 1
+    mean_cloud: float = 0.4
+    _cache: dict[int, float] = field(default_factory=dict, repr=False)
+
+    def cloud(self, moment: datetime) -> float:
+        hour = int(moment.timestamp() // 3600)
+        if hour not in self._cache:
+            day = hour // 24
+            day_mean = random.Random(f"{self.seed}-day-{day}").betavariate(2, 2) * 0.6 + self.mean_cloud - 0.3
+            previous = self._cache.get(hour - 1, day_mean)
+            step = random.Random(f"{self.seed}-hour-{hour}").gauss(0, 0.15)
+            self._cache[hour] = float(min(1.0, max(0.0, 0.6 * previous + 0.4 * day_mean + step)))
+        return self._cache[hour]
+
+    def irradiance_factor(self, moment: datetime) -> float:
+        """Kasten & Czeplak: share of clear-sky irradiance that reaches the ground."""
+        return float(1.0 - 0.75 * self.cloud(moment) ** 3.4)
+
+
+@dataclass
+class PvArray:
+    kwp: float
+    tilt_deg: float = 35.0
+    azimuth_deg: float = 180.0
+    losses: float = 0.14
+
+    def dc_kw(self, ghi: float, elevation_deg: float, sun_azimuth_deg: float) -> float:
+        if ghi <= 0 or elevation_deg <= 0:
+            return 0.0
+        el, tilt = math.radians(elevation_deg), math.radians(self.tilt_deg)
+        diffuse = 0.15 * ghi
+        beam_normal = (ghi - diffuse) / max(math.sin(el), 0.05)
+        cos_incidence = (math.sin(el) * math.cos(tilt)
+                         + math.cos(el) * math.sin(tilt) * math.cos(math.radians(sun_azimuth_deg - self.azimuth_deg)))
+        poa = (beam_normal * max(cos_incidence, 0.0) + diffuse * (1 + math.cos(tilt)) / 2
+               + ghi * 0.2 * (1 - math.cos(tilt)) / 2)
+        return self.kwp * poa / 1000.0 * (1.0 - self.losses)
+
+
+@dataclass
+class Inverter:
+    ac_limit_kw: float = 10.0
+    efficiency: float = 0.97
+
+    def ac_kw(self, dc_kw: float) -> float:
+        return min(dc_kw * self.efficiency, self.ac_limit_kw)
+
+
+# ------------------------------------------------------------------------- storage and cars
+
+
+@dataclass
+class Battery:
+    """Obeys a mode and a setpoint as a hybrid inverter does: ``self_consumption`` follows the
+    net load, ``forced_charge``/``forced_discharge`` hold the setpoint, ``non_export`` takes
+    surplus only, ``idle`` rests. It never goes below its reserve or above full."""
+
+    capacity_kwh: float
+    soc_kwh: float
+    max_charge_kw: float
+    max_discharge_kw: float
+    min_soc_kwh: float = 0.0
+    efficiency: float = 0.95
+    mode: str = "self_consumption"
+    setpoint_kw: float = 0.0
+
+    def power_for(self, net_load_kw: float, dt_h: float) -> float:
+        """AC power (+ charge) this step, given the rest of the home's net load (+ deficit)."""
+        if self.mode == "self_consumption":
+            wanted = -net_load_kw
+        elif self.mode == "non_export":
+            wanted = max(-net_load_kw, 0.0)
+        elif self.mode in ("forced_charge", "forced_discharge"):
+            wanted = self.setpoint_kw
+        else:
+            wanted = 0.0
+        room_in = (self.capacity_kwh - self.soc_kwh) / self.efficiency / dt_h
+        room_out = max(self.soc_kwh - self.min_soc_kwh, 0.0) * self.efficiency / dt_h
+        return max(-min(self.max_discharge_kw, room_out), min(wanted, self.max_charge_kw, room_in))
+
+    def apply(self, power_kw: float, dt_h: float) -> None:
+        if power_kw >= 0:
+            self.soc_kwh += power_kw * dt_h * self.efficiency
+        else:
+            self.soc_kwh += power_kw * dt_h / self.efficiency
+        self.soc_kwh = min(max(self.soc_kwh, 0.0), self.capacity_kwh)
+
+
+@dataclass
+class Visit:
+    """A car's stay: it arrives with ``arrival_soc`` and should leave with ``target_soc``."""
+
+    arrival: datetime
+    departure: datetime
+    arrival_soc: float
+    target_soc: float
+
+
+@dataclass
+class Charger:
+    """A charger with a car when one is plugged in. The car takes what the charger allows
+    (0, or min..max A), starting from the next step (ramping), until it is full."""
+
+    name: str
+    phases: int = 3
+    min_a: float = 6.0
+    max_a: float = 16.0
+    car_capacity_kwh: float = 60.0
+    visits: list[Visit] = field(default_factory=list)
+    allowed_a: float = 0.0
+    drawing_a: float = 0.0
+    soc: float = 0.0
+    visit: Visit | None = None
+    goals_met: int = 0
+    goals_missed: int = 0
+    departures: list[tuple[datetime, float, float]] = field(default_factory=list)
+    ramp_s: float = 30.0
+    _last_a: float = 0.0
+
+    def kw(self, amps: float) -> float:
+        return amps * self.phases * VOLTAGE_V / 1000.0
+
+    @property
+    def power_kw(self) -> float:
+        return self.kw(self.drawing_a) if self.visit is not None else 0.0
+
+    def arrive_and_leave(self, now: datetime) -> None:
+        if self.visit is not None and now >= self.visit.departure:
+            self.departures.append((self.visit.departure, self.soc, self.visit.target_soc))
+            if self.soc >= self.visit.target_soc - 0.5:
+                self.goals_met += 1
+            else:
+                self.goals_missed += 1
+            self.visit = None
+        if self.visit is None:
+            for visit in self.visits:
+                if visit.arrival <= now < visit.departure:
+                    self.visit, self.soc = visit, visit.arrival_soc
+                    self.visits = [v for v in self.visits if v is not visit]
+                    break
+
+    def step(self, dt_h: float) -> None:
+        """This step's current: what the charger allows (0 below the minimum), until the car's own
+        limit; a rise takes ``ramp_s`` to reach, a cut is immediate."""
+        wanted = min(self.allowed_a, self.max_a) if self.allowed_a >= self.min_a else 0.0
+        if self.visit is None or self.soc >= self.visit.target_soc:
+            wanted = 0.0  # the car's own charge limit stops it
+        if wanted > self._last_a:
+            share = max(0.0, 1.0 - self.ramp_s / (dt_h * 3600))
+            self.drawing_a = self._last_a + (wanted - self._last_a) * share
+        else:
+            self.drawing_a = wanted
+        self._last_a = wanted
+
+    def charge(self, dt_h: float) -> None:
+        if self.visit is not None:
+            self.soc = min(self.visit.target_soc if self.power_kw > 0 else self.soc,
+                           self.soc + self.power_kw * dt_h / self.car_capacity_kwh * 100.0)
+
+    @property
+    def needed_kwh(self) -> float:
+        if self.visit is None:
+            return 0.0
+        return max(0.0, (self.visit.target_soc - self.soc) / 100.0 * self.car_capacity_kwh)
+
+
+# ------------------------------------------------------------------------- appliances and house
+
+
+@dataclass
+class Appliance:
+    """Runs its power profile once a day inside [earliest, latest finish] when started."""
+
+    name: str
+    profile_kw: list[float]  # per 5 minutes
+    earliest: time
+    latest_finish: time
+    started: datetime | None = None
+    runs: int = 0
+
+    @property
+    def minutes(self) -> int:
+        return 5 * len(self.profile_kw)
+
+    def power_at(self, now: datetime) -> float:
+        if self.started is None:
+            return 0.0
+        index = int((now - self.started).total_seconds() // 300)
+        return self.profile_kw[index] if 0 <= index < len(self.profile_kw) else 0.0
+
+    def running(self, now: datetime) -> bool:
+        return self.started is not None and now < self.started + timedelta(minutes=self.minutes)
+
+    def start(self, now: datetime) -> None:
+        if not self.running(now):
+            self.started = now
+            self.runs += 1
+
+
+@dataclass
+class WaterHeater:
+    """A geyser: heats at ``power_kw`` while the water is below its setpoint (thermostat with a
+    dead band); showers in the morning and evening cool it, the tank loses heat all day."""
+
+    power_kw: float = 3.0
+    litres: float = 150.0
+    setpoint_c: float = 60.0
+    band_c: float = 5.0
+    temperature_c: float = 60.0
+    heating: bool = False
+
+    def step(self, local: datetime, dt_h: float) -> float:
+        # Two showers a day draw ~40 l each of hot water, replaced by 15 °C water.
+        if (local.hour, local.minute // 5) in ((7, 0), (19, 0)):
+            self.temperature_c -= 40.0 / self.litres * (self.temperature_c - 15.0)
+        self.temperature_c -= 0.6 * dt_h  # standing losses
+        if self.temperature_c < self.setpoint_c - self.band_c:
+            self.heating = True
+        elif self.temperature_c >= self.setpoint_c:
+            self.heating = False
+        if self.heating:
+            self.temperature_c += self.power_kw * dt_h * 3600 / (4.186 * self.litres)  # kJ / (kJ/K)
+        return self.power_kw if self.heating else 0.0
+
+
+HOUSE_PROFILE_KW = [0.25, 0.22, 0.2, 0.2, 0.2, 0.25, 0.45, 0.7, 0.55, 0.4, 0.35, 0.4,
+                    0.45, 0.4, 0.35, 0.4, 0.55, 0.8, 1.1, 1.0, 0.85, 0.7, 0.5, 0.35]
+
+
+@dataclass
+class BaseLoad:
+    """The house's own load: a daily profile (lights, fridge, TV) with noise, a kettle now and
+    then, and the oven most evenings."""
+
+    scale: float = 1.0
+    seed: int = 1
+
+    def kw(self, local: datetime) -> float:
+        rng = random.Random(f"{self.seed}-{local.isoformat()}")
+        value = HOUSE_PROFILE_KW[local.hour] * self.scale * (1.0 + rng.gauss(0, 0.15))
+        if local.hour in (7, 13, 16, 21) and rng.random() < 0.25:
+            value += 2.0  # kettle
+        day = random.Random(f"{self.seed}-oven-{local.date().isoformat()}")
+        if day.random() < 0.7 and 17 <= local.hour < 18:
+            value += 2.2  # oven
+        return max(value, 0.05)
+
+    def expected_kw(self, local: datetime) -> float:
+        """What a forecaster who knows the habits but not the day would say."""
+        oven = 2.2 * 0.7 if 17 <= local.hour < 18 else 0.0
+        kettle = 2.0 * 0.25 if local.hour in (7, 13, 16, 21) else 0.0
+        return HOUSE_PROFILE_KW[local.hour] * self.scale + oven + kettle
+
+
+@dataclass
+class Grid:
+    """The connection: a main fuse that trips when import stays above its rating for a whole
+    step (it then stays off ``reset_minutes``), and outages (load shedding) on a daily schedule."""
+
+    fuse_a: float
+    phases: int
+    outages: list[tuple[time, time]] = field(default_factory=list)
+    reset_minutes: int = 30
+    tripped_until: datetime | None = None
+    trips: int = 0
+
+    @property
+    def rating_kw(self) -> float:
+        return self.fuse_a * self.phases * VOLTAGE_V / 1000.0
+
+    def available(self, now: datetime, local: datetime) -> bool:
+        if self.tripped_until is not None and now < self.tripped_until:
+            return False
+        clock = local.time()
+        return not any(start <= clock < end for start, end in self.outages)
+
+    def check(self, now: datetime, import_kw: float) -> None:
+        if import_kw > self.rating_kw + 1e-6:
+            self.trips += 1
+            self.tripped_until = now + timedelta(minutes=self.reset_minutes)
