@@ -105,15 +105,18 @@ async def test_two_evs_stay_under_the_breaker_and_the_second_moves_the_first(
 
     await hass.services.async_call("input_boolean", SERVICE_TURN_ON, {"entity_id": "input_boolean.street_plugged"},
                                    blocking=True)
-    await call(hass, "replan")
+    # The second car leaves at 03:00: it needs the first cheap hours, the first car must move.
+    leaves = dt_util.start_of_local_day(dt_util.now()) + timedelta(days=1, hours=3)
+    await call(hass, "set_ev_goal", device_id=device_of(hass, two_evs, "Street"), energy_kwh=15,
+               departure=leaves.isoformat())
     both = await plan(hass)
     first, second = power_of(both, "Driveway"), power_of(both, "Street")
-    assert sum(second) * 0.25 == pytest.approx(24.0, abs=0.01)
+    assert sum(second) * 0.25 == pytest.approx(15.0, abs=0.01)
     for t, step in enumerate(both["steps"]):
         assert step["grid_import_kw"] <= 11.0 + 1e-6
         assert first[t] + second[t] + step["base_load_kw"] <= 11.0 + 1e-6
-    # 48 kWh do not fit in the four cheap hours: the first car gives up some of them.
-    assert sum(first[i] for i in cheap) < sum(first_alone[i] for i in cheap) - 1.0
+    early = hours(both, 1, 3)
+    assert sum(first[i] for i in early) < sum(first_alone[i] for i in early) - 1.0
     assert sum(first) * 0.25 == pytest.approx(24.0, abs=0.01)
 
 
