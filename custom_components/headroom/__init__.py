@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any
 
 from homeassistant.const import Platform
@@ -13,6 +14,7 @@ from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.debounce import Debouncer
 from homeassistant.helpers.start import async_at_started
 from homeassistant.helpers.typing import ConfigType
+from homeassistant.loader import async_get_integration
 
 from .const import DOMAIN
 from .coordinator import HeadroomConfigEntry, HeadroomCoordinator
@@ -22,6 +24,9 @@ from .services import async_setup_services
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 _LOGGER = logging.getLogger(__name__)
 REGISTRY_CHECK_COOLDOWN_S = 30.0
+CARD_URL = "/headroom/headroom-plan-card.js"
+CARD_FILE = Path(__file__).parent / "frontend" / "headroom-plan-card.js"
+
 
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
@@ -35,9 +40,22 @@ PLATFORMS: list[Platform] = [
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Actions are registered once, whether or not an entry is loaded (they say so if not)."""
+    """Actions are registered once, whether or not an entry is loaded (they say so if not); the
+    plan card is served by the integration itself and added to every dashboard's resources."""
     async_setup_services(hass)
+    await _async_register_card(hass)
     return True
+
+
+async def _async_register_card(hass: HomeAssistant) -> None:
+    if getattr(hass, "http", None) is None or "frontend" not in hass.config.components:
+        return  # no web server (tests, a headless core): nothing to serve
+    from homeassistant.components.frontend import add_extra_js_url
+    from homeassistant.components.http import StaticPathConfig
+
+    await hass.http.async_register_static_paths([StaticPathConfig(CARD_URL, str(CARD_FILE), True)])
+    version = (await async_get_integration(hass, DOMAIN)).version  # a new release busts the browser cache
+    add_extra_js_url(hass, f"{CARD_URL}?v={version}")
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: HeadroomConfigEntry) -> bool:
