@@ -177,7 +177,7 @@ def build_snapshot(
             device = _as_measured(hass, subentry_id, sub.subentry_type, data, step_minutes, steps)
         elif sub.subentry_type == SUBENTRY_EV_CHARGER:
             goal = intents.goals.get(subentry_id, EvGoal())
-            device = _ev(hass, subentry_id, data, goal, override, start, step_minutes, steps, stale)
+            device = _ev(hass, subentry_id, data, goal, override, start, step_minutes, steps, stale, pv - base)
         elif sub.subentry_type == SUBENTRY_BATTERY:
             device = _battery(hass, subentry_id, data, override, start, step_minutes, steps, stale)
         elif sub.subentry_type == SUBENTRY_APPLIANCE:
@@ -292,7 +292,7 @@ def _import_prices(
 
 def _ev(
     hass: HomeAssistant, device_id: str, data: dict[str, Any], goal: EvGoal, override: OverrideAction | None,
-    start: datetime, step_minutes: int, steps: int, stale: list[str],
+    start: datetime, step_minutes: int, steps: int, stale: list[str], surplus_kw: Any,
 ) -> Ev | None:
     charger = ev_charger.read(hass, data)
     plugged, charging_now = charger.plugged, charger.power_kw or 0.0
@@ -316,12 +316,16 @@ def _ev(
     if override == "force":
         # Full power now: as much as the car could take before departure.
         energy = max(energy, max_kw * max(departure, 1) * step_minutes / 60)
+    solar_cap = None
+    if goal.mode == ChargeMode.SOLAR_ONLY and override != "force":
+        # Only what PV makes beyond the house: the car waits for the sun, whatever the price.
+        solar_cap = np.clip(surplus_kw, 0.0, None)
     return Ev(
         id=device_id, arrival=0, departure=max(departure, 1), energy_kwh=energy, max_kw=max_kw, min_kw=min_kw,
         mode="fastest" if fastest else "cheapest",
         priority=max(PRIORITIES.values()) + 1 if override == "force" else goal.priority,
         phases=tuple(range(1, phases + 1)) if phases <= 3 else (1, 2, 3),
-        power_now_kw=charging_now,
+        power_now_kw=charging_now, max_kw_per_step=solar_cap,
     )
 
 

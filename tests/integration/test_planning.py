@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import SERVICE_TURN_OFF, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import issue_registry as ir
+from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 from pytest_homeassistant_custom_component.components.diagnostics import get_diagnostics_for_config_entry
 
 from custom_components.headroom.const import DOMAIN
 
-from .conftest import PRICE
+from .conftest import PRICE, SITE, charger_subentry, set_price
 
 
 async def test_home_is_planned_and_published(hass: HomeAssistant, entry: MockConfigEntry) -> None:
@@ -115,3 +118,36 @@ async def test_diagnostics_carry_problem_and_plan(hass: HomeAssistant, entry: Mo
     assert diagnostics["problem"]["version"] == 1
     assert len(diagnostics["plan"]["grid_import_kw"]) == 96
     assert {s["type"] for s in diagnostics["subentries"]} == {"ev_charger", "battery", "appliance"}
+
+
+async def test_solar_only_waits_for_the_sun(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
+    """Charge mode ``solar_only``: the car takes only what PV makes beyond the house, not cheap night power."""
+    freezer.move_to("2026-11-22 18:00:00-08:00")
+    await set_price(hass)
+    await async_setup_component(hass, "input_boolean", {"input_boolean": {"car_plugged": {"initial": True}}})
+    await async_setup_component(hass, "input_number", {"input_number": {
+        "car_soc": {"min": 0, "max": 100, "initial": 40, "unit_of_measurement": "%"}}})
+    hass.states.async_set("sensor.charger_power", "0", {"unit_of_measurement": "W"})
+    hass.states.async_set("sensor.house_power", "600", {"unit_of_measurement": "W"})
+    now = dt_util.now()
+    midnight = dt_util.start_of_local_day(now)
+    forecast = [{"start": (midnight + timedelta(hours=h)).isoformat(), "value": 8000 if h % 24 in (11, 12, 13) else 0}
+                for h in range(48)]
+    hass.states.async_set("sensor.pv_forecast", "0", {"unit_of_measurement": "W", "forecast": forecast})
+    entry = MockConfigEntry(domain=DOMAIN, title="Home", data={**SITE, "pv_forecast_entity": ["sensor.pv_forecast"],
+                                                               "horizon_hours": 36}, subentries_data=[charger_subentry()])
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    await hass.services.async_call("select", "select_option", {"entity_id": "select.driveway_charge_mode",
+                                                               "option": "solar_only"}, blocking=True)
+    await hass.services.async_call("time", "set_value", {"entity_id": "time.driveway_departure", "time": "15:00:00"},
+                                   blocking=True)
+    await entry.runtime_data.async_refresh()
+    power = hass.states.get("sensor.driveway_planned_power").attributes["forecast"]
+    pv = hass.states.get("sensor.home_pv_forecast").attributes["forecast"]
+    base = hass.states.get("sensor.home_base_load_forecast").attributes["forecast"]
+    for p, s, b in zip(power, pv, base, strict=True):
+        assert p["value"] <= max(s["value"] - b["value"], 0.0) + 1e-3
+    # Three sunny hours tomorrow at 8 - 0.6 kW: about 22 kWh of the 24 wanted, none from the cheap night.
+    assert sum(p["value"] for p in power) * 0.25 == pytest.approx(3 * 7.4, abs=0.5)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from custom_components.headroom.planner import solve
+from custom_components.headroom.planner import problem_from_json, problem_to_json, solve
 
 from .helpers import check_invariants, problem
 
@@ -225,3 +225,14 @@ def test_charging_now_is_not_stopped_for_pennies():
 
     np.testing.assert_allclose(plan_with(0.05), [3.0, 0, 0], atol=1e-4)
     np.testing.assert_allclose(plan_with(0.0), [0, 0, 3.0], atol=1e-4)
+
+
+def test_solar_only_charging_follows_the_per_step_ceiling():
+    """A car on "solar only" gets at most the PV surplus in each step, even when import is cheap."""
+    prob = problem(steps=4, import_price=[0.05, 0.3, 0.3, 0.05],
+                   devices=[{**ev(energy_kwh=10.0, max_kw=11.0, min_kw=0.0), "max_kw_per_step": [0, 3, 5, 0]}])
+    plan = solve(prob)
+    check_invariants(prob, plan)
+    np.testing.assert_allclose(plan.devices["car"].power_kw, [0, 3, 5, 0], atol=1e-6)
+    assert plan.devices["car"].shortfall_kwh == pytest.approx(2.0)
+    assert problem_from_json(problem_to_json(prob)).devices[0].max_kw_per_step.tolist() == [0, 3, 5, 0]

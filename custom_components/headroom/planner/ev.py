@@ -65,7 +65,8 @@ def build(ctx: Context, ev: Ev) -> EvVars:
         time_cost = w.fastest_per_step * (window - ev.arrival) * dt
     else:
         time_cost = w.tie_break * (window / max(steps, 1)) * dt
-    power = lp.add_vars(n, 0.0, max_kw, time_cost)
+    ceiling = np.full(n, max_kw) if ev.max_kw_per_step is None else np.minimum(max_kw, ev.max_kw_per_step[window])
+    power = lp.add_vars(n, 0.0, ceiling, time_cost)
 
     if n and max_kw > 0 and (ev.min_kw > 0 or ev.start_penalty > 0 or ev.min_on_steps > 1):
         on = lp.add_vars(n, 0.0, 1.0, 0.0, BINARY)
@@ -97,7 +98,7 @@ def build(ctx: Context, ev: Ev) -> EvVars:
     # with it HiGHS's relative gap) by a constant.
     # Up to one step at minimum power beyond the goal is allowed: the last few hundred Wh of a
     # goal may be less than a charger can deliver in a step, and must not be left undelivered.
-    wanted = min(ev.energy_kwh, max_kw * n * dt)
+    wanted = min(ev.energy_kwh, float(ceiling.sum()) * dt)
     shortfall = lp.add_vars(1, 0.0, wanted, w.ev_value_per_kwh(ev, steps))
     lp.add_rows(
         1, np.zeros(n + 1, dtype=np.int64), np.r_[power, shortfall], np.r_[np.full(n, dt), 1.0],

@@ -85,7 +85,8 @@ def greedy(problem: Problem) -> tuple[Flows, list[str]]:
         for t in range(ev.arrival, ev.departure):
             if remaining <= 1e-9:
                 break
-            p = min(ev.max_kw, room.available(t, ev.phases), remaining / dt)
+            ceiling = ev.max_kw if ev.max_kw_per_step is None else min(ev.max_kw, float(ev.max_kw_per_step[t]))
+            p = min(ceiling, room.available(t, ev.phases), remaining / dt)
             if p < ev.min_kw or p <= 1e-9:
                 continue
             power[t] = p

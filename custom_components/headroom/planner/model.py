@@ -99,6 +99,8 @@ class Ev:
     start_penalty: float = 0.02
     min_on_steps: int = 1
     previous_power_kw: FloatArray | None = None
+    # A per-step ceiling below max_kw, e.g. the PV surplus for "solar only" charging.
+    max_kw_per_step: FloatArray | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -422,7 +424,15 @@ def _parse_ev(r: _Reader, steps: int, site_phases: int) -> Ev:
         start_penalty=r.number("start_penalty", 0.02, minimum=0.0),
         min_on_steps=r.integer("min_on_steps", 1, minimum=1),
         previous_power_kw=_previous(r, steps),
+        max_kw_per_step=_optional_series(r, "max_kw_per_step", steps),
     )
+
+
+def _optional_series(r: _Reader, key: str, steps: int) -> FloatArray | None:
+    if not r.has(key):
+        r.used.add(key)
+        return None
+    return r.series(key, steps, minimum=0.0)
 
 
 def _parse_battery(r: _Reader, steps: int, site_phases: int) -> Battery:
@@ -636,6 +646,8 @@ def problem_to_json(problem: Problem) -> dict[str, Any]:
                 "mode": dev.mode, "priority": dev.priority, "power_now_kw": dev.power_now_kw,
                 "start_penalty": dev.start_penalty, "min_on_steps": dev.min_on_steps,
             }
+            if dev.max_kw_per_step is not None:
+                out["max_kw_per_step"] = arr(dev.max_kw_per_step)
         elif isinstance(dev, Battery):
             out = {
                 "type": "battery", "id": dev.id, "capacity_kwh": dev.capacity_kwh,
