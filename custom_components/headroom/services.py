@@ -8,6 +8,7 @@ charger) is a translated ``ServiceValidationError`` raised before anything chang
 from __future__ import annotations
 
 import dataclasses
+import json
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
@@ -28,6 +29,7 @@ from .const import (
     SUBENTRY_APPLIANCE,
     SUBENTRY_BATTERY,
     SUBENTRY_EV_CHARGER,
+    VOLTAGE_V,
     ChargeMode,
 )
 from .coordinator import HeadroomConfigEntry, HeadroomCoordinator, HeadroomData
@@ -36,9 +38,13 @@ from .planner import Battery, Ev, Problem, check_feasibility, solve
 from .planner.model import ImportCap
 from .planner.reservation import grant_capacity
 from .planner.whatif import compare
+from .simulator import Scenario
+from .simulator import run as run_simulation
 from .snapshot import RESERVATION_PREFIX, step_containing, step_index
+from .whatif import scenario_from_home
 
 ATTR_DEVICE_ID = "device_id"
+MAX_SIMULATED_DAYS = 7
 TOLERANCE = 1e-3
 
 SERVICE_REPLAN = "replan"
@@ -108,6 +114,7 @@ SIMULATE_SCHEMA = vol.Schema({
     vol.Optional("ev_departure"): cv.datetime,
     vol.Optional("ev_energy_kwh"): _number,
     vol.Optional("ev_max_power_kw"): _number,
+    vol.Optional("days"): vol.Coerce(int),
 })
 
 
@@ -427,6 +434,10 @@ def async_setup_services(hass: HomeAssistant) -> None:
             variant = dataclasses.replace(variant, devices=(*variant.devices, session))
         if variant is data.problem:
             raise _invalid("nothing_to_simulate")
+        if "days" in call.data:
+            if not 1 <= call.data["days"] <= MAX_SIMULATED_DAYS:
+                raise _invalid("days_range", value=call.data["days"], most=MAX_SIMULATED_DAYS)
+            return await _closed_loop(hass, coordinator, dict(call.data))
         return await _solve(hass, compare, data.problem, variant)  # type: ignore[no-any-return]
 
     hass.services.async_register(DOMAIN, SERVICE_REPLAN, replan, schema=vol.Schema({}))
@@ -443,6 +454,45 @@ def async_setup_services(hass: HomeAssistant) -> None:
         hass.services.async_register(DOMAIN, name, handler, schema=schema, supports_response=response)
     hass.services.async_register(DOMAIN, SERVICE_RELEASE_CAPACITY, release, schema=RELEASE_CAPACITY_SCHEMA)
     hass.services.async_register(DOMAIN, SERVICE_OVERRIDE, override, schema=OVERRIDE_SCHEMA)
+
+
+async def _closed_loop(hass: HomeAssistant, coordinator: HeadroomCoordinator, change: dict[str, Any]) -> ServiceResponse:
+    """The home and the changed home, each simulated for ``days`` with Headroom planning in closed loop."""
+    current, assumptions = scenario_from_home(hass, coordinator)
+    variant = json.loads(json.dumps(current))
+    if "battery_capacity_kwh" in change:
+        capacity = change["battery_capacity_kwh"]
+        power = change.get("battery_power_kw", capacity / 2)
+        now = current.get("battery") or {"initial_soc": 20, "min_soc": 10}  # the same state of charge
+        variant["battery"] = {"capacity_kwh": capacity, "max_charge_kw": power, "max_discharge_kw": power,
+                              "initial_soc": now["initial_soc"], "min_soc": now["min_soc"]}
+    if "import_limit_kw" in change:
+        variant["grid"]["fuse_a"] = round(change["import_limit_kw"] * 1000 / (VOLTAGE_V * variant["grid"]["phases"]), 1)
+    prices = variant["prices"]
+    if "price_factor" in change:
+        prices["profile"] = [p * change["price_factor"] for p in prices["profile"]]
+    if "import_price" in change:
+        prices["profile"] = [change["import_price"]] * len(prices["profile"])
+    if "ev_energy_kwh" in change:
+        arrive, leave = _aware(change["ev_arrival"]), _aware(change["ev_departure"])
+        capacity = max(60.0, change["ev_energy_kwh"] / 0.8)
+        variant["chargers"].append({
+            "name": "what_if_ev", "phases": 3, "min_a": 6,
+            "max_a": round(change.get("ev_max_power_kw", 11.0) * 1000 / (3 * VOLTAGE_V)), "car_capacity_kwh": capacity,
+            "schedule": [{"arrive": dt_util.as_local(arrive).strftime("%H:%M"),
+                          "leave": dt_util.as_local(leave).strftime("%H:%M"),
+                          "arrival_soc": 80 - change["ev_energy_kwh"] / capacity * 100, "target_soc": 80}]})
+    days = change["days"]
+
+    def simulate() -> dict[str, Any]:
+        now = run_simulation(Scenario.from_json(current), "headroom", days)
+        then = run_simulation(Scenario.from_json(variant), "headroom", days)
+        keys = ("energy cost", "import kWh", "export kWh", "peak kW")
+        a, b = now.table(), then.table()
+        return {"mode": "closed_loop", "days": days, "current": a, "variant": b,
+                "difference": {k: round(b[k] - a[k], 3) for k in keys}, "assumptions": assumptions}
+
+    return await hass.async_add_executor_job(simulate)
 
 
 def _flex(problem: Problem, first: int, end: int, limit_kw: float | None,

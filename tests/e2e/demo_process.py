@@ -50,9 +50,12 @@ class Demo:
         return call(f"{self.base}/api/states/{entity_id}", self.access_token)  # type: ignore[no-any-return]
 
     def wait_for_plan(self, deadline: float) -> dict[str, Any]:
+        """The plan status once the demo's devices are all in Headroom (they are added one by one,
+        each reloading the entry) and a plan with them is out."""
         while True:
             try:
                 status = self.state("sensor.demo_home_plan_status")
+                self.state("sensor.dishwasher_planned_power")  # the last device added
                 if status["state"] not in ("unknown", "unavailable"):
                     return status
             except urllib.error.HTTPError:

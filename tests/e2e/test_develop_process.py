@@ -15,6 +15,7 @@ def test_develop_serves_the_plan(tmp_path: Path, socket_enabled: None) -> None:
         status = demo.wait_for_plan(time.monotonic() + START_TIMEOUT_S)
         assert status["state"] in ("optimal", "feasible")
         assert status["attributes"]["control_mode"] == "active"
-        power = demo.state("sensor.charger_driveway_planned_power")
-        assert len(power["attributes"]["forecast"]) == 96  # 24 h of 15-minute steps
+        grid = demo.state("sensor.demo_home_planned_grid_power")
+        assert len(grid["attributes"]["forecast"]) == 96  # 24 h of 15-minute steps
+        assert demo.state("sensor.charger_driveway_control")["state"] == "active"
         assert len(demo.state("sensor.sim_electricity_price")["attributes"]["raw_today"]) == 24

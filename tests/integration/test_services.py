@@ -359,3 +359,19 @@ async def test_actions_say_when_headroom_is_not_loaded(hass: HomeAssistant, entr
     with pytest.raises(ServiceValidationError) as err:
         await call(hass, "get_plan")
     assert err.value.translation_key == "not_loaded"
+
+
+async def test_simulate_days_in_closed_loop(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """With ``days``, the home simulator runs the home and the changed home with Headroom planning."""
+    answer = await call(hass, "simulate", battery_capacity_kwh=20, days=1)
+    assert answer["mode"] == "closed_loop" and answer["days"] == 1
+    assert answer["current"]["peak kW"] <= 11.0 + 1e-6 and answer["current"]["fuse trips"] == 0
+    assert answer["current"]["EV goals met"] == answer["variant"]["EV goals met"] == "1/1"
+    # Twice the battery: the simulated day costs no more.
+    assert answer["variant"]["energy cost"] <= answer["current"]["energy cost"] + 0.05
+    assert answer["difference"]["energy cost"] == pytest.approx(
+        answer["variant"]["energy cost"] - answer["current"]["energy cost"], abs=1e-6)
+    assert any("prices" in a for a in answer["assumptions"])
+    with pytest.raises(ServiceValidationError) as err:
+        await call(hass, "simulate", battery_capacity_kwh=20, days=30)
+    assert err.value.translation_key == "days_range"

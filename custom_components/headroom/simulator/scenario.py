@@ -86,6 +86,11 @@ class Scenario:
         local = moment.astimezone(self.tz)
         if p["kind"] == "fixed":
             return float(p["price"])
+        if p["kind"] == "profile":
+            # A day of prices by local time of day (e.g. the day-ahead prices a home has now).
+            profile = p["profile"]
+            minutes = local.hour * 60 + local.minute
+            return float(profile[int(minutes // (1440 / len(profile))) % len(profile)])
         if p["kind"] == "tou":
             start, end = time.fromisoformat(p["off_peak_start"]), time.fromisoformat(p["off_peak_end"])
             clock = local.time()
