@@ -407,7 +407,7 @@ class ApplianceSubentryFlow(_DeviceSubentryFlow):
         return vol.Schema({
             vol.Required(CONF_NAME, **d(CONF_NAME, "Dishwasher")): str,
             vol.Optional(CONF_SWITCH_ENTITY, **s(CONF_SWITCH_ENTITY)): _entity(
-                ["switch", "input_boolean", "button"]),
+                ["switch", "input_boolean", "button", "input_button"]),
             vol.Optional(CONF_POWER_ENTITY, **s(CONF_POWER_ENTITY)): _entity("sensor", SensorDeviceClass.POWER),
             vol.Required(CONF_RUN_POWER_KW, **d(CONF_RUN_POWER_KW, 2.0)): _num(0.05, 20, 0.05, "kW"),
             vol.Required(CONF_RUN_MINUTES, **d(CONF_RUN_MINUTES, 120)): _num(5, 720, 5, "min"),

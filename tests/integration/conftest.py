@@ -56,6 +56,7 @@ async def home(hass: HomeAssistant) -> None:
         "driveway_current": {"min": 0, "max": 16, "step": 1, "initial": 0, "unit_of_measurement": "A"},
         "street_current": {"min": 0, "max": 16, "step": 1, "initial": 0, "unit_of_measurement": "A"},
         "battery_setpoint": {"min": -5000, "max": 5000, "step": 100, "initial": 0, "unit_of_measurement": "W"},
+        "driveway_power_limit": {"min": 0, "max": 11000, "step": 1, "initial": 0, "unit_of_measurement": "W"},
     }})
     hass.states.async_set("sensor.charger_power", "0", {"unit_of_measurement": "W", "device_class": "power"})
     hass.states.async_set("sensor.house_power", "600", {"unit_of_measurement": "W", "device_class": "power"})

@@ -279,3 +279,45 @@ async def test_appliance_is_switched_on_at_its_planned_start(
     freezer.tick(timedelta(minutes=40))
     await replan(hass)
     assert hass.states.get("input_boolean.dishwasher_switch").state == "on"
+
+
+async def test_battery_setpoint_follows_the_plan(hass: HomeAssistant, home: None) -> None:
+    sub = driven_battery()
+    await setup(hass, "active", ConfigSubentryData(subentry_type="battery", title=sub["title"], unique_id=None, data={
+        **sub["data"], "power_setpoint_entity": "input_number.battery_setpoint"}))
+    planned = float(hass.states.get("sensor.garage_battery_planned_power").state)
+    expected = max(-5000.0, min(5000.0, round(planned * 1000 / 100) * 100))
+    assert float(hass.states.get("input_number.battery_setpoint").state) == expected
+
+
+async def test_a_charger_with_a_power_number(hass: HomeAssistant, home: None) -> None:
+    sub = charger_subentry()
+    await setup(hass, "active", ConfigSubentryData(subentry_type="ev_charger", title="Driveway", unique_id=None,
+                                                   data={**sub["data"],
+                                                         "power_limit_entity": "input_number.driveway_power_limit"}))
+    await fastest(hass)
+    # 10.4 kW planned -> 15 A on 3 phases -> 10,350 W written to the power number.
+    assert float(hass.states.get("input_number.driveway_power_limit").state) == 10350.0
+
+
+async def test_an_appliance_started_by_a_button(
+    hass: HomeAssistant, home: None, freezer: FrozenDateTimeFactory
+) -> None:
+    assert await async_setup_component(hass, "input_button", {"input_button": {"dishwasher_start": {}}})
+    dishwasher = ConfigSubentryData(subentry_type="appliance", title="Dishwasher", unique_id=None, data={
+        "switch_entity": "input_button.dishwasher_start", "run_power_kw": 2.0, "run_minutes": 60,
+        "earliest_start": "00:00:00", "latest_finish": "06:00:00"})
+    await setup(hass, "active", dishwasher)
+    before = hass.states.get("input_button.dishwasher_start").state
+    start = dt_util.parse_datetime(hass.states.get("sensor.dishwasher_planned_start").state)
+    assert start is not None
+    freezer.move_to(start + timedelta(minutes=1))
+    await replan(hass)
+    pressed = hass.states.get("input_button.dishwasher_start").state
+    assert pressed != before
+    # Its window is used: the next plans do not press it again, nor plan it before tomorrow.
+    freezer.tick(timedelta(minutes=2))
+    await replan(hass)
+    assert hass.states.get("input_button.dishwasher_start").state == pressed
+    next_start = dt_util.parse_datetime(hass.states.get("sensor.dishwasher_planned_start").state)
+    assert next_start is None or next_start > start + timedelta(hours=12)

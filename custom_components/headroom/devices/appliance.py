@@ -40,12 +40,13 @@ def commands(hass: HomeAssistant, device_id: str, data: dict[str, Any], run_now:
     if not switch:
         return []
     run_kw = float(data[CONF_RUN_POWER_KW])
+    domain = switch.split(".", 1)[0]
     if run_now and not state.running:
-        if switch.startswith("button."):
-            return [Command(device_id, "switch", "button", "press", {"entity_id": switch}, run_kw, None)]
+        if domain in ("button", "input_button"):
+            return [Command(device_id, "switch", domain, "press", {"entity_id": switch}, run_kw, None)]
         command = switch_to(device_id, "switch", hass, switch, True, run_kw)
         return [command] if command else []
-    if not run_now and state.running and data.get(CONF_ALLOW_SWITCH_OFF) and not switch.startswith("button."):
+    if not run_now and state.running and data.get(CONF_ALLOW_SWITCH_OFF) and domain not in ("button", "input_button"):
         command = switch_to(device_id, "switch", hass, switch, False, -run_kw)
         return [command] if command else []
     return []

@@ -172,6 +172,10 @@ class DeviceController:
             self._commanded[key] = command
             if command.key == "current":
                 self._track(command, now)
+            sub = self.coordinator.config_entry.subentries.get(command.device_id)
+            if sub is not None and sub.subentry_type == SUBENTRY_APPLIANCE and command.delta_kw > 0:
+                # Started: its window is used, even when no power sensor shows it running.
+                self.coordinator.intents.appliance_started[command.device_id] = dt_util.now()
 
     def _track(self, command: Command, now: datetime) -> None:
         sub = self.coordinator.config_entry.subentries.get(command.device_id)
