@@ -26,6 +26,7 @@ from homeassistant.helpers.start import async_at_started
 from homeassistant.helpers.typing import ConfigType
 from homeassistant.util import dt as dt_util
 
+from custom_components.headroom.simulator.run import FUSE_TRIP_FACTOR
 from custom_components.headroom.simulator.scenario import Home, Scenario
 
 DOMAIN = "headroom_sim"
@@ -110,8 +111,8 @@ class DemoHome:
         net = self.house_kw + sum(c.power_kw for c in home.chargers) - self.pv_kw
         self.battery_kw = home.battery.power_for(net, dt_h) if home.battery else 0.0
         grid = net + self.battery_kw if grid_up else 0.0
-        if grid > home.grid.rating_kw * 1.13:
-            home.grid.check(now, grid / 1.13)
+        if grid > home.grid.rating_kw * FUSE_TRIP_FACTOR:
+            home.grid.check(now, grid / FUSE_TRIP_FACTOR)
         if home.battery:
             home.battery.apply(self.battery_kw, dt_h)
         for charger in home.chargers:
