@@ -88,7 +88,7 @@ from .const import (
 from .devices.battery import PLAN_MODES
 from .discovery import async_candidates, configured_entities
 from .sources.price_services import ServicePrices
-from .sources.prices import current_price, describe, detect_format, points_from_state, sibling_entities
+from .sources.prices import current_price, describe, detect_format, points_from_state, sibling_points
 from .sources.pv import ENERGY_FORECAST_DOMAINS
 
 CONF_DISCOVERED = "discovered"
@@ -182,9 +182,8 @@ def validate_site(hass: HomeAssistant, user_input: dict[str, Any]) -> tuple[dict
         elif (family := ServicePrices(hass).family(price_entity)) is not None:
             found = f"{'Nord Pool' if family == 'nordpool' else 'Tibber'}, forecast from its action"
         else:
-            extra = [p for sib in sibling_entities(price_entity) if (st := hass.states.get(sib))
-                     for p in points_from_state(st)]
-            points = sorted({p.start: p for p in [*extra, *points_from_state(state)]}.values(), key=lambda p: p.start)
+            merged = {p.start: p for p in [*sibling_points(hass, price_entity), *points_from_state(state)]}
+            points = sorted(merged.values(), key=lambda p: p.start)
             if not points:
                 errors[CONF_PRICE_ENTITY] = "no_price_forecast"
             else:

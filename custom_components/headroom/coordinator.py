@@ -52,7 +52,7 @@ from .planner.envelope import allocations
 from .snapshot import Inputs, PreviousPlan, build_snapshot, pv_forecast_entities
 from .sources.base_load import BaseLoadProfile, async_hourly_means, house_hours, profile_from_hours
 from .sources.price_services import ServicePrices
-from .sources.prices import points_from_state, sibling_entities
+from .sources.prices import sibling_entities, sibling_points
 from .sources.pv import async_energy_forecast
 
 _LOGGER = logging.getLogger(__name__)
@@ -199,9 +199,7 @@ class HeadroomCoordinator(DataUpdateCoordinator[HeadroomData]):
         if price_entity := self.config.get(CONF_PRICE_ENTITY):
             points = await self._service_prices.async_points(price_entity)
             if points is None:
-                points = [p for sibling in sibling_entities(price_entity)
-                          if (state := self.hass.states.get(sibling)) is not None
-                          for p in points_from_state(state)] or None
+                points = sibling_points(self.hass, price_entity) or None
             inputs.price_points = points
         for entry_id in self.config.get(CONF_PV_FORECAST_ENTRIES) or []:
             inputs.pv_arrays.append(await async_energy_forecast(self.hass, entry_id))

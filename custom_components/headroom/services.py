@@ -34,7 +34,7 @@ from .const import (
 )
 from .coordinator import HeadroomConfigEntry, HeadroomCoordinator, HeadroomData
 from .intents import PRIORITIES, GridRequest, Override, Reservation
-from .planner import Battery, Ev, Problem, check_feasibility, solve
+from .planner import Battery, Ev, Plan, Problem, check_feasibility, solve
 from .planner.model import ImportCap
 from .planner.reservation import grant_capacity
 from .planner.whatif import compare
@@ -303,7 +303,7 @@ def async_setup_services(hass: HomeAssistant) -> None:
                 first, end = _window(data, call.data["start"], call.data["end"])
                 grant = await _solve(hass, grant_capacity, data.problem, call.data["id"], first, end,
                                      power_kw=call.data["power_kw"], energy_kwh=call.data.get("energy_kwh"),
-                                     force=call.data["force"])
+                                     force=call.data["force"], before=data.plan)
             except Exception:
                 if old is not None:
                     intents.reservations[old.id] = old
@@ -346,7 +346,7 @@ def async_setup_services(hass: HomeAssistant) -> None:
             data = coordinator.data
             first, end = _window(data, call.data["start"], call.data["end"])
             answer = await hass.async_add_executor_job(
-                _flex, data.problem, first, end, call.data.get("limit_kw"), call.data.get("energy_kwh"))
+                _flex, data.problem, data.plan, first, end, call.data.get("limit_kw"), call.data.get("energy_kwh"))
             applied = not call.data["dry_run"] and answer["status"] != "rejected"
             if applied:
                 start, stop = _aware(call.data["start"]), _aware(call.data["end"])
@@ -495,11 +495,11 @@ async def _closed_loop(hass: HomeAssistant, coordinator: HeadroomCoordinator, ch
     return await hass.async_add_executor_job(simulate)
 
 
-def _flex(problem: Problem, first: int, end: int, limit_kw: float | None,
+def _flex(problem: Problem, current: Plan, first: int, end: int, limit_kw: float | None,
           energy_kwh: float | None) -> dict[str, Any]:
-    """What the home can do for a grid request over steps [first, end), and at what cost."""
+    """What the home can do for a grid request over steps [first, end), and at what cost, against
+    ``current``, the problem's published plan."""
     dt = problem.step_hours
-    current = solve(problem, time_limit=SOLVE_TIME_LIMIT_S)
     site = problem.site
     if limit_kw is not None:
         limit = site.import_limit_kw.copy()

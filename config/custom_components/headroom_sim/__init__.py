@@ -26,7 +26,6 @@ from homeassistant.helpers.start import async_at_started
 from homeassistant.helpers.typing import ConfigType
 from homeassistant.util import dt as dt_util
 
-from custom_components.headroom.simulator.run import FUSE_TRIP_FACTOR
 from custom_components.headroom.simulator.scenario import Home, Scenario
 
 DOMAIN = "headroom_sim"
@@ -102,23 +101,9 @@ class DemoHome:
             if not ran and now < closes and (self.person_starts or now >= latest_start):
                 appliance.start(now)
         self.heater_kw = home.water_heater.step(local, dt_h) if home.water_heater else 0.0
-        self.pv_kw = home.pv_kw(now)
-        self.house_kw = home.base.kw(local) + self.heater_kw + sum(a.power_at(now) for a in home.appliances)
-        grid_up = home.grid.available(now, local)
-        if not grid_up:
-            for charger in home.chargers:
-                charger.drawing_a = 0.0
-        net = self.house_kw + sum(c.power_kw for c in home.chargers) - self.pv_kw
-        self.battery_kw = home.battery.power_for(net, dt_h) if home.battery else 0.0
-        grid = net + self.battery_kw if grid_up else 0.0
-        if grid > home.grid.rating_kw * FUSE_TRIP_FACTOR:
-            home.grid.check(now, grid / FUSE_TRIP_FACTOR)
-        if home.battery:
-            home.battery.apply(self.battery_kw, dt_h)
-        for charger in home.chargers:
-            charger.charge(dt_h)
-        self.grid_kw = grid
-        imp, exp = max(grid, 0.0), max(-grid, 0.0)
+        tick = home.settle(now, dt_h, self.heater_kw)
+        self.pv_kw, self.house_kw, self.battery_kw, self.grid_kw = tick.pv, tick.house, tick.battery, tick.grid
+        imp, exp = max(tick.grid, 0.0), max(-tick.grid, 0.0)
         self.cost += (imp * sc.import_price(now) - exp * sc.export_price(now)) * dt_h
         self.import_kwh += imp * dt_h
 

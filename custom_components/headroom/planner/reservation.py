@@ -50,8 +50,10 @@ class Grant:
 def grant_capacity(
     problem: Problem, reservation_id: str, first: int, end: int, *, power_kw: float,
     energy_kwh: float | None = None, force: bool = False, time_limit: float = DEFAULT_TIME_LIMIT_S,
+    before: Plan | None = None,
 ) -> Grant:
-    """How much of the request the site can promise, given everything already planned."""
+    """How much of the request the site can promise, given everything already planned
+    (``before``: the problem's plan when the caller has it already)."""
     if not 0 <= first < end <= problem.steps:
         raise ProblemError("reservation", "the window must lie inside the horizon and end after it starts")
     if power_kw <= 0:
@@ -69,7 +71,8 @@ def grant_capacity(
             raise ProblemError("reservation.energy_kwh", "must be positive")
         sessions = [Ev(id=reservation_id, arrival=first, departure=end, energy_kwh=energy_kwh, **common)]
         requested = energy_kwh
-    before = solve(problem, time_limit=time_limit)
+    if before is None:
+        before = solve(problem, time_limit=time_limit)
     after = solve(dataclasses.replace(problem, devices=(*problem.devices, *sessions)), time_limit=time_limit)
     granted: FloatArray = np.zeros(end - first)
     for session in sessions:

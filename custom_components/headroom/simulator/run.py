@@ -27,7 +27,6 @@ from .models import Charger, WaterHeater
 from .scenario import Home, Scenario
 
 Policy = Literal["bau", "headroom", "oracle"]
-FUSE_TRIP_FACTOR = 1.13  # a gG fuse carries 1.13 x its rating indefinitely, trips above it
 
 
 @dataclass
@@ -300,36 +299,14 @@ class Simulation:
             self.policy.act(now, home, self)
             for charger in home.chargers:
                 charger.step(dt_h)
-            grid_up = home.grid.available(now, local)
-            pv = self.pv_at(home, now)
-            house = home.base.kw(local) + self.heater_kw + sum(a.power_at(now) for a in home.appliances)
-            if not grid_up:
-                for charger in home.chargers:
-                    charger.drawing_a = 0.0
-            evs = sum(c.power_kw for c in home.chargers)
-            net = house + evs - pv
-            battery = 0.0
-            if home.battery is not None:
-                mode = home.battery.mode
-                if not grid_up:
-                    home.battery.mode = "self_consumption"  # islanded: it holds the balance alone
-                battery = home.battery.power_for(net, dt_h)
-                home.battery.mode = mode
-            grid = net + battery
-            if not grid_up:
+            tick = home.settle(now, dt_h, self.heater_kw, self.pv_at(home, now))
+            if not tick.grid_up:
                 result.outage_minutes += sc.tick_minutes
-                if grid > 1e-6:
-                    result.unserved_kwh += grid * dt_h  # the house goes dark for what is missing
+                if tick.unserved > 1e-6:
+                    result.unserved_kwh += tick.unserved * dt_h
                 else:
                     result.outage_minutes_covered += sc.tick_minutes
-                grid = 0.0  # surplus PV is curtailed, nothing is imported
-            imp, exp = max(grid, 0.0), min(max(-grid, 0.0), sc.export_limit_kw)
-            if grid_up and imp > home.grid.rating_kw * FUSE_TRIP_FACTOR:
-                home.grid.check(now, imp / FUSE_TRIP_FACTOR)
-            if home.battery is not None:
-                home.battery.apply(battery, dt_h)
-            for charger in home.chargers:
-                charger.charge(dt_h)
+            imp, exp = max(tick.grid, 0.0), min(max(-tick.grid, 0.0), sc.export_limit_kw)
             price, export_price = sc.import_price(now), sc.export_price(now)
             result.cost += (imp * price - exp * export_price) * dt_h
             result.import_kwh += imp * dt_h
@@ -337,10 +314,10 @@ class Simulation:
             result.peak_kw = max(result.peak_kw, imp)
             if record:
                 result.rows.append({
-                    "time": local.isoformat(), "price": price, "pv_kw": round(pv, 3), "house_kw": round(house, 3),
-                    "ev_kw": round(evs, 3), "battery_kw": round(battery, 3),
+                    "time": local.isoformat(), "price": price, "pv_kw": round(tick.pv, 3),
+                    "house_kw": round(tick.house, 3), "ev_kw": round(tick.evs, 3), "battery_kw": round(tick.battery, 3),
                     "battery_soc_kwh": round(home.battery.soc_kwh, 3) if home.battery else None,
-                    "grid_kw": round(grid, 3), "grid_up": grid_up,
+                    "grid_kw": round(tick.grid, 3), "grid_up": tick.grid_up,
                 })
             now += timedelta(minutes=sc.tick_minutes)
         result.fuse_trips = home.grid.trips

@@ -158,6 +158,22 @@ class Scenario:
                        visits=sorted(visits, key=lambda v: v.arrival))
 
 
+FUSE_TRIP_FACTOR = 1.13  # a gG fuse carries 1.13 x its rating indefinitely, trips above it
+
+
+@dataclass
+class Tick:
+    """One step's flows (kW), after the commands: ``grid`` is + import, 0 while the grid is down."""
+
+    pv: float
+    house: float
+    evs: float
+    battery: float
+    grid: float
+    grid_up: bool
+    unserved: float
+
+
 @dataclass
 class Home:
     scenario: Scenario
@@ -176,3 +192,35 @@ class Home:
         elevation, azimuth = sun_position(moment, self.scenario.latitude, self.scenario.longitude)
         ghi = clear_sky_ghi(elevation) * self.weather.irradiance_factor(moment)
         return self.inverter.ac_kw(sum(a.dc_kw(ghi, elevation, azimuth) for a in self.pv))
+
+    def settle(self, now: datetime, dt_h: float, heater_kw: float, pv_kw: float | None = None) -> Tick:
+        """One step of the home's physics once the chargers, battery and appliances have their
+        commands: the balance, islanding in an outage, the fuse, and the stored energy moving on."""
+        local = now.astimezone(self.scenario.tz)
+        grid_up = self.grid.available(now, local)
+        pv = self.pv_kw(now) if pv_kw is None else pv_kw
+        house = self.base.kw(local) + heater_kw + sum(a.power_at(now) for a in self.appliances)
+        if not grid_up:
+            for charger in self.chargers:
+                charger.drawing_a = 0.0
+        evs = sum(c.power_kw for c in self.chargers)
+        net = house + evs - pv
+        battery = 0.0
+        if self.battery is not None:
+            mode = self.battery.mode
+            if not grid_up:
+                self.battery.mode = "self_consumption"  # islanded: it holds the balance alone
+            battery = self.battery.power_for(net, dt_h)
+            self.battery.mode = mode
+        grid = net + battery
+        unserved = 0.0
+        if not grid_up:
+            unserved = max(grid, 0.0)  # the house goes dark for what is missing
+            grid = 0.0  # surplus PV is curtailed, nothing is imported
+        elif grid > self.grid.rating_kw * FUSE_TRIP_FACTOR:
+            self.grid.check(now, grid / FUSE_TRIP_FACTOR)
+        if self.battery is not None:
+            self.battery.apply(battery, dt_h)
+        for charger in self.chargers:
+            charger.charge(dt_h)
+        return Tick(pv=pv, house=house, evs=evs, battery=battery, grid=grid, grid_up=grid_up, unserved=unserved)

@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
-from homeassistant.core import State
+from homeassistant.core import HomeAssistant, State
 from homeassistant.util import dt as dt_util
 
 from . import state_number
@@ -155,6 +155,12 @@ def current_price(state: State | None, extra: list[PricePoint] | None = None) ->
         if point.start <= now < point.end:
             return point.price
     return None
+
+
+def sibling_points(hass: HomeAssistant, entity_id: str) -> list[PricePoint]:
+    """The price points the entity's siblings (see ``sibling_entities``) hold."""
+    return [p for sibling in sibling_entities(entity_id) if (state := hass.states.get(sibling)) is not None
+            for p in points_from_state(state)]
 
 
 def sibling_entities(entity_id: str) -> list[str]:
