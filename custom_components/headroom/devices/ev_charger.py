@@ -29,7 +29,7 @@ from ..const import (
     VOLTAGE_V,
     ChargerAdapter,
 )
-from ..planner.model import charger_amps as amps_for
+from ..planner.units import charger_amps as amps_for
 from ..sources import power_kw, state_number
 from . import Command, number_limits, set_number, switch_to
 

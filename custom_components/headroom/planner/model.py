@@ -17,24 +17,15 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
+from .units import MIN_CURRENT_A, VOLTAGE_V, kw_from_amps
+
+
 FORMAT_VERSION = 1
-VOLTAGE_V = 230.0
-MIN_CURRENT_A = 6.0
 
 FloatArray = NDArray[np.float64]
 EvMode = Literal["cheapest", "fastest"]
 PlanStatus = Literal["optimal", "feasible", "breach", "fallback"]
 BatteryMode = Literal["idle", "self_consumption", "forced_charge", "forced_discharge", "non_export"]
-
-
-def charger_amps(power_kw: float, phases: int, min_a: float, max_a: float, step_a: float = 1.0) -> float:
-    """The charger current for a planned power: 0, or within [min, max] rounded down to the step.
-    Below the minimum a charger is off (0 A), never 1-5 A, which cars treat as an error."""
-    amps = power_kw * 1000.0 / (phases * VOLTAGE_V)
-    if amps < min_a - 1e-6:
-        return 0.0
-    amps = math.floor(amps / step_a + 1e-6) * step_a
-    return max(min(amps, max_a), min_a)
 
 
 class ProblemError(ValueError):
@@ -406,7 +397,7 @@ def _parse_ev(r: _Reader, steps: int, site_phases: int) -> Ev:
         raise ProblemError(r.sub("departure"), "must not be before arrival")
     phases = _phases(r, site_phases)
     max_kw = r.number("max_kw", minimum=0.0, required=True)
-    default_min = MIN_CURRENT_A * len(phases) * VOLTAGE_V / 1000.0
+    default_min = kw_from_amps(MIN_CURRENT_A, len(phases))
     min_kw = r.number("min_kw", min(default_min, max_kw), minimum=0.0)
     if min_kw > max_kw:
         raise ProblemError(r.sub("min_kw"), "must not exceed max_kw")

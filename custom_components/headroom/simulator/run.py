@@ -22,7 +22,7 @@ import numpy as np
 from ..planner import Appliance as PlannedAppliance
 from ..planner import Battery as PlannedBattery
 from ..planner import Ev, Plan, Problem, Site, Tariff, solve
-from ..planner.model import charger_amps
+from ..planner.units import charger_amps
 from .models import Charger, WaterHeater
 from .scenario import Home, Scenario
 
