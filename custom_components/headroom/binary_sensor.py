@@ -11,7 +11,8 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 
 from .const import SUBENTRY_APPLIANCE, SUBENTRY_EV_CHARGER
-from .coordinator import HeadroomConfigEntry, HeadroomData
+from .coordinator import HeadroomConfigEntry
+from .data import HeadroomData
 from .entity import HeadroomEntity, subentries_of
 
 PARALLEL_UPDATES = 0
@@ -33,7 +34,7 @@ def _run_now(data: HeadroomData, device_id: str) -> bool | None:
     device = data.plan.devices.get(device_id)
     if device is None:
         return False
-    return bool(device.power_kw[data.step_index(dt_util.now())] > 0)
+    return bool(device.power_kw[data.step_of(dt_util.now())] > 0)
 
 
 GOAL_REACHABLE = HeadroomBinaryDescription(key="goal_reachable", translation_key="goal_reachable",

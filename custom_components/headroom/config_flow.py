@@ -81,12 +81,12 @@ from .const import (
     SUBENTRY_APPLIANCE,
     SUBENTRY_BATTERY,
     SUBENTRY_EV_CHARGER,
-    VOLTAGE_V,
     ChargerAdapter,
     ControlMode,
 )
-from .devices.battery import PLAN_MODES
 from .discovery import async_candidates, configured_entities
+from .planner.units import kw_from_amps
+from .policy.battery import PLAN_MODES
 from .sources.price_services import ServicePrices
 from .sources.prices import current_price, describe, detect_format, points_from_state, sibling_points
 from .sources.pv import ENERGY_FORECAST_DOMAINS
@@ -172,7 +172,7 @@ def validate_site(hass: HomeAssistant, user_input: dict[str, Any]) -> tuple[dict
         if data.get(CONF_MAIN_FUSE_A) is None:
             errors["base"] = "import_limit_missing"
         else:
-            data[CONF_IMPORT_LIMIT_KW] = round(float(data[CONF_MAIN_FUSE_A]) * phases * VOLTAGE_V / 1000.0, 2)
+            data[CONF_IMPORT_LIMIT_KW] = round(kw_from_amps(float(data[CONF_MAIN_FUSE_A]), phases), 2)
     data[CONF_STEP_MINUTES] = str(int(data.get(CONF_STEP_MINUTES, DEFAULT_STEP_MINUTES)))
     found = ""
     if price_entity := data.get(CONF_PRICE_ENTITY):

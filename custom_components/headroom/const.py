@@ -6,7 +6,6 @@ from enum import StrEnum
 from typing import Final
 
 DOMAIN: Final = "headroom"
-VOLTAGE_V: Final = 230.0
 
 CONF_IMPORT_LIMIT_KW: Final = "import_limit_kw"
 CONF_MAIN_FUSE_A: Final = "main_fuse_a"

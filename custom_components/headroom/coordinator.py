@@ -1,4 +1,5 @@
-"""The planning cycle: HA states -> snapshot -> Problem -> solve (executor) -> Plan -> entities.
+"""The planning cycle: HA states -> Readings -> policy -> Problem -> solve (executor) -> Plan ->
+setpoints and entities.
 
 Replans on its interval and, debounced, when an input that matters changes. The
 DataUpdateCoordinator never runs two refreshes at once, so cycles cannot overlap.
@@ -9,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import time as time_mod
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -44,13 +44,17 @@ from .const import (
     ControlMode,
     PlanState,
 )
-from .devices import appliance as appliance_kind
-from .devices.controller import DeviceController
-from .intents import EvGoal, Intents
+from .controller import ControllerHooks, DeviceController
+from .data import HeadroomData
+from .devices import configs, read_devices
 from .planner import Ev, Plan, Problem, problem_to_json, solve
 from .planner.envelope import allocations
-from .snapshot import Inputs, PreviousPlan, build_snapshot, pv_forecast_entities
+from .policy.intents import EvGoal, Intents
+from .policy.problem import PreviousPlan, build_problem, timeline_for
+from .policy.readings import ApplianceReading, Readings
+from .sources import power_kw
 from .sources.base_load import BaseLoadProfile, async_hourly_means, house_hours, profile_from_hours
+from .sources.forecasts import Inputs, pv_forecast_entities, read_forecasts
 from .sources.price_services import ServicePrices
 from .sources.prices import sibling_entities, sibling_points
 from .sources.pv import async_energy_forecast
@@ -62,29 +66,6 @@ ISSUE_PRICE_UNAVAILABLE = "price_unavailable"
 BASE_LOAD_REFRESH = timedelta(hours=1)
 
 type HeadroomConfigEntry = ConfigEntry[HeadroomCoordinator]
-
-
-@dataclass
-class HeadroomData:
-    """One cycle's result, as the entities see it."""
-
-    status: PlanState
-    problem: Problem
-    plan: Plan
-    planned_at: datetime
-    stale: list[str] = field(default_factory=list)
-    assumptions: list[str] = field(default_factory=list)
-    price_description: str = ""
-    cycle_seconds: float = 0.0
-    allocated_kw: dict[str, Any] = field(default_factory=dict)
-
-    def step_index(self, now: datetime) -> int:
-        """The plan step that contains ``now`` (clamped to the horizon)."""
-        elapsed = (now - self.problem.start).total_seconds() / 60 / self.problem.step_minutes
-        return max(0, min(self.problem.steps - 1, int(elapsed)))
-
-    def step_start(self, index: int) -> datetime:
-        return self.problem.start + timedelta(minutes=self.problem.step_minutes * index)
 
 
 class HeadroomCoordinator(DataUpdateCoordinator[HeadroomData]):
@@ -106,7 +87,10 @@ class HeadroomCoordinator(DataUpdateCoordinator[HeadroomData]):
         self._previous: PreviousPlan | None = None
         self._service_prices = ServicePrices(hass)
         self._base_load: tuple[datetime, BaseLoadProfile | None] | None = None
-        self.controller = DeviceController(hass, self)
+        self.controller = DeviceController(hass, ControllerHooks(
+            entry=entry, data=lambda: self.data, intents=lambda: self.intents, control_mode=lambda: self.control_mode,
+            replan_now=self.async_replan_now, request_refresh=self.async_request_refresh,
+            save_and_refresh=self.async_goal_changed, entities_changed=self.async_update_listeners))
         self._unreachable: set[str] = set()
 
     @property
@@ -159,10 +143,13 @@ class HeadroomCoordinator(DataUpdateCoordinator[HeadroomData]):
         if self.data is not None:
             self._previous = PreviousPlan(self.data.problem.start, self.data.problem.step_minutes, {
                 k: [float(v) for v in d.power_kw] for k, d in self.data.plan.devices.items()})
-        self._note_appliance_runs(now)
+        devices = configs(self.config_entry.subentries)
+        readings = self._read(now, devices)
+        self._note_appliance_runs(now, devices, readings)
         inputs = await self._async_inputs(now)
-        snapshot = build_snapshot(self.hass, self.config, dict(self.config_entry.subentries), self.intents, now,
-                                  self._previous, frozenset(self.controller.unresponsive), inputs)
+        forecasts = read_forecasts(self.hass, self.config, inputs, timeline_for(self.config, now))
+        snapshot = build_problem(self.config, devices, readings, forecasts, self.intents, self._previous,
+                                 frozenset(self.controller.unresponsive))
         plan = await self.hass.async_add_executor_job(
             lambda: solve(snapshot.problem, time_limit=SOLVE_TIME_LIMIT_S)
         )
@@ -178,7 +165,8 @@ class HeadroomCoordinator(DataUpdateCoordinator[HeadroomData]):
         else:
             ir.async_delete_issue(self.hass, DOMAIN, f"{ISSUE_PRICE_UNAVAILABLE}_{self.config_entry.entry_id}")
         data = HeadroomData(
-            status=status, problem=snapshot.problem, plan=plan, planned_at=now, stale=snapshot.stale,
+            status=status, problem=snapshot.problem, plan=plan, planned_at=now, readings=readings, devices=devices,
+            stale=snapshot.stale,
             assumptions=snapshot.assumptions, price_description=snapshot.price_description,
             cycle_seconds=time_mod.perf_counter() - started,
             allocated_kw=allocations(snapshot.problem, plan),
@@ -193,8 +181,22 @@ class HeadroomCoordinator(DataUpdateCoordinator[HeadroomData]):
                                                        "headroom apply plan")
         return data
 
+    def _read(self, now: datetime, devices: dict[str, Any]) -> Readings:
+        """The one read of the house this cycle: the meters and every device, by its kind's reader."""
+        config = self.config
+        stale: list[str] = []
+        house: float | None = None
+        if house_entity := config.get(CONF_HOUSE_POWER_ENTITY):
+            house = power_kw(self.hass.states.get(house_entity))
+            if house is None:
+                stale.append(house_entity)
+        grid_entity = config.get(CONF_GRID_POWER_ENTITY)
+        grid = power_kw(self.hass.states.get(grid_entity)) if grid_entity else None
+        return Readings(now=now, house_power_kw=house, grid_power_kw=grid, devices=read_devices(self.hass, devices),
+                        stale=tuple(stale))
+
     async def _async_inputs(self, now: datetime) -> Inputs:
-        """What the snapshot cannot read from states: action answers, energy platforms, history."""
+        """What the readers cannot read from states: action answers, energy platforms, history."""
         inputs = Inputs()
         if price_entity := self.config.get(CONF_PRICE_ENTITY):
             points = await self._service_prices.async_points(price_entity)
@@ -224,13 +226,14 @@ class HeadroomCoordinator(DataUpdateCoordinator[HeadroomData]):
         return profile_from_hours(house_hours(means, house=house, grid=grid, pv=pv, battery=batteries,
                                               devices=devices))
 
-    def _note_appliance_runs(self, now: datetime) -> None:
+    def _note_appliance_runs(self, now: datetime, devices: dict[str, Any], readings: Readings) -> None:
         """Remember when each appliance started, so that a daily run happens once a day."""
-        for device_id, sub in self.config_entry.subentries.items():
-            if sub.subentry_type != SUBENTRY_APPLIANCE or not appliance_kind.read(self.hass, dict(sub.data)).running:
+        for device_id, config in devices.items():
+            reading = readings.devices.get(device_id)
+            if config.kind != SUBENTRY_APPLIANCE or not isinstance(reading, ApplianceReading) or not reading.running:
                 continue
             last = self.intents.appliance_started.get(device_id)
-            if last is None or now - last > timedelta(minutes=float(sub.data[CONF_RUN_MINUTES])):
+            if last is None or now - last > timedelta(minutes=float(config.data[CONF_RUN_MINUTES])):
                 self.intents.appliance_started[device_id] = now
 
     def _fire_goal_events(self, problem: Problem, plan: Plan) -> None:

@@ -21,20 +21,21 @@ from homeassistant.helpers.typing import StateType
 from homeassistant.util import dt as dt_util
 
 from .const import (
-    CONF_EV_CAPACITY_KWH,
-    CONF_EV_SOC_ENTITY,
     SUBENTRY_APPLIANCE,
     SUBENTRY_BATTERY,
     SUBENTRY_EV_CHARGER,
     ControlState,
     PlanState,
 )
-from .coordinator import HeadroomConfigEntry, HeadroomCoordinator, HeadroomData
+from .coordinator import HeadroomConfigEntry, HeadroomCoordinator
+from .data import HeadroomData
 from .entity import HeadroomEntity, subentries_of
-from .sources import state_number
+from .policy.battery import PLAN_MODES
+from .policy.ev_charger import ChargerConfig
+from .policy.readings import ChargerReading
 
 PARALLEL_UPDATES = 0
-BATTERY_MODES = ["idle", "self_consumption", "forced_charge", "forced_discharge", "non_export"]
+BATTERY_MODES = list(PLAN_MODES)
 
 type Series = Callable[[HeadroomData, str], list[Any] | None]
 
@@ -55,7 +56,7 @@ def _device_power(data: HeadroomData, device_id: str) -> list[Any] | None:
 def _now_of(series: Series) -> Callable[[HeadroomData, str, datetime], StateType]:
     def value(data: HeadroomData, device_id: str, now: datetime) -> StateType:
         values = series(data, device_id)
-        return 0.0 if values is None else round(float(values[data.step_index(now)]), 3)
+        return 0.0 if values is None else round(float(values[data.step_of(now)]), 3)
     return value
 
 
@@ -79,7 +80,7 @@ def _battery_mode(data: HeadroomData, device_id: str) -> list[Any] | None:
 
 def _mode_now(data: HeadroomData, device_id: str, now: datetime) -> StateType:
     modes = _battery_mode(data, device_id)
-    return None if modes is None else str(modes[data.step_index(now)])
+    return None if modes is None else str(modes[data.step_of(now)])
 
 
 def _energy(data: HeadroomData, device_id: str, _: datetime) -> StateType:
@@ -271,9 +272,9 @@ class ExpectedSocSensor(HeadroomEntity, SensorEntity):
     @property
     def native_value(self) -> StateType:
         assert self.subentry is not None
-        data = self.subentry.data
-        soc = state_number(self.hass.states.get(data[CONF_EV_SOC_ENTITY])) if data.get(CONF_EV_SOC_ENTITY) else None
-        capacity = data.get(CONF_EV_CAPACITY_KWH)
+        reading = self.coordinator.data.readings.devices.get(self.subentry.subentry_id)
+        soc = reading.soc_percent if isinstance(reading, ChargerReading) else None
+        capacity = ChargerConfig.from_data(self.subentry.data).capacity_kwh
         if soc is None or not capacity:
             return None
         device = self.coordinator.data.plan.devices.get(self.subentry.subentry_id)

@@ -29,18 +29,19 @@ from .const import (
     SUBENTRY_APPLIANCE,
     SUBENTRY_BATTERY,
     SUBENTRY_EV_CHARGER,
-    VOLTAGE_V,
     ChargeMode,
 )
-from .coordinator import HeadroomConfigEntry, HeadroomCoordinator, HeadroomData
-from .intents import PRIORITIES, GridRequest, Override, Reservation
+from .coordinator import HeadroomConfigEntry, HeadroomCoordinator
+from .data import HeadroomData
 from .planner import Battery, Ev, Plan, Problem, check_feasibility, solve
 from .planner.model import ImportCap
 from .planner.reservation import grant_capacity
+from .planner.units import amps_from_kw
 from .planner.whatif import compare
+from .policy.intents import PRIORITIES, GridRequest, Override, Reservation
+from .policy.problem import RESERVATION_PREFIX
 from .simulator import Scenario
 from .simulator import run as run_simulation
-from .snapshot import RESERVATION_PREFIX, step_containing, step_index
 from .whatif import scenario_from_home
 
 ATTR_DEVICE_ID = "device_id"
@@ -156,8 +157,7 @@ def _window(data: HeadroomData, start: datetime, end: datetime) -> tuple[int, in
     if end <= dt_util.now():
         raise _invalid("in_the_past", end=end.isoformat())
     problem = data.problem
-    first = step_containing(problem.start, start, problem.step_minutes, problem.steps)
-    last = step_index(problem.start, end, problem.step_minutes, problem.steps)
+    first, last = data.timeline.steps_before(start), data.timeline.first_step_from(end)
     if first >= problem.steps or last <= first:
         raise _invalid("outside_horizon", end=data.step_start(problem.steps).isoformat())
     return first, last
@@ -467,7 +467,7 @@ async def _closed_loop(hass: HomeAssistant, coordinator: HeadroomCoordinator, ch
         variant["battery"] = {"capacity_kwh": capacity, "max_charge_kw": power, "max_discharge_kw": power,
                               "initial_soc": now["initial_soc"], "min_soc": now["min_soc"]}
     if "import_limit_kw" in change:
-        variant["grid"]["fuse_a"] = round(change["import_limit_kw"] * 1000 / (VOLTAGE_V * variant["grid"]["phases"]), 1)
+        variant["grid"]["fuse_a"] = round(amps_from_kw(change["import_limit_kw"], variant["grid"]["phases"]), 1)
     prices = variant["prices"]
     if "price_factor" in change:
         prices["profile"] = [p * change["price_factor"] for p in prices["profile"]]
@@ -478,7 +478,7 @@ async def _closed_loop(hass: HomeAssistant, coordinator: HeadroomCoordinator, ch
         capacity = max(60.0, change["ev_energy_kwh"] / 0.8)
         variant["chargers"].append({
             "name": "what_if_ev", "phases": 3, "min_a": 6,
-            "max_a": round(change.get("ev_max_power_kw", 11.0) * 1000 / (3 * VOLTAGE_V)), "car_capacity_kwh": capacity,
+            "max_a": round(amps_from_kw(change.get("ev_max_power_kw", 11.0), 3)), "car_capacity_kwh": capacity,
             "schedule": [{"arrive": dt_util.as_local(arrive).strftime("%H:%M"),
                           "leave": dt_util.as_local(leave).strftime("%H:%M"),
                           "arrival_soc": 80 - change["ev_energy_kwh"] / capacity * 100, "target_soc": 80}]})

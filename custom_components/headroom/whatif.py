@@ -29,10 +29,10 @@ from .const import (
     CONF_RUN_POWER_KW,
     SUBENTRY_APPLIANCE,
     SUBENTRY_EV_CHARGER,
-    VOLTAGE_V,
 )
 from .coordinator import HeadroomCoordinator
 from .planner import Battery
+from .planner.units import amps_from_kw
 from .simulator.models import HOUSE_PROFILE_KW
 
 PV_PEAK_SHARE = 0.75  # a forecast's peak is about this share of the arrays' kWp
@@ -63,7 +63,7 @@ def scenario_from_home(hass: HomeAssistant, coordinator: HeadroomCoordinator) ->
         "location": {"latitude": hass.config.latitude, "longitude": hass.config.longitude, "timezone": str(tz)},
         "start": dt_util.now().date().isoformat(),
         "replan_minutes": 60, "forecast_error": 0.0,
-        "grid": {"fuse_a": round(limit * 1000 / (VOLTAGE_V * phases), 1), "phases": phases,
+        "grid": {"fuse_a": round(amps_from_kw(limit, phases), 1), "phases": phases,
                  "export_limit_kw": float(np.max(problem.site.export_limit_kw))},
         "prices": {"kind": "profile", "profile": profile,
                    "export": {"factor": float(config.get(CONF_EXPORT_PRICE_FACTOR, 0.0)),

@@ -22,7 +22,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.headroom.const import DOMAIN
-from custom_components.headroom.devices.ev_charger import amps_for
+from custom_components.headroom.planner.units import charger_amps as amps_for
 
 from .conftest import SITE, battery_subentry, charger_subentry
 

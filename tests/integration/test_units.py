@@ -9,7 +9,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 
 from custom_components.headroom.const import ChargeMode
-from custom_components.headroom.intents import EvGoal, GridRequest, Intents, Override, Reservation
+from custom_components.headroom.policy.intents import EvGoal, GridRequest, Intents, Override, Reservation
 from custom_components.headroom.sources.base_load import house_hours, profile_from_hours
 from custom_components.headroom.sources.tariff import tou_series, with_fees
 

@@ -1,64 +1,53 @@
-"""How each kind of device is read and driven, one module per kind.
-
-A module turns the plan's wish for the current step into ``Command``s (service calls on the
-device's own entities, or a vendor action); the controller decides which go out and when.
-"""
+"""Each kind of device in Home Assistant, one module per kind: how its states are read into the
+policy's readings and how the policy's setpoints become service calls. One registry, exhaustive:
+a subentry type without a module here is an error, not a device left out."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Protocol
 
-from homeassistant.core import HomeAssistant, State
+from homeassistant.config_entries import ConfigSubentry
+from homeassistant.core import HomeAssistant
 
-from ..sources import state_number
+from ..const import SUBENTRY_APPLIANCE, SUBENTRY_BATTERY, SUBENTRY_EV_CHARGER
+from ..policy.problem import DeviceConfig
+from ..policy.readings import DeviceReading
+from ..policy.setpoints import Setpoint
+from . import appliance, battery, ev_charger
+from .command import Command
 
-
-@dataclass(frozen=True)
-class Command:
-    """One service call. ``delta_kw`` is the change in the device's power it asks for: negative
-    commands lower the load and go out first; ``key`` names what is set (for rate limits and for
-    telling a person's change from ours); ``expect`` is the entity state the command leads to."""
-
-    device_id: str
-    key: str
-    domain: str
-    service: str
-    data: dict[str, Any] = field(default_factory=dict)
-    delta_kw: float = 0.0
-    entity_id: str | None = None
-    expect: str | None = None
+__all__ = ["KINDS", "Command", "DeviceKind", "configs", "kind_of", "read_devices"]
 
 
-def number_limits(state: State | None) -> tuple[float, float, float]:
-    """A number entity's (min, max, step); generous defaults when it does not say."""
-    if state is None:
-        return 0.0, 1e9, 1.0
-    attrs = state.attributes
-    return float(attrs.get("min", 0.0)), float(attrs.get("max", 1e9)), float(attrs.get("step", 1.0)) or 1.0
+class DeviceKind(Protocol):
+    # Config key of each entity Headroom writes -> the command key it writes under.
+    KEYS: dict[str, str]
+
+    def read(self, hass: HomeAssistant, data: dict[str, Any], /) -> DeviceReading: ...
+
+    def commands(self, hass: HomeAssistant, data: dict[str, Any], wanted: Setpoint, /) -> list[Command]: ...
 
 
-def set_number(device_id: str, key: str, hass: HomeAssistant, entity_id: str, value: float,
-               delta_kw: float) -> Command | None:
-    """``number.set_value`` (or ``input_number``), only when the value differs from the state."""
-    state = hass.states.get(entity_id)
-    if state is not None and state_number(state) is not None and abs(state_number(state) - value) < 1e-6:  # type: ignore[operator]
-        return None
-    domain = entity_id.split(".", 1)[0]
-    return Command(device_id, key, domain, "set_value", {"entity_id": entity_id, "value": value},
-                   delta_kw, entity_id, _as_state(value))
+KINDS: dict[str, DeviceKind] = {
+    SUBENTRY_EV_CHARGER: ev_charger,
+    SUBENTRY_BATTERY: battery,
+    SUBENTRY_APPLIANCE: appliance,
+}
 
 
-def switch_to(device_id: str, key: str, hass: HomeAssistant, entity_id: str, on: bool, delta_kw: float) -> Command | None:
-    state = hass.states.get(entity_id)
-    wanted = "on" if on else "off"
-    if state is not None and state.state == wanted:
-        return None
-    domain = entity_id.split(".", 1)[0]
-    return Command(device_id, key, domain if domain in ("switch", "input_boolean") else "homeassistant",
-                   "turn_on" if on else "turn_off", {"entity_id": entity_id}, delta_kw, entity_id, wanted)
+def kind_of(subentry_type: str) -> DeviceKind:
+    try:
+        return KINDS[subentry_type]
+    except KeyError:
+        raise TypeError(f"no Home Assistant module for device kind {subentry_type!r}") from None
 
 
-def _as_state(value: float) -> str:
-    """How HA writes a number's state (``16.0``), so that our own writes can be recognised."""
-    return str(float(value))
+def configs(subentries: Mapping[str, ConfigSubentry]) -> dict[str, DeviceConfig]:
+    """Every device as the policy sees its configuration."""
+    return {device_id: DeviceConfig(sub.subentry_type, dict(sub.data)) for device_id, sub in subentries.items()}
+
+
+def read_devices(hass: HomeAssistant, devices: Mapping[str, DeviceConfig]) -> dict[str, DeviceReading]:
+    """One reading per device, each from its own kind's reader: the one read of the cycle."""
+    return {device_id: kind_of(config.kind).read(hass, dict(config.data)) for device_id, config in devices.items()}

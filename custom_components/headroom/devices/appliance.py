@@ -1,52 +1,39 @@
-"""Appliances: running or not (power above a threshold); started by a switch or a button at the
-planned start. One that runs is never switched off unless the person allowed it."""
+"""Appliances in Home Assistant: running or not (power above a threshold, else the switch);
+started by a switch or a button, switched off only when the policy says the person allows it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from homeassistant.const import STATE_ON
 from homeassistant.core import HomeAssistant
 
-from ..const import (
-    CONF_ALLOW_SWITCH_OFF,
-    CONF_POWER_ENTITY,
-    CONF_RUN_POWER_KW,
-    CONF_SWITCH_ENTITY,
-    RUNNING_THRESHOLD_KW,
-)
+from ..const import CONF_POWER_ENTITY, CONF_SWITCH_ENTITY, RUNNING_THRESHOLD_KW
+from ..policy.readings import ApplianceReading
+from ..policy.setpoints import Setpoint
 from ..sources import power_kw
-from . import Command, switch_to
+from .command import Command, switch_to
+
+KEYS = {CONF_SWITCH_ENTITY: "switch"}
+BUTTONS = ("button", "input_button")
 
 
-@dataclass(frozen=True)
-class ApplianceState:
-    running: bool
-    power_kw: float | None
-
-
-def read(hass: HomeAssistant, data: dict[str, Any]) -> ApplianceState:
+def read(hass: HomeAssistant, data: dict[str, Any]) -> ApplianceReading:
     power = power_kw(hass.states.get(data.get(CONF_POWER_ENTITY) or ""))
     if power is None and (switch := data.get(CONF_SWITCH_ENTITY)):
         state = hass.states.get(switch)
-        return ApplianceState(running=state is not None and state.state == STATE_ON, power_kw=None)
-    return ApplianceState(running=(power or 0.0) > RUNNING_THRESHOLD_KW, power_kw=power)
+        return ApplianceReading(running=state is not None and state.state == STATE_ON, power_kw=None)
+    return ApplianceReading(running=(power or 0.0) > RUNNING_THRESHOLD_KW, power_kw=power)
 
 
-def commands(hass: HomeAssistant, device_id: str, data: dict[str, Any], run_now: bool,
-             state: ApplianceState) -> list[Command]:
+def commands(hass: HomeAssistant, data: dict[str, Any], wanted: Setpoint) -> list[Command]:
     switch = data.get(CONF_SWITCH_ENTITY)
     if not switch:
         return []
-    run_kw = float(data[CONF_RUN_POWER_KW])
     domain = switch.split(".", 1)[0]
-    if run_now and not state.running:
-        if domain in ("button", "input_button"):
-            return [Command(device_id, "switch", domain, "press", {"entity_id": switch}, run_kw, None)]
-        command = switch_to(device_id, "switch", hass, switch, True, run_kw)
-        return [command] if command else []
-    if not run_now and state.running and data.get(CONF_ALLOW_SWITCH_OFF) and domain not in ("button", "input_button"):
-        command = switch_to(device_id, "switch", hass, switch, False, -run_kw)
-        return [command] if command else []
-    return []
+    if wanted.on and domain in BUTTONS:
+        return [Command(wanted.device_id, "switch", domain, "press", {"entity_id": switch}, wanted.delta_kw, None)]
+    if not wanted.on and domain in BUTTONS:
+        return []
+    command = switch_to(wanted.device_id, "switch", hass, switch, bool(wanted.on), wanted.delta_kw)
+    return [command] if command else []

@@ -1,9 +1,8 @@
-"""Home batteries: read SoC, power and mode; drive the mode select (the plan's S2 mode mapped to
-the person's chosen option) and a power setpoint number (positive = charging) when there is one."""
+"""Home batteries in Home Assistant: read SoC, power and mode; write the policy's mode (mapped to
+the option the person chose for it) and a power setpoint number (positive = charging)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from homeassistant.const import UnitOfPower
@@ -16,35 +15,30 @@ from ..const import (
     CONF_POWER_SETPOINT_ENTITY,
     CONF_SOC_ENTITY,
 )
+from ..policy.readings import BatteryReading
+from ..policy.setpoints import Setpoint
 from ..sources import power_kw, state_number
-from . import Command, number_limits, set_number
+from .command import Command, number_limits, set_number
 
-PLAN_MODES = ("idle", "self_consumption", "forced_charge", "forced_discharge", "non_export")
-
-
-@dataclass(frozen=True)
-class BatteryState:
-    soc_percent: float | None
-    power_kw: float | None
-    mode: str | None
+KEYS = {CONF_MODE_SELECT_ENTITY: "mode", CONF_POWER_SETPOINT_ENTITY: "setpoint"}
 
 
-def read(hass: HomeAssistant, data: dict[str, Any]) -> BatteryState:
+def read(hass: HomeAssistant, data: dict[str, Any]) -> BatteryReading:
     select = hass.states.get(data.get(CONF_MODE_SELECT_ENTITY) or "")
-    return BatteryState(
+    return BatteryReading(
         soc_percent=state_number(hass.states.get(data[CONF_SOC_ENTITY])),
         power_kw=power_kw(hass.states.get(data.get(CONF_POWER_ENTITY) or "")),
         mode=select.state if select is not None else None,
     )
 
 
-def commands(hass: HomeAssistant, device_id: str, data: dict[str, Any], mode: str | None, target_kw: float,
-             state: BatteryState) -> list[Command]:
+def commands(hass: HomeAssistant, data: dict[str, Any], wanted: Setpoint) -> list[Command]:
+    device_id, delta, target_kw = wanted.device_id, wanted.delta_kw, wanted.power_kw
     out: list[Command | None] = []
-    delta = target_kw - (state.power_kw or 0.0)
     select = data.get(CONF_MODE_SELECT_ENTITY)
-    option = data.get(f"{CONF_MODE_OPTION_PREFIX}{mode}") if mode else None
-    if select and option and state.mode != option:
+    option = data.get(f"{CONF_MODE_OPTION_PREFIX}{wanted.mode}") if wanted.mode else None
+    state = hass.states.get(select) if select else None
+    if select and option and (state is None or state.state != option):
         domain = select.split(".", 1)[0]
         out.append(Command(device_id, "mode", domain, "select_option", {"entity_id": select, "option": option},
                            delta, select, option))

@@ -15,8 +15,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
-VOLTAGE_V = 230.0
-
+from ..planner.units import kw_from_amps
 
 # ------------------------------------------------------------------------- sun and weather
 
@@ -175,7 +174,7 @@ class Charger:
     _last_a: float = 0.0
 
     def kw(self, amps: float) -> float:
-        return amps * self.phases * VOLTAGE_V / 1000.0
+        return kw_from_amps(amps, self.phases)
 
     @property
     def power_kw(self) -> float:
@@ -323,7 +322,7 @@ class Grid:
 
     @property
     def rating_kw(self) -> float:
-        return self.fuse_a * self.phases * VOLTAGE_V / 1000.0
+        return kw_from_amps(self.fuse_a, self.phases)
 
     def available(self, now: datetime, local: datetime) -> bool:
         if self.tripped_until is not None and now < self.tripped_until:

@@ -2,7 +2,7 @@
 overrides, one-off appliance runs, grid requests and devices taken over by hand.
 
 All of it is kept in the Store, so it survives a restart, and drops out when it expires.
-The snapshot turns it into the planner's terms on every cycle.
+The policy turns it into the planner's terms on every cycle. Times are aware datetimes; a\ntime of day (a departure) is read on the clock of the moment it is asked about, so the\ncaller passes local time.
 """
 
 from __future__ import annotations
@@ -12,9 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import Any, Literal
 
-from homeassistant.util import dt as dt_util
-
-from .const import ChargeMode
+from ..const import ChargeMode
+from .timeline import next_occurrence
 
 DEFAULT_DEPARTURE = time(7, 0)
 DEFAULT_TARGET_SOC = 80.0
@@ -22,13 +21,8 @@ PRIORITIES = {"normal": 1, "high": 2, "critical": 3}
 OverrideAction = Literal["block", "force"]
 
 
-def next_occurrence(now: datetime, at: time) -> datetime:
-    candidate = dt_util.as_local(now).replace(hour=at.hour, minute=at.minute, second=0, microsecond=0)
-    return candidate if candidate > now else candidate + timedelta(days=1)
-
-
 def _dt(value: str | None) -> datetime | None:
-    return None if value is None else dt_util.parse_datetime(value)
+    return None if value is None else datetime.fromisoformat(value)
 
 
 def _iso(value: datetime | None) -> str | None:

@@ -1,0 +1,293 @@
+"""Writes the policy's setpoints to the real devices, the way people need automation near their
+fuse to behave.
+
+- Only in ``active`` mode; ``off`` and ``advisory`` write nothing.
+- Writes only what changed; raises at most once a minute per device, lowers at any time, and
+  lowers go out before raises (``policy.setpoints.paced``), so that no moment of the sequence
+  overloads the fuse.
+- A change Headroom did not make (a person turning the charger's current, a mode, a switch)
+  wins: that device is left alone until released.
+- A charger that draws more than it was allowed is told again once, then planned as what it
+  draws, and a repair issue says so.
+- Measured import above the limit cuts the loads at once (``policy.decide.fuse_cut``), without
+  waiting for a plan.
+
+It knows the coordinator only through ``ControllerHooks``: data flows one way.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import voluptuous as vol
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN
+from homeassistant.core import CALLBACK_TYPE, Context, Event, EventStateChangedData, HomeAssistant, callback
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.event import async_track_state_change_event, async_track_time_interval
+from homeassistant.util import dt as dt_util
+
+from .const import (
+    CONF_GRID_POWER_ENTITY,
+    DOMAIN,
+    SUBENTRY_APPLIANCE,
+    SUBENTRY_EV_CHARGER,
+    ControlMode,
+    ControlState,
+)
+from .data import HeadroomData
+from .devices import Command, configs, kind_of, read_devices
+from .devices import ev_charger as ev_charger_kind
+from .policy.decide import LIMIT_TOLERANCE_KW, drawing_now, fuse_cut, setpoints
+from .policy.intents import Intents
+from .policy.readings import Readings
+from .policy.setpoints import Setpoint, paced
+from .sources import power_kw
+
+_LOGGER = logging.getLogger(__name__)
+VERIFY_AFTER = timedelta(minutes=3)
+CHECK_INTERVAL = timedelta(seconds=30)
+FOLLOW_TOLERANCE_KW = 0.5
+ISSUE_NOT_FOLLOWING = "device_not_following"
+
+
+@dataclass(frozen=True)
+class ControllerHooks:
+    """What the controller may see of and ask of the cycle that owns it."""
+
+    entry: ConfigEntry
+    data: Callable[[], HeadroomData | None]
+    intents: Callable[[], Intents]
+    control_mode: Callable[[], ControlMode]
+    replan_now: Callable[[], Awaitable[Any]]
+    request_refresh: Callable[[], Awaitable[None]]
+    save_and_refresh: Callable[[], Awaitable[None]]
+    entities_changed: Callable[[], None]
+
+
+@dataclass
+class _Watch:
+    """A charger told to stay at or below ``limit_kw``, checked after ``VERIFY_AFTER``."""
+
+    limit_kw: float
+    since: datetime
+    commands: list[Command]
+    retried: bool = False
+
+
+class DeviceController:
+    def __init__(self, hass: HomeAssistant, hooks: ControllerHooks) -> None:
+        self.hass = hass
+        self.hooks = hooks
+        self.unresponsive: set[str] = set()
+        self._ours: deque[str] = deque(maxlen=500)
+        self._last_write: dict[tuple[str, str], datetime] = {}
+        self._commanded: dict[tuple[str, str], Command] = {}
+        # What each device was last told to draw (kW): the cut's account when its sensor lags.
+        self.told_kw: dict[str, float] = {}
+        self._watch: dict[str, _Watch] = {}
+
+    @property
+    def _subentries(self) -> Any:
+        return self.hooks.entry.subentries
+
+    # ------------------------------------------------------------------ state
+
+    def state_of(self, device_id: str) -> ControlState:
+        mode = self.hooks.control_mode()
+        if mode == ControlMode.OFF:
+            return ControlState.OFF
+        if self.hooks.intents().is_manual(device_id, dt_util.now()):
+            return ControlState.MANUAL
+        if device_id in self.unresponsive:
+            return ControlState.NOT_FOLLOWING
+        return ControlState.ADVISORY if mode == ControlMode.ADVISORY else ControlState.ACTIVE
+
+    def driven(self) -> list[str]:
+        return [d for d in self._subentries if self.state_of(d) == ControlState.ACTIVE]
+
+    async def async_release(self, device_id: str) -> None:
+        """Headroom drives the device again (a person switched its control back on)."""
+        self.hooks.intents().manual.pop(device_id, None)
+        self.unresponsive.discard(device_id)
+        self._watch.pop(device_id, None)
+        ir.async_delete_issue(self.hass, DOMAIN, f"{ISSUE_NOT_FOLLOWING}_{device_id}")
+        self.hooks.entities_changed()
+        await self.hooks.replan_now()
+
+    async def async_take_over(self, device_id: str) -> None:
+        """A person drives the device until they release it."""
+        self.hooks.intents().manual[device_id] = None
+        self._watch.pop(device_id, None)
+        self.hooks.entities_changed()
+        await self.hooks.save_and_refresh()
+
+    # ------------------------------------------------------------------ applying the plan
+
+    def wanted(self, data: HeadroomData) -> list[Setpoint]:
+        """What the plan's current step asks of every device Headroom drives, from the cycle's
+        own readings (read once, when the plan was made)."""
+        readings = Readings(now=dt_util.now(), house_power_kw=data.readings.house_power_kw,
+                            grid_power_kw=data.readings.grid_power_kw, devices=data.readings.devices)
+        return setpoints(data.problem, data.plan, data.devices, readings, self.hooks.intents(), self.driven())
+
+    async def async_apply(self, data: HeadroomData) -> None:
+        if self.hooks.control_mode() != ControlMode.ACTIVE:
+            return
+        await self._send(self.wanted(data), urgent=False)
+
+    def _commands(self, wanted: list[Setpoint]) -> list[tuple[Setpoint, Command]]:
+        out = []
+        for setpoint in wanted:
+            sub = self._subentries.get(setpoint.device_id)
+            if sub is not None:
+                out += [(setpoint, c) for c in kind_of(sub.subentry_type).commands(self.hass, dict(sub.data), setpoint)]
+        return out
+
+    async def _send(self, wanted: list[Setpoint], *, urgent: bool) -> None:
+        now = dt_util.utcnow()
+        pairs = self._commands(wanted)
+        fresh = [c for _, c in pairs if c.entity_id is not None or self._commanded.get((c.device_id, c.key)) != c]
+        ready = paced(fresh, self._last_write, now, urgent=urgent)
+        sent_ok = {id(c) for c in ready if await self._call(c, now)}
+        for setpoint in wanted:
+            mine = [c for s, c in pairs if s is setpoint]
+            if all(id(c) in sent_ok or c not in fresh for c in mine):
+                self.told_kw[setpoint.device_id] = setpoint.power_kw
+                if setpoint.kind == SUBENTRY_EV_CHARGER and mine:
+                    self._track(setpoint, mine, now)
+                if setpoint.kind == SUBENTRY_APPLIANCE and setpoint.on and mine:
+                    # Started: its window is used, even when no power sensor shows it running.
+                    self.hooks.intents().appliance_started[setpoint.device_id] = dt_util.now()
+
+    async def _call(self, command: Command, now: datetime) -> bool:
+        context = Context()
+        self._ours.append(context.id)
+        try:
+            await self.hass.services.async_call(command.domain, command.service, command.data, blocking=True,
+                                                context=context)
+        except (HomeAssistantError, vol.Invalid) as err:
+            _LOGGER.warning("Could not %s.%s for %s: %s", command.domain, command.service, command.device_id, err)
+            return False
+        key = (command.device_id, command.key)
+        self._last_write[key] = now
+        self._commanded[key] = command
+        return True
+
+    def _track(self, setpoint: Setpoint, commands: list[Command], now: datetime) -> None:
+        watch = self._watch.get(setpoint.device_id)
+        self._watch[setpoint.device_id] = _Watch(max(setpoint.power_kw, 0.0), now, commands,
+                                                 retried=watch.retried if watch else False)
+
+    # ------------------------------------------------------------------ listening
+
+    @callback
+    def async_start(self) -> CALLBACK_TYPE:
+        entities: dict[str, tuple[str, str]] = {}
+        for device_id, sub in self._subentries.items():
+            for conf, key in kind_of(sub.subentry_type).KEYS.items():
+                if entity_id := sub.data.get(conf):
+                    entities[entity_id] = (device_id, key)
+        unsubs = [async_track_time_interval(self.hass, self._async_check, CHECK_INTERVAL,
+                                            name="headroom device check", cancel_on_shutdown=True)]
+        if entities:
+            unsubs.append(async_track_state_change_event(self.hass, list(entities), self._changed_by(entities)))
+        config = {**self.hooks.entry.data, **self.hooks.entry.options}
+        if grid := config.get(CONF_GRID_POWER_ENTITY):
+            unsubs.append(async_track_state_change_event(self.hass, [grid], self._grid_changed))
+
+        @callback
+        def stop() -> None:
+            for unsub in unsubs:
+                unsub()
+        return stop
+
+    def _changed_by(self, entities: dict[str, tuple[str, str]]) -> Callable[[Event[EventStateChangedData]], None]:
+        @callback
+        def changed(event: Event[EventStateChangedData]) -> None:
+            new, old = event.data["new_state"], event.data["old_state"]
+            if new is None or old is None or new.state == old.state:
+                return
+            if new.state in (STATE_UNAVAILABLE, STATE_UNKNOWN) or old.state in (STATE_UNAVAILABLE, STATE_UNKNOWN):
+                return
+            if new.context.id in self._ours:
+                return
+            device_id, key = entities[event.data["entity_id"]]
+            ours = self._commanded.get((device_id, key))
+            if ours is None or self.state_of(device_id) != ControlState.ACTIVE:
+                return  # nothing of ours to defend
+            if ours.expect is not None and _same(ours.expect, new.state):
+                return  # the device confirming our own command
+            _LOGGER.info("%s changed by hand (%s -> %s): Headroom leaves %s alone until released",
+                         event.data["entity_id"], old.state, new.state, device_id)
+            self.hass.bus.async_fire(f"{DOMAIN}_control_paused", {"subentry_id": device_id,
+                                                                   "entity_id": event.data["entity_id"]})
+            self.hass.async_create_task(self.async_take_over(device_id))
+        return changed
+
+    async def _async_check(self, now: datetime) -> None:
+        """Did the chargers follow? Retry once, then plan with what they really draw."""
+        for device_id, watch in list(self._watch.items()):
+            if now - watch.since < VERIFY_AFTER or self.state_of(device_id) != ControlState.ACTIVE:
+                continue
+            sub = self._subentries.get(device_id)
+            measured = ev_charger_kind.read(self.hass, dict(sub.data)).power_kw if sub else None
+            if measured is None or measured <= watch.limit_kw + FOLLOW_TOLERANCE_KW:
+                del self._watch[device_id]
+                continue
+            if not watch.retried:
+                _LOGGER.info("%s draws %.1f kW, allowed %.1f kW: telling it again", device_id, measured,
+                             watch.limit_kw)
+                await self._resend(watch.commands, now)
+                self._watch[device_id] = _Watch(watch.limit_kw, now, watch.commands, retried=True)
+                continue
+            del self._watch[device_id]
+            self.unresponsive.add(device_id)
+            ir.async_create_issue(
+                self.hass, DOMAIN, f"{ISSUE_NOT_FOLLOWING}_{device_id}", is_fixable=False,
+                severity=ir.IssueSeverity.WARNING, translation_key=ISSUE_NOT_FOLLOWING,
+                translation_placeholders={"device": sub.title if sub else device_id,
+                                          "measured": f"{measured:.1f}", "allowed": f"{watch.limit_kw:.1f}"})
+            await self.hooks.request_refresh()
+
+    async def _resend(self, commands: list[Command], now: datetime) -> None:
+        for command in sorted(commands, key=lambda c: c.delta_kw):
+            await self._call(command, now)
+
+    @callback
+    def _grid_changed(self, event: Event[EventStateChangedData]) -> None:
+        data = self.hooks.data()
+        measured = power_kw(event.data["new_state"])
+        if data is None or measured is None:
+            return
+        now = dt_util.now()
+        limit = float(data.problem.site.import_limit_kw[data.step_of(now)])
+        if measured - limit <= LIMIT_TOLERANCE_KW:
+            return
+        self.hass.bus.async_fire(f"{DOMAIN}_limit_risk", {"measured_kw": round(measured, 3), "limit_kw": limit,
+                                                          "status": "over_limit"})
+        self.hass.async_create_task(self._async_cut(measured, limit))
+
+    async def _async_cut(self, meter_kw: float, limit_kw: float) -> None:
+        """Lower what Headroom drives by the meter's excess, now, from a fresh read of the devices."""
+        if self.hooks.control_mode() == ControlMode.ACTIVE:
+            devices = configs(self._subentries)
+            driven = self.driven()
+            readings = Readings(now=dt_util.now(), grid_power_kw=meter_kw,
+                                devices=read_devices(self.hass, {d: devices[d] for d in driven}))
+            loads = drawing_now(devices, readings, self.hooks.intents(), self.told_kw, driven)
+            await self._send(fuse_cut(meter_kw, limit_kw, loads, devices, readings), urgent=True)
+        await self.hooks.request_refresh()
+
+
+def _same(expected: str, actual: str) -> bool:
+    try:
+        return abs(float(expected) - float(actual)) < 1e-6
+    except ValueError:
+        return expected == actual

@@ -1,0 +1,39 @@
+"""One cycle's result, as entities, services and the controller see it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from .const import PlanState
+from .planner import Plan, Problem
+from .policy.problem import DeviceConfig
+from .policy.readings import Readings
+from .policy.timeline import Timeline
+
+
+@dataclass
+class HeadroomData:
+    status: PlanState
+    problem: Problem
+    plan: Plan
+    planned_at: datetime
+    readings: Readings
+    devices: dict[str, DeviceConfig] = field(default_factory=dict)
+    stale: list[str] = field(default_factory=list)
+    assumptions: list[str] = field(default_factory=list)
+    price_description: str = ""
+    cycle_seconds: float = 0.0
+    allocated_kw: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def timeline(self) -> Timeline:
+        return Timeline(self.problem.start, self.problem.step_minutes, self.problem.steps)
+
+    def step_of(self, now: datetime) -> int:
+        """The plan step that holds ``now`` (clamped to the horizon)."""
+        return self.timeline.step_of(now)
+
+    def step_start(self, index: int) -> datetime:
+        return self.timeline.moment(index)

@@ -1,0 +1,97 @@
+"""Home batteries in the policy: the battery the planner may move from its SoC, and the mode and
+power to hold now. Modes are the S2-style vocabulary of the plan (seed 003), stated once here."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, get_args
+
+import numpy as np
+
+from ..const import (
+    CONF_CAPACITY_KWH,
+    CONF_MAX_CHARGE_KW,
+    CONF_MAX_DISCHARGE_KW,
+    CONF_MIN_SOC_PERCENT,
+    CONF_SOC_ENTITY,
+    SUBENTRY_BATTERY,
+)
+from ..planner.model import Battery, BatteryMode, DevicePlan, Fixed
+from .cycle import Cycle, Moment
+from .readings import BatteryReading
+from .setpoints import Setpoint
+
+KIND = SUBENTRY_BATTERY
+PLAN_MODES: tuple[BatteryMode, ...] = get_args(BatteryMode)  # the planner's vocabulary, stated there once
+EFFICIENCY = 0.95
+DEFAULT_MIN_SOC_PERCENT = 10.0
+# A battery cut for the fuse covers the house instead of charging.
+CUT_MODE: BatteryMode = "self_consumption"
+
+
+@dataclass(frozen=True, kw_only=True)
+class BatteryConfig:
+    capacity_kwh: float
+    max_charge_kw: float
+    max_discharge_kw: float
+    min_soc_percent: float = DEFAULT_MIN_SOC_PERCENT
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> BatteryConfig:
+        return cls(capacity_kwh=float(data[CONF_CAPACITY_KWH]), max_charge_kw=float(data[CONF_MAX_CHARGE_KW]),
+                   max_discharge_kw=float(data[CONF_MAX_DISCHARGE_KW]),
+                   min_soc_percent=float(data.get(CONF_MIN_SOC_PERCENT, DEFAULT_MIN_SOC_PERCENT)))
+
+
+def measured_kw(reading: BatteryReading) -> float | None:
+    return reading.power_kw
+
+
+def device(cycle: Cycle, device_id: str, data: Mapping[str, Any], reading: BatteryReading) -> Battery | Fixed | None:
+    if reading.soc_percent is None:
+        cycle.stale.append(data[CONF_SOC_ENTITY])
+        return None
+    config = BatteryConfig.from_data(data)
+    capacity = config.capacity_kwh
+    min_soc = capacity * config.min_soc_percent / 100.0
+    soc = min(max(reading.soc_percent / 100.0 * capacity, min_soc), capacity)
+    override = cycle.intents.override(device_id, cycle.now)
+    if override == "force":
+        return _forced(device_id, config, soc, cycle)
+    blocked = override == "block"
+    return Battery(
+        id=device_id, capacity_kwh=capacity, soc_kwh=soc, min_soc_kwh=min_soc, max_soc_kwh=capacity,
+        max_charge_kw=0.0 if blocked else config.max_charge_kw,
+        max_discharge_kw=0.0 if blocked else config.max_discharge_kw,
+        charge_efficiency=EFFICIENCY, discharge_efficiency=EFFICIENCY,
+    )
+
+
+def _forced(device_id: str, config: BatteryConfig, soc_kwh: float, cycle: Cycle) -> Fixed:
+    """Charge at full power until full: a promised load, like a reservation."""
+    dt = cycle.timeline.step_hours
+    power = np.zeros(cycle.timeline.steps)
+    remaining = (config.capacity_kwh - soc_kwh) / EFFICIENCY
+    for t in range(cycle.timeline.steps):
+        if remaining <= 0:
+            break
+        power[t] = min(config.max_charge_kw, remaining / dt)
+        remaining -= power[t] * dt
+    return Fixed(id=device_id, power_kw=power)
+
+
+def setpoint(moment: Moment, device_id: str, data: Mapping[str, Any], reading: BatteryReading,
+             planned: DevicePlan | None) -> Setpoint | None:
+    if planned is None:
+        return None
+    target = float(planned.power_kw[moment.step])
+    mode = planned.mode[moment.step] if planned.mode is not None else None
+    return Setpoint(device_id=device_id, kind=KIND, power_kw=target, delta_kw=target - (reading.power_kw or 0.0),
+                    mode=mode)
+
+
+def cut_to(device_id: str, power_kw: float, drawing_kw: float) -> Setpoint:
+    """Charge at most ``power_kw`` (the fuse needs the rest); covering the house when that is 0."""
+    return Setpoint(device_id=device_id, kind=KIND, power_kw=power_kw, delta_kw=power_kw - drawing_kw,
+                    mode="forced_charge" if power_kw > 0 else CUT_MODE)

@@ -1,0 +1,33 @@
+"""What every kind's policy sees of the cycle it is part of."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from ..planner.model import FloatArray
+from .intents import Intents
+from .timeline import Timeline
+
+
+@dataclass(kw_only=True)
+class Cycle:
+    """One planning cycle: the horizon, what people asked, and the notes it gathers.
+    ``surplus_kw``: forecast PV beyond the house's own load (for solar-only charging)."""
+
+    timeline: Timeline
+    now: datetime
+    intents: Intents
+    surplus_kw: FloatArray
+    stale: list[str] = field(default_factory=list)
+    assumptions: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Moment:
+    """The step that runs now, and the room the plan leaves under the import limit in it."""
+
+    now: datetime
+    step: int
+    headroom_kw: float
+    intents: Intents

@@ -1,0 +1,43 @@
+"""The policy's one registry of device kinds: a subentry type -> the module that decides for it.
+
+Each kind module offers the same three functions (``KindPolicy``). Dispatch is exhaustive: a
+kind that is not registered is an error, never a device silently left out of the plan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+from ..planner.model import Device, DevicePlan
+from . import appliance, battery, ev_charger
+from .cycle import Cycle, Moment
+from .setpoints import Setpoint
+
+
+class KindPolicy(Protocol):
+    KIND: str
+
+    def measured_kw(self, reading: Any, /) -> float | None:
+        """What the device draws now, as measured (for a device planned as it is)."""
+
+    def device(self, cycle: Cycle, device_id: str, data: Mapping[str, Any], reading: Any, /) -> Device | None:
+        """The device in the planner's terms for this cycle, or None when it has nothing to plan."""
+
+    def setpoint(self, moment: Moment, device_id: str, data: Mapping[str, Any], reading: Any,
+                 planned: DevicePlan | None, /) -> Setpoint | None:
+        """What the device should do now, given the plan's current step (None: leave it)."""
+
+
+POLICIES: dict[str, KindPolicy] = {
+    ev_charger.KIND: ev_charger,
+    battery.KIND: battery,
+    appliance.KIND: appliance,
+}
+
+
+def policy_for(kind: str) -> KindPolicy:
+    try:
+        return POLICIES[kind]
+    except KeyError:
+        raise TypeError(f"no policy for device kind {kind!r}; register it in policy/kinds.py") from None

@@ -1,0 +1,83 @@
+"""What the house measured at one moment, and what the sources forecast: the policy's inputs.
+
+Readers fill these from Home Assistant states (``devices/``, ``sources/``); the simulator
+fills them from its physical models. ``None`` means "could not be read": the policy says so
+in the plan's stale inputs instead of planning on a made-up number.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from ..planner.model import FloatArray
+
+
+@dataclass(frozen=True, kw_only=True)
+class CurrentRange:
+    """The current a charger's control accepts (min, max, step), as the device itself says."""
+
+    min_a: float = 0.0
+    max_a: float = 1e9
+    step_a: float = 1.0
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChargerReading:
+    plugged: bool
+    power_kw: float | None
+    limit_a: float | None = None
+    soc_percent: float | None = None
+    current_range: CurrentRange | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class BatteryReading:
+    soc_percent: float | None
+    power_kw: float | None = None
+    mode: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ApplianceReading:
+    running: bool
+    power_kw: float | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ThermalReading:
+    """A heat store: its temperature (°C) and whether its element draws now."""
+
+    temperature_c: float | None
+    power_kw: float | None = None
+    heating: bool | None = None
+
+
+DeviceReading = ChargerReading | BatteryReading | ApplianceReading | ThermalReading
+
+
+@dataclass(frozen=True, kw_only=True)
+class Readings:
+    """One moment of the house. ``now`` is aware and on the home's local clock."""
+
+    now: datetime
+    house_power_kw: float | None = None
+    grid_power_kw: float | None = None
+    devices: dict[str, DeviceReading] = field(default_factory=dict)
+    # Entities that could not be read (named so that the plan status can say which).
+    stale: tuple[str, ...] = ()
+
+
+@dataclass(kw_only=True)
+class Forecasts:
+    """Per-step series over the horizon from the sources (prices, PV, the house's own load)."""
+
+    import_price: FloatArray
+    export_price: FloatArray
+    pv_kw: FloatArray
+    # The house's load from history; None: hold what it draws now.
+    base_load_kw: FloatArray | None = None
+    base_load_basis: str = ""
+    stale: list[str] = field(default_factory=list)
+    assumptions: list[str] = field(default_factory=list)
+    price_description: str = ""

@@ -1,0 +1,119 @@
+"""HA states and fetched answers -> the policy's ``Forecasts`` for one horizon: import and export
+prices (entity with fees, time-of-use, or fixed), PV, and the house's own load from history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import time
+from typing import Any
+
+import numpy as np
+from homeassistant.core import HomeAssistant
+
+from ..const import (
+    CONF_EXPORT_PRICE_ENTITY,
+    CONF_EXPORT_PRICE_FACTOR,
+    CONF_EXPORT_PRICE_FIXED,
+    CONF_PRICE_ENTITY,
+    CONF_PRICE_FIXED,
+    CONF_PRICE_MULTIPLIER,
+    CONF_PRICE_OFFSET,
+    CONF_PV_FORECAST_ENTITY,
+    CONF_PV_PESSIMISTIC,
+    CONF_TOU_OFF_PEAK_PRICE,
+    CONF_TOU_PEAK_END,
+    CONF_TOU_PEAK_PRICE,
+    CONF_TOU_PEAK_START,
+    CONF_TOU_WEEKEND_OFF_PEAK,
+)
+from ..policy.readings import Forecasts
+from ..policy.timeline import Timeline
+from .base_load import BaseLoadProfile
+from .prices import PricePoint, price_series
+from .pv import attribute_points, pv_series
+from .tariff import tou_series, with_fees
+
+FALLBACK_PRICE = 0.25
+
+
+@dataclass
+class Inputs:
+    """What the coordinator fetched before the cycle (service answers, energy platforms, history)."""
+
+    price_points: list[PricePoint] | None = None
+    pv_arrays: list[list[PricePoint]] = field(default_factory=list)
+    base_load: BaseLoadProfile | None = None
+
+
+def pv_forecast_entities(config: dict[str, Any]) -> list[str]:
+    value = config.get(CONF_PV_FORECAST_ENTITY) or []
+    return [value] if isinstance(value, str) else list(value)
+
+
+def read_forecasts(hass: HomeAssistant, config: dict[str, Any], inputs: Inputs, timeline: Timeline) -> Forecasts:
+    stale: list[str] = []
+    assumptions: list[str] = []
+    import_price, description = _import_prices(hass, config, inputs, timeline, stale, assumptions)
+    export_price = _export_prices(hass, config, import_price, timeline, stale)
+    arrays = list(inputs.pv_arrays)
+    for pv_entity in pv_forecast_entities(config):
+        if (pv_state := hass.states.get(pv_entity)) is None:
+            stale.append(pv_entity)
+        else:
+            arrays.append(attribute_points(pv_state, bool(config.get(CONF_PV_PESSIMISTIC, False))))
+    pv = pv_series(arrays, timeline.start, timeline.step_minutes, timeline.steps)
+    if not arrays:
+        assumptions.append("no PV forecast: PV counts as part of the measured load")
+    base = inputs.base_load
+    return Forecasts(
+        import_price=import_price, export_price=export_price, pv_kw=pv,
+        base_load_kw=None if base is None else base.series(timeline.start, timeline.step_minutes, timeline.steps),
+        base_load_basis=base.basis if base is not None else "", stale=stale, assumptions=assumptions,
+        price_description=description,
+    )
+
+
+def _export_prices(hass: HomeAssistant, config: dict[str, Any], import_price: Any, timeline: Timeline,
+                   stale: list[str]) -> Any:
+    """Its own sensor, or the rule "fraction of the import price plus an offset" (a fixed price
+    is a fraction of 0)."""
+    factor = float(config.get(CONF_EXPORT_PRICE_FACTOR, 0.0))
+    export_price = factor * import_price + float(config.get(CONF_EXPORT_PRICE_FIXED, 0.0))
+    if export_entity := config.get(CONF_EXPORT_PRICE_ENTITY):
+        exported = price_series(hass.states.get(export_entity), timeline.start, timeline.step_minutes, timeline.steps)
+        if exported is None:
+            stale.append(export_entity)
+        else:
+            export_price = np.array(exported.values)
+    return export_price
+
+
+def _import_prices(
+    hass: HomeAssistant, config: dict[str, Any], inputs: Inputs, timeline: Timeline, stale: list[str],
+    assumptions: list[str],
+) -> tuple[Any, str]:
+    """An entity's prices (with fees), a time-of-use schedule, or a fixed price."""
+    start, step_minutes, steps = timeline.start, timeline.step_minutes, timeline.steps
+    if price_entity := config.get(CONF_PRICE_ENTITY):
+        prices = price_series(hass.states.get(price_entity), start, step_minutes, steps, inputs.price_points)
+        if prices is None:
+            stale.append(price_entity)
+            return np.full(steps, FALLBACK_PRICE), "price unavailable"
+        if prices.known_steps == 0:
+            stale.append(price_entity)  # a price now but no forecast Headroom can read
+            assumptions.append(f"no price forecast in {price_entity}: the price now is held")
+        elif prices.known_steps < steps:
+            assumptions.append(f"prices known for {prices.known_steps * step_minutes / 60:.1f} h; "
+                               "the rest repeats the day before")
+        values = with_fees(prices.values, float(config.get(CONF_PRICE_MULTIPLIER, 1.0)),
+                           float(config.get(CONF_PRICE_OFFSET, 0.0)))
+        return np.array(values), prices.description
+    if config.get(CONF_TOU_PEAK_PRICE) is not None and config.get(CONF_TOU_OFF_PEAK_PRICE) is not None:
+        values = tou_series(
+            start, step_minutes, steps, peak=float(config[CONF_TOU_PEAK_PRICE]),
+            off_peak=float(config[CONF_TOU_OFF_PEAK_PRICE]),
+            peak_start=time.fromisoformat(config.get(CONF_TOU_PEAK_START, "07:00:00")),
+            peak_end=time.fromisoformat(config.get(CONF_TOU_PEAK_END, "23:00:00")),
+            weekend_off_peak=bool(config.get(CONF_TOU_WEEKEND_OFF_PEAK, False)))
+        return np.array(values), "time-of-use schedule"
+    return np.full(steps, float(config.get(CONF_PRICE_FIXED, FALLBACK_PRICE))), "fixed price"
