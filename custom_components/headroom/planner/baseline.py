@@ -1,8 +1,10 @@
 """Business as usual (seed 002's BAU): what the home does with no planner at all.
 
-EVs charge at full power from arrival until they have their energy, appliances start as
-early as they may, batteries do plain self-consumption; prices and the import limit are
-ignored. Its cost and limit violations are the yardstick the plan is measured against.
+Each kind says what its devices do on their own (EVs charge at full power from arrival,
+appliances start as early as they may, a hot-water tank follows its thermostat); devices
+that follow the net load (batteries in plain self-consumption) then run on what the others
+leave. Prices and the import limit are ignored. Its cost and limit violations are the
+yardstick the plan is measured against.
 """
 
 from __future__ import annotations
@@ -11,9 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .battery import self_consumption, soc_series
-from .ev import ev_plan
-from .model import Appliance, Battery, DevicePlan, Ev, Fixed, FloatArray, Problem, energy_cost
+from .kinds import committed, kind_of
+from .model import DevicePlan, FloatArray, Problem, energy_cost
 
 LIMIT_TOLERANCE_KW = 1e-6
 
@@ -31,24 +32,28 @@ class Flows:
 
 
 def settle(problem: Problem, devices: dict[str, DevicePlan]) -> Flows:
-    """Run batteries in self-consumption on what the other devices leave, then meet the grid.
+    """Add committed plans, run the devices that follow the net load on what the planned ones
+    leave (in the problem's order), then meet the grid.
 
+    ``devices`` holds the plans decided so far; a device without one follows the net load.
     PV beyond what the home uses and the export limit allows is curtailed.
     """
+    n = problem.steps
     net = problem.fixed_load_kw() - problem.pv_kw
     for dev in problem.devices:
-        if isinstance(dev, Fixed):
-            devices[dev.id] = DevicePlan(power_kw=dev.power_kw.copy())
-        elif isinstance(dev, Ev) or (isinstance(dev, Appliance) and dev.started_step is None):
+        fixed = committed(dev, n)
+        if fixed is not None:
+            devices[dev.id] = fixed
+        elif dev.id in devices:
             net = net + devices[dev.id].power_kw
-    dt = problem.step_hours
-    for battery in problem.of_kind(Battery):
-        power = self_consumption(battery, net, dt)
-        devices[battery.id] = DevicePlan(
-            power_kw=power,
-            soc_kwh=soc_series(battery, np.clip(power, 0, None), np.clip(-power, 0, None), dt),
-        )
-        net = net + power
+    for dev in problem.devices:
+        if dev.id in devices:
+            continue
+        plan = kind_of(dev).follow(problem, dev, net)
+        if plan is None:
+            raise TypeError(f"{dev.id}: its kind neither planned it nor follows the net load")
+        devices[dev.id] = plan
+        net = net + plan.power_kw
     grid_import = np.clip(net, 0.0, None)
     export_wanted = np.clip(-net, 0.0, None)
     grid_export = np.minimum(export_wanted, problem.site.export_limit_kw)
@@ -59,20 +64,10 @@ def settle(problem: Problem, devices: dict[str, DevicePlan]) -> Flows:
 
 
 def baseline(problem: Problem) -> Flows:
-    n, dt = problem.steps, problem.step_hours
     devices: dict[str, DevicePlan] = {}
     for dev in problem.devices:
-        if isinstance(dev, Ev):
-            power = np.zeros(n)
-            remaining = dev.energy_kwh
-            for t in range(dev.arrival, dev.departure):
-                p = min(dev.max_kw, remaining / dt)
-                power[t] = p
-                remaining -= p * dt
-                if remaining <= 1e-9:
-                    break
-            devices[dev.id] = ev_plan(dev, power, dt)
-        elif isinstance(dev, Appliance):
-            start = dev.started_step if dev.started_step is not None else int(dev.allowed_starts(n)[0])
-            devices[dev.id] = DevicePlan(power_kw=dev.power_for_start(start, n), start=start)
+        if committed(dev, problem.steps) is None:
+            plan = kind_of(dev).baseline(problem, dev)
+            if plan is not None:
+                devices[dev.id] = plan
     return settle(problem, devices)

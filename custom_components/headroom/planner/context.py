@@ -1,14 +1,19 @@
-"""What every device kind's MILP part needs: the program, the horizon and the objective weights."""
+"""What every device kind's MILP part needs: the program, the horizon and the objective weights,
+and what the site reads back from each part (``DeviceVars``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
+from .kinds.ev import Ev
 from .lp import FloatArray, IntArray, LinearProgram
-from .model import DevicePlan, Ev, Problem
+
+if TYPE_CHECKING:
+    from .model import Problem
+    from .plan import DevicePlan
 
 
 @dataclass(frozen=True)
@@ -100,13 +105,33 @@ class Context:
 
 
 class DeviceVars(Protocol):
-    """A device's part of the program, and how to read its plan back."""
+    """A device's part of the program, and what the site reads back from it by name.
+
+    The site needs only the device's power per step (for the balance and the phase fuses),
+    plus three facts that only storage has: how much it could feed back into the home
+    (``supply_kw``, the export big-M), whether the grid may not take its energy
+    (``export_only_pv``) and what its use wears out (``wear_cost``).
+    """
 
     @property
     def phases(self) -> tuple[int, ...]: ...
+
+    @property
+    def supply_kw(self) -> float:
+        """The most power it can feed into the home at once (0 for a load)."""
+        ...
+
+    @property
+    def export_only_pv(self) -> bool:
+        """True when nothing it feeds back may be exported: the site then exports at most PV."""
+        ...
 
     def power_terms(self) -> tuple[IntArray, IntArray, FloatArray]:
         """(step, column, coefficient) triplets whose sum per step is the device's power."""
         ...
 
     def extract(self, x: FloatArray) -> DevicePlan: ...
+
+    def wear_cost(self, plan: DevicePlan, dt: float) -> float:
+        """Money its plan wears out (battery cycles); reported, not part of ``cost``."""
+        ...

@@ -1,39 +1,31 @@
 """Capacity envelopes (seed 000, options A and C): the kW each device may draw, per step.
 
 Some devices plan themselves and should only be told their share. A device's allocation is
-what the plan gives it, plus an equal share of the spare room up to its own maximum; where
-PV or a battery lets the plan exceed the room, allocations are scaled down. They never add
-up to more than the import limit minus base load and promised loads (reservations, runs
-already under way).
+what the plan gives it, plus an equal share of the spare room up to its own maximum (its
+kind's ``ceiling``); where PV or a battery lets the plan exceed the room, allocations are
+scaled down. They never add up to more than the import limit minus base load and promised
+loads (reservations, runs already under way), which get no envelope of their own.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .model import Appliance, Battery, Ev, FloatArray, Plan, Problem
+from .kinds import committed, kind_of
+from .model import FloatArray, Plan, Problem
 
 
 def allocations(problem: Problem, plan: Plan) -> dict[str, FloatArray]:
-    n = problem.steps
     room = np.clip(problem.site.import_limit_kw - problem.fixed_load_kw(), 0.0, None)
     takers: dict[str, FloatArray] = {}
     ceiling: dict[str, FloatArray] = {}
     for dev in problem.devices:
-        if dev.id not in plan.devices:
+        kind = kind_of(dev)
+        if dev.id not in plan.devices or committed(dev, problem.steps) is not None:
             continue
         planned = np.clip(plan.devices[dev.id].power_kw, 0.0, None)
-        if isinstance(dev, Ev):
-            most: FloatArray = np.zeros(n)
-            most[dev.arrival:dev.departure] = dev.max_kw
-        elif isinstance(dev, Battery):
-            most = np.full(n, dev.max_charge_kw)
-        elif isinstance(dev, Appliance) and dev.started_step is None:
-            most = planned.copy()  # an appliance's profile is fixed: no more than planned
-        else:
-            continue
         takers[dev.id] = planned
-        ceiling[dev.id] = np.maximum(most, planned)
+        ceiling[dev.id] = np.maximum(kind.ceiling(problem, dev, planned), planned)
     if not takers:
         return {}
     ids = list(takers)

@@ -3,6 +3,9 @@
 Deterministic and greedy, and safe above all: controllable loads only ever take headroom
 that is left under the import limit (and under each phase's fuse), so this plan never
 pushes the site over a limit; where the uncontrollable load alone is above it, it says so.
+Kinds queue for the headroom in their ``greedy_rank`` order (whole appliance runs first,
+then hot water, then cars by priority); batteries follow the net load, which only lowers
+the import.
 """
 
 from __future__ import annotations
@@ -10,11 +13,11 @@ from __future__ import annotations
 import numpy as np
 
 from .baseline import Flows, settle
-from .ev import ev_plan
-from .model import Appliance, DevicePlan, Ev, Fixed, FloatArray, Problem
+from .kinds import committed, kind_of
+from .model import DevicePlan, FloatArray, Problem
 
 
-class _Headroom:
+class Headroom:
     """Import headroom per step, site-wide and per phase, shrinking as loads are placed."""
 
     def __init__(self, problem: Problem) -> None:
@@ -28,14 +31,10 @@ class _Headroom:
             for ph in range(1, phases.count + 1):
                 self.phase_kw[ph] = per_phase_limit - base
             for dev in problem.devices:
-                fixed = None
-                if isinstance(dev, Appliance) and dev.started_step is not None:
-                    fixed = dev.power_for_start(dev.started_step, problem.steps)
-                elif isinstance(dev, Fixed):
-                    fixed = dev.power_kw
+                fixed = committed(dev, problem.steps)
                 if fixed is not None:
                     for ph in dev.phases:
-                        self.phase_kw[ph] = self.phase_kw[ph] - fixed / len(dev.phases)
+                        self.phase_kw[ph] = self.phase_kw[ph] - fixed.power_kw / len(dev.phases)
 
     def available(self, t: int, phases: tuple[int, ...]) -> float:
         room = float(self.site_kw[t])
@@ -43,6 +42,14 @@ class _Headroom:
             if ph in self.phase_kw:
                 room = min(room, float(self.phase_kw[ph][t]) * len(phases))
         return max(room, 0.0)
+
+    def available_kw(self, phases: tuple[int, ...]) -> FloatArray:
+        """``available`` for every step at once."""
+        room = self.site_kw.copy()
+        for ph in phases:
+            if ph in self.phase_kw:
+                room = np.minimum(room, self.phase_kw[ph] * len(phases))
+        return np.clip(room, 0.0, None)
 
     def take(self, t: int, phases: tuple[int, ...], kw: float) -> None:
         self.site_kw[t] -= kw
@@ -52,45 +59,15 @@ class _Headroom:
 
 
 def greedy(problem: Problem) -> tuple[Flows, list[str]]:
-    n, dt = problem.steps, problem.step_hours
-    room = _Headroom(problem)
+    room = Headroom(problem)
     devices: dict[str, DevicePlan] = {}
     notes: list[str] = []
     over = problem.fixed_load_kw() - problem.pv_kw > problem.site.import_limit_kw + 1e-9
     if over.any():
         notes.append(f"uncontrollable load alone is above the import limit in {int(over.sum())} steps")
-
-    for dev in problem.of_kind(Appliance):
-        if dev.started_step is not None:
-            devices[dev.id] = DevicePlan(power_kw=dev.power_for_start(dev.started_step, n), start=dev.started_step)
-            continue
-        chosen = None
-        for start in dev.allowed_starts(n):
-            power = dev.power_for_start(int(start), n)
-            if all(power[t] <= room.available(t, dev.phases) + 1e-9 for t in np.nonzero(power)[0]):
-                chosen = int(start)
-                break
-        if chosen is None:
-            notes.append(f"{dev.id}: no start fits under the import limit; not scheduled")
-            devices[dev.id] = DevicePlan(power_kw=np.zeros(n))
-            continue
-        power = dev.power_for_start(chosen, n)
-        for t in np.nonzero(power)[0]:
-            room.take(int(t), dev.phases, float(power[t]))
-        devices[dev.id] = DevicePlan(power_kw=power, start=chosen)
-
-    for ev in sorted(problem.of_kind(Ev), key=lambda e: (-e.priority, e.arrival, e.id)):
-        power = np.zeros(n)
-        remaining = ev.energy_kwh
-        for t in range(ev.arrival, ev.departure):
-            if remaining <= 1e-9:
-                break
-            ceiling = ev.max_kw if ev.max_kw_per_step is None else min(ev.max_kw, float(ev.max_kw_per_step[t]))
-            p = min(ceiling, room.available(t, ev.phases), remaining / dt)
-            if p < ev.min_kw or p <= 1e-9:
-                continue
-            power[t] = p
-            room.take(t, ev.phases, p)
-            remaining -= p * dt
-        devices[ev.id] = ev_plan(ev, power, dt)
+    movable = [d for d in problem.devices if committed(d, problem.steps) is None]
+    for dev in sorted(movable, key=lambda d: kind_of(d).greedy_rank(d)):
+        plan = kind_of(dev).greedy(problem, dev, room, notes)
+        if plan is not None:
+            devices[dev.id] = plan
     return settle(problem, devices), notes

@@ -12,7 +12,9 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
-from .model import Ev, Problem, ProblemError, _parse_ev, _Reader
+from .kinds import ev as ev_kind
+from .model import Ev, Problem, ProblemError
+from .reader import Reader
 from .solve import DEFAULT_TIME_LIMIT_S, solve
 
 ENERGY_TOLERANCE_KWH = 1e-3
@@ -40,13 +42,13 @@ class FeasibilityAnswer:
 
 def request_from_json(data: Any, problem: Problem) -> Ev:
     """A prospective session: arrival, departure, energy_kwh, max_kw, optional min_kw and phases."""
-    reader = _Reader(data, "request")
+    reader = Reader(data, "request")
     if not reader.has("id"):
         reader.used.add("id")
         data = {**data, "id": "prospective"}
-        reader = _Reader(data, "request")
+        reader = Reader(data, "request")
     site_phases = problem.site.phases.count if problem.site.phases else 3
-    ev = _parse_ev(reader, problem.steps, site_phases)
+    ev = ev_kind.KIND.parse(reader, problem.steps, site_phases)
     reader.done()
     if any(d.id == ev.id for d in problem.devices):
         raise ProblemError("request.id", f"'{ev.id}' is already a device of the problem")

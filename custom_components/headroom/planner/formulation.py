@@ -5,6 +5,10 @@ Import is bounded by the limit (plus, in breach mode, a penalised margin), expor
 export limit, PV by its forecast (curtailment). A binary keeps the meter from importing and
 exporting at once only in steps where the export price beats the import price, the one case
 where doing both would pay.
+
+Devices come in through their kinds: ``build`` adds each one's part and returns its
+``DeviceVars``, which the site reads back by name (power per step, what storage could feed back);
+committed devices (fixed loads, runs under way) are constants of the balance.
 """
 
 from __future__ import annotations
@@ -13,12 +17,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import appliance as appliance_kind
-from . import battery as battery_kind
-from . import ev as ev_kind
 from .context import Context, DeviceVars, Weights
+from .kinds import committed, kind_of
 from .lp import BINARY, FloatArray, IntArray, LinearProgram
-from .model import Appliance, Battery, DevicePlan, Ev, Fixed, Plan, PlanStatus, Problem, energy_cost
+from .model import DevicePlan, Plan, PlanStatus, Problem, energy_cost
 
 
 @dataclass
@@ -52,14 +54,9 @@ def formulate(problem: Problem, *, breach: bool = False) -> Formulation:
     # A whisper of reward for using PV, so that free export beats pointless curtailment.
     pv_used = lp.add_vars(n, 0.0, problem.pv_kw, -weights.tie_break * dt)
 
-    devices: dict[str, DeviceVars] = {}
-    for dev in problem.devices:
-        if isinstance(dev, Ev):
-            devices[dev.id] = ev_kind.build(ctx, dev)
-        elif isinstance(dev, Battery):
-            devices[dev.id] = battery_kind.build(ctx, dev)
-        elif isinstance(dev, Appliance) and dev.started_step is None:
-            devices[dev.id] = appliance_kind.build(ctx, dev)
+    devices: dict[str, DeviceVars] = {
+        dev.id: kind_of(dev).build(ctx, dev) for dev in problem.devices if committed(dev, n) is None
+    }
 
     terms = [d.power_terms() for d in devices.values()]
     dev_t = np.concatenate([t for t, _, _ in terms]) if terms else np.zeros(0, np.int64)
@@ -78,9 +75,9 @@ def formulate(problem: Problem, *, breach: bool = False) -> Formulation:
         np.concatenate([*grid_vals, -dev_v]), lb=fixed_load, ub=fixed_load,
     )
 
-    _exclusive_meter(problem, lp, grid_import, breach_vars, grid_export)
-    if any(isinstance(d, Battery) and not d.grid_export for d in problem.devices):
-        # Batteries that may not discharge to the grid: export only what PV makes.
+    _exclusive_meter(problem, lp, devices, grid_import, breach_vars, grid_export)
+    if any(d.export_only_pv for d in devices.values()):
+        # Storage that may not discharge to the grid: export only what PV makes.
         lp.add_rows(n, np.r_[rows, rows], np.r_[grid_export, pv_used], np.r_[np.ones(n), -np.ones(n)], ub=0.0)
     if tariff.peak_price_per_kw > 0:
         peak = lp.add_vars(1, tariff.peak_kw_so_far, np.inf, tariff.peak_price_per_kw)
@@ -106,8 +103,8 @@ def formulate(problem: Problem, *, breach: bool = False) -> Formulation:
 
 
 def _exclusive_meter(
-    problem: Problem, lp: LinearProgram, grid_import: IntArray, breach: IntArray | None,
-    grid_export: IntArray,
+    problem: Problem, lp: LinearProgram, devices: dict[str, DeviceVars], grid_import: IntArray,
+    breach: IntArray | None, grid_export: IntArray,
 ) -> None:
     tariff, site = problem.tariff, problem.site
     steps = np.nonzero(tariff.export_price > tariff.import_price + 1e-9)[0]
@@ -121,8 +118,8 @@ def _exclusive_meter(
     if breach is not None:
         lp.add_rows(k, np.r_[r, r], np.r_[breach[steps], importing],
                     np.r_[np.ones(k), -site.breach_margin * site.import_limit_kw[steps]], ub=0.0)
-    # The export bound as big-M: the export limit, or what PV and batteries could ever push out.
-    can_push = problem.pv_kw[steps] + sum(b.max_discharge_kw for b in problem.of_kind(Battery))
+    # The export bound as big-M: the export limit, or what PV and storage could ever push out.
+    can_push = problem.pv_kw[steps] + sum(d.supply_kw for d in devices.values())
     big_m = np.minimum(site.export_limit_kw[steps], can_push)
     lp.add_rows(k, np.r_[r, r], np.r_[grid_export[steps], importing], np.r_[np.ones(k), big_m], ub=big_m)
 
@@ -140,12 +137,9 @@ def _phase_limits(
     for phase in range(1, phases.count + 1):
         constant = base_per_phase.copy()
         for dev in problem.devices:
-            if phase not in dev.phases:
-                continue
-            if isinstance(dev, Fixed):
-                constant += dev.power_kw / len(dev.phases)
-            elif isinstance(dev, Appliance) and dev.started_step is not None:
-                constant += dev.power_for_start(dev.started_step, n) / len(dev.phases)
+            fixed = committed(dev, n) if phase in dev.phases else None
+            if fixed is not None:
+                constant += fixed.power_kw / len(dev.phases)
         rows: list[IntArray] = [np.arange(n, dtype=np.int64)]
         cols: list[IntArray] = [pv_used]
         vals: list[FloatArray] = [np.full(n, -to_amps / phases.count)]
@@ -174,18 +168,12 @@ def extract(form: Formulation, x: FloatArray, objective: float, status: PlanStat
     imp, exp = np.clip(net, 0.0, None), np.clip(-net, 0.0, None)
     devices: dict[str, DevicePlan] = {}
     for dev in problem.devices:
-        if dev.id in form.devices:
-            devices[dev.id] = form.devices[dev.id].extract(x)
-        elif isinstance(dev, Appliance) and dev.started_step is not None:
-            devices[dev.id] = DevicePlan(
-                power_kw=dev.power_for_start(dev.started_step, n), start=dev.started_step)
-        elif isinstance(dev, Fixed):
-            devices[dev.id] = DevicePlan(power_kw=dev.power_kw.copy())
+        part = form.devices.get(dev.id)
+        plan = part.extract(x) if part is not None else committed(dev, n)
+        assert plan is not None  # a device is either built or committed
+        devices[dev.id] = plan
     breach_kwh = float(np.sum(np.clip(imp - problem.site.import_limit_kw, 0.0, None)) * dt)
-    wear = sum(
-        b.cycle_cost_per_kwh * float(np.abs(devices[b.id].power_kw).sum()) * dt
-        for b in problem.of_kind(Battery)
-    )
+    wear = sum(part.wear_cost(devices[i], dt) for i, part in form.devices.items())
     return Plan(
         status=status,
         cost=energy_cost(problem, imp, exp),
