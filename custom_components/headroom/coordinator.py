@@ -34,7 +34,6 @@ from .const import (
     CONF_PV_FORECAST_ENTRIES,
     CONF_PV_POWER_ENTITY,
     CONF_REPLAN_MINUTES,
-    CONF_RUN_MINUTES,
     DEFAULT_REPLAN_MINUTES,
     DOMAIN,
     SOLVE_TIME_LIMIT_S,
@@ -49,8 +48,9 @@ from .data import HeadroomData
 from .devices import configs, read_devices
 from .planner import Ev, Plan, Problem, problem_to_json, solve
 from .planner.envelope import allocations
+from .policy import appliance as appliance_policy
 from .policy.intents import EvGoal, Intents
-from .policy.problem import PreviousPlan, build_problem, timeline_for
+from .policy.problem import DeviceConfig, PreviousPlan, build_problem, timeline_for
 from .policy.readings import ApplianceReading, Readings
 from .sources import power_kw
 from .sources.base_load import BaseLoadProfile, async_hourly_means, house_hours, profile_from_hours
@@ -181,7 +181,7 @@ class HeadroomCoordinator(DataUpdateCoordinator[HeadroomData]):
                                                        "headroom apply plan")
         return data
 
-    def _read(self, now: datetime, devices: dict[str, Any]) -> Readings:
+    def _read(self, now: datetime, devices: dict[str, DeviceConfig]) -> Readings:
         """The one read of the house this cycle: the meters and every device, by its kind's reader."""
         config = self.config
         stale: list[str] = []
@@ -226,15 +226,11 @@ class HeadroomCoordinator(DataUpdateCoordinator[HeadroomData]):
         return profile_from_hours(house_hours(means, house=house, grid=grid, pv=pv, battery=batteries,
                                               devices=devices))
 
-    def _note_appliance_runs(self, now: datetime, devices: dict[str, Any], readings: Readings) -> None:
-        """Remember when each appliance started, so that a daily run happens once a day."""
+    def _note_appliance_runs(self, now: datetime, devices: dict[str, DeviceConfig], readings: Readings) -> None:
         for device_id, config in devices.items():
             reading = readings.devices.get(device_id)
-            if config.kind != SUBENTRY_APPLIANCE or not isinstance(reading, ApplianceReading) or not reading.running:
-                continue
-            last = self.intents.appliance_started.get(device_id)
-            if last is None or now - last > timedelta(minutes=float(config.data[CONF_RUN_MINUTES])):
-                self.intents.appliance_started[device_id] = now
+            if config.kind == SUBENTRY_APPLIANCE and isinstance(reading, ApplianceReading):
+                appliance_policy.note_started(self.intents, device_id, config.data, reading, now)
 
     def _fire_goal_events(self, problem: Problem, plan: Plan) -> None:
         """``headroom_goal_unreachable`` once when a car's goal becomes unreachable."""

@@ -21,6 +21,7 @@ from ..const import (
 )
 from ..planner.model import Appliance, DevicePlan
 from .cycle import Cycle, Moment
+from .intents import Intents
 from .readings import ApplianceReading
 from .setpoints import Setpoint
 from .timeline import Timeline, next_occurrence
@@ -94,6 +95,16 @@ def daily_window(timeline: Timeline, earliest: time, latest: time, length: int,
         opened += timedelta(days=1)
     first = timeline.first_step_from(max(opened, start))
     return first, max(timeline.whole_steps_until(closes), first + 1)
+
+
+def note_started(intents: Intents, device_id: str, data: Mapping[str, Any], reading: ApplianceReading,
+                 now: datetime) -> None:
+    """Remember when an appliance started, so that a daily run happens once a day."""
+    if not reading.running:
+        return
+    last = intents.appliance_started.get(device_id)
+    if last is None or now - last > timedelta(minutes=ApplianceConfig.from_data(data).run_minutes):
+        intents.appliance_started[device_id] = now
 
 
 def setpoint(moment: Moment, device_id: str, data: Mapping[str, Any], reading: ApplianceReading,

@@ -21,8 +21,8 @@ from .readings import BatteryReading, ChargerReading, Readings
 from .setpoints import Setpoint
 from .timeline import Timeline
 
-# The meter may read this much over the limit before the cut acts (meter noise).
-LIMIT_TOLERANCE_KW = 0.1
+# Any excess over the limit is cut: the limit is a promise, not a target with slack.
+LIMIT_TOLERANCE_KW = 0.0
 
 
 def moment_of(problem: Problem, plan: Plan, intents: Intents, now: datetime) -> Moment:
@@ -60,23 +60,23 @@ class Drawing:
 
 def drawing_now(devices: Mapping[str, DeviceConfig], readings: Readings, intents: Intents,
                 commanded_kw: Mapping[str, float], driven: Iterable[str]) -> list[Drawing]:
-    """Chargers and grid-charging batteries Headroom drives, each counted at the larger of what its
-    own sensor says and what it was last told: a charger's power sensor lags the meter by
-    10-60 s, and one that reads 0 while the meter is over may well be drawing what it was told."""
+    """Chargers and grid-charging batteries Headroom drives, each counted at what it was last told
+    to draw, else at what its own sensor reads. A charger's power sensor lags the meter by 10-60 s:
+    one that reads 0 while the meter is over may well be drawing what it was told, and one that
+    still reads its old power after a cut already draws less."""
     out: list[Drawing] = []
     for device_id in driven:
         config, reading = devices.get(device_id), readings.devices.get(device_id)
         if config is None or reading is None:
             continue
-        told = commanded_kw.get(device_id, 0.0)
+        told = commanded_kw.get(device_id)
         if config.kind == SUBENTRY_EV_CHARGER and isinstance(reading, ChargerReading):
-            power = max(reading.power_kw or 0.0, told)
             priority = ev_charger.priority_of(intents, device_id)
         elif config.kind == SUBENTRY_BATTERY and isinstance(reading, BatteryReading):
-            power = max(reading.power_kw or 0.0, told)
             priority = 0  # a battery charging from the grid gives way before any car
         else:
             continue
+        power = told if told is not None else (reading.power_kw or 0.0)
         if power > 0:
             out.append(Drawing(device_id=device_id, kind=config.kind, power_kw=power, priority=priority))
     return out
@@ -87,7 +87,7 @@ def fuse_cut(meter_kw: float, limit_kw: float, loads: list[Drawing], devices: Ma
     """Lower the loads by the meter's excess over the limit, at once: batteries charging from the
     grid first, then cars from the lowest priority up. Empty when the meter is within the limit."""
     excess = meter_kw - limit_kw
-    if excess <= LIMIT_TOLERANCE_KW:
+    if excess <= LIMIT_TOLERANCE_KW + 1e-9:
         return []
     out: list[Setpoint] = []
     for load in sorted(loads, key=lambda d: d.priority):

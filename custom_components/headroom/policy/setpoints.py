@@ -30,6 +30,11 @@ class Setpoint:
     mode: str | None = None
     on: bool | None = None
 
+    @property
+    def key(self) -> str:
+        """Setpoints are paced per device (a device's writes share one key)."""
+        return self.kind
+
 
 class Paced(Protocol):
     """Anything written to a device: it says which device and key, and which way it moves power."""

@@ -119,6 +119,7 @@ class Battery:
     efficiency: float = 0.95
     mode: str = "self_consumption"
     setpoint_kw: float = 0.0
+    last_kw: float = 0.0  # what it did last tick (its power sensor)
 
     def power_for(self, net_load_kw: float, dt_h: float) -> float:
         """AC power (+ charge) this step, given the rest of the home's net load (+ deficit)."""
@@ -135,6 +136,7 @@ class Battery:
         return max(-min(self.max_discharge_kw, room_out), min(wanted, self.max_charge_kw, room_in))
 
     def apply(self, power_kw: float, dt_h: float) -> None:
+        self.last_kw = power_kw
         if power_kw >= 0:
             self.soc_kwh += power_kw * dt_h * self.efficiency
         else:

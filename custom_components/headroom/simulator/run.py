@@ -2,28 +2,30 @@
 
 - ``bau``: business as usual. Cars charge at full power when plugged in, appliances start
   when their window opens, the battery runs self-consumption.
-- ``headroom``: the real planner, replanning every ``replan_minutes`` (and when a car comes
-  or goes) on forecasts that differ from what then happens by ``forecast_error``; between
-  plans it follows the current step and cuts the chargers when the fuse is at stake, as the
-  integration's controller does.
-- ``oracle``: the same planner with perfect foresight, the lower bound on cost.
+- ``headroom``: the integration's own policy (``policy/``) and planner: it replans every
+  ``replan_minutes`` (and when a car comes or goes, or after a fuse cut) on forecasts that differ
+  from what then happens by ``forecast_error``, applies the plan's step as it comes, and cuts
+  loads when the meter shows more than the limit, exactly as the integration does.
+- ``oracle``: the same policy with perfect forecasts (not a bound: it knows no more of tomorrow's
+  cars than Headroom does).
 """
 
 from __future__ import annotations
 
-import dataclasses
-import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-import numpy as np
-
-from ..planner import Appliance as PlannedAppliance
-from ..planner import Battery as PlannedBattery
-from ..planner import Ev, Plan, Problem, Site, Tariff, solve
-from ..planner.units import charger_amps
-from .models import Charger, WaterHeater
+from ..planner import Plan, Problem, solve
+from ..policy import appliance as appliance_policy
+from ..policy.decide import drawing_now, fuse_cut, setpoints
+from ..policy.intents import Intents
+from ..policy.problem import build_problem, timeline_for
+from ..policy.readings import ApplianceReading, Readings
+from ..policy.setpoints import Setpoint, paced
+from ..policy.timeline import Timeline
+from . import sensors
+from .models import WaterHeater
 from .scenario import Home, Scenario
 
 Policy = Literal["bau", "headroom", "oracle"]
@@ -76,182 +78,95 @@ class _Bau:
             home.battery.mode = "self_consumption"
 
 
-class _Planner:
-    """Plans like the integration: a Problem from what is known now, solved, then followed."""
+class _Headroom:
+    """Headroom's own decisions in closed loop: every cycle the policy builds the Problem from what
+    the home's sensors read and its forecasters say, the planner solves it, and the policy's
+    setpoints drive the devices; at every tick the policy's fuse cut answers the meter. Nothing
+    here decides: it reads, calls ``policy/``, and applies."""
 
-    def __init__(self, scenario: Scenario, error: float, seed: int) -> None:
+    def __init__(self, scenario: Scenario, home: Home, error: float, seed: int, sim: Simulation,
+                 sensor_lag: int = 0) -> None:
         self.scenario = scenario
-        self.error = error
-        self.seed = seed
+        self.config = sensors.site_config(scenario)
+        self.devices = sensors.device_configs(home)
+        self.sensors = sensors.Sensors(home, sensor_lag)
+        self.forecaster = sensors.Forecaster(scenario, error, seed, lambda moment: sim.pv_at(home, moment))
+        self.intents = Intents()
         self.plan: Plan | None = None
         self.problem: Problem | None = None
         self.planned_at: datetime | None = None
+        self.applied_step: int | None = None
         self.plugged: tuple[bool, ...] = ()
+        self.replan_wanted = False
+        self.told_kw: dict[str, float] = {}
         self.solves = 0
         self.statuses: dict[str, int] = {}
+        self.cuts = 0
+        self.trace: list[dict[str, Any]] = []
 
-    # -------------------------------------------------------------- forecasting
-
-    def _noise(self, key: str) -> float:
-        if self.error <= 0:
-            return 0.0
-        return random.Random(f"{self.seed}-{key}").gauss(0.0, self.error)
-
-    def _problem(self, now: datetime, home: Home, sim: Simulation) -> Problem:
-        sc = self.scenario
-        step = timedelta(minutes=sc.plan_step_minutes)
-        steps = sc.horizon_hours * 60 // sc.plan_step_minutes
-        start = now
-        times = [start + t * step for t in range(steps)]
-        # Forecasts: the truth, plus seeded error per hour (none for the oracle).
-        heater = dataclasses.replace(home.water_heater) if home.water_heater else None
-        base, pv = np.zeros(steps), np.zeros(steps)
-        for t, moment in enumerate(times):
-            hour_key = moment.strftime("%Y%m%d%H")
-            truth = 0.0
-            for k in range(sc.plan_step_minutes // sc.tick_minutes):
-                sub = moment + timedelta(minutes=k * sc.tick_minutes)
-                truth += home.base.kw(sub.astimezone(sc.tz)) if self.error <= 0 else \
-                    home.base.expected_kw(sub.astimezone(sc.tz))
-                truth += _heater_step(heater, sub.astimezone(sc.tz), sc.tick_minutes / 60)
-            base[t] = max(truth / (sc.plan_step_minutes // sc.tick_minutes) * (1 + self._noise(f"b{hour_key}")), 0.0)
-            pv[t] = max(sim.pv_mean(home, moment, sc.plan_step_minutes) * (1 + self._noise(f"p{hour_key}")), 0.0)
-        limit = np.full(steps, sc.import_limit_kw)
-        export = np.full(steps, sc.export_limit_kw)
-        for t, moment in enumerate(times):
-            clock = moment.astimezone(sc.tz).time()
-            if any(a <= clock < b for a, b in home.grid.outages):
-                limit[t] = export[t] = 0.0
-                base[t] = min(base[t], home.battery.max_discharge_kw if home.battery else 0.0)
-                pv[t] = min(pv[t], base[t] + (home.battery.max_charge_kw if home.battery else 0.0))
-        devices: list[Any] = []
-        for charger in home.chargers:
-            devices += self._sessions(charger, start, steps, step)
-        if home.battery is not None:
-            b = home.battery
-            devices.append(PlannedBattery(
-                id="battery", capacity_kwh=b.capacity_kwh, soc_kwh=max(b.soc_kwh, b.min_soc_kwh),
-                min_soc_kwh=b.min_soc_kwh, max_soc_kwh=b.capacity_kwh, max_charge_kw=b.max_charge_kw,
-                max_discharge_kw=b.max_discharge_kw, charge_efficiency=b.efficiency,
-                discharge_efficiency=b.efficiency))
-        for appliance in home.appliances:
-            planned = self._appliance(appliance, now, home, sim, start, steps, step)
-            if planned is not None:
-                devices.append(planned)
-        prices = np.array([sc.import_price(m) for m in times])
-        return Problem(
-            start=start, step_minutes=sc.plan_step_minutes, steps=steps,
-            site=Site(import_limit_kw=limit, export_limit_kw=export),
-            tariff=Tariff(import_price=prices, export_price=np.array([sc.export_price(m) for m in times])),
-            base_load_kw=base, pv_kw=pv, devices=tuple(devices))
-
-    def _sessions(self, charger: Charger, start: datetime, steps: int, step: timedelta) -> list[Ev]:
-        out: list[Ev] = []
-        max_kw, min_kw = charger.kw(charger.max_a), charger.kw(charger.min_a)
-        end = start + steps * step
-
-        def index(moment: datetime) -> int:
-            return max(0, min(steps, int(-(-(moment - start).total_seconds() // step.total_seconds()))))
-
-        if charger.visit is not None:
-            # Planned to be done a step early: a car starts drawing a tick after it is allowed to.
-            out.append(Ev(id=f"{charger.name}#now", arrival=0,
-                          departure=max(index(charger.visit.departure) - 1, 1),
-                          energy_kwh=charger.needed_kwh, max_kw=max_kw, min_kw=min_kw, phases=(1, 2, 3),
-                          power_now_kw=charger.power_kw))
-        for visit in charger.visits:
-            if visit.arrival >= end:
-                break
-            key = f"{charger.name}{visit.arrival.isoformat()}"
-            shift = timedelta(minutes=round(self._noise("a" + key) * 120))
-            soc = min(100.0, max(0.0, visit.arrival_soc + self._noise("s" + key) * 20))
-            arrival = index(visit.arrival + shift)
-            if arrival >= steps:
-                continue
-            energy = max(0.0, (visit.target_soc - soc) / 100 * charger.car_capacity_kwh)
-            out.append(Ev(id=f"{charger.name}#{visit.arrival.isoformat()}", arrival=arrival,
-                          departure=max(index(visit.departure), arrival + 1), energy_kwh=energy, max_kw=max_kw,
-                          min_kw=min_kw, phases=(1, 2, 3)))
-        return out
-
-    def _appliance(self, appliance: Any, now: datetime, home: Home, sim: Simulation, start: datetime, steps: int,
-                   step: timedelta) -> PlannedAppliance | None:
-        sc = self.scenario
-        per_step = sc.plan_step_minutes // 5
-        profile = np.array([float(np.mean(appliance.profile_kw[k:k + per_step]))
-                            for k in range(0, len(appliance.profile_kw), per_step)])
-        if appliance.running(now):
-            done = int((now - appliance.started).total_seconds() // step.total_seconds())
-            return PlannedAppliance(id=appliance.name, profile_kw=profile[done:] if done < len(profile) else profile[-1:],
-                                    windows=((0, 1),), started_step=0)
-        # The window that is open or opens next and in which it has not run yet.
-        local = now.astimezone(sc.tz)
-        for offset in (-1, 0, 1, 2):
-            day = local.date() + timedelta(days=offset)
-            opens = datetime.combine(day, appliance.earliest, sc.tz)
-            closes = datetime.combine(day, appliance.latest_finish, sc.tz)
-            if closes <= opens:
-                closes += timedelta(days=1)
-            ran = appliance.started is not None and appliance.started >= opens
-            if closes - timedelta(minutes=appliance.minutes) >= now and not ran:
-                break
-        else:
-            return None
-        first = max(0, int(-(-(opens - start).total_seconds() // step.total_seconds())))
-        end = int((closes - start).total_seconds() // step.total_seconds())
-        if end - first < len(profile) or first >= steps:
-            return None
-        return PlannedAppliance(id=appliance.name, profile_kw=profile, windows=((first, min(end, steps + len(profile))),))
-
-    # -------------------------------------------------------------- following the plan
+    def house_kw(self, now: datetime, home: Home, sim: Simulation) -> float:
+        """The house's consumption sensor: the loads Headroom does not drive."""
+        return home.base.kw(now.astimezone(self.scenario.tz)) + sim.heater_kw
 
     def act(self, now: datetime, home: Home, sim: Simulation) -> None:
         sc = self.scenario
+        readings = self.sensors.read(now, self.house_kw(now, home, sim))
+        for device_id, config in self.devices.items():
+            reading = readings.devices[device_id]
+            if isinstance(reading, ApplianceReading):
+                appliance_policy.note_started(self.intents, device_id, config.data, reading, readings.now)
         plugged = tuple(c.visit is not None for c in home.chargers)
         due = self.planned_at is None or now - self.planned_at >= timedelta(minutes=sc.replan_minutes)
-        if (due or plugged != self.plugged) and now.minute % sc.plan_step_minutes == 0:
-            self.problem = self._problem(now, home, sim)
-            self.plan = solve(self.problem, time_limit=10.0)
-            self.planned_at, self.plugged = now, plugged
-            self.solves += 1
-            self.statuses[self.plan.status] = self.statuses.get(self.plan.status, 0) + 1
+        if self.replan_wanted or plugged != self.plugged or (due and now.minute % sc.plan_step_minutes == 0):
+            self._plan(readings, home)
+            self.plugged, self.replan_wanted = plugged, False
         if self.plan is None or self.problem is None:
             return
-        t = min(int((now - self.problem.start).total_seconds() // (sc.plan_step_minutes * 60)), self.problem.steps - 1)
-        local = now.astimezone(sc.tz)
-        for appliance in home.appliances:
-            planned_app = self.plan.devices.get(appliance.name)
-            if planned_app is not None and planned_app.start == t and planned_app.start is not None \
-                    and not appliance.running(now):
-                appliance.start(now)
-        # The other loads as measured now: what the chargers and a grid-charging battery may
-        # have without the fuse at risk (the controller's fast path).
-        other = (home.base.kw(local) + sim.heater_kw + sum(a.power_at(now) for a in home.appliances)
-                 - home.pv_kw(now))
-        battery_plan = self.plan.devices.get("battery")
-        forced_charge = 0.0
-        if home.battery is not None and battery_plan is not None and battery_plan.mode is not None:
-            home.battery.mode = battery_plan.mode[t]
-            home.battery.setpoint_kw = float(battery_plan.power_kw[t])
-            expected = home.battery.power_for(other, sc.tick_minutes / 60)
-            if home.battery.mode == "forced_charge":
-                forced_charge = max(expected, 0.0)
-            else:
-                other += expected
-        room = sc.import_limit_kw - other - forced_charge
-        for charger in home.chargers:
-            planned = next((d.power_kw[t] for key, d in self.plan.devices.items()
-                            if key == f"{charger.name}#now"), 0.0)
-            target = min(float(planned), max(room, 0.0)) if charger.visit is not None else 0.0
-            amps = charger_amps(target, charger.phases, charger.min_a, charger.max_a)
-            # At least the planned power where the fuse allows the next amp: a plan's kW rarely
-            # fall on whole amps, and rounding down every step would leave the car short.
-            if 0 < amps < charger.max_a and charger.kw(amps) < target - 1e-6 and charger.kw(amps + 1) <= room:
-                amps += 1
-            charger.allowed_a = amps
-            room -= charger.kw(charger.allowed_a)
-        if forced_charge > 0 and home.battery is not None:
-            home.battery.setpoint_kw = max(min(forced_charge, room + forced_charge), 0.0)
+        step = Timeline(self.problem.start, self.problem.step_minutes, self.problem.steps).step_of(readings.now)
+        if step != self.applied_step:
+            self.applied_step = step
+            self._apply(setpoints(self.problem, self.plan, self.devices, readings, self.intents, self.devices), home,
+                        now)
+        self._defend_fuse(now, home, sim, readings)
+
+    def _plan(self, readings: Readings, home: Home) -> None:
+        sensors.goals(home, self.intents)
+        timeline = timeline_for(self.config, readings.now)
+        sensors.outage_requests(self.scenario, home, timeline, self.intents)
+        snapshot = build_problem(self.config, self.devices, readings, self.forecaster.forecasts(home, timeline),
+                                 self.intents)
+        self.problem, self.plan = snapshot.problem, solve(snapshot.problem, time_limit=10.0)
+        self.planned_at, self.applied_step = readings.now, None
+        self.solves += 1
+        self.statuses[self.plan.status] = self.statuses.get(self.plan.status, 0) + 1
+
+    def _apply(self, wanted: list[Setpoint], home: Home, now: datetime) -> None:
+        chargers = {c.name: c for c in home.chargers}
+        appliances = {a.name: a for a in home.appliances}
+        for setpoint in paced(wanted, {}, now, urgent=True):
+            self.told_kw[setpoint.device_id] = setpoint.power_kw
+            self.trace.append({"time": now, "device": setpoint.device_id, "power_kw": setpoint.power_kw,
+                               "amps": setpoint.amps, "mode": setpoint.mode, "on": setpoint.on})
+            if setpoint.device_id in chargers:
+                chargers[setpoint.device_id].allowed_a = float(setpoint.amps or 0.0)
+            elif setpoint.device_id == sensors.BATTERY_ID and home.battery is not None:
+                if setpoint.mode is not None:
+                    home.battery.mode = setpoint.mode
+                home.battery.setpoint_kw = setpoint.power_kw
+            elif setpoint.device_id in appliances and setpoint.on:
+                appliances[setpoint.device_id].start(now)
+
+    def _defend_fuse(self, now: datetime, home: Home, sim: Simulation, readings: Readings) -> None:
+        """The meter a moment after this tick's loads switch on; over the limit, the policy cuts
+        (within the tick, as the integration's cut follows the meter within seconds)."""
+        meter = sim.meter_preview(now, home)
+        limit = float(self.problem.site.import_limit_kw[self.applied_step or 0]) if self.problem else 0.0
+        loads = drawing_now(self.devices, readings, self.intents, self.told_kw, self.devices)
+        cut = fuse_cut(meter, limit, loads, self.devices, readings)
+        if cut:
+            self.cuts += 1
+            self._apply(cut, home, now)
+            self.replan_wanted = True
 
 
 def _heater_step(heater: WaterHeater | None, local: datetime, dt_h: float) -> float:
@@ -259,13 +174,14 @@ def _heater_step(heater: WaterHeater | None, local: datetime, dt_h: float) -> fl
 
 
 class Simulation:
-    def __init__(self, scenario: Scenario, policy: Policy, forecast_error: float | None = None) -> None:
+    def __init__(self, scenario: Scenario, policy: Policy, forecast_error: float | None = None,
+                 sensor_lag: int = 0) -> None:
         self.scenario = scenario
         self.home = scenario.build()
         self.policy_name = policy
         error = scenario.forecast_error if forecast_error is None else forecast_error
-        self.policy: _Bau | _Planner = _Bau() if policy == "bau" else _Planner(
-            scenario, 0.0 if policy == "oracle" else error, scenario.seed)
+        self.policy: _Bau | _Headroom = _Bau() if policy == "bau" else _Headroom(
+            scenario, self.home, 0.0 if policy == "oracle" else error, scenario.seed, self, sensor_lag)
         self.heater_kw = 0.0
         self._pv_cache: dict[datetime, float] = {}
 
@@ -278,6 +194,16 @@ class Simulation:
         if moment not in self._pv_cache:
             self._pv_cache[moment] = home.pv_kw(moment)
         return self._pv_cache[moment]
+
+    def meter_preview(self, now: datetime, home: Home) -> float:
+        """What the grid meter shows once this tick's loads are on, before the fuse acts on it."""
+        local = now.astimezone(self.scenario.tz)
+        house = home.base.kw(local) + self.heater_kw + sum(a.power_at(now) for a in home.appliances)
+        evs = sum(c.kw(c.allowed_a if c.allowed_a >= c.min_a and c.needed_kwh > 0 else 0.0)
+                  for c in home.chargers if c.visit is not None)
+        net = house + evs - self.pv_at(home, now)
+        battery = home.battery.power_for(net, self.scenario.tick_minutes / 60) if home.battery else 0.0
+        return net + battery
 
     @staticmethod
     def ran_today(appliance: Any, local: datetime) -> bool:
@@ -300,6 +226,8 @@ class Simulation:
             for charger in home.chargers:
                 charger.step(dt_h)
             tick = home.settle(now, dt_h, self.heater_kw, self.pv_at(home, now))
+            if isinstance(self.policy, _Headroom):
+                self.policy.sensors.tick()
             if not tick.grid_up:
                 result.outage_minutes += sc.tick_minutes
                 if tick.unserved > 1e-6:
@@ -325,13 +253,14 @@ class Simulation:
             result.ev_goals_met += charger.goals_met
             result.ev_goals += charger.goals_met + charger.goals_missed
         result.appliance_runs = sum(a.runs for a in home.appliances)
-        result.solves = self.policy.solves if isinstance(self.policy, _Planner) else 0
+        result.solves = self.policy.solves if isinstance(self.policy, _Headroom) else 0
         return result
 
 
 def run(scenario: Scenario, policy: Policy, days: float, *, forecast_error: float | None = None,
-        record: bool = False) -> Result:
-    return Simulation(scenario, policy, forecast_error).run(days, record)
+        record: bool = False, sensor_lag: int = 0) -> Result:
+    """``sensor_lag``: ticks by which the chargers' own power sensors lag the meter."""
+    return Simulation(scenario, policy, forecast_error, sensor_lag).run(days, record)
 
 
 def compare(scenario: Scenario, days: float, *, forecast_error: float | None = None) -> dict[str, Any]:
