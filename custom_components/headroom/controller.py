@@ -92,6 +92,8 @@ class DeviceController:
         # What each device was last told to draw (kW): the cut's account when its sensor lags.
         self.told_kw: dict[str, float] = {}
         self._watch: dict[str, _Watch] = {}
+        # The plan and step last applied: a new step is applied as it comes, between plans too.
+        self._applied: tuple[datetime, int] | None = None
 
     @property
     def _subentries(self) -> Any:
@@ -140,7 +142,15 @@ class DeviceController:
     async def async_apply(self, data: HeadroomData) -> None:
         if self.hooks.control_mode() != ControlMode.ACTIVE:
             return
+        self._applied = (data.planned_at, data.step_of(dt_util.now()))
         await self._send(self.wanted(data), urgent=False)
+
+    async def _async_next_step(self) -> None:
+        """A plan's next step begins: apply it now rather than at the next plan."""
+        data = self.hooks.data()
+        if data is not None and self._applied is not None and self._applied[0] == data.planned_at \
+                and self._applied[1] != data.step_of(dt_util.now()):
+            await self.async_apply(data)
 
     def _commands(self, wanted: list[Setpoint]) -> list[tuple[Setpoint, Command]]:
         out = []
@@ -232,7 +242,9 @@ class DeviceController:
         return changed
 
     async def _async_check(self, now: datetime) -> None:
-        """Did the chargers follow? Retry once, then plan with what they really draw."""
+        """A new plan step to apply? Did the chargers follow? Retry once, then plan with what they
+        really draw."""
+        await self._async_next_step()
         for device_id, watch in list(self._watch.items()):
             if now - watch.since < VERIFY_AFTER or self.state_of(device_id) != ControlState.ACTIVE:
                 continue

@@ -209,6 +209,19 @@ async def test_grid_over_the_limit_cuts_the_chargers_at_once(hass: HomeAssistant
     assert float(hass.states.get(CURRENT).state) <= amps_for(8.0, 3, 6, 16)
 
 
+async def test_the_cut_does_not_wait_for_a_lagging_charger_sensor(hass: HomeAssistant, home: None) -> None:
+    """The charger was told 15 A; its own power sensor still reads 0 (they lag the meter by 10-60 s)
+    when a kettle pushes the meter 2.4 kW over: the charger is cut all the same."""
+    await setup(hass)
+    await fastest(hass)
+    assert hass.states.get(CURRENT).state == "15.0"
+    hass.states.async_set(CHARGER_POWER, "0", {"unit_of_measurement": "W"})
+    hass.states.async_set("sensor.grid_power", "13400", {"unit_of_measurement": "W", "device_class": "power"})
+    await hass.async_block_till_done(wait_background_tasks=True)
+    # Told 15 A = 10.35 kW; 10.35 - 2.4 = 7.95 kW: 11 A.
+    assert float(hass.states.get(CURRENT).state) == amps_for(10.35 - 2.4, 3, 6, 16) == 11.0
+
+
 async def test_advisory_mode_writes_nothing(hass: HomeAssistant, home: None) -> None:
     calls = async_capture_events(hass, EVENT_CALL_SERVICE)
     await setup(hass, "advisory")

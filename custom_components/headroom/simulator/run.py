@@ -19,9 +19,9 @@ from typing import Any, Literal
 from ..planner import Plan, Problem, solve
 from ..policy import appliance as appliance_policy
 from ..policy.decide import drawing_now, fuse_cut, setpoints
-from ..policy.intents import Intents
-from ..policy.problem import build_problem, timeline_for
-from ..policy.readings import ApplianceReading, Readings
+from ..policy.intents import EvGoal, Intents
+from ..policy.problem import PreviousPlan, build_problem, timeline_for
+from ..policy.readings import ApplianceReading, Forecasts, Readings
 from ..policy.setpoints import Setpoint, paced
 from ..policy.timeline import Timeline
 from . import sensors
@@ -78,6 +78,17 @@ class _Bau:
             home.battery.mode = "self_consumption"
 
 
+@dataclass(frozen=True)
+class Decision:
+    """One application of the plan: what the sensors read, what was forecast (when it replanned),
+    the goals it planned for, and the setpoints the policy chose."""
+
+    readings: Readings
+    forecasts: Forecasts | None
+    setpoints: list[Setpoint]
+    goals: dict[str, EvGoal]
+
+
 class _Headroom:
     """Headroom's own decisions in closed loop: every cycle the policy builds the Problem from what
     the home's sensors read and its forecasters say, the planner solves it, and the policy's
@@ -85,12 +96,13 @@ class _Headroom:
     here decides: it reads, calls ``policy/``, and applies."""
 
     def __init__(self, scenario: Scenario, home: Home, error: float, seed: int, sim: Simulation,
-                 sensor_lag: int = 0) -> None:
+                 sensor_lag: int = 0, load_history: bool = True) -> None:
         self.scenario = scenario
         self.config = sensors.site_config(scenario)
         self.devices = sensors.device_configs(home)
         self.sensors = sensors.Sensors(home, sensor_lag)
-        self.forecaster = sensors.Forecaster(scenario, error, seed, lambda moment: sim.pv_at(home, moment))
+        self.forecaster = sensors.Forecaster(scenario, error, seed, lambda moment: sim.pv_at(home, moment),
+                                             load_history)
         self.intents = Intents()
         self.plan: Plan | None = None
         self.problem: Problem | None = None
@@ -102,7 +114,7 @@ class _Headroom:
         self.solves = 0
         self.statuses: dict[str, int] = {}
         self.cuts = 0
-        self.trace: list[dict[str, Any]] = []
+        self.decisions: list[Decision] = []
 
     def house_kw(self, now: datetime, home: Home, sim: Simulation) -> float:
         """The house's consumption sensor: the loads Headroom does not drive."""
@@ -117,36 +129,42 @@ class _Headroom:
                 appliance_policy.note_started(self.intents, device_id, config.data, reading, readings.now)
         plugged = tuple(c.visit is not None for c in home.chargers)
         due = self.planned_at is None or now - self.planned_at >= timedelta(minutes=sc.replan_minutes)
+        forecasts = None
         if self.replan_wanted or plugged != self.plugged or (due and now.minute % sc.plan_step_minutes == 0):
-            self._plan(readings, home)
+            forecasts = self._plan(readings, home)
             self.plugged, self.replan_wanted = plugged, False
         if self.plan is None or self.problem is None:
             return
         step = Timeline(self.problem.start, self.problem.step_minutes, self.problem.steps).step_of(readings.now)
         if step != self.applied_step:
             self.applied_step = step
-            self._apply(setpoints(self.problem, self.plan, self.devices, readings, self.intents, self.devices), home,
-                        now)
+            wanted = setpoints(self.problem, self.plan, self.devices, readings, self.intents, self.devices)
+            self.decisions.append(Decision(readings=readings, forecasts=forecasts, setpoints=wanted,
+                                           goals=dict(self.intents.goals)))
+            self._apply(wanted, home, now)
         self._defend_fuse(now, home, sim, readings)
 
-    def _plan(self, readings: Readings, home: Home) -> None:
+    def _plan(self, readings: Readings, home: Home) -> Forecasts:
         sensors.goals(home, self.intents)
         timeline = timeline_for(self.config, readings.now)
         sensors.outage_requests(self.scenario, home, timeline, self.intents)
-        snapshot = build_problem(self.config, self.devices, readings, self.forecaster.forecasts(home, timeline),
-                                 self.intents)
+        previous = None
+        if self.plan is not None and self.problem is not None:
+            previous = PreviousPlan(self.problem.start, self.problem.step_minutes,
+                                    {k: [float(v) for v in d.power_kw] for k, d in self.plan.devices.items()})
+        forecasts = self.forecaster.forecasts(home, timeline)
+        snapshot = build_problem(self.config, self.devices, readings, forecasts, self.intents, previous)
         self.problem, self.plan = snapshot.problem, solve(snapshot.problem, time_limit=10.0)
         self.planned_at, self.applied_step = readings.now, None
         self.solves += 1
         self.statuses[self.plan.status] = self.statuses.get(self.plan.status, 0) + 1
+        return forecasts
 
     def _apply(self, wanted: list[Setpoint], home: Home, now: datetime) -> None:
         chargers = {c.name: c for c in home.chargers}
         appliances = {a.name: a for a in home.appliances}
         for setpoint in paced(wanted, {}, now, urgent=True):
             self.told_kw[setpoint.device_id] = setpoint.power_kw
-            self.trace.append({"time": now, "device": setpoint.device_id, "power_kw": setpoint.power_kw,
-                               "amps": setpoint.amps, "mode": setpoint.mode, "on": setpoint.on})
             if setpoint.device_id in chargers:
                 chargers[setpoint.device_id].allowed_a = float(setpoint.amps or 0.0)
             elif setpoint.device_id == sensors.BATTERY_ID and home.battery is not None:
@@ -155,6 +173,7 @@ class _Headroom:
                 home.battery.setpoint_kw = setpoint.power_kw
             elif setpoint.device_id in appliances and setpoint.on:
                 appliances[setpoint.device_id].start(now)
+                self.intents.appliance_started[setpoint.device_id] = now.astimezone(self.scenario.tz)
 
     def _defend_fuse(self, now: datetime, home: Home, sim: Simulation, readings: Readings) -> None:
         """The meter a moment after this tick's loads switch on; over the limit, the policy cuts
@@ -175,13 +194,13 @@ def _heater_step(heater: WaterHeater | None, local: datetime, dt_h: float) -> fl
 
 class Simulation:
     def __init__(self, scenario: Scenario, policy: Policy, forecast_error: float | None = None,
-                 sensor_lag: int = 0) -> None:
+                 sensor_lag: int = 0, load_history: bool = True) -> None:
         self.scenario = scenario
         self.home = scenario.build()
         self.policy_name = policy
         error = scenario.forecast_error if forecast_error is None else forecast_error
         self.policy: _Bau | _Headroom = _Bau() if policy == "bau" else _Headroom(
-            scenario, self.home, 0.0 if policy == "oracle" else error, scenario.seed, self, sensor_lag)
+            scenario, self.home, 0.0 if policy == "oracle" else error, scenario.seed, self, sensor_lag, load_history)
         self.heater_kw = 0.0
         self._pv_cache: dict[datetime, float] = {}
 

@@ -148,6 +148,8 @@ class Forecaster:
     error: float
     seed: int
     pv_at: Any  # (moment) -> kW, cached by the simulation
+    # False: no history of the house's load (a new install): the policy holds what it draws now.
+    load_history: bool = True
 
     def _noise(self, key: str) -> float:
         if self.error <= 0:
@@ -173,8 +175,8 @@ class Forecaster:
         self._islanded(home, moments, base, pv)
         return Forecasts(
             import_price=np.array([sc.import_price(m) for m in moments]),
-            export_price=np.array([sc.export_price(m) for m in moments]), pv_kw=pv, base_load_kw=base,
-            base_load_basis="the simulator's forecaster")
+            export_price=np.array([sc.export_price(m) for m in moments]), pv_kw=pv,
+            base_load_kw=base if self.load_history else None, base_load_basis="the simulator's forecaster")
 
     def _islanded(self, home: Home, moments: list[datetime], base: Any, pv: Any) -> None:
         """In an outage the house can draw only what the battery gives, and PV only cover that."""
