@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 import voluptuous as vol
 from homeassistant.components.sensor import SensorDeviceClass
@@ -20,17 +20,7 @@ from homeassistant.helpers import selector
 from homeassistant.util import dt as dt_util
 
 from .const import (
-    CONF_ALLOW_SWITCH_OFF,
-    CONF_CAPACITY_KWH,
-    CONF_CHARGE_SWITCH_ENTITY,
-    CONF_CHARGER_POWER_ENTITY,
-    CONF_CONTROL_ADAPTER,
     CONF_CONTROL_MODE,
-    CONF_CURRENT_LIMIT_ENTITY,
-    CONF_DEFAULT_ENERGY_KWH,
-    CONF_EARLIEST_START,
-    CONF_EV_CAPACITY_KWH,
-    CONF_EV_SOC_ENTITY,
     CONF_EXPORT_LIMIT_KW,
     CONF_EXPORT_PRICE_ENTITY,
     CONF_EXPORT_PRICE_FACTOR,
@@ -39,21 +29,10 @@ from .const import (
     CONF_HORIZON_HOURS,
     CONF_HOUSE_POWER_ENTITY,
     CONF_IMPORT_LIMIT_KW,
-    CONF_LATEST_FINISH,
     CONF_MAIN_FUSE_A,
-    CONF_MAX_CHARGE_KW,
-    CONF_MAX_CURRENT_A,
-    CONF_MAX_DISCHARGE_KW,
-    CONF_MIN_CURRENT_A,
-    CONF_MIN_SOC_PERCENT,
     CONF_MODE_OPTION_PREFIX,
     CONF_MODE_SELECT_ENTITY,
     CONF_PHASE_COUNT,
-    CONF_PHASES,
-    CONF_PLUGGED_ENTITY,
-    CONF_POWER_ENTITY,
-    CONF_POWER_LIMIT_ENTITY,
-    CONF_POWER_SETPOINT_ENTITY,
     CONF_PRICE_ENTITY,
     CONF_PRICE_FIXED,
     CONF_PRICE_MULTIPLIER,
@@ -63,28 +42,22 @@ from .const import (
     CONF_PV_PESSIMISTIC,
     CONF_PV_POWER_ENTITY,
     CONF_REPLAN_MINUTES,
-    CONF_RUN_MINUTES,
-    CONF_RUN_POWER_KW,
-    CONF_SOC_ENTITY,
     CONF_STEP_MINUTES,
-    CONF_SWITCH_ENTITY,
     CONF_TOU_OFF_PEAK_PRICE,
     CONF_TOU_PEAK_END,
     CONF_TOU_PEAK_PRICE,
     CONF_TOU_PEAK_START,
     CONF_TOU_WEEKEND_OFF_PEAK,
-    CONF_VENDOR_CHARGER_ID,
     DEFAULT_HORIZON_HOURS,
     DEFAULT_REPLAN_MINUTES,
     DEFAULT_STEP_MINUTES,
     DOMAIN,
-    SUBENTRY_APPLIANCE,
     SUBENTRY_BATTERY,
-    SUBENTRY_EV_CHARGER,
-    ChargerAdapter,
     ControlMode,
 )
+from .devices import KINDS, kind_of
 from .discovery import async_candidates, configured_entities
+from .forms import defaults_of, entity, number
 from .planner.units import kw_from_amps
 from .policy.battery import PLAN_MODES
 from .sources.price_services import ServicePrices
@@ -95,58 +68,34 @@ CONF_DISCOVERED = "discovered"
 MANUAL = "manual"
 
 
-def _entity(domain: str | list[str], device_class: str | list[str] | None = None) -> selector.EntitySelector:
-    config = selector.EntitySelectorConfig(domain=domain)
-    if device_class is not None:
-        config = selector.EntitySelectorConfig(domain=domain, device_class=device_class)
-    return selector.EntitySelector(config)
-
-
-def _num(minimum: float, maximum: float, step: float | Literal["any"], unit: str) -> selector.NumberSelector:
-    return selector.NumberSelector(selector.NumberSelectorConfig(
-        min=minimum, max=maximum, step=step, unit_of_measurement=unit, mode=selector.NumberSelectorMode.BOX))
-
-
-def _defaults(defaults: dict[str, Any]) -> tuple[Any, Any]:
-    def d(key: str, fallback: Any = None) -> dict[str, Any]:
-        value = defaults.get(key, fallback)
-        return {} if value is None else {"default": value}
-
-    def s(key: str) -> dict[str, Any]:
-        value = defaults.get(key)
-        return {} if value is None else {"description": {"suggested_value": value}}
-
-    return d, s
-
-
 def _site_schema(hass: HomeAssistant, defaults: dict[str, Any]) -> vol.Schema:
-    d, s = _defaults(defaults)
+    d, s = defaults_of(defaults)
     # Forecast integrations Headroom asks through their energy platform.
     pv_entries = [selector.SelectOptionDict(value=e.entry_id, label=f"{e.title} ({e.domain})")
                   for domain in ENERGY_FORECAST_DOMAINS for e in hass.config_entries.async_entries(domain)]
     return vol.Schema({
-        vol.Optional(CONF_MAIN_FUSE_A, **s(CONF_MAIN_FUSE_A)): _num(6, 400, 1, "A"),
+        vol.Optional(CONF_MAIN_FUSE_A, **s(CONF_MAIN_FUSE_A)): number(6, 400, 1, "A"),
         vol.Required(CONF_PHASE_COUNT, **d(CONF_PHASE_COUNT, 3)): selector.SelectSelector(
             selector.SelectSelectorConfig(options=["1", "3"], translation_key=CONF_PHASE_COUNT)),
-        vol.Optional(CONF_IMPORT_LIMIT_KW, **s(CONF_IMPORT_LIMIT_KW)): _num(1, 1000, 0.1, "kW"),
-        vol.Optional(CONF_EXPORT_LIMIT_KW, **s(CONF_EXPORT_LIMIT_KW)): _num(0, 1000, 0.1, "kW"),
-        vol.Optional(CONF_PRICE_ENTITY, **s(CONF_PRICE_ENTITY)): _entity(["sensor", "event"]),
-        vol.Optional(CONF_PRICE_FIXED, **s(CONF_PRICE_FIXED)): _num(-1, 5, 0.001, "/kWh"),
-        vol.Optional(CONF_TOU_PEAK_PRICE, **s(CONF_TOU_PEAK_PRICE)): _num(-1, 5, 0.001, "/kWh"),
-        vol.Optional(CONF_TOU_OFF_PEAK_PRICE, **s(CONF_TOU_OFF_PEAK_PRICE)): _num(-1, 5, 0.001, "/kWh"),
+        vol.Optional(CONF_IMPORT_LIMIT_KW, **s(CONF_IMPORT_LIMIT_KW)): number(1, 1000, 0.1, "kW"),
+        vol.Optional(CONF_EXPORT_LIMIT_KW, **s(CONF_EXPORT_LIMIT_KW)): number(0, 1000, 0.1, "kW"),
+        vol.Optional(CONF_PRICE_ENTITY, **s(CONF_PRICE_ENTITY)): entity(["sensor", "event"]),
+        vol.Optional(CONF_PRICE_FIXED, **s(CONF_PRICE_FIXED)): number(-1, 5, 0.001, "/kWh"),
+        vol.Optional(CONF_TOU_PEAK_PRICE, **s(CONF_TOU_PEAK_PRICE)): number(-1, 5, 0.001, "/kWh"),
+        vol.Optional(CONF_TOU_OFF_PEAK_PRICE, **s(CONF_TOU_OFF_PEAK_PRICE)): number(-1, 5, 0.001, "/kWh"),
         vol.Required(CONF_TOU_PEAK_START, **d(CONF_TOU_PEAK_START, "07:00:00")): selector.TimeSelector(),
         vol.Required(CONF_TOU_PEAK_END, **d(CONF_TOU_PEAK_END, "23:00:00")): selector.TimeSelector(),
         vol.Required(CONF_TOU_WEEKEND_OFF_PEAK, **d(CONF_TOU_WEEKEND_OFF_PEAK, False)): selector.BooleanSelector(),
-        vol.Required(CONF_PRICE_MULTIPLIER, **d(CONF_PRICE_MULTIPLIER, 1.0)): _num(0, 5, 0.001, "×"),
-        vol.Required(CONF_PRICE_OFFSET, **d(CONF_PRICE_OFFSET, 0.0)): _num(-1, 5, "any", "/kWh"),
-        vol.Optional(CONF_EXPORT_PRICE_ENTITY, **s(CONF_EXPORT_PRICE_ENTITY)): _entity("sensor"),
-        vol.Required(CONF_EXPORT_PRICE_FIXED, **d(CONF_EXPORT_PRICE_FIXED, 0.0)): _num(-1, 5, 0.001, "/kWh"),
-        vol.Required(CONF_EXPORT_PRICE_FACTOR, **d(CONF_EXPORT_PRICE_FACTOR, 0.0)): _num(0, 2, 0.01, "×"),
-        vol.Optional(CONF_GRID_POWER_ENTITY, **s(CONF_GRID_POWER_ENTITY)): _entity(
+        vol.Required(CONF_PRICE_MULTIPLIER, **d(CONF_PRICE_MULTIPLIER, 1.0)): number(0, 5, 0.001, "×"),
+        vol.Required(CONF_PRICE_OFFSET, **d(CONF_PRICE_OFFSET, 0.0)): number(-1, 5, "any", "/kWh"),
+        vol.Optional(CONF_EXPORT_PRICE_ENTITY, **s(CONF_EXPORT_PRICE_ENTITY)): entity("sensor"),
+        vol.Required(CONF_EXPORT_PRICE_FIXED, **d(CONF_EXPORT_PRICE_FIXED, 0.0)): number(-1, 5, 0.001, "/kWh"),
+        vol.Required(CONF_EXPORT_PRICE_FACTOR, **d(CONF_EXPORT_PRICE_FACTOR, 0.0)): number(0, 2, 0.01, "×"),
+        vol.Optional(CONF_GRID_POWER_ENTITY, **s(CONF_GRID_POWER_ENTITY)): entity(
             "sensor", SensorDeviceClass.POWER),
-        vol.Optional(CONF_HOUSE_POWER_ENTITY, **s(CONF_HOUSE_POWER_ENTITY)): _entity(
+        vol.Optional(CONF_HOUSE_POWER_ENTITY, **s(CONF_HOUSE_POWER_ENTITY)): entity(
             "sensor", SensorDeviceClass.POWER),
-        vol.Optional(CONF_PV_POWER_ENTITY, **s(CONF_PV_POWER_ENTITY)): _entity(
+        vol.Optional(CONF_PV_POWER_ENTITY, **s(CONF_PV_POWER_ENTITY)): entity(
             "sensor", SensorDeviceClass.POWER),
         vol.Optional(CONF_PV_FORECAST_ENTITY, **s(CONF_PV_FORECAST_ENTITY)): selector.EntitySelector(
             selector.EntitySelectorConfig(domain="sensor", multiple=True)),
@@ -155,8 +104,8 @@ def _site_schema(hass: HomeAssistant, defaults: dict[str, Any]) -> vol.Schema:
         vol.Required(CONF_PV_PESSIMISTIC, **d(CONF_PV_PESSIMISTIC, False)): selector.BooleanSelector(),
         vol.Required(CONF_STEP_MINUTES, **d(CONF_STEP_MINUTES, str(DEFAULT_STEP_MINUTES))): selector.SelectSelector(
             selector.SelectSelectorConfig(options=["5", "10", "15", "30", "60"])),
-        vol.Required(CONF_HORIZON_HOURS, **d(CONF_HORIZON_HOURS, DEFAULT_HORIZON_HOURS)): _num(6, 72, 1, "h"),
-        vol.Required(CONF_REPLAN_MINUTES, **d(CONF_REPLAN_MINUTES, DEFAULT_REPLAN_MINUTES)): _num(1, 60, 1, "min"),
+        vol.Required(CONF_HORIZON_HOURS, **d(CONF_HORIZON_HOURS, DEFAULT_HORIZON_HOURS)): number(6, 72, 1, "h"),
+        vol.Required(CONF_REPLAN_MINUTES, **d(CONF_REPLAN_MINUTES, DEFAULT_REPLAN_MINUTES)): number(1, 60, 1, "min"),
         vol.Required(CONF_CONTROL_MODE, **d(CONF_CONTROL_MODE, ControlMode.ADVISORY.value)): selector.SelectSelector(
             selector.SelectSelectorConfig(options=[m.value for m in ControlMode], translation_key=CONF_CONTROL_MODE)),
     })
@@ -239,11 +188,7 @@ class HeadroomConfigFlow(ConfigFlow, domain=DOMAIN):
     @classmethod
     @callback
     def async_get_supported_subentry_types(cls, config_entry: ConfigEntry) -> dict[str, type[ConfigSubentryFlow]]:
-        return {
-            SUBENTRY_EV_CHARGER: EvChargerSubentryFlow,
-            SUBENTRY_BATTERY: BatterySubentryFlow,
-            SUBENTRY_APPLIANCE: ApplianceSubentryFlow,
-        }
+        return {kind: SUBENTRY_FLOWS.get(kind) or _flow_for(kind) for kind in KINDS}
 
 
 class HeadroomOptionsFlow(OptionsFlow):
@@ -266,10 +211,10 @@ class _DeviceSubentryFlow(ConfigSubentryFlow):
     _reconfiguring = False
 
     def schema(self, defaults: dict[str, Any]) -> vol.Schema:
-        raise NotImplementedError
+        return kind_of(self.kind).schema(defaults)
 
     def validate(self, user_input: dict[str, Any]) -> dict[str, str]:
-        return {}
+        return kind_of(self.kind).validate(user_input)
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
         used = configured_entities(self._get_entry())
@@ -318,41 +263,6 @@ class _DeviceSubentryFlow(ConfigSubentryFlow):
         return self.async_create_entry(title=title, data=data)
 
 
-class EvChargerSubentryFlow(_DeviceSubentryFlow):
-    kind = SUBENTRY_EV_CHARGER
-
-    def schema(self, defaults: dict[str, Any]) -> vol.Schema:
-        d, s = _defaults(defaults)
-        return vol.Schema({
-            vol.Required(CONF_NAME, **d(CONF_NAME, "EV charger")): str,
-            vol.Required(CONF_CHARGER_POWER_ENTITY, **d(CONF_CHARGER_POWER_ENTITY)): _entity(
-                "sensor", SensorDeviceClass.POWER),
-            vol.Required(CONF_CONTROL_ADAPTER, **d(CONF_CONTROL_ADAPTER, ChargerAdapter.ENTITIES.value)):
-                selector.SelectSelector(selector.SelectSelectorConfig(
-                    options=[a.value for a in ChargerAdapter], translation_key=CONF_CONTROL_ADAPTER)),
-            vol.Optional(CONF_CURRENT_LIMIT_ENTITY, **s(CONF_CURRENT_LIMIT_ENTITY)): _entity(["number", "input_number"]),
-            vol.Optional(CONF_POWER_LIMIT_ENTITY, **s(CONF_POWER_LIMIT_ENTITY)): _entity(["number", "input_number"]),
-            vol.Optional(CONF_CHARGE_SWITCH_ENTITY, **s(CONF_CHARGE_SWITCH_ENTITY)): _entity(
-                ["switch", "input_boolean"]),
-            vol.Optional(CONF_VENDOR_CHARGER_ID, **s(CONF_VENDOR_CHARGER_ID)): str,
-            vol.Optional(CONF_PLUGGED_ENTITY, **s(CONF_PLUGGED_ENTITY)): _entity(
-                ["binary_sensor", "input_boolean"]),
-            vol.Optional(CONF_EV_SOC_ENTITY, **s(CONF_EV_SOC_ENTITY)): _entity(
-                ["sensor", "input_number"]),
-            vol.Optional(CONF_EV_CAPACITY_KWH, **s(CONF_EV_CAPACITY_KWH)): _num(5, 250, 0.5, "kWh"),
-            vol.Required(CONF_PHASES, **d(CONF_PHASES, "3")): selector.SelectSelector(
-                selector.SelectSelectorConfig(options=["1", "2", "3"])),
-            vol.Required(CONF_MIN_CURRENT_A, **d(CONF_MIN_CURRENT_A, 6)): _num(0, 32, 1, "A"),
-            vol.Required(CONF_MAX_CURRENT_A, **d(CONF_MAX_CURRENT_A, 16)): _num(6, 80, 1, "A"),
-            vol.Required(CONF_DEFAULT_ENERGY_KWH, **d(CONF_DEFAULT_ENERGY_KWH, 20)): _num(0, 200, 0.5, "kWh"),
-        })
-
-    def validate(self, user_input: dict[str, Any]) -> dict[str, str]:
-        if float(user_input[CONF_MIN_CURRENT_A]) > float(user_input[CONF_MAX_CURRENT_A]):
-            return {CONF_MIN_CURRENT_A: "min_above_max"}
-        return {}
-
-
 class BatterySubentryFlow(_DeviceSubentryFlow):
     """Then, when there is a mode select, which of its options means each of the plan's modes."""
 
@@ -381,39 +291,13 @@ class BatterySubentryFlow(_DeviceSubentryFlow):
         return self.async_show_form(step_id="modes", data_schema=vol.Schema(fields),
                                     description_placeholders={"entity_id": select})
 
-    def schema(self, defaults: dict[str, Any]) -> vol.Schema:
-        d, s = _defaults(defaults)
-        return vol.Schema({
-            vol.Required(CONF_NAME, **d(CONF_NAME, "Home battery")): str,
-            vol.Required(CONF_SOC_ENTITY, **d(CONF_SOC_ENTITY)): _entity(
-                ["sensor", "input_number"]),
-            vol.Optional(CONF_POWER_ENTITY, **s(CONF_POWER_ENTITY)): _entity("sensor", SensorDeviceClass.POWER),
-            vol.Optional(CONF_MODE_SELECT_ENTITY, **s(CONF_MODE_SELECT_ENTITY)): _entity(["select", "input_select"]),
-            vol.Optional(CONF_POWER_SETPOINT_ENTITY, **s(CONF_POWER_SETPOINT_ENTITY)): _entity(
-                ["number", "input_number"]),
-            vol.Required(CONF_CAPACITY_KWH, **d(CONF_CAPACITY_KWH, 10)): _num(0.5, 500, 0.1, "kWh"),
-            vol.Required(CONF_MIN_SOC_PERCENT, **d(CONF_MIN_SOC_PERCENT, 10)): _num(0, 90, 1, "%"),
-            vol.Required(CONF_MAX_CHARGE_KW, **d(CONF_MAX_CHARGE_KW, 5)): _num(0.1, 100, 0.1, "kW"),
-            vol.Required(CONF_MAX_DISCHARGE_KW, **d(CONF_MAX_DISCHARGE_KW, 5)): _num(0.1, 100, 0.1, "kW"),
-        })
+def _flow_for(kind: str) -> type[ConfigSubentryFlow]:
+    """The device form of a kind with nothing beyond its module's schema."""
+    return type(f"{kind.title().replace('_', '')}SubentryFlow", (_DeviceSubentryFlow,), {"kind": kind})
 
 
-class ApplianceSubentryFlow(_DeviceSubentryFlow):
-    kind = SUBENTRY_APPLIANCE
-
-    def schema(self, defaults: dict[str, Any]) -> vol.Schema:
-        d, s = _defaults(defaults)
-        return vol.Schema({
-            vol.Required(CONF_NAME, **d(CONF_NAME, "Dishwasher")): str,
-            vol.Optional(CONF_SWITCH_ENTITY, **s(CONF_SWITCH_ENTITY)): _entity(
-                ["switch", "input_boolean", "button", "input_button"]),
-            vol.Optional(CONF_POWER_ENTITY, **s(CONF_POWER_ENTITY)): _entity("sensor", SensorDeviceClass.POWER),
-            vol.Required(CONF_RUN_POWER_KW, **d(CONF_RUN_POWER_KW, 2.0)): _num(0.05, 20, 0.05, "kW"),
-            vol.Required(CONF_RUN_MINUTES, **d(CONF_RUN_MINUTES, 120)): _num(5, 720, 5, "min"),
-            vol.Required(CONF_EARLIEST_START, **d(CONF_EARLIEST_START, "20:00:00")): selector.TimeSelector(),
-            vol.Required(CONF_LATEST_FINISH, **d(CONF_LATEST_FINISH, "07:00:00")): selector.TimeSelector(),
-            vol.Required(CONF_ALLOW_SWITCH_OFF, **d(CONF_ALLOW_SWITCH_OFF, False)): selector.BooleanSelector(),
-        })
+# Kinds whose form has more than one step.
+SUBENTRY_FLOWS: dict[str, type[ConfigSubentryFlow]] = {SUBENTRY_BATTERY: BatterySubentryFlow}
 
 
 MODE_WORDS = {

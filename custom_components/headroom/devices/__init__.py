@@ -7,10 +7,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Protocol
 
+import voluptuous as vol
 from homeassistant.config_entries import ConfigSubentry
 from homeassistant.core import HomeAssistant
 
 from ..const import SUBENTRY_APPLIANCE, SUBENTRY_BATTERY, SUBENTRY_EV_CHARGER
+from ..descriptions import HeadroomSensorDescription
 from ..policy.problem import DeviceConfig
 from ..policy.readings import DeviceReading
 from ..policy.setpoints import Setpoint
@@ -21,8 +23,16 @@ __all__ = ["KINDS", "Command", "DeviceKind", "configs", "kind_of", "read_devices
 
 
 class DeviceKind(Protocol):
+    """What Home Assistant needs of a kind: its form, how to read it, how to drive it, its sensors."""
+
     # Config key of each entity Headroom writes -> the command key it writes under.
     KEYS: dict[str, str]
+    # The plan's sensors for a device of this kind.
+    SENSORS: tuple[HeadroomSensorDescription, ...]
+
+    def schema(self, defaults: dict[str, Any], /) -> vol.Schema: ...
+
+    def validate(self, user_input: dict[str, Any], /) -> dict[str, str]: ...
 
     def read(self, hass: HomeAssistant, data: dict[str, Any], /) -> DeviceReading: ...
 

@@ -5,10 +5,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from homeassistant.const import STATE_ON
+import voluptuous as vol
+from homeassistant.components.sensor import SensorDeviceClass
+from homeassistant.const import CONF_NAME, STATE_ON
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import selector
 
-from ..const import CONF_POWER_ENTITY, CONF_SWITCH_ENTITY, RUNNING_THRESHOLD_KW
+from ..const import (
+    CONF_ALLOW_SWITCH_OFF,
+    CONF_EARLIEST_START,
+    CONF_LATEST_FINISH,
+    CONF_POWER_ENTITY,
+    CONF_RUN_MINUTES,
+    CONF_RUN_POWER_KW,
+    CONF_SWITCH_ENTITY,
+    RUNNING_THRESHOLD_KW,
+)
+from ..descriptions import ALLOCATED_CAPACITY, PLANNED_POWER, HeadroomSensorDescription, planned_start
+from ..forms import defaults_of, entity, number
+from ..policy.appliance import ApplianceConfig
 from ..policy.readings import ApplianceReading
 from ..policy.setpoints import Setpoint
 from ..sources import power_kw
@@ -37,3 +52,37 @@ def commands(hass: HomeAssistant, data: dict[str, Any], wanted: Setpoint) -> lis
         return []
     command = switch_to(wanted.device_id, "switch", hass, switch, bool(wanted.on), wanted.delta_kw)
     return [command] if command else []
+
+
+def schema(defaults: dict[str, Any]) -> vol.Schema:
+    """The appliance's form; the defaults are the policy's."""
+    d, s = defaults_of(defaults)
+    base = ApplianceConfig()
+    return vol.Schema({
+        vol.Required(CONF_NAME, **d(CONF_NAME, "Dishwasher")): str,
+        vol.Optional(CONF_SWITCH_ENTITY, **s(CONF_SWITCH_ENTITY)): entity(
+            ["switch", "input_boolean", "button", "input_button"]),
+        vol.Optional(CONF_POWER_ENTITY, **s(CONF_POWER_ENTITY)): entity("sensor", SensorDeviceClass.POWER),
+        vol.Required(CONF_RUN_POWER_KW, **d(CONF_RUN_POWER_KW, base.run_power_kw)): number(0.05, 20, 0.05, "kW"),
+        vol.Required(CONF_RUN_MINUTES, **d(CONF_RUN_MINUTES, base.run_minutes)): number(5, 720, 5, "min"),
+        vol.Required(CONF_EARLIEST_START, **d(CONF_EARLIEST_START, base.earliest_start.isoformat())):
+            selector.TimeSelector(),
+        vol.Required(CONF_LATEST_FINISH, **d(CONF_LATEST_FINISH, base.latest_finish.isoformat())):
+            selector.TimeSelector(),
+        vol.Required(CONF_ALLOW_SWITCH_OFF, **d(CONF_ALLOW_SWITCH_OFF, base.allow_switch_off)):
+            selector.BooleanSelector(),
+    })
+
+
+def validate(user_input: dict[str, Any]) -> dict[str, str]:
+    return {}
+
+
+SENSORS: tuple[HeadroomSensorDescription, ...] = (
+    HeadroomSensorDescription(
+        key="planned_start", translation_key="planned_start", device_class=SensorDeviceClass.TIMESTAMP,
+        value_fn=planned_start,
+    ),
+    PLANNED_POWER,
+    ALLOCATED_CAPACITY,
+)

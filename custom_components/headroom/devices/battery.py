@@ -5,16 +5,32 @@ from __future__ import annotations
 
 from typing import Any
 
-from homeassistant.const import UnitOfPower
+import voluptuous as vol
+from homeassistant.components.sensor import SensorDeviceClass
+from homeassistant.const import CONF_NAME, UnitOfPower
 from homeassistant.core import HomeAssistant
 
 from ..const import (
+    CONF_CAPACITY_KWH,
+    CONF_MAX_CHARGE_KW,
+    CONF_MAX_DISCHARGE_KW,
+    CONF_MIN_SOC_PERCENT,
     CONF_MODE_OPTION_PREFIX,
     CONF_MODE_SELECT_ENTITY,
     CONF_POWER_ENTITY,
     CONF_POWER_SETPOINT_ENTITY,
     CONF_SOC_ENTITY,
 )
+from ..descriptions import (
+    ALLOCATED_CAPACITY,
+    PLANNED_POWER,
+    STORED_ENERGY,
+    HeadroomSensorDescription,
+    mode_now,
+    planned_modes,
+)
+from ..forms import defaults_of, entity, number
+from ..policy.battery import DEFAULT_MIN_SOC_PERCENT, PLAN_MODES
 from ..policy.readings import BatteryReading
 from ..policy.setpoints import Setpoint
 from ..sources import power_kw, state_number
@@ -50,3 +66,34 @@ def commands(hass: HomeAssistant, data: dict[str, Any], wanted: Setpoint) -> lis
         value = max(low, min(high, round(value / step) * step))
         out.append(set_number(device_id, "setpoint", hass, setpoint, value, delta))
     return [c for c in out if c is not None]
+
+
+def schema(defaults: dict[str, Any]) -> vol.Schema:
+    """The battery's form (a second step maps the mode select's options to the plan's modes)."""
+    d, s = defaults_of(defaults)
+    return vol.Schema({
+        vol.Required(CONF_NAME, **d(CONF_NAME, "Home battery")): str,
+        vol.Required(CONF_SOC_ENTITY, **d(CONF_SOC_ENTITY)): entity(["sensor", "input_number"]),
+        vol.Optional(CONF_POWER_ENTITY, **s(CONF_POWER_ENTITY)): entity("sensor", SensorDeviceClass.POWER),
+        vol.Optional(CONF_MODE_SELECT_ENTITY, **s(CONF_MODE_SELECT_ENTITY)): entity(["select", "input_select"]),
+        vol.Optional(CONF_POWER_SETPOINT_ENTITY, **s(CONF_POWER_SETPOINT_ENTITY)): entity(["number", "input_number"]),
+        vol.Required(CONF_CAPACITY_KWH, **d(CONF_CAPACITY_KWH, 10)): number(0.5, 500, 0.1, "kWh"),
+        vol.Required(CONF_MIN_SOC_PERCENT, **d(CONF_MIN_SOC_PERCENT, DEFAULT_MIN_SOC_PERCENT)): number(0, 90, 1, "%"),
+        vol.Required(CONF_MAX_CHARGE_KW, **d(CONF_MAX_CHARGE_KW, 5)): number(0.1, 100, 0.1, "kW"),
+        vol.Required(CONF_MAX_DISCHARGE_KW, **d(CONF_MAX_DISCHARGE_KW, 5)): number(0.1, 100, 0.1, "kW"),
+    })
+
+
+def validate(user_input: dict[str, Any]) -> dict[str, str]:
+    return {}
+
+
+SENSORS: tuple[HeadroomSensorDescription, ...] = (
+    PLANNED_POWER,
+    ALLOCATED_CAPACITY,
+    HeadroomSensorDescription(
+        key="planned_mode", translation_key="planned_mode", device_class=SensorDeviceClass.ENUM,
+        options=list(PLAN_MODES), value_fn=mode_now, series_fn=planned_modes,
+    ),
+    STORED_ENERGY,
+)

@@ -4,23 +4,36 @@ vendor action (OCPP, Easee)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from homeassistant.const import STATE_ON, UnitOfPower
+import voluptuous as vol
+from homeassistant.components.sensor import SensorDeviceClass
+from homeassistant.const import CONF_NAME, PERCENTAGE, STATE_ON, UnitOfEnergy, UnitOfPower
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import selector
+from homeassistant.helpers.typing import StateType
 
 from ..const import (
     CONF_CHARGE_SWITCH_ENTITY,
     CONF_CHARGER_POWER_ENTITY,
     CONF_CONTROL_ADAPTER,
     CONF_CURRENT_LIMIT_ENTITY,
+    CONF_DEFAULT_ENERGY_KWH,
+    CONF_EV_CAPACITY_KWH,
     CONF_EV_SOC_ENTITY,
+    CONF_MAX_CURRENT_A,
+    CONF_MIN_CURRENT_A,
+    CONF_PHASES,
     CONF_PLUGGED_ENTITY,
     CONF_POWER_LIMIT_ENTITY,
     CONF_VENDOR_CHARGER_ID,
     RUNNING_THRESHOLD_KW,
     ChargerAdapter,
 )
+from ..data import HeadroomData
+from ..descriptions import ALLOCATED_CAPACITY, PLANNED_POWER, HeadroomSensorDescription, planned_energy
+from ..forms import defaults_of, entity, number
 from ..planner.units import kw_from_amps
 from ..policy.ev_charger import ChargerConfig
 from ..policy.readings import ChargerReading, CurrentRange
@@ -84,3 +97,62 @@ def commands(hass: HomeAssistant, data: dict[str, Any], wanted: Setpoint) -> lis
     if (switch := data.get(CONF_CHARGE_SWITCH_ENTITY)) and adapter == ChargerAdapter.ENTITIES:
         out.append(switch_to(device_id, "switch", hass, switch, amps > 0, delta))
     return [c for c in out if c is not None]
+
+
+def schema(defaults: dict[str, Any]) -> vol.Schema:
+    """The charger's form; the defaults are the policy's."""
+    d, s = defaults_of(defaults)
+    base = ChargerConfig()
+    return vol.Schema({
+        vol.Required(CONF_NAME, **d(CONF_NAME, "EV charger")): str,
+        vol.Required(CONF_CHARGER_POWER_ENTITY, **d(CONF_CHARGER_POWER_ENTITY)): entity("sensor", SensorDeviceClass.POWER),
+        vol.Required(CONF_CONTROL_ADAPTER, **d(CONF_CONTROL_ADAPTER, ChargerAdapter.ENTITIES.value)):
+            selector.SelectSelector(selector.SelectSelectorConfig(
+                options=[a.value for a in ChargerAdapter], translation_key=CONF_CONTROL_ADAPTER)),
+        vol.Optional(CONF_CURRENT_LIMIT_ENTITY, **s(CONF_CURRENT_LIMIT_ENTITY)): entity(["number", "input_number"]),
+        vol.Optional(CONF_POWER_LIMIT_ENTITY, **s(CONF_POWER_LIMIT_ENTITY)): entity(["number", "input_number"]),
+        vol.Optional(CONF_CHARGE_SWITCH_ENTITY, **s(CONF_CHARGE_SWITCH_ENTITY)): entity(["switch", "input_boolean"]),
+        vol.Optional(CONF_VENDOR_CHARGER_ID, **s(CONF_VENDOR_CHARGER_ID)): str,
+        vol.Optional(CONF_PLUGGED_ENTITY, **s(CONF_PLUGGED_ENTITY)): entity(["binary_sensor", "input_boolean"]),
+        vol.Optional(CONF_EV_SOC_ENTITY, **s(CONF_EV_SOC_ENTITY)): entity(["sensor", "input_number"]),
+        vol.Optional(CONF_EV_CAPACITY_KWH, **s(CONF_EV_CAPACITY_KWH)): number(5, 250, 0.5, "kWh"),
+        vol.Required(CONF_PHASES, **d(CONF_PHASES, str(base.phases))): selector.SelectSelector(
+            selector.SelectSelectorConfig(options=["1", "2", "3"])),
+        vol.Required(CONF_MIN_CURRENT_A, **d(CONF_MIN_CURRENT_A, base.min_current_a)): number(0, 32, 1, "A"),
+        vol.Required(CONF_MAX_CURRENT_A, **d(CONF_MAX_CURRENT_A, base.max_current_a)): number(6, 80, 1, "A"),
+        vol.Required(CONF_DEFAULT_ENERGY_KWH, **d(CONF_DEFAULT_ENERGY_KWH, base.default_energy_kwh)):
+            number(0, 200, 0.5, "kWh"),
+    })
+
+
+def validate(user_input: dict[str, Any]) -> dict[str, str]:
+    if float(user_input[CONF_MIN_CURRENT_A]) > float(user_input[CONF_MAX_CURRENT_A]):
+        return {CONF_MIN_CURRENT_A: "min_above_max"}
+    return {}
+
+
+def _expected_soc(data: HeadroomData, device_id: str, _: datetime) -> StateType:
+    """The car's SoC at departure if the plan is followed; only when the car's SoC is known."""
+    reading = data.readings.devices.get(device_id)
+    config = data.devices.get(device_id)
+    soc = reading.soc_percent if isinstance(reading, ChargerReading) else None
+    capacity = ChargerConfig.from_data(config.data).capacity_kwh if config is not None else None
+    if soc is None or not capacity:
+        return None
+    device = data.plan.devices.get(device_id)
+    energy = device.energy_kwh if device is not None and device.energy_kwh else 0.0
+    return round(min(100.0, soc + energy / capacity * 100.0), 1)
+
+
+SENSORS: tuple[HeadroomSensorDescription, ...] = (
+    PLANNED_POWER,
+    ALLOCATED_CAPACITY,
+    HeadroomSensorDescription(
+        key="planned_energy", translation_key="planned_energy", device_class=SensorDeviceClass.ENERGY,
+        native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR, value_fn=planned_energy,
+    ),
+    HeadroomSensorDescription(
+        key="expected_soc", translation_key="expected_soc", device_class=SensorDeviceClass.BATTERY,
+        native_unit_of_measurement=PERCENTAGE, value_fn=_expected_soc, reasons=False,
+    ),
+)

@@ -1,0 +1,101 @@
+"""Sensor descriptions shared by the site and every device kind: the description type (frozen,
+``kw_only``, with ``value_fn``/``series_fn`` as in Home Assistant core) and the plan readers the
+kinds' descriptions are made of. Each kind's own descriptions live in ``devices/<kind>.py``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+from homeassistant.components.sensor import SensorDeviceClass, SensorEntityDescription, SensorStateClass
+from homeassistant.const import UnitOfEnergy, UnitOfPower
+from homeassistant.helpers.typing import StateType
+
+from .data import HeadroomData
+
+type Series = Callable[[HeadroomData, str], list[Any] | None]
+
+
+@dataclass(frozen=True, kw_only=True)
+class HeadroomSensorDescription(SensorEntityDescription):
+    """``value_fn(data, device_id, now)`` gives the state; ``series_fn`` the per-step forecast."""
+
+    value_fn: Callable[[HeadroomData, str, datetime], StateType | datetime]
+    series_fn: Series | None = None
+    # Whether the state carries the plan's reasons for the device (its planned power does; a
+    # derived figure such as the expected SoC does not).
+    reasons: bool = True
+
+
+def device_power(data: HeadroomData, device_id: str) -> list[Any] | None:
+    device = data.plan.devices.get(device_id)
+    return None if device is None else [float(v) for v in device.power_kw]
+
+
+def now_of(series: Series) -> Callable[[HeadroomData, str, datetime], StateType]:
+    def value(data: HeadroomData, device_id: str, now: datetime) -> StateType:
+        values = series(data, device_id)
+        return 0.0 if values is None else round(float(values[data.step_of(now)]), 3)
+    return value
+
+
+def grid_power(data: HeadroomData, _: str) -> list[Any]:
+    return [float(v) for v in data.plan.grid_import_kw - data.plan.grid_export_kw]
+
+
+def import_headroom(data: HeadroomData, _: str) -> list[Any]:
+    return [float(v) for v in np.clip(data.problem.site.import_limit_kw - data.plan.grid_import_kw, 0, None)]
+
+
+def stored_energy(data: HeadroomData, device_id: str) -> list[Any] | None:
+    device = data.plan.devices.get(device_id)
+    return None if device is None or device.soc_kwh is None else [float(v) for v in device.soc_kwh[1:]]
+
+
+def planned_modes(data: HeadroomData, device_id: str) -> list[Any] | None:
+    device = data.plan.devices.get(device_id)
+    return None if device is None or device.mode is None else list(device.mode)
+
+
+def mode_now(data: HeadroomData, device_id: str, now: datetime) -> StateType:
+    modes = planned_modes(data, device_id)
+    return None if modes is None else str(modes[data.step_of(now)])
+
+
+def planned_energy(data: HeadroomData, device_id: str, _: datetime) -> StateType:
+    device = data.plan.devices.get(device_id)
+    return 0.0 if device is None or device.energy_kwh is None else round(device.energy_kwh, 2)
+
+
+def planned_start(data: HeadroomData, device_id: str, _: datetime) -> datetime | None:
+    device = data.plan.devices.get(device_id)
+    return None if device is None or device.start is None else data.step_start(device.start)
+
+
+def allocated(data: HeadroomData, device_id: str) -> list[Any] | None:
+    values = data.allocated_kw.get(device_id)
+    return None if values is None else [float(v) for v in values]
+
+
+ALLOCATED_CAPACITY = HeadroomSensorDescription(
+    key="allocated_capacity", translation_key="allocated_capacity", device_class=SensorDeviceClass.POWER,
+    native_unit_of_measurement=UnitOfPower.KILO_WATT, state_class=SensorStateClass.MEASUREMENT,
+    value_fn=now_of(allocated), series_fn=allocated,
+)
+
+PLANNED_POWER = HeadroomSensorDescription(
+    key="planned_power", translation_key="planned_power", device_class=SensorDeviceClass.POWER,
+    native_unit_of_measurement=UnitOfPower.KILO_WATT, state_class=SensorStateClass.MEASUREMENT,
+    value_fn=now_of(device_power), series_fn=device_power,
+)
+
+
+
+STORED_ENERGY = HeadroomSensorDescription(
+    key="planned_soc", translation_key="planned_soc", device_class=SensorDeviceClass.ENERGY_STORAGE,
+    native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR, value_fn=now_of(stored_energy),
+    series_fn=stored_energy,
+)

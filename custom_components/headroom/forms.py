@@ -1,0 +1,31 @@
+"""Form building blocks every form uses: the site's and each device kind's (``devices/<kind>.py``)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from homeassistant.helpers import selector
+
+
+def entity(domain: str | list[str], device_class: str | list[str] | None = None) -> selector.EntitySelector:
+    config = selector.EntitySelectorConfig(domain=domain)
+    if device_class is not None:
+        config = selector.EntitySelectorConfig(domain=domain, device_class=device_class)
+    return selector.EntitySelector(config)
+
+
+def number(minimum: float, maximum: float, step: float | Literal["any"], unit: str) -> selector.NumberSelector:
+    return selector.NumberSelector(selector.NumberSelectorConfig(
+        min=minimum, max=maximum, step=step, unit_of_measurement=unit, mode=selector.NumberSelectorMode.BOX))
+
+
+def defaults_of(defaults: dict[str, Any]) -> tuple[Any, Any]:
+    def d(key: str, fallback: Any = None) -> dict[str, Any]:
+        value = defaults.get(key, fallback)
+        return {} if value is None else {"default": value}
+
+    def s(key: str) -> dict[str, Any]:
+        value = defaults.get(key)
+        return {} if value is None else {"description": {"suggested_value": value}}
+
+    return d, s
