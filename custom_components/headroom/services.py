@@ -3,12 +3,16 @@
 Registered once in ``async_setup``. Schemas only check types; what is wrong in energy terms
 (a past departure, an end before its start, a negative energy, a charger that is not a
 charger) is a translated ``ServiceValidationError`` raised before anything changes.
+
+Each handler validates, turns times into steps of the published plan, calls the HA-free
+planner (``feasibility``, ``reservation``, ``grid_request``, ``whatif``) in the executor, keeps
+what was promised in the coordinator's intents and answers; the closed-loop simulation's
+scenario is built in ``whatif.py``.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import json
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
@@ -33,20 +37,18 @@ from .const import (
 )
 from .coordinator import HeadroomConfigEntry, HeadroomCoordinator
 from .data import HeadroomData
-from .planner import Battery, Ev, Plan, Problem, check_feasibility, solve
-from .planner.model import ImportCap
-from .planner.reservation import grant_capacity
-from .planner.units import amps_from_kw
-from .planner.whatif import compare
-from .policy.intents import PRIORITIES, GridRequest, Override, Reservation
+from .planner import Ev, FeasibilityAnswer, check_feasibility
+from .planner.grid_request import answer_grid_request
+from .planner.plan import DevicePlan
+from .planner.reservation import Grant, grant_capacity
+from .planner.whatif import Change, compare, variant
+from .policy.intents import PRIORITIES, EvGoal, GridRequest, Override, Reservation
 from .policy.problem import RESERVATION_PREFIX
-from .simulator import Scenario
-from .simulator import run as run_simulation
-from .whatif import scenario_from_home
+from .whatif import async_closed_loop
 
 ATTR_DEVICE_ID = "device_id"
 MAX_SIMULATED_DAYS = 7
-TOLERANCE = 1e-3
+REACHABLE_SHORTFALL_KWH = 0.05  # a goal missed by less than this is reached
 
 SERVICE_REPLAN = "replan"
 SERVICE_GET_PLAN = "get_plan"
@@ -174,7 +176,8 @@ def _series(data: HeadroomData, values: Any, first: int = 0) -> list[dict[str, A
             for t, v in enumerate(values)]
 
 
-async def _solve(hass: HomeAssistant, func: Any, *args: Any, **kwargs: Any) -> Any:
+async def _solve[T](hass: HomeAssistant, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """``func`` (a planner function that solves) in the executor, within the actions' time limit."""
     return await hass.async_add_executor_job(partial(func, *args, time_limit=SOLVE_TIME_LIMIT_S, **kwargs))
 
 
@@ -225,316 +228,264 @@ def plan_response(coordinator: HeadroomCoordinator) -> dict[str, Any]:
 
 
 def async_setup_services(hass: HomeAssistant) -> None:
-    async def replan(call: ServiceCall) -> None:
-        await _entry(hass).runtime_data.async_replan_now()
-
-    async def get_plan(call: ServiceCall) -> ServiceResponse:
-        return plan_response(_entry(hass).runtime_data)
-
-    async def set_ev_goal(call: ServiceCall) -> ServiceResponse:
-        entry = _entry(hass)
-        coordinator = entry.runtime_data
-        sub = _subentry(hass, entry, call.data[ATTR_DEVICE_ID], SUBENTRY_EV_CHARGER)
-        if "energy_kwh" in call.data and "target_soc" in call.data:
-            raise _invalid("energy_or_soc")
-        if call.data.get("energy_kwh", 1.0) < 0:
-            raise _invalid("not_positive", field="energy_kwh", value=call.data["energy_kwh"])
-        if not 0 <= call.data.get("target_soc", 50.0) <= 100:
-            raise _invalid("soc_range", value=call.data["target_soc"])
-        departure = _aware(call.data["departure"]) if "departure" in call.data else None
-        if departure is not None and departure <= dt_util.now():
-            raise _invalid("in_the_past", end=departure.isoformat())
-        if call.data["clear"]:
-            coordinator.intents.goals.pop(sub.subentry_id, None)
-        else:
-            goal = coordinator.goal(sub.subentry_id)
-            if "energy_kwh" in call.data:
-                goal.energy_kwh = call.data["energy_kwh"]
-            if "target_soc" in call.data:
-                goal.target_soc, goal.energy_kwh = call.data["target_soc"], None
-            if departure is not None:
-                goal.departure_at = departure
-            if "mode" in call.data:
-                goal.mode = ChargeMode.FASTEST if call.data["mode"] == "fastest" else ChargeMode.SMART
-            if "priority" in call.data:
-                goal.priority = PRIORITIES[call.data["priority"]]
-        data = await coordinator.async_replan_now()
-        device = data.plan.devices.get(sub.subentry_id)
-        if device is None:
-            return {"planned": False, "reason": "not plugged in or charging is off"}
-        return {
-            "planned": True,
-            "planned_energy_kwh": round(device.energy_kwh or 0.0, 3),
-            "shortfall_kwh": round(device.shortfall_kwh or 0.0, 3),
-            "finish": None if device.finish_step is None else data.step_start(device.finish_step).isoformat(),
-            "reachable": (device.shortfall_kwh or 0.0) <= 0.05,
-        }
-
-    async def feasibility(call: ServiceCall) -> ServiceResponse:
-        coordinator = _entry(hass).runtime_data
-        data = coordinator.data
-        _positive(call, "energy_kwh", "max_power_kw")
-        first, end = _window(data, call.data["arrival"], call.data["departure"])
-        # Ranked below every car already here: it is promised only what they can spare.
-        lowest = min((e.priority for e in data.problem.of_kind(Ev)), default=1)
-        request = Ev(id="prospective", arrival=first, departure=end, energy_kwh=call.data["energy_kwh"],
-                     max_kw=call.data["max_power_kw"], min_kw=min(call.data["min_power_kw"], call.data["max_power_kw"]),
-                     priority=max(lowest - 1, 0), start_penalty=0.0)
-        answer = await _solve(hass, check_feasibility, data.problem, request)
-        return {
-            "feasible": answer.feasible,
-            "max_energy_kwh": round(answer.max_energy_kwh, 3),
-            "earliest_finish": None if answer.earliest_finish_step is None
-            else data.step_start(answer.earliest_finish_step).isoformat(),
-            "extra_cost": round(answer.extra_cost, 4),
-            "limited_by": answer.limited_by,
-            "planned_power_kw": _series(data, answer.planned_power_kw[first:end], first),
-        }
-
-    async def reserve(call: ServiceCall) -> ServiceResponse:
-        coordinator = _entry(hass).runtime_data
-        _positive(call, "power_kw", "energy_kwh")
-        async with coordinator.promise_lock:
-            # Against the plan that holds every earlier promise, less this id's old one.
-            intents = coordinator.intents
-            old = intents.reservations.pop(call.data["id"], None)
-            try:
-                data = await coordinator.async_replan_now()
-                first, end = _window(data, call.data["start"], call.data["end"])
-                grant = await _solve(hass, grant_capacity, data.problem, call.data["id"], first, end,
-                                     power_kw=call.data["power_kw"], energy_kwh=call.data.get("energy_kwh"),
-                                     force=call.data["force"], before=data.plan)
-            except Exception:
-                if old is not None:
-                    intents.reservations[old.id] = old
-                raise
-            if grant.status != "rejected":
-                intents.reservations[call.data["id"]] = Reservation(
-                    id=call.data["id"], start=data.step_start(first), step_minutes=data.problem.step_minutes,
-                    granted_kw=[round(float(v), 3) for v in grant.granted_kw], requested_kw=call.data["power_kw"],
-                    energy_kwh=call.data.get("energy_kwh"), force=call.data["force"], status=grant.status)
-            await coordinator.async_replan_now()
-        hass.bus.async_fire(f"{DOMAIN}_reservation_changed", {"id": call.data["id"], "status": grant.status})
-        subentries = coordinator.config_entry.subentries
-        return {
-            "status": grant.status,
-            "granted_kw": _series(data, grant.granted_kw, first),
-            "granted_kwh": round(float(grant.granted_kw.sum()) * data.problem.step_hours, 3),
-            "requested_kwh": round(grant.requested_kwh, 3),
-            "extra_cost": round(grant.extra_cost, 4),
-            "squeezed_kwh": {subentries[k].title if k in subentries else k: round(v, 3)
-                             for k, v in grant.squeezed_kwh.items()},
-            "breach_kw": _series(data, grant.breach_kw, first) if grant.breach_kw.any() else [],
-        }
-
-    async def release(call: ServiceCall) -> None:
-        coordinator = _entry(hass).runtime_data
-        async with coordinator.promise_lock:
-            if coordinator.intents.reservations.pop(call.data["id"], None) is None:
-                raise _invalid("unknown_reservation", id=call.data["id"])
-            await coordinator.async_replan_now()
-        hass.bus.async_fire(f"{DOMAIN}_reservation_changed", {"id": call.data["id"], "status": "released"})
-
-    async def flex_request(call: ServiceCall) -> ServiceResponse:
-        coordinator = _entry(hass).runtime_data
-        if ("limit_kw" in call.data) == ("energy_kwh" in call.data):
-            raise _invalid("limit_or_energy")
-        if call.data.get("limit_kw", 0.0) < 0:
-            raise _invalid("not_positive", field="limit_kw", value=call.data["limit_kw"])
-        _positive(call, "energy_kwh")
-        async with coordinator.promise_lock:
-            data = coordinator.data
-            first, end = _window(data, call.data["start"], call.data["end"])
-            answer = await hass.async_add_executor_job(
-                _flex, data.problem, data.plan, first, end, call.data.get("limit_kw"), call.data.get("energy_kwh"))
-            applied = not call.data["dry_run"] and answer["status"] != "rejected"
-            if applied:
-                start, stop = _aware(call.data["start"]), _aware(call.data["end"])
-                coordinator.intents.grid_requests[call.data["id"]] = GridRequest(
-                    id=call.data["id"], start=start, end=stop,
-                    limit_kw=answer.pop("_limit_kw"), max_import_kwh=answer.pop("_max_import_kwh"))
-                await coordinator.async_replan_now()
-        answer.pop("_limit_kw", None)
-        answer.pop("_max_import_kwh", None)
-        answer["planned_import_kw"] = _series(data, answer["planned_import_kw"], first)
-        return {**answer, "applied": applied}
-
-    async def override(call: ServiceCall) -> None:
-        entry = _entry(hass)
-        coordinator = entry.runtime_data
-        sub = _subentry(hass, entry, call.data[ATTR_DEVICE_ID], SUBENTRY_EV_CHARGER, SUBENTRY_BATTERY,
-                        SUBENTRY_APPLIANCE)
-        if call.data["action"] == "release":
-            coordinator.intents.overrides.pop(sub.subentry_id, None)
-            await coordinator.controller.async_release(sub.subentry_id)
-        else:
-            if "until" not in call.data:
-                raise _invalid("until_required")
-            until = _aware(call.data["until"])
-            if until <= dt_util.now():
-                raise _invalid("in_the_past", end=until.isoformat())
-            coordinator.intents.overrides[sub.subentry_id] = Override(action=call.data["action"], until=until)
-        await coordinator.async_replan_now()
-
-    async def schedule_appliance(call: ServiceCall) -> ServiceResponse:
-        entry = _entry(hass)
-        coordinator = entry.runtime_data
-        sub = _subentry(hass, entry, call.data[ATTR_DEVICE_ID], SUBENTRY_APPLIANCE)
-        now = dt_util.now()
-        if "windows" in call.data:
-            windows = [(_aware(w["start"]), _aware(w["end"])) for w in call.data["windows"]]
-        elif "deadline" in call.data:
-            windows = [(_aware(call.data.get("earliest_start", now)), _aware(call.data["deadline"]))]
-        else:
-            raise _invalid("windows_or_deadline")
-        run = timedelta(minutes=float(sub.data[CONF_RUN_MINUTES]))
-        for start, end in windows:
-            if end <= start:
-                raise _invalid("end_before_start", start=start.isoformat(), end=end.isoformat())
-        if not any(min(end, now + timedelta(days=3)) - max(start, now) >= run for start, end in windows):
-            raise _invalid("window_too_short", minutes=int(run.total_seconds() // 60))
-        coordinator.intents.appliance_runs[sub.subentry_id] = windows
-        data = await coordinator.async_replan_now()
-        device = data.plan.devices.get(sub.subentry_id)
-        if device is None or device.start is None:
-            return {"planned_start": None, "planned_finish": None}
-        length = int(np.count_nonzero(device.power_kw[device.start:]))
-        return {"planned_start": data.step_start(device.start).isoformat(),
-                "planned_finish": data.step_start(device.start + max(length, 1)).isoformat()}
-
-    async def simulate(call: ServiceCall) -> ServiceResponse:
-        coordinator = _entry(hass).runtime_data
-        data = coordinator.data
-        _positive(call, "battery_capacity_kwh", "battery_power_kw", "import_limit_kw", "ev_energy_kwh",
-                  "ev_max_power_kw")
-        variant = data.problem
-        n = variant.steps
-        if "import_limit_kw" in call.data:
-            variant = dataclasses.replace(variant, site=dataclasses.replace(
-                variant.site, import_limit_kw=np.full(n, call.data["import_limit_kw"])))
-        if "import_price" in call.data or "price_factor" in call.data:
-            prices = variant.tariff.import_price * call.data.get("price_factor", 1.0)
-            if "import_price" in call.data:
-                prices = np.full(n, call.data["import_price"])
-            variant = dataclasses.replace(variant, tariff=dataclasses.replace(variant.tariff, import_price=prices))
-        if "battery_capacity_kwh" in call.data:
-            capacity = call.data["battery_capacity_kwh"]
-            power = call.data.get("battery_power_kw", capacity / 2)
-            extra = Battery(id="what_if_battery", capacity_kwh=capacity, soc_kwh=capacity * 0.1,
-                            min_soc_kwh=capacity * 0.1, max_soc_kwh=capacity, max_charge_kw=power,
-                            max_discharge_kw=power)
-            variant = dataclasses.replace(variant, devices=(*variant.devices, extra))
-        if "ev_energy_kwh" in call.data:
-            if "ev_arrival" not in call.data or "ev_departure" not in call.data:
-                raise _invalid("ev_window_required")
-            first, end = _window(data, call.data["ev_arrival"], call.data["ev_departure"])
-            max_kw = call.data.get("ev_max_power_kw", 11.0)
-            session = Ev(id="what_if_ev", arrival=first, departure=end, energy_kwh=call.data["ev_energy_kwh"],
-                         max_kw=max_kw, min_kw=min(4.1, max_kw))
-            variant = dataclasses.replace(variant, devices=(*variant.devices, session))
-        if variant is data.problem:
-            raise _invalid("nothing_to_simulate")
-        if "days" in call.data:
-            if not 1 <= call.data["days"] <= MAX_SIMULATED_DAYS:
-                raise _invalid("days_range", value=call.data["days"], most=MAX_SIMULATED_DAYS)
-            return await _closed_loop(hass, coordinator, dict(call.data))
-        return await _solve(hass, compare, data.problem, variant)  # type: ignore[no-any-return]
-
-    hass.services.async_register(DOMAIN, SERVICE_REPLAN, replan, schema=vol.Schema({}))
-    hass.services.async_register(DOMAIN, SERVICE_GET_PLAN, get_plan, schema=vol.Schema({}),
+    """Register Headroom's actions (once, in ``async_setup``)."""
+    hass.services.async_register(DOMAIN, SERVICE_REPLAN, _async_replan, schema=vol.Schema({}))
+    hass.services.async_register(DOMAIN, SERVICE_GET_PLAN, _async_get_plan, schema=vol.Schema({}),
                                  supports_response=SupportsResponse.ONLY)
-    for name, handler, schema, response in (
-        (SERVICE_SET_EV_GOAL, set_ev_goal, SET_EV_GOAL_SCHEMA, SupportsResponse.OPTIONAL),
-        (SERVICE_CHECK_FEASIBILITY, feasibility, CHECK_FEASIBILITY_SCHEMA, SupportsResponse.ONLY),
-        (SERVICE_RESERVE_CAPACITY, reserve, RESERVE_CAPACITY_SCHEMA, SupportsResponse.OPTIONAL),
-        (SERVICE_FLEX_REQUEST, flex_request, FLEX_REQUEST_SCHEMA, SupportsResponse.OPTIONAL),
-        (SERVICE_SCHEDULE_APPLIANCE, schedule_appliance, SCHEDULE_APPLIANCE_SCHEMA, SupportsResponse.OPTIONAL),
-        (SERVICE_SIMULATE, simulate, SIMULATE_SCHEMA, SupportsResponse.ONLY),
-    ):
-        hass.services.async_register(DOMAIN, name, handler, schema=schema, supports_response=response)
-    hass.services.async_register(DOMAIN, SERVICE_RELEASE_CAPACITY, release, schema=RELEASE_CAPACITY_SCHEMA)
-    hass.services.async_register(DOMAIN, SERVICE_OVERRIDE, override, schema=OVERRIDE_SCHEMA)
+    hass.services.async_register(DOMAIN, SERVICE_SET_EV_GOAL, _async_set_ev_goal, schema=SET_EV_GOAL_SCHEMA,
+                                 supports_response=SupportsResponse.OPTIONAL)
+    hass.services.async_register(DOMAIN, SERVICE_CHECK_FEASIBILITY, _async_check_feasibility,
+                                 schema=CHECK_FEASIBILITY_SCHEMA, supports_response=SupportsResponse.ONLY)
+    hass.services.async_register(DOMAIN, SERVICE_RESERVE_CAPACITY, _async_reserve_capacity,
+                                 schema=RESERVE_CAPACITY_SCHEMA, supports_response=SupportsResponse.OPTIONAL)
+    hass.services.async_register(DOMAIN, SERVICE_RELEASE_CAPACITY, _async_release_capacity,
+                                 schema=RELEASE_CAPACITY_SCHEMA)
+    hass.services.async_register(DOMAIN, SERVICE_FLEX_REQUEST, _async_flex_request, schema=FLEX_REQUEST_SCHEMA,
+                                 supports_response=SupportsResponse.OPTIONAL)
+    hass.services.async_register(DOMAIN, SERVICE_OVERRIDE, _async_override, schema=OVERRIDE_SCHEMA)
+    hass.services.async_register(DOMAIN, SERVICE_SCHEDULE_APPLIANCE, _async_schedule_appliance,
+                                 schema=SCHEDULE_APPLIANCE_SCHEMA, supports_response=SupportsResponse.OPTIONAL)
+    hass.services.async_register(DOMAIN, SERVICE_SIMULATE, _async_simulate, schema=SIMULATE_SCHEMA,
+                                 supports_response=SupportsResponse.ONLY)
 
 
-async def _closed_loop(hass: HomeAssistant, coordinator: HeadroomCoordinator, change: dict[str, Any]) -> ServiceResponse:
-    """The home and the changed home, each simulated for ``days`` with Headroom planning in closed loop."""
-    current, assumptions = scenario_from_home(hass, coordinator)
-    variant = json.loads(json.dumps(current))
-    if "battery_capacity_kwh" in change:
-        capacity = change["battery_capacity_kwh"]
-        power = change.get("battery_power_kw", capacity / 2)
-        now = current.get("battery") or {"initial_soc": 20, "min_soc": 10}  # the same state of charge
-        variant["battery"] = {"capacity_kwh": capacity, "max_charge_kw": power, "max_discharge_kw": power,
-                              "initial_soc": now["initial_soc"], "min_soc": now["min_soc"]}
-    if "import_limit_kw" in change:
-        variant["grid"]["fuse_a"] = round(amps_from_kw(change["import_limit_kw"], variant["grid"]["phases"]), 1)
-    prices = variant["prices"]
-    if "price_factor" in change:
-        prices["profile"] = [p * change["price_factor"] for p in prices["profile"]]
-    if "import_price" in change:
-        prices["profile"] = [change["import_price"]] * len(prices["profile"])
-    if "ev_energy_kwh" in change:
-        arrive, leave = _aware(change["ev_arrival"]), _aware(change["ev_departure"])
-        capacity = max(60.0, change["ev_energy_kwh"] / 0.8)
-        variant["chargers"].append({
-            "name": "what_if_ev", "phases": 3, "min_a": 6,
-            "max_a": round(amps_from_kw(change.get("ev_max_power_kw", 11.0), 3)), "car_capacity_kwh": capacity,
-            "schedule": [{"arrive": dt_util.as_local(arrive).strftime("%H:%M"),
-                          "leave": dt_util.as_local(leave).strftime("%H:%M"),
-                          "arrival_soc": 80 - change["ev_energy_kwh"] / capacity * 100, "target_soc": 80}]})
-    days = change["days"]
-
-    def simulate() -> dict[str, Any]:
-        now = run_simulation(Scenario.from_json(current), "headroom", days)
-        then = run_simulation(Scenario.from_json(variant), "headroom", days)
-        keys = ("energy cost", "import kWh", "export kWh", "peak kW")
-        a, b = now.table(), then.table()
-        return {"mode": "closed_loop", "days": days, "current": a, "variant": b,
-                "difference": {k: round(b[k] - a[k], 3) for k in keys}, "assumptions": assumptions}
-
-    return await hass.async_add_executor_job(simulate)
+async def _async_replan(call: ServiceCall) -> None:
+    await _entry(call.hass).runtime_data.async_replan_now()
 
 
-def _flex(problem: Problem, current: Plan, first: int, end: int, limit_kw: float | None,
-          energy_kwh: float | None) -> dict[str, Any]:
-    """What the home can do for a grid request over steps [first, end), and at what cost, against
-    ``current``, the problem's published plan."""
-    dt = problem.step_hours
-    site = problem.site
-    if limit_kw is not None:
-        limit = site.import_limit_kw.copy()
-        limit[first:end] = np.minimum(limit[first:end], limit_kw)
-        # Allow going back up to the normal limit in the window, at the breach penalty: the
-        # plan then shows the lowest import the home can manage.
-        room = float(np.max(site.import_limit_kw[first:end]) / max(limit_kw, 0.1) - 1.0)
-        variant = dataclasses.replace(problem, site=dataclasses.replace(
-            site, import_limit_kw=limit, breach_margin=max(room, 0.0)))
+async def _async_get_plan(call: ServiceCall) -> ServiceResponse:
+    return plan_response(_entry(call.hass).runtime_data)
+
+
+async def _async_set_ev_goal(call: ServiceCall) -> ServiceResponse:
+    entry = _entry(call.hass)
+    coordinator = entry.runtime_data
+    sub = _subentry(call.hass, entry, call.data[ATTR_DEVICE_ID], SUBENTRY_EV_CHARGER)
+    departure = _checked_goal(call)
+    if call.data["clear"]:
+        coordinator.intents.goals.pop(sub.subentry_id, None)
     else:
-        assert energy_kwh is not None
-        before_kwh = float(current.grid_import_kw[first:end].sum() * dt)
-        cap = ImportCap(first=first, end=end, max_kwh=max(before_kwh - energy_kwh, 0.0))
-        variant = dataclasses.replace(problem, site=dataclasses.replace(site, import_caps=(*site.import_caps, cap)))
-    plan = solve(variant, time_limit=SOLVE_TIME_LIMIT_S)
-    window = plan.grid_import_kw[first:end]
-    shortfall_before = sum(current.devices[e.id].shortfall_kwh or 0.0 for e in problem.of_kind(Ev))
-    shortfall_after = sum(plan.devices[e.id].shortfall_kwh or 0.0 for e in problem.of_kind(Ev))
-    out: dict[str, Any] = {
-        "extra_cost": round(plan.cost - current.cost, 4),
-        "ev_shortfall_change_kwh": round(shortfall_after - shortfall_before, 3),
-        "planned_import_kw": [float(v) for v in window],
-        "_limit_kw": None, "_max_import_kwh": None,
+        _update_goal(coordinator.goal(sub.subentry_id), call.data, departure)
+    data = await coordinator.async_replan_now()
+    device = data.plan.devices.get(sub.subentry_id)
+    if device is None:
+        return {"planned": False, "reason": "not plugged in or charging is off"}
+    return _goal_response(data, device)
+
+
+def _checked_goal(call: ServiceCall) -> datetime | None:
+    """Refuse a goal that cannot be one; its departure, if it has one."""
+    if "energy_kwh" in call.data and "target_soc" in call.data:
+        raise _invalid("energy_or_soc")
+    if call.data.get("energy_kwh", 1.0) < 0:
+        raise _invalid("not_positive", field="energy_kwh", value=call.data["energy_kwh"])
+    if not 0 <= call.data.get("target_soc", 50.0) <= 100:
+        raise _invalid("soc_range", value=call.data["target_soc"])
+    departure = _aware(call.data["departure"]) if "departure" in call.data else None
+    if departure is not None and departure <= dt_util.now():
+        raise _invalid("in_the_past", end=departure.isoformat())
+    return departure
+
+
+def _update_goal(goal: EvGoal, fields: Mapping[str, Any], departure: datetime | None) -> None:
+    """The fields given change the goal; the others keep what it had."""
+    if "energy_kwh" in fields:
+        goal.energy_kwh = fields["energy_kwh"]
+    if "target_soc" in fields:
+        goal.target_soc, goal.energy_kwh = fields["target_soc"], None
+    if departure is not None:
+        goal.departure_at = departure
+    if "mode" in fields:
+        goal.mode = ChargeMode.FASTEST if fields["mode"] == "fastest" else ChargeMode.SMART
+    if "priority" in fields:
+        goal.priority = PRIORITIES[fields["priority"]]
+
+
+def _goal_response(data: HeadroomData, device: DevicePlan) -> dict[str, Any]:
+    shortfall = device.shortfall_kwh or 0.0
+    return {
+        "planned": True,
+        "planned_energy_kwh": round(device.energy_kwh or 0.0, 3),
+        "shortfall_kwh": round(shortfall, 3),
+        "finish": None if device.finish_step is None else data.step_start(device.finish_step).isoformat(),
+        "reachable": shortfall <= REACHABLE_SHORTFALL_KWH,
     }
-    if limit_kw is not None:
-        achieved = float(np.max(window, initial=0.0))
-        ok = achieved <= limit_kw + TOLERANCE
-        normal = float(np.max(site.import_limit_kw[first:end]))
-        out.update({"status": "accepted" if ok else "partial" if achieved < normal - TOLERANCE else "rejected",
-                    "lowest_limit_kw": round(max(achieved, limit_kw), 3), "_limit_kw": max(achieved, limit_kw)})
+
+
+async def _async_check_feasibility(call: ServiceCall) -> ServiceResponse:
+    data = _entry(call.hass).runtime_data.data
+    _positive(call, "energy_kwh", "max_power_kw")
+    first, end = _window(data, call.data["arrival"], call.data["departure"])
+    # Ranked below every car already here: it is promised only what they can spare.
+    lowest = min((e.priority for e in data.problem.of_kind(Ev)), default=1)
+    request = Ev(id="prospective", arrival=first, departure=end, energy_kwh=call.data["energy_kwh"],
+                 max_kw=call.data["max_power_kw"], min_kw=min(call.data["min_power_kw"], call.data["max_power_kw"]),
+                 priority=max(lowest - 1, 0), start_penalty=0.0)
+    answer = await _solve(call.hass, check_feasibility, data.problem, request)
+    return _feasibility_response(data, answer, first, end)
+
+
+def _feasibility_response(data: HeadroomData, answer: FeasibilityAnswer, first: int, end: int) -> dict[str, Any]:
+    return {
+        "feasible": answer.feasible,
+        "max_energy_kwh": round(answer.max_energy_kwh, 3),
+        "earliest_finish": None if answer.earliest_finish_step is None
+        else data.step_start(answer.earliest_finish_step).isoformat(),
+        "extra_cost": round(answer.extra_cost, 4),
+        "limited_by": answer.limited_by,
+        "planned_power_kw": _series(data, answer.planned_power_kw[first:end], first),
+    }
+
+
+async def _async_reserve_capacity(call: ServiceCall) -> ServiceResponse:
+    coordinator = _entry(call.hass).runtime_data
+    _positive(call, "power_kw", "energy_kwh")
+    async with coordinator.promise_lock:
+        # Against the plan that holds every earlier promise, less this id's old one.
+        intents = coordinator.intents
+        old = intents.reservations.pop(call.data["id"], None)
+        try:
+            data = await coordinator.async_replan_now()
+            first, end = _window(data, call.data["start"], call.data["end"])
+            grant = await _solve(call.hass, grant_capacity, data.problem, call.data["id"], first, end,
+                                 power_kw=call.data["power_kw"], energy_kwh=call.data.get("energy_kwh"),
+                                 force=call.data["force"], before=data.plan)
+        except Exception:
+            if old is not None:
+                intents.reservations[old.id] = old
+            raise
+        if grant.status != "rejected":
+            intents.reservations[call.data["id"]] = Reservation(
+                id=call.data["id"], start=data.step_start(first), step_minutes=data.problem.step_minutes,
+                granted_kw=[round(float(v), 3) for v in grant.granted_kw], requested_kw=call.data["power_kw"],
+                energy_kwh=call.data.get("energy_kwh"), force=call.data["force"], status=grant.status)
+        await coordinator.async_replan_now()
+    call.hass.bus.async_fire(f"{DOMAIN}_reservation_changed", {"id": call.data["id"], "status": grant.status})
+    return _grant_response(coordinator, data, grant)
+
+
+def _grant_response(coordinator: HeadroomCoordinator, data: HeadroomData, grant: Grant) -> dict[str, Any]:
+    """The grant per step, and the cars it squeezes by their names."""
+    subentries = coordinator.config_entry.subentries
+    return {
+        "status": grant.status,
+        "granted_kw": _series(data, grant.granted_kw, grant.first),
+        "granted_kwh": round(float(grant.granted_kw.sum()) * data.problem.step_hours, 3),
+        "requested_kwh": round(grant.requested_kwh, 3),
+        "extra_cost": round(grant.extra_cost, 4),
+        "squeezed_kwh": {subentries[k].title if k in subentries else k: round(v, 3)
+                         for k, v in grant.squeezed_kwh.items()},
+        "breach_kw": _series(data, grant.breach_kw, grant.first) if grant.breach_kw.any() else [],
+    }
+
+
+async def _async_release_capacity(call: ServiceCall) -> None:
+    coordinator = _entry(call.hass).runtime_data
+    async with coordinator.promise_lock:
+        if coordinator.intents.reservations.pop(call.data["id"], None) is None:
+            raise _invalid("unknown_reservation", id=call.data["id"])
+        await coordinator.async_replan_now()
+    call.hass.bus.async_fire(f"{DOMAIN}_reservation_changed", {"id": call.data["id"], "status": "released"})
+
+
+async def _async_flex_request(call: ServiceCall) -> ServiceResponse:
+    coordinator = _entry(call.hass).runtime_data
+    if ("limit_kw" in call.data) == ("energy_kwh" in call.data):
+        raise _invalid("limit_or_energy")
+    if call.data.get("limit_kw", 0.0) < 0:
+        raise _invalid("not_positive", field="limit_kw", value=call.data["limit_kw"])
+    _positive(call, "energy_kwh")
+    async with coordinator.promise_lock:
+        data = coordinator.data
+        first, end = _window(data, call.data["start"], call.data["end"])
+        answer = await _solve(call.hass, answer_grid_request, data.problem, data.plan, first, end,
+                              limit_kw=call.data.get("limit_kw"), energy_kwh=call.data.get("energy_kwh"))
+        applied = not call.data["dry_run"] and answer.status != "rejected"
+        if applied:
+            # What the home showed it can do, which for a partial answer is less than asked.
+            coordinator.intents.grid_requests[call.data["id"]] = GridRequest(
+                id=call.data["id"], start=_aware(call.data["start"]), end=_aware(call.data["end"]),
+                limit_kw=answer.lowest_limit_kw, max_import_kwh=answer.max_import_kwh)
+            await coordinator.async_replan_now()
+    return {**answer.to_json(), "planned_import_kw": _series(data, answer.planned_import_kw, first),
+            "applied": applied}
+
+
+async def _async_override(call: ServiceCall) -> None:
+    entry = _entry(call.hass)
+    coordinator = entry.runtime_data
+    sub = _subentry(call.hass, entry, call.data[ATTR_DEVICE_ID], SUBENTRY_EV_CHARGER, SUBENTRY_BATTERY,
+                    SUBENTRY_APPLIANCE)
+    if call.data["action"] == "release":
+        coordinator.intents.overrides.pop(sub.subentry_id, None)
+        await coordinator.controller.async_release(sub.subentry_id)
     else:
-        assert energy_kwh is not None
-        moved = float((current.grid_import_kw[first:end].sum() - window.sum()) * dt)
-        ok = moved >= energy_kwh - TOLERANCE
-        out.update({"status": "accepted" if ok else "partial" if moved > TOLERANCE else "rejected",
-                    "moved_kwh": round(moved, 3),
-                    "_max_import_kwh": float(window.sum() * dt) + TOLERANCE})
-    return out
+        if "until" not in call.data:
+            raise _invalid("until_required")
+        until = _aware(call.data["until"])
+        if until <= dt_util.now():
+            raise _invalid("in_the_past", end=until.isoformat())
+        coordinator.intents.overrides[sub.subentry_id] = Override(action=call.data["action"], until=until)
+    await coordinator.async_replan_now()
+
+
+async def _async_schedule_appliance(call: ServiceCall) -> ServiceResponse:
+    entry = _entry(call.hass)
+    coordinator = entry.runtime_data
+    sub = _subentry(call.hass, entry, call.data[ATTR_DEVICE_ID], SUBENTRY_APPLIANCE)
+    windows = _appliance_windows(call, timedelta(minutes=float(sub.data[CONF_RUN_MINUTES])))
+    coordinator.intents.appliance_runs[sub.subentry_id] = windows
+    data = await coordinator.async_replan_now()
+    device = data.plan.devices.get(sub.subentry_id)
+    if device is None or device.start is None:
+        return {"planned_start": None, "planned_finish": None}
+    length = int(np.count_nonzero(device.power_kw[device.start:]))
+    return {"planned_start": data.step_start(device.start).isoformat(),
+            "planned_finish": data.step_start(device.start + max(length, 1)).isoformat()}
+
+
+def _appliance_windows(call: ServiceCall, run: timedelta) -> list[tuple[datetime, datetime]]:
+    """The windows asked for; refused unless one of them holds a whole run within three days."""
+    now = dt_util.now()
+    if "windows" in call.data:
+        windows = [(_aware(w["start"]), _aware(w["end"])) for w in call.data["windows"]]
+    elif "deadline" in call.data:
+        windows = [(_aware(call.data.get("earliest_start", now)), _aware(call.data["deadline"]))]
+    else:
+        raise _invalid("windows_or_deadline")
+    for start, end in windows:
+        if end <= start:
+            raise _invalid("end_before_start", start=start.isoformat(), end=end.isoformat())
+    if not any(min(end, now + timedelta(days=3)) - max(start, now) >= run for start, end in windows):
+        raise _invalid("window_too_short", minutes=int(run.total_seconds() // 60))
+    return windows
+
+
+async def _async_simulate(call: ServiceCall) -> ServiceResponse:
+    coordinator = _entry(call.hass).runtime_data
+    data = coordinator.data
+    _positive(call, "battery_capacity_kwh", "battery_power_kw", "import_limit_kw", "ev_energy_kwh",
+              "ev_max_power_kw")
+    changed = variant(data.problem, _what_if(data, call.data))
+    if changed is data.problem:
+        raise _invalid("nothing_to_simulate")
+    if "days" in call.data:
+        if not 1 <= call.data["days"] <= MAX_SIMULATED_DAYS:
+            raise _invalid("days_range", value=call.data["days"], most=MAX_SIMULATED_DAYS)
+        return await async_closed_loop(call.hass, coordinator, dict(call.data))
+    return await _solve(call.hass, compare, data.problem, changed)
+
+
+def _what_if(data: HeadroomData, fields: Mapping[str, Any]) -> Change:
+    """The action's fields as the planner's what-if change; a car's window as steps of the horizon."""
+    arrival = departure = None
+    if "ev_energy_kwh" in fields:
+        if "ev_arrival" not in fields or "ev_departure" not in fields:
+            raise _invalid("ev_window_required")
+        arrival, departure = _window(data, fields["ev_arrival"], fields["ev_departure"])
+    return Change(
+        import_limit_kw=fields.get("import_limit_kw"), import_price=fields.get("import_price"),
+        price_factor=fields.get("price_factor"), battery_capacity_kwh=fields.get("battery_capacity_kwh"),
+        battery_power_kw=fields.get("battery_power_kw"), ev_energy_kwh=fields.get("ev_energy_kwh"),
+        ev_arrival=arrival, ev_departure=departure, ev_max_power_kw=fields.get("ev_max_power_kw"),
+    )

@@ -375,3 +375,13 @@ async def test_simulate_days_in_closed_loop(hass: HomeAssistant, entry: MockConf
     with pytest.raises(ServiceValidationError) as err:
         await call(hass, "simulate", battery_capacity_kwh=20, days=30)
     assert err.value.translation_key == "days_range"
+
+
+async def test_simulate_a_car_tonight(hass: HomeAssistant, two_evs: MockConfigEntry) -> None:
+    """A what-if car wanting 20 kWh tonight in a home without a battery: 20 kWh more imported."""
+    answer = await call(hass, "simulate", ev_arrival=at(1), ev_departure=at(10), ev_energy_kwh=20)
+    assert answer["difference"]["import_kwh"] == pytest.approx(20.0, abs=0.01)
+    assert answer["variant"]["ev_shortfall_kwh"] == 0
+    with pytest.raises(ServiceValidationError) as err:
+        await call(hass, "simulate", ev_energy_kwh=20)
+    assert err.value.translation_key == "ev_window_required"
