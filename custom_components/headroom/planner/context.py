@@ -1,19 +1,20 @@
 """What every device kind's MILP part needs: the program, the horizon and the objective weights,
-and what the site reads back from each part (``DeviceVars``)."""
+and what the site reads back from each part (``DeviceVars``).
+
+Below the kinds (which import it) and above nothing but the program: the weights are set by
+``formulation.weights_for``, which knows the problem.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 import numpy as np
 
-from .kinds.ev import Ev
 from .lp import FloatArray, IntArray, LinearProgram
-
-if TYPE_CHECKING:
-    from .model import Problem
-    from .plan import DevicePlan
+from .plan import DevicePlan
+from .views import ProblemView
 
 
 @dataclass(frozen=True)
@@ -33,43 +34,10 @@ class Weights:
     import_cap_per_kwh: float
     ev_rank: dict[int, int]
 
-    @classmethod
-    def for_problem(cls, problem: Problem) -> Weights:
-        tariff = problem.tariff
-        # Ten times the dearest kWh: enough that a minimum-power step displacing another
-        # car's energy to a dearer hour still loses to delivering more in total.
-        base = (
-            10.0 * (float(np.max(np.abs(tariff.import_price))) + float(np.max(np.abs(tariff.export_price))))
-            + tariff.peak_price_per_kw / problem.step_hours
-            + 1.0
-        )
-        evs = problem.of_kind(Ev)
-        any_fastest = any(ev.mode == "fastest" for ev in evs)
-        gap = base * (2.0 + (problem.steps if any_fastest else 0))
-        ranks = {p: r for r, p in enumerate(sorted({ev.priority for ev in evs}))}
-        top = base + gap * max(ranks.values(), default=0) + (base * problem.steps if any_fastest else 0)
-        return cls(
-            base=base,
-            priority_gap=gap,
-            fastest_per_step=base,
-            tie_break=1e-5 * base,
-            stability=1e-4 * base,
-            breach_per_kwh=10.0 * top,
-            import_cap_per_kwh=0.5 * base,
-            ev_rank=ranks,
-        )
-
-    def ev_value_per_kwh(self, ev: Ev, steps: int) -> float:
-        """What one kWh delivered is worth to the objective (before any time penalty)."""
-        value = self.base + self.priority_gap * self.ev_rank[ev.priority]
-        if ev.mode == "fastest":
-            value += self.fastest_per_step * steps
-        return value
-
 
 @dataclass
 class Context:
-    problem: Problem
+    problem: ProblemView
     lp: LinearProgram
     weights: Weights
     fixed_load_kw: FloatArray

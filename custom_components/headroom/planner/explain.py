@@ -7,32 +7,9 @@ binds. Dashboards and the ``get_plan`` service turn these into sentences.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-import numpy as np
-
 from .kinds import kind_of
 from .model import Plan, Problem
-from .plan import BoolArray, FloatArray
-
-BINDING_TOLERANCE_KW = 1e-3
-
-
-@dataclass(frozen=True)
-class Scene:
-    """The site as the plan left it: what every device's explanation measures itself against."""
-
-    problem: Problem
-    plan: Plan
-    price: FloatArray
-    limit: FloatArray
-    surplus: BoolArray              # PV used beyond the fixed load
-    net_without_devices: FloatArray  # fixed load minus PV used
-    tolerance_kw: float = BINDING_TOLERANCE_KW
-
-    @staticmethod
-    def steps(mask: BoolArray) -> list[int]:
-        return [int(t) for t in np.nonzero(mask)[0]]
+from .views import BINDING_TOLERANCE_KW, Scene
 
 
 def explain(problem: Problem, plan: Plan) -> None:

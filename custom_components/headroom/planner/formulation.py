@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .context import Context, DeviceVars, Weights
-from .kinds import committed, kind_of
+from .kinds import Ev, committed, kind_of
 from .lp import BINARY, FloatArray, IntArray, LinearProgram
 from .model import DevicePlan, Plan, PlanStatus, Problem, energy_cost
 
@@ -35,11 +35,38 @@ class Formulation:
     devices: dict[str, DeviceVars]
 
 
+def weights_for(problem: Problem) -> Weights:
+    """The objective's weights for this problem's prices and cars (see ``Weights``)."""
+    tariff = problem.tariff
+    # Ten times the dearest kWh: enough that a minimum-power step displacing another
+    # car's energy to a dearer hour still loses to delivering more in total.
+    base = (
+        10.0 * (float(np.max(np.abs(tariff.import_price))) + float(np.max(np.abs(tariff.export_price))))
+        + tariff.peak_price_per_kw / problem.step_hours
+        + 1.0
+    )
+    evs = problem.of_kind(Ev)
+    any_fastest = any(ev.mode == "fastest" for ev in evs)
+    gap = base * (2.0 + (problem.steps if any_fastest else 0))
+    ranks = {p: r for r, p in enumerate(sorted({ev.priority for ev in evs}))}
+    top = base + gap * max(ranks.values(), default=0) + (base * problem.steps if any_fastest else 0)
+    return Weights(
+        base=base,
+        priority_gap=gap,
+        fastest_per_step=base,
+        tie_break=1e-5 * base,
+        stability=1e-4 * base,
+        breach_per_kwh=10.0 * top,
+        import_cap_per_kwh=0.5 * base,
+        ev_rank=ranks,
+    )
+
+
 def formulate(problem: Problem, *, breach: bool = False) -> Formulation:
     n, dt = problem.steps, problem.step_hours
     site, tariff = problem.site, problem.tariff
     lp = LinearProgram()
-    weights = Weights.for_problem(problem)
+    weights = weights_for(problem)
     fixed_load = problem.fixed_load_kw()
     ctx = Context(problem=problem, lp=lp, weights=weights, fixed_load_kw=fixed_load)
 

@@ -7,25 +7,25 @@ explanation and its capacity envelope. The generic modules (``model``, ``formula
 device only through ``kind_of(device)``. Adding a kind is one module and one line in ``KINDS``
 (and its dataclass in ``Device``); a device whose kind is not registered is a ``TypeError``,
 never silently left out of a plan.
+
+Data flows one way: the generic modules import the kinds, and a kind imports only the layers
+below (``plan``, ``reader``, ``lp``, ``context`` for its MILP part, ``views`` for the problem,
+the fallback's headroom and the scene it explains), never a generic module.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
+from ..context import Context, DeviceVars
 from ..plan import DevicePlan, FloatArray, Reason
 from ..reader import Reader
+from ..views import ProblemView, Room, Scene
 from . import appliance, battery, ev, fixed
 from .appliance import Appliance
 from .battery import Battery
 from .ev import Ev
 from .fixed import Fixed
-
-if TYPE_CHECKING:
-    from ..context import Context, DeviceVars
-    from ..explain import Scene
-    from ..fallback import Headroom
-    from ..model import Problem
 
 Device = Ev | Battery | Appliance | Fixed
 
@@ -70,7 +70,7 @@ class DeviceKind[D](Protocol):
         """Add its variables, constraints and objective terms to ``ctx.lp``."""
         ...
 
-    def baseline(self, problem: Problem, dev: D) -> DevicePlan | None:
+    def baseline(self, problem: ProblemView, dev: D) -> DevicePlan | None:
         """Business as usual: what it does with no planner (None: it follows the net load)."""
         ...
 
@@ -78,11 +78,11 @@ class DeviceKind[D](Protocol):
         """Its place in the greedy fallback's queue for the import headroom."""
         ...
 
-    def greedy(self, problem: Problem, dev: D, room: Headroom, notes: list[str]) -> DevicePlan | None:
+    def greedy(self, problem: ProblemView, dev: D, room: Room, notes: list[str]) -> DevicePlan | None:
         """A safe plan within what ``room`` has left, taking what it uses (None: it follows)."""
         ...
 
-    def follow(self, problem: Problem, dev: D, net_kw: FloatArray) -> DevicePlan | None:
+    def follow(self, problem: ProblemView, dev: D, net_kw: FloatArray) -> DevicePlan | None:
         """Its plan given the home's net load without it (None: it does not follow the net)."""
         ...
 
@@ -90,7 +90,7 @@ class DeviceKind[D](Protocol):
         """Why its plan is what it is (it may also annotate ``plan``, e.g. battery modes)."""
         ...
 
-    def ceiling(self, problem: Problem, dev: D, planned: FloatArray) -> FloatArray:
+    def ceiling(self, problem: ProblemView, dev: D, planned: FloatArray) -> FloatArray:
         """The most it could draw per step, for its capacity envelope."""
         ...
 

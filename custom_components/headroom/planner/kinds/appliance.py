@@ -10,20 +10,16 @@ at the first start whose whole run fits the headroom, or not at all (and says so
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from ..context import Context
 from ..lp import BINARY, IntArray
 from ..plan import DevicePlan, FloatArray, Reason
 from ..reader import ProblemError, Reader, listed, number
-
-if TYPE_CHECKING:
-    from ..context import Context
-    from ..explain import Scene
-    from ..fallback import Headroom
-    from ..model import Problem
+from ..views import ProblemView, Room, Scene
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -121,7 +117,7 @@ def _started(r: Reader, steps: int, length: int) -> int | None:
     return started
 
 
-def _run_costs(appliance: Appliance, starts: IntArray, problem: Problem) -> list[float]:
+def _run_costs(appliance: Appliance, starts: IntArray, problem: ProblemView) -> list[float]:
     """What each allowed start's run costs at the import price (money, not the plan's cost)."""
     price = problem.tariff.import_price
     return [
@@ -180,7 +176,7 @@ class ApplianceKind:
         lp.add_rows(1, np.zeros(len(starts), dtype=np.int64), chosen, 1.0, lb=1.0, ub=1.0)
         return ApplianceVars(appliance=appliance, starts=starts, chosen=chosen, steps=n)
 
-    def baseline(self, problem: Problem, appliance: Appliance) -> DevicePlan:
+    def baseline(self, problem: ProblemView, appliance: Appliance) -> DevicePlan:
         """The earliest start it may take."""
         start = int(appliance.allowed_starts(problem.steps)[0])
         return DevicePlan(power_kw=appliance.power_for_start(start, problem.steps), start=start)
@@ -188,7 +184,7 @@ class ApplianceKind:
     def greedy_rank(self, appliance: Appliance) -> tuple[int, int, int, str]:
         return (0, 0, 0, "")  # first: a run either fits whole or not at all
 
-    def greedy(self, problem: Problem, appliance: Appliance, room: Headroom, notes: list[str]) -> DevicePlan:
+    def greedy(self, problem: ProblemView, appliance: Appliance, room: Room, notes: list[str]) -> DevicePlan:
         n = problem.steps
         for start in appliance.allowed_starts(n):
             power = appliance.power_for_start(int(start), n)
@@ -200,7 +196,7 @@ class ApplianceKind:
         notes.append(f"{appliance.id}: no start fits under the import limit; not scheduled")
         return DevicePlan(power_kw=np.zeros(n))
 
-    def follow(self, problem: Problem, appliance: Appliance, net_kw: FloatArray) -> None:
+    def follow(self, problem: ProblemView, appliance: Appliance, net_kw: FloatArray) -> None:
         return None
 
     def explain(self, scene: Scene, appliance: Appliance, plan: DevicePlan) -> list[Reason]:
@@ -225,7 +221,7 @@ class ApplianceKind:
             reasons.append({"code": "import_limit_binding", "steps": scene.steps(earliest > 0)})
         return reasons
 
-    def ceiling(self, problem: Problem, appliance: Appliance, planned: FloatArray) -> FloatArray:
+    def ceiling(self, problem: ProblemView, appliance: Appliance, planned: FloatArray) -> FloatArray:
         return planned.copy()  # its profile is fixed: no more than planned
 
 

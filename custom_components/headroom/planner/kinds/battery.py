@@ -11,19 +11,15 @@ the other devices leave (``follow``).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
+from ..context import Context
 from ..lp import BINARY, IntArray
 from ..plan import BatteryMode, DevicePlan, FloatArray, Reason
 from ..reader import ProblemError, Reader
-
-if TYPE_CHECKING:
-    from ..context import Context
-    from ..explain import Scene
-    from ..fallback import Headroom
-    from ..model import Problem
+from ..views import ProblemView, Room, Scene
 
 POWER_EPS_KW = 1e-4
 
@@ -262,16 +258,16 @@ class BatteryKind:
                           battery.previous_power_kw)
         return BatteryVars(battery=battery, charge=charge, discharge=discharge, soc=soc, steps=n)
 
-    def baseline(self, problem: Problem, battery: Battery) -> None:
+    def baseline(self, problem: ProblemView, battery: Battery) -> None:
         return None  # it follows the net load
 
     def greedy_rank(self, battery: Battery) -> tuple[int, int, int, str]:
         return (3, 0, 0, "")
 
-    def greedy(self, problem: Problem, battery: Battery, room: Headroom, notes: list[str]) -> None:
+    def greedy(self, problem: ProblemView, battery: Battery, room: Room, notes: list[str]) -> None:
         return None  # self-consumption only ever lowers the import: it follows the net load
 
-    def follow(self, problem: Problem, battery: Battery, net_kw: FloatArray) -> DevicePlan:
+    def follow(self, problem: ProblemView, battery: Battery, net_kw: FloatArray) -> DevicePlan:
         dt = problem.step_hours
         power = self_consumption(battery, net_kw, dt)
         return DevicePlan(
@@ -297,7 +293,7 @@ class BatteryKind:
             reasons.append({"code": "holding", "steps": holding})
         return reasons
 
-    def ceiling(self, problem: Problem, battery: Battery, planned: FloatArray) -> FloatArray:
+    def ceiling(self, problem: ProblemView, battery: Battery, planned: FloatArray) -> FloatArray:
         return np.full(problem.steps, battery.max_charge_kw)
 
 

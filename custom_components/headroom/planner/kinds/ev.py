@@ -10,20 +10,16 @@ fallback serves the highest priority first, within the import headroom.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 import numpy as np
 
+from ..context import Context, Weights
 from ..lp import BINARY, IntArray
 from ..plan import BoolArray, DevicePlan, FloatArray, Reason
 from ..reader import ProblemError, Reader, listed
 from ..units import MIN_CURRENT_A, kw_from_amps
-
-if TYPE_CHECKING:
-    from ..context import Context
-    from ..explain import Scene
-    from ..fallback import Headroom
-    from ..model import Problem
+from ..views import ProblemView, Room, Scene
 
 EvMode = Literal["cheapest", "fastest"]
 
@@ -78,6 +74,14 @@ class EvVars:
 
     def wear_cost(self, plan: DevicePlan, dt: float) -> float:
         return 0.0
+
+
+def value_per_kwh(w: Weights, ev: Ev, steps: int) -> float:
+    """What one kWh delivered is worth to the objective (before any time penalty)."""
+    value = w.base + w.priority_gap * w.ev_rank[ev.priority]
+    if ev.mode == "fastest":
+        value += w.fastest_per_step * steps
+    return value
 
 
 def ev_plan(ev: Ev, power: FloatArray, dt: float) -> DevicePlan:
@@ -251,7 +255,7 @@ class EvKind:
         # Up to one step at minimum power beyond the goal is allowed: the last few hundred Wh of a
         # goal may be less than a charger can deliver in a step, and must not be left undelivered.
         wanted = min(ev.energy_kwh, float(ceiling.sum()) * dt)
-        shortfall = lp.add_vars(1, 0.0, wanted, w.ev_value_per_kwh(ev, steps))
+        shortfall = lp.add_vars(1, 0.0, wanted, value_per_kwh(w, ev, steps))
         lp.add_rows(
             1, np.zeros(n + 1, dtype=np.int64), np.r_[power, shortfall], np.r_[np.full(n, dt), 1.0],
             lb=wanted, ub=wanted + ev.min_kw * dt if wanted > 0 else 0.0,
@@ -259,7 +263,7 @@ class EvKind:
         ctx.add_stability(window, power, np.ones(n), ev.previous_power_kw)
         return EvVars(ev=ev, window=window, power=power, steps=steps, dt=dt)
 
-    def baseline(self, problem: Problem, ev: Ev) -> DevicePlan:
+    def baseline(self, problem: ProblemView, ev: Ev) -> DevicePlan:
         """Full power from arrival until the car has its energy."""
         n, dt = problem.steps, problem.step_hours
         power = np.zeros(n)
@@ -275,7 +279,7 @@ class EvKind:
     def greedy_rank(self, ev: Ev) -> tuple[int, int, int, str]:
         return (2, -ev.priority, ev.arrival, ev.id)
 
-    def greedy(self, problem: Problem, ev: Ev, room: Headroom, notes: list[str]) -> DevicePlan:
+    def greedy(self, problem: ProblemView, ev: Ev, room: Room, notes: list[str]) -> DevicePlan:
         """As early as the headroom allows, never below the charger's minimum."""
         n, dt = problem.steps, problem.step_hours
         power = np.zeros(n)
@@ -292,7 +296,7 @@ class EvKind:
             remaining -= p * dt
         return ev_plan(ev, power, dt)
 
-    def follow(self, problem: Problem, ev: Ev, net_kw: FloatArray) -> None:
+    def follow(self, problem: ProblemView, ev: Ev, net_kw: FloatArray) -> None:
         return None
 
     def explain(self, scene: Scene, ev: Ev, plan: DevicePlan) -> list[Reason]:
@@ -300,7 +304,7 @@ class EvKind:
         window[ev.arrival:ev.departure] = True
         return _reasons_for_power(scene, ev, plan, window) + _reasons_for_shortfall(scene, ev, plan, window)
 
-    def ceiling(self, problem: Problem, ev: Ev, planned: FloatArray) -> FloatArray:
+    def ceiling(self, problem: ProblemView, ev: Ev, planned: FloatArray) -> FloatArray:
         most: FloatArray = np.zeros(problem.steps)
         most[ev.arrival:ev.departure] = ev.max_kw
         return most

@@ -7,16 +7,12 @@ the planner never builds, schedules or envelopes it; those questions are errors 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import Any, NoReturn
 
+from ..context import Context
 from ..plan import DevicePlan, FloatArray, Reason
 from ..reader import Reader, listed
-
-if TYPE_CHECKING:
-    from ..context import Context
-    from ..explain import Scene
-    from ..fallback import Headroom
-    from ..model import Problem
+from ..views import ProblemView, Room, Scene
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -50,22 +46,22 @@ class FixedKind:
     def build(self, ctx: Context, fixed: Fixed) -> NoReturn:
         _never_planned(fixed)
 
-    def baseline(self, problem: Problem, fixed: Fixed) -> NoReturn:
+    def baseline(self, problem: ProblemView, fixed: Fixed) -> NoReturn:
         _never_planned(fixed)
 
     def greedy_rank(self, fixed: Fixed) -> tuple[int, int, int, str]:
         return (0, 0, 0, "")
 
-    def greedy(self, problem: Problem, fixed: Fixed, room: Headroom, notes: list[str]) -> NoReturn:
+    def greedy(self, problem: ProblemView, fixed: Fixed, room: Room, notes: list[str]) -> NoReturn:
         _never_planned(fixed)
 
-    def follow(self, problem: Problem, fixed: Fixed, net_kw: FloatArray) -> NoReturn:
+    def follow(self, problem: ProblemView, fixed: Fixed, net_kw: FloatArray) -> NoReturn:
         _never_planned(fixed)
 
     def explain(self, scene: Scene, fixed: Fixed, plan: DevicePlan) -> list[Reason]:
         return []
 
-    def ceiling(self, problem: Problem, fixed: Fixed, planned: FloatArray) -> NoReturn:
+    def ceiling(self, problem: ProblemView, fixed: Fixed, planned: FloatArray) -> NoReturn:
         _never_planned(fixed)
 
 
