@@ -5,9 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pytest
 
 from custom_components.headroom.planner import Plan, Problem, problem_from_json
-from custom_components.headroom.planner.model import Appliance, Battery, Ev, Fixed, energy_cost
+from custom_components.headroom.planner.model import (
+    Appliance,
+    Battery,
+    Ev,
+    Fixed,
+    ThermalStorage,
+    energy_cost,
+)
 
 TOL = 1e-3
 
@@ -78,8 +86,27 @@ def check_invariants(prob: Problem, plan: Plan) -> None:
                 continue
             assert dp.start in set(dev.allowed_starts(prob.steps).tolist())
             np.testing.assert_allclose(dp.power_kw, dev.power_for_start(dp.start, prob.steps))
+        elif isinstance(dev, ThermalStorage):
+            check_thermal(prob, dev, dp)
 
     assert abs(plan.cost - energy_cost(prob, imp, exp)) <= TOL * max(1.0, abs(plan.cost))
     # The JSON form carries the same plan.
     data = plan.to_json()
     assert data["status"] == plan.status and len(data["grid_import_kw"]) == prob.steps
+
+
+def check_thermal(prob: Problem, store: ThermalStorage, dp: Any) -> None:
+    """Heat follows the energy balance, never above capacity; power is 0/max or within [0, max]."""
+    dt, n = prob.step_hours, prob.steps
+    p, heat = dp.power_kw, dp.soc_kwh
+    assert heat is not None and len(heat) == n
+    draw = np.zeros(n) if store.draw_kw is None else store.draw_kw
+    before = np.r_[store.energy_kwh, heat[:-1]]
+    np.testing.assert_allclose(heat, before + (store.efficiency * p - store.loss_kw - draw) * dt, atol=TOL,
+                               err_msg="heat follows the balance")
+    assert np.all(heat <= store.capacity_kwh + TOL)
+    assert np.all(p >= -TOL) and np.all(p <= store.max_kw + TOL)
+    if store.on_off:
+        assert np.all((np.abs(p) <= TOL) | (np.abs(p - store.max_kw) <= TOL)), "an on/off element ran part-way"
+    floor = np.zeros(n) if store.comfort_kwh is None else store.comfort_kwh
+    assert dp.shortfall_kwh == pytest.approx(float(np.clip(floor - heat, 0, None).sum()), abs=TOL)

@@ -16,6 +16,7 @@ from .model import (
     ProblemError,
     Site,
     Tariff,
+    ThermalStorage,
     problem_from_json,
     problem_to_json,
 )
@@ -33,6 +34,7 @@ __all__ = [
     "ProblemError",
     "Site",
     "Tariff",
+    "ThermalStorage",
     "check_feasibility",
     "problem_from_json",
     "problem_to_json",

@@ -18,7 +18,8 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csr_matrix
 
 CONTINUOUS = 0
-BINARY = 1
+BINARY = 1  # an integer with bounds [0, 1]
+INTEGER = 1  # scipy's integrality code for integers; the bounds make a binary of it
 SEMI_CONTINUOUS = 2
 
 IntArray = NDArray[np.int64]

@@ -23,6 +23,7 @@ from .kinds import (
     Device,
     Ev,
     Fixed,
+    ThermalStorage,
     committed,
     kind_named,
     kind_of,
@@ -36,7 +37,7 @@ from .units import VOLTAGE_V
 __all__ = [
     "FORMAT_VERSION", "Appliance", "Battery", "BatteryMode", "Device", "DevicePlan", "Ev", "EvMode", "Fixed",
     "FloatArray", "ImportCap", "Phases", "Plan", "PlanStatus", "Problem", "ProblemError", "Site", "Tariff",
-    "energy_cost", "problem_from_json", "problem_to_json",
+    "ThermalStorage", "energy_cost", "problem_from_json", "problem_to_json",
 ]
 
 

@@ -21,13 +21,14 @@ from ..context import Context, DeviceVars
 from ..plan import DevicePlan, FloatArray, Reason
 from ..reader import Reader
 from ..views import ProblemView, Room, Scene
-from . import appliance, battery, ev, fixed
+from . import appliance, battery, ev, fixed, thermal
 from .appliance import Appliance
 from .battery import Battery
 from .ev import Ev
 from .fixed import Fixed
+from .thermal import ThermalStorage
 
-Device = Ev | Battery | Appliance | Fixed
+Device = Ev | Battery | Appliance | Fixed | ThermalStorage
 
 # Where a kind's greedy fallback comes in the queue: (band, then tie-breaks); equal ranks keep
 # the problem's order.
@@ -95,7 +96,7 @@ class DeviceKind[D](Protocol):
         ...
 
 
-KINDS: tuple[DeviceKind[Any], ...] = (ev.KIND, battery.KIND, appliance.KIND, fixed.KIND)
+KINDS: tuple[DeviceKind[Any], ...] = (ev.KIND, battery.KIND, appliance.KIND, fixed.KIND, thermal.KIND)
 
 _BY_NAME: dict[str, DeviceKind[Any]] = {k.name: k for k in KINDS}
 _BY_MODEL: dict[type, DeviceKind[Any]] = {k.model: k for k in KINDS}
@@ -135,6 +136,6 @@ def committed(dev: Device, steps: int) -> DevicePlan | None:
 
 
 __all__ = [
-    "KINDS", "Appliance", "Battery", "Device", "DeviceKind", "Ev", "Fixed", "GreedyRank",
+    "KINDS", "Appliance", "Battery", "Device", "DeviceKind", "Ev", "Fixed", "GreedyRank", "ThermalStorage",
     "committed", "kind_named", "kind_of", "names",
 ]
