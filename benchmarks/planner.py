@@ -18,7 +18,7 @@ from typing import Any
 from custom_components.headroom.planner import problem_from_json, solve
 from custom_components.headroom.planner.formulation import formulate
 
-from .scenarios import depot, random_home
+from .scenarios import depot, home_with_geyser, random_home
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -65,6 +65,7 @@ def main() -> None:
     ]
     cases += [
         ("home 2 EV+battery+PV+2 appl, 192x15min", lambda: [random_home(s) for s in range(args.homes)]),
+        ("home + geyser, 192x15min", lambda: [home_with_geyser(s) for s in range(args.homes)]),
         ("depot 30 EVs, 96x30min", lambda: [depot(30, seed=s) for s in range(args.depots)]),
         ("depot 30 EVs, 96x15min", lambda: [depot(30, seed=s, steps=96, step_minutes=15)
                                             for s in range(args.depots)]),

@@ -85,6 +85,24 @@ def random_home(seed: int, steps: int = 192, step_minutes: int = 15) -> dict[str
     return p
 
 
+def home_with_geyser(seed: int, steps: int = 192, step_minutes: int = 15) -> dict[str, Any]:
+    """The random home plus a 150 l geyser (seed 004): a 3 kW element behind a switch, showers
+    in the morning and the evening, and hot water wanted from 6:00 to 22:00."""
+    p = random_home(seed, steps, step_minutes)
+    rng = np.random.default_rng(seed + 1000)
+    draw, comfort = [], []
+    for t in range(steps):
+        h = (12.0 + t * step_minutes / 60) % 24
+        shower = 7.0 <= h < 7.5 or 19.0 <= h < 19.5
+        draw.append(round(float(rng.uniform(5.0, 8.0)), 2) if shower else 0.0)
+        comfort.append(3.0 if 6.0 <= h < 22.0 else 0.0)
+    p["devices"].append({
+        "type": "thermal_storage", "id": "geyser", "capacity_kwh": 8.7, "energy_kwh": 5.0, "max_kw": 3.0,
+        "loss_kw": 0.08, "draw_kw": draw, "comfort_kwh": comfort,
+    })
+    return p
+
+
 def depot(n_evs: int, seed: int = 1, steps: int = 96, step_minutes: int = 30) -> dict[str, Any]:
     """Seed 002: vans back from their routes, a site capacity, the site's own load, two days."""
     rng = np.random.default_rng(seed)
