@@ -43,6 +43,7 @@ SOLVE_TIME_LIMIT_S: Final = 20.0
 SUBENTRY_EV_CHARGER: Final = "ev_charger"
 SUBENTRY_BATTERY: Final = "battery"
 SUBENTRY_APPLIANCE: Final = "appliance"
+SUBENTRY_THERMAL: Final = "thermal_storage"
 
 # EV charger subentry
 CONF_CHARGER_POWER_ENTITY: Final = "charger_power_entity"
@@ -78,6 +79,20 @@ CONF_RUN_MINUTES: Final = "run_minutes"
 CONF_EARLIEST_START: Final = "earliest_start"
 CONF_LATEST_FINISH: Final = "latest_finish"
 CONF_ALLOW_SWITCH_OFF: Final = "allow_switch_off"
+
+# Thermal storage subentry (a water heater or heat-pump buffer)
+CONF_TEMPERATURE_ENTITY: Final = "temperature_entity"
+CONF_WATER_HEATER_ENTITY: Final = "water_heater_entity"
+CONF_VOLUME_LITRES: Final = "volume_litres"
+CONF_MIN_TEMPERATURE: Final = "min_temperature"
+CONF_MAX_TEMPERATURE: Final = "max_temperature"
+CONF_COMFORT_TEMPERATURE: Final = "comfort_temperature"
+CONF_USE_TIMES: Final = "use_times"
+CONF_ELEMENT_KW: Final = "element_kw"
+CONF_MODULATING: Final = "modulating"
+CONF_EFFICIENCY: Final = "efficiency"
+CONF_LOSS_C_PER_HOUR: Final = "loss_c_per_hour"
+CONF_DAILY_USE_KWH: Final = "daily_use_kwh"
 
 RUNNING_THRESHOLD_KW: Final = 0.05
 

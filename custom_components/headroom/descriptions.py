@@ -51,8 +51,13 @@ def import_headroom(data: HeadroomData, _: str) -> list[Any]:
 
 
 def stored_energy(data: HeadroomData, device_id: str) -> list[Any] | None:
+    """Energy stored at the end of each step (a battery's series also holds its start; a heat
+    store's does not)."""
     device = data.plan.devices.get(device_id)
-    return None if device is None or device.soc_kwh is None else [float(v) for v in device.soc_kwh[1:]]
+    if device is None or device.soc_kwh is None:
+        return None
+    ends = device.soc_kwh[1:] if len(device.soc_kwh) > data.problem.steps else device.soc_kwh
+    return [float(v) for v in ends]
 
 
 def planned_modes(data: HeadroomData, device_id: str) -> list[Any] | None:

@@ -10,7 +10,8 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity
 from .const import DOMAIN
 from .coordinator import HeadroomCoordinator
 
-MODELS = {"ev_charger": "EV charger plan", "battery": "Battery plan", "appliance": "Appliance plan"}
+MODELS = {"ev_charger": "EV charger plan", "battery": "Battery plan", "appliance": "Appliance plan",
+          "thermal_storage": "Water heater plan"}
 
 
 class HeadroomEntity(CoordinatorEntity[HeadroomCoordinator]):

@@ -11,12 +11,12 @@ import voluptuous as vol
 from homeassistant.config_entries import ConfigSubentry
 from homeassistant.core import HomeAssistant
 
-from ..const import SUBENTRY_APPLIANCE, SUBENTRY_BATTERY, SUBENTRY_EV_CHARGER
+from ..const import SUBENTRY_APPLIANCE, SUBENTRY_BATTERY, SUBENTRY_EV_CHARGER, SUBENTRY_THERMAL
 from ..descriptions import HeadroomSensorDescription
 from ..policy.problem import DeviceConfig
 from ..policy.readings import DeviceReading
 from ..policy.setpoints import Setpoint
-from . import appliance, battery, ev_charger
+from . import appliance, battery, ev_charger, thermal
 from .command import Command
 
 __all__ = ["KINDS", "Command", "DeviceKind", "configs", "kind_of", "read_devices"]
@@ -43,6 +43,7 @@ KINDS: dict[str, DeviceKind] = {
     SUBENTRY_EV_CHARGER: ev_charger,
     SUBENTRY_BATTERY: battery,
     SUBENTRY_APPLIANCE: appliance,
+    SUBENTRY_THERMAL: thermal,
 }
 
 

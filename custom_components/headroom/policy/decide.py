@@ -10,14 +10,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from ..const import SUBENTRY_BATTERY, SUBENTRY_EV_CHARGER
+from ..const import SUBENTRY_BATTERY, SUBENTRY_EV_CHARGER, SUBENTRY_THERMAL
 from ..planner.model import Plan, Problem
-from . import battery, ev_charger
+from . import battery, ev_charger, thermal
 from .cycle import Moment
 from .intents import Intents
 from .kinds import policy_for
 from .problem import DeviceConfig
-from .readings import BatteryReading, ChargerReading, Readings
+from .readings import BatteryReading, ChargerReading, Readings, ThermalReading
 from .setpoints import Setpoint
 from .timeline import Timeline
 
@@ -60,7 +60,7 @@ class Drawing:
 
 def drawing_now(devices: Mapping[str, DeviceConfig], readings: Readings, intents: Intents,
                 commanded_kw: Mapping[str, float], driven: Iterable[str]) -> list[Drawing]:
-    """Chargers and grid-charging batteries Headroom drives, each counted at what it was last told
+    """Chargers, grid-charging batteries and heat stores Headroom drives, each counted at what it was last told
     to draw, else at what its own sensor reads. A charger's power sensor lags the meter by 10-60 s:
     one that reads 0 while the meter is over may well be drawing what it was told, and one that
     still reads its old power after a cut already draws less."""
@@ -74,9 +74,13 @@ def drawing_now(devices: Mapping[str, DeviceConfig], readings: Readings, intents
             priority = ev_charger.priority_of(intents, device_id)
         elif config.kind == SUBENTRY_BATTERY and isinstance(reading, BatteryReading):
             priority = 0  # a battery charging from the grid gives way before any car
+        elif config.kind == SUBENTRY_THERMAL and isinstance(reading, ThermalReading):
+            priority = -1  # hot water keeps for hours: the first to give way
         else:
             continue
-        power = told if told is not None else (reading.power_kw or 0.0)
+        measured = thermal.drawing_kw(config.data, reading) if isinstance(reading, ThermalReading) \
+            else (reading.power_kw or 0.0)
+        power = told if told is not None else measured
         if power > 0:
             out.append(Drawing(device_id=device_id, kind=config.kind, power_kw=power, priority=priority))
     return out
@@ -84,8 +88,8 @@ def drawing_now(devices: Mapping[str, DeviceConfig], readings: Readings, intents
 
 def fuse_cut(meter_kw: float, limit_kw: float, loads: list[Drawing], devices: Mapping[str, DeviceConfig],
              readings: Readings) -> list[Setpoint]:
-    """Lower the loads by the meter's excess over the limit, at once: batteries charging from the
-    grid first, then cars from the lowest priority up. Empty when the meter is within the limit."""
+    """Lower the loads by the meter's excess over the limit, at once: heat stores first, then
+    batteries charging from the grid, then cars from the lowest priority up. Empty when the meter is within the limit."""
     excess = meter_kw - limit_kw
     if excess <= LIMIT_TOLERANCE_KW + 1e-9:
         return []
@@ -100,6 +104,8 @@ def fuse_cut(meter_kw: float, limit_kw: float, loads: list[Drawing], devices: Ma
                                           drawing_kw=load.power_kw)
         elif isinstance(reading, BatteryReading):
             cut = battery.cut_to(load.device_id, keep, load.power_kw)
+        elif isinstance(reading, ThermalReading):
+            cut = thermal.cut_to(load.device_id, load.power_kw)
         else:
             continue
         out.append(cut)

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any, Protocol
 
 from ..planner.model import Device, DevicePlan
-from . import appliance, battery, ev_charger
+from . import appliance, battery, ev_charger, thermal
 from .cycle import Cycle, Moment
 from .setpoints import Setpoint
 
@@ -33,6 +33,7 @@ POLICIES: dict[str, KindPolicy] = {
     ev_charger.KIND: ev_charger,
     battery.KIND: battery,
     appliance.KIND: appliance,
+    thermal.KIND: thermal,
 }
 
 

@@ -88,6 +88,7 @@ def build_problem(
         reading = readings.devices.get(device_id)
         if reading is None:
             continue
+        device: Device | None
         if device_id in measured_only or intents.is_manual(device_id, readings.now):
             device = _as_measured(device_id, kind.measured_kw(reading), timeline)
         else:

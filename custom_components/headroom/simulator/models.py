@@ -258,7 +258,10 @@ class Appliance:
 @dataclass
 class WaterHeater:
     """A geyser: heats at ``power_kw`` while the water is below its setpoint (thermostat with a
-    dead band); showers in the morning and evening cool it, the tank loses heat all day."""
+    dead band); showers in the morning and evening cool it, the tank loses heat all day.
+
+    ``driven``: its element is switched by Headroom (``command_on``) instead of the thermostat,
+    which then only cuts out at ``max_c``. A shower below ``comfort_c`` is counted as cold."""
 
     power_kw: float = 3.0
     litres: float = 150.0
@@ -266,13 +269,32 @@ class WaterHeater:
     band_c: float = 5.0
     temperature_c: float = 60.0
     heating: bool = False
+    driven: bool = False
+    command_on: bool = False
+    max_c: float = 65.0
+    comfort_c: float = 45.0
+    shower_litres: float = 40.0
+    showers: int = 0
+    cold_showers: int = 0
+
+    SHOWERS = ((7, 0), (19, 0))
+    LOSS_C_PER_HOUR = 0.6
+    COLD_WATER_C = 15.0
+
+    def will_heat(self) -> bool:
+        """Whether it heats this step, as far as its command and safety thermostat go."""
+        return self.command_on and self.temperature_c < self.max_c
 
     def step(self, local: datetime, dt_h: float) -> float:
-        # Two showers a day draw ~40 l each of hot water, replaced by 15 °C water.
-        if (local.hour, local.minute // 5) in ((7, 0), (19, 0)):
-            self.temperature_c -= 40.0 / self.litres * (self.temperature_c - 15.0)
-        self.temperature_c -= 0.6 * dt_h  # standing losses
-        if self.temperature_c < self.setpoint_c - self.band_c:
+        # Two showers a day draw ~40 l each of hot water, replaced by cold water.
+        if (local.hour, local.minute // 5) in self.SHOWERS:
+            self.showers += 1
+            self.cold_showers += self.temperature_c < self.comfort_c
+            self.temperature_c -= self.shower_litres / self.litres * (self.temperature_c - self.COLD_WATER_C)
+        self.temperature_c -= self.LOSS_C_PER_HOUR * dt_h  # standing losses
+        if self.driven:
+            self.heating = self.will_heat()
+        elif self.temperature_c < self.setpoint_c - self.band_c:
             self.heating = True
         elif self.temperature_c >= self.setpoint_c:
             self.heating = False

@@ -43,6 +43,8 @@ class Result:
     ev_goals_met: int = 0
     ev_goals: int = 0
     appliance_runs: int = 0
+    showers: int = 0
+    cold_showers: int = 0
     outage_minutes: int = 0
     outage_minutes_covered: int = 0
     unserved_kwh: float = 0.0
@@ -61,7 +63,7 @@ class Result:
             "cost incl. unserved": round(self.total_cost, 2), "import kWh": round(self.import_kwh, 1),
             "export kWh": round(self.export_kwh, 1), "peak kW": round(self.peak_kw, 2),
             "fuse trips": self.fuse_trips, "EV goals met": f"{self.ev_goals_met}/{self.ev_goals}",
-            "appliance runs": self.appliance_runs,
+            "appliance runs": self.appliance_runs, "cold showers": f"{self.cold_showers}/{self.showers}",
             "outage minutes covered": f"{self.outage_minutes_covered}/{self.outage_minutes}",
         }
 
@@ -76,6 +78,11 @@ class _Bau:
                 appliance.start(now)
         if home.battery is not None:
             home.battery.mode = "self_consumption"
+        if home.water_heater is not None:
+            # Its own thermostat, as it works without Headroom.
+            home.water_heater.command_on = home.water_heater.temperature_c < (
+                home.water_heater.setpoint_c - home.water_heater.band_c) or (
+                home.water_heater.heating and home.water_heater.temperature_c < home.water_heater.setpoint_c)
 
 
 @dataclass(frozen=True)
@@ -118,7 +125,9 @@ class _Headroom:
 
     def house_kw(self, now: datetime, home: Home, sim: Simulation) -> float:
         """The house's consumption sensor: the loads Headroom does not drive."""
-        return home.base.kw(now.astimezone(self.scenario.tz)) + sim.heater_kw
+        heater = home.water_heater
+        undriven = sim.heater_kw if heater is None or not heater.driven else 0.0
+        return home.base.kw(now.astimezone(self.scenario.tz)) + undriven
 
     def act(self, now: datetime, home: Home, sim: Simulation) -> None:
         sc = self.scenario
@@ -171,6 +180,8 @@ class _Headroom:
                 if setpoint.mode is not None:
                     home.battery.mode = setpoint.mode
                 home.battery.setpoint_kw = setpoint.power_kw
+            elif setpoint.device_id == sensors.HEATER_ID and home.water_heater is not None:
+                home.water_heater.command_on = bool(setpoint.on)
             elif setpoint.device_id in appliances and setpoint.on:
                 appliances[setpoint.device_id].start(now)
                 self.intents.appliance_started[setpoint.device_id] = now.astimezone(self.scenario.tz)
@@ -217,7 +228,9 @@ class Simulation:
     def meter_preview(self, now: datetime, home: Home) -> float:
         """What the grid meter shows once this tick's loads are on, before the fuse acts on it."""
         local = now.astimezone(self.scenario.tz)
-        house = home.base.kw(local) + self.heater_kw + sum(a.power_at(now) for a in home.appliances)
+        heater = home.water_heater
+        heater_kw = heater.power_kw if heater is not None and heater.driven and heater.will_heat() else self.heater_kw
+        house = home.base.kw(local) + heater_kw + sum(a.power_at(now) for a in home.appliances)
         evs = sum(c.kw(c.allowed_a if c.allowed_a >= c.min_a and c.needed_kwh > 0 else 0.0)
                   for c in home.chargers if c.visit is not None)
         net = house + evs - self.pv_at(home, now)
@@ -240,8 +253,13 @@ class Simulation:
             local = now.astimezone(sc.tz)
             for charger in home.chargers:
                 charger.arrive_and_leave(now)
-            self.heater_kw = _heater_step(home.water_heater, local, dt_h)
-            self.policy.act(now, home, self)
+            if home.water_heater is not None and home.water_heater.driven:
+                # Headroom switches the element first; it heats (or not) as switched.
+                self.policy.act(now, home, self)
+                self.heater_kw = _heater_step(home.water_heater, local, dt_h)
+            else:
+                self.heater_kw = _heater_step(home.water_heater, local, dt_h)
+                self.policy.act(now, home, self)
             for charger in home.chargers:
                 charger.step(dt_h)
             tick = home.settle(now, dt_h, self.heater_kw, self.pv_at(home, now))
@@ -272,6 +290,8 @@ class Simulation:
             result.ev_goals_met += charger.goals_met
             result.ev_goals += charger.goals_met + charger.goals_missed
         result.appliance_runs = sum(a.runs for a in home.appliances)
+        if home.water_heater is not None:
+            result.showers, result.cold_showers = home.water_heater.showers, home.water_heater.cold_showers
         result.solves = self.policy.solves if isinstance(self.policy, _Headroom) else 0
         return result
 

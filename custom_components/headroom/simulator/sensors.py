@@ -19,24 +19,33 @@ import numpy as np
 
 from ..const import (
     CONF_CAPACITY_KWH,
+    CONF_COMFORT_TEMPERATURE,
+    CONF_DAILY_USE_KWH,
     CONF_EARLIEST_START,
+    CONF_ELEMENT_KW,
     CONF_EV_CAPACITY_KWH,
     CONF_EXPORT_LIMIT_KW,
     CONF_HORIZON_HOURS,
     CONF_IMPORT_LIMIT_KW,
     CONF_LATEST_FINISH,
+    CONF_LOSS_C_PER_HOUR,
     CONF_MAX_CHARGE_KW,
     CONF_MAX_CURRENT_A,
     CONF_MAX_DISCHARGE_KW,
+    CONF_MAX_TEMPERATURE,
     CONF_MIN_CURRENT_A,
     CONF_MIN_SOC_PERCENT,
+    CONF_MIN_TEMPERATURE,
     CONF_PHASES,
     CONF_RUN_MINUTES,
     CONF_RUN_POWER_KW,
     CONF_STEP_MINUTES,
+    CONF_USE_TIMES,
+    CONF_VOLUME_LITRES,
     SUBENTRY_APPLIANCE,
     SUBENTRY_BATTERY,
     SUBENTRY_EV_CHARGER,
+    SUBENTRY_THERMAL,
 )
 from ..policy.intents import EvGoal, GridRequest, Intents
 from ..policy.problem import DeviceConfig
@@ -47,12 +56,14 @@ from ..policy.readings import (
     DeviceReading,
     Forecasts,
     Readings,
+    ThermalReading,
 )
+from ..policy.thermal import WATER_KWH_PER_LITRE_K
 from ..policy.timeline import Timeline
-from .models import WaterHeater
 from .scenario import Home, Scenario
 
 BATTERY_ID = "battery"
+HEATER_ID = "water_heater"
 
 
 def site_config(scenario: Scenario) -> dict[str, Any]:
@@ -72,6 +83,15 @@ def device_configs(home: Home) -> dict[str, DeviceConfig]:
         out[BATTERY_ID] = DeviceConfig(SUBENTRY_BATTERY, {
             CONF_CAPACITY_KWH: b.capacity_kwh, CONF_MAX_CHARGE_KW: b.max_charge_kw,
             CONF_MAX_DISCHARGE_KW: b.max_discharge_kw, CONF_MIN_SOC_PERCENT: b.min_soc_kwh / b.capacity_kwh * 100})
+    if (h := home.water_heater) is not None and h.driven:
+        # As its owner would set it up: warm enough for a shower with a little margin, the
+        # showers' heat per day, the tank's own losses.
+        shower_kwh = h.shower_litres * WATER_KWH_PER_LITRE_K * (h.comfort_c + 5.0 - h.COLD_WATER_C)
+        out[HEATER_ID] = DeviceConfig(SUBENTRY_THERMAL, {
+            CONF_VOLUME_LITRES: h.litres, CONF_MIN_TEMPERATURE: h.COLD_WATER_C + 20.0,
+            CONF_COMFORT_TEMPERATURE: h.comfort_c + 3.0, CONF_MAX_TEMPERATURE: h.max_c, CONF_ELEMENT_KW: h.power_kw,
+            CONF_USE_TIMES: ", ".join(f"{hour:02d}:{minute * 5:02d}" for hour, minute in h.SHOWERS),
+            CONF_DAILY_USE_KWH: shower_kwh * len(h.SHOWERS), CONF_LOSS_C_PER_HOUR: h.LOSS_C_PER_HOUR})
     for appliance in home.appliances:
         out[appliance.name] = DeviceConfig(SUBENTRY_APPLIANCE, {
             CONF_RUN_POWER_KW: float(np.mean(appliance.profile_kw)), CONF_RUN_MINUTES: appliance.minutes,
@@ -109,6 +129,9 @@ class Sensors:
         if (b := home.battery) is not None:
             devices[BATTERY_ID] = BatteryReading(soc_percent=b.soc_kwh / b.capacity_kwh * 100, power_kw=b.last_kw,
                                                  mode=b.mode)
+        if (h := home.water_heater) is not None and h.driven:
+            devices[HEATER_ID] = ThermalReading(temperature_c=h.temperature_c,
+                                                power_kw=h.power_kw if h.heating else 0.0, heating=h.heating)
         for appliance in home.appliances:
             devices[appliance.name] = ApplianceReading(running=appliance.running(now),
                                                        power_kw=appliance.power_at(now))
@@ -160,7 +183,9 @@ class Forecaster:
         sc = self.scenario
         ticks = sc.plan_step_minutes // sc.tick_minutes
         moments = timeline.moments()
-        heater = dataclasses.replace(home.water_heater) if home.water_heater else None
+        # An undriven geyser is part of the house's own load; a driven one is planned by Headroom.
+        heater = home.water_heater
+        heater = dataclasses.replace(heater) if heater is not None and not heater.driven else None
         base, pv = np.zeros(timeline.steps), np.zeros(timeline.steps)
         for t, moment in enumerate(moments):
             hour_key = moment.strftime("%Y%m%d%H")
@@ -188,5 +213,3 @@ class Forecaster:
                 pv[t] = min(pv[t], base[t] + (battery.max_charge_kw if battery else 0.0))
 
 
-def heater_kw_of(heater: WaterHeater | None) -> float:
-    return heater.power_kw if heater is not None and heater.heating else 0.0
