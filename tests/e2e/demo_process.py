@@ -50,18 +50,23 @@ class Demo:
         return call(f"{self.base}/api/states/{entity_id}", self.access_token)  # type: ignore[no-any-return]
 
     def wait_for_plan(self, deadline: float) -> dict[str, Any]:
-        """The plan status once the demo's devices are all in Headroom (they are added one by one,
-        each reloading the entry) and a plan with them is out."""
+        """The plan status once the demo's devices are all in Headroom and a plan with them is out.
+        The devices are added one by one within milliseconds, each queueing a reload of the entry,
+        so the plan counts as out only when it is still there two seconds later."""
+        settled = 0
         while True:
             try:
                 status = self.state("sensor.demo_home_plan_status")
                 self.state("sensor.dishwasher_planned_power")  # the last device added
-                if status["state"] not in ("unknown", "unavailable"):
+                grid = self.state("sensor.demo_home_planned_grid_power")
+                ready = status["state"] not in ("unknown", "unavailable") and "forecast" in grid["attributes"]
+                settled = settled + 1 if ready else 0
+                if settled >= 2:
                     return status
             except urllib.error.HTTPError:
-                pass
+                settled = 0
             assert time.monotonic() < deadline, "Headroom did not publish a plan"
-            time.sleep(1)
+            time.sleep(2)
 
 
 @contextmanager
