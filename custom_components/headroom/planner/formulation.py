@@ -107,27 +107,39 @@ def formulate(problem: Problem, *, breach: bool = False) -> Formulation:
         # Storage that may not discharge to the grid: export only what PV makes.
         lp.add_rows(n, np.r_[rows, rows], np.r_[grid_export, pv_used], np.r_[np.ones(n), -np.ones(n)], ub=0.0)
     if tariff.peak_price_per_kw > 0:
-        peak = lp.add_vars(1, tariff.peak_kw_so_far, np.inf, tariff.peak_price_per_kw)
-        cols = [np.repeat(peak, n), grid_import]
-        vals = [np.ones(n), -np.ones(n)]
-        if breach_vars is not None:
-            cols.append(breach_vars)
-            vals.append(-np.ones(n))
-        lp.add_rows(n, np.tile(rows, len(cols)), np.concatenate(cols), np.concatenate(vals), lb=0.0)
+        _peak_tariff(problem, lp, grid_import, breach_vars)
     if site.phases is not None:
         _phase_limits(problem, lp, devices, pv_used, breach)
-    for cap in site.import_caps:
-        # sum(import) * dt - excess <= max_kwh; an excess kWh costs more than any price
-        # difference could save, but less than a kWh an EV goal would miss.
+    _import_caps(problem, lp, weights, grid_import, breach_vars)
+    return Formulation(problem, lp, weights, grid_import, breach_vars, grid_export, pv_used, devices)
+
+
+
+def _peak_tariff(problem: Problem, lp: LinearProgram, grid_import: IntArray, breach: IntArray | None) -> None:
+    """A capacity tariff: one peak variable above every step's import (and the peak so far)."""
+    n, tariff = problem.steps, problem.tariff
+    rows = np.arange(n)
+    peak = lp.add_vars(1, tariff.peak_kw_so_far, np.inf, tariff.peak_price_per_kw)
+    cols = [np.repeat(peak, n), grid_import]
+    vals = [np.ones(n), -np.ones(n)]
+    if breach is not None:
+        cols.append(breach)
+        vals.append(-np.ones(n))
+    lp.add_rows(n, np.tile(rows, len(cols)), np.concatenate(cols), np.concatenate(vals), lb=0.0)
+
+
+def _import_caps(problem: Problem, lp: LinearProgram, weights: Weights, grid_import: IntArray,
+                 breach: IntArray | None) -> None:
+    """sum(import) * dt - excess <= max_kwh per cap; an excess kWh costs more than any price
+    difference could save, but less than a kWh an EV goal would miss."""
+    dt = problem.step_hours
+    for cap in problem.site.import_caps:
         excess = lp.add_vars(1, 0.0, np.inf, weights.import_cap_per_kwh)
         window = np.arange(cap.first, cap.end)
-        cols = [grid_import[window]] + ([breach_vars[window]] if breach_vars is not None else [])
+        cols = [grid_import[window]] + ([breach[window]] if breach is not None else [])
         k = len(window) * len(cols)
         lp.add_rows(1, np.zeros(k + 1, dtype=np.int64), np.concatenate([*cols, excess]),
                     np.r_[np.full(k, dt), -1.0], ub=cap.max_kwh)
-
-    return Formulation(problem, lp, weights, grid_import, breach_vars, grid_export, pv_used, devices)
-
 
 def _exclusive_meter(
     problem: Problem, lp: LinearProgram, devices: dict[str, DeviceVars], grid_import: IntArray,

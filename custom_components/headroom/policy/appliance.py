@@ -107,6 +107,16 @@ def note_started(intents: Intents, device_id: str, data: Mapping[str, Any], read
         intents.appliance_started[device_id] = now
 
 
+def cut_rank(intents: Intents, device_id: str) -> None:
+    """A running appliance is never stopped by the cut: half a wash is worse than a late one."""
+    return None
+
+
+def cut_to(device_id: str, data: Mapping[str, Any], reading: ApplianceReading, keep_kw: float,
+           drawing_kw: float) -> Setpoint:
+    return Setpoint(device_id=device_id, kind=KIND, power_kw=drawing_kw, delta_kw=0.0)
+
+
 def setpoint(moment: Moment, device_id: str, data: Mapping[str, Any], reading: ApplianceReading,
              planned: DevicePlan | None) -> Setpoint | None:
     """Start it at its planned start; switch it off only if the person allowed that."""

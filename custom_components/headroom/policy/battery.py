@@ -19,6 +19,7 @@ from ..const import (
 )
 from ..planner.model import Battery, BatteryMode, DevicePlan, Fixed
 from .cycle import Cycle, Moment
+from .intents import Intents
 from .readings import BatteryReading
 from .setpoints import Setpoint
 
@@ -91,7 +92,13 @@ def setpoint(moment: Moment, device_id: str, data: Mapping[str, Any], reading: B
                     mode=mode)
 
 
-def cut_to(device_id: str, power_kw: float, drawing_kw: float) -> Setpoint:
-    """Charge at most ``power_kw`` (the fuse needs the rest); covering the house when that is 0."""
-    return Setpoint(device_id=device_id, kind=KIND, power_kw=power_kw, delta_kw=power_kw - drawing_kw,
-                    mode="forced_charge" if power_kw > 0 else CUT_MODE)
+def cut_rank(intents: Intents, device_id: str) -> int:
+    """A battery charging from the grid gives way before any car."""
+    return 0
+
+
+def cut_to(device_id: str, data: Mapping[str, Any], reading: BatteryReading, keep_kw: float,
+           drawing_kw: float) -> Setpoint:
+    """Charge at most ``keep_kw`` (the fuse needs the rest); covering the house when that is 0."""
+    return Setpoint(device_id=device_id, kind=KIND, power_kw=keep_kw, delta_kw=keep_kw - drawing_kw,
+                    mode="forced_charge" if keep_kw > 0 else CUT_MODE)

@@ -10,14 +10,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from ..const import SUBENTRY_BATTERY, SUBENTRY_EV_CHARGER, SUBENTRY_THERMAL
 from ..planner.model import Plan, Problem
-from . import battery, ev_charger, thermal
 from .cycle import Moment
 from .intents import Intents
 from .kinds import policy_for
 from .problem import DeviceConfig
-from .readings import BatteryReading, ChargerReading, Readings, ThermalReading
+from .readings import Readings
 from .setpoints import Setpoint
 from .timeline import Timeline
 
@@ -60,36 +58,31 @@ class Drawing:
 
 def drawing_now(devices: Mapping[str, DeviceConfig], readings: Readings, intents: Intents,
                 commanded_kw: Mapping[str, float], driven: Iterable[str]) -> list[Drawing]:
-    """Chargers, grid-charging batteries and heat stores Headroom drives, each counted at what it was last told
-    to draw, else at what its own sensor reads. A charger's power sensor lags the meter by 10-60 s:
-    one that reads 0 while the meter is over may well be drawing what it was told, and one that
-    still reads its old power after a cut already draws less."""
+    """The loads Headroom drives that the cut may lower (each kind says whether and in which turn),
+    each counted at what it was last told to draw, else at what its own sensor reads. A charger's
+    power sensor lags the meter by 10-60 s: one that reads 0 while the meter is over may well be
+    drawing what it was told, and one that still reads its old power after a cut already draws less."""
     out: list[Drawing] = []
     for device_id in driven:
         config, reading = devices.get(device_id), readings.devices.get(device_id)
         if config is None or reading is None:
             continue
-        told = commanded_kw.get(device_id)
-        if config.kind == SUBENTRY_EV_CHARGER and isinstance(reading, ChargerReading):
-            priority = ev_charger.priority_of(intents, device_id)
-        elif config.kind == SUBENTRY_BATTERY and isinstance(reading, BatteryReading):
-            priority = 0  # a battery charging from the grid gives way before any car
-        elif config.kind == SUBENTRY_THERMAL and isinstance(reading, ThermalReading):
-            priority = -1  # hot water keeps for hours: the first to give way
-        else:
+        kind = policy_for(config.kind)
+        rank = kind.cut_rank(intents, device_id)
+        if rank is None:
             continue
-        measured = thermal.drawing_kw(config.data, reading) if isinstance(reading, ThermalReading) \
-            else (reading.power_kw or 0.0)
-        power = told if told is not None else measured
+        told = commanded_kw.get(device_id)
+        power = told if told is not None else (kind.measured_kw(reading) or 0.0)
         if power > 0:
-            out.append(Drawing(device_id=device_id, kind=config.kind, power_kw=power, priority=priority))
+            out.append(Drawing(device_id=device_id, kind=config.kind, power_kw=power, priority=rank))
     return out
 
 
 def fuse_cut(meter_kw: float, limit_kw: float, loads: list[Drawing], devices: Mapping[str, DeviceConfig],
              readings: Readings) -> list[Setpoint]:
-    """Lower the loads by the meter's excess over the limit, at once: heat stores first, then
-    batteries charging from the grid, then cars from the lowest priority up. Empty when the meter is within the limit."""
+    """Lower the loads by the meter's excess over the limit, at once, in the kinds' turn (heat stores,
+    then batteries charging from the grid, then cars from the lowest priority up). Empty when the
+    meter is within the limit."""
     excess = meter_kw - limit_kw
     if excess <= LIMIT_TOLERANCE_KW + 1e-9:
         return []
@@ -98,16 +91,8 @@ def fuse_cut(meter_kw: float, limit_kw: float, loads: list[Drawing], devices: Ma
         if excess <= 0:
             break
         keep = max(load.power_kw - excess, 0.0)
-        reading = readings.devices[load.device_id]
-        if isinstance(reading, ChargerReading):
-            cut = ev_charger.setpoint_for(load.device_id, devices[load.device_id].data, reading, keep,
-                                          drawing_kw=load.power_kw)
-        elif isinstance(reading, BatteryReading):
-            cut = battery.cut_to(load.device_id, keep, load.power_kw)
-        elif isinstance(reading, ThermalReading):
-            cut = thermal.cut_to(load.device_id, load.power_kw)
-        else:
-            continue
+        cut = policy_for(load.kind).cut_to(load.device_id, devices[load.device_id].data,
+                                            readings.devices[load.device_id], keep, load.power_kw)
         out.append(cut)
         excess -= load.power_kw - cut.power_kw
     return out

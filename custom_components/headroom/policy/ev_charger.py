@@ -144,5 +144,11 @@ def setpoint(moment: Moment, device_id: str, data: Mapping[str, Any], reading: C
     return setpoint_for(device_id, data, reading, target, moment.headroom_kw)
 
 
-def priority_of(intents: Intents, device_id: str) -> int:
+def cut_rank(intents: Intents, device_id: str) -> int:
+    """Cars give way last, the lowest priority first."""
     return intents.goals.get(device_id, EvGoal()).priority
+
+
+def cut_to(device_id: str, data: Mapping[str, Any], reading: ChargerReading, keep_kw: float,
+           drawing_kw: float) -> Setpoint:
+    return setpoint_for(device_id, data, reading, keep_kw, drawing_kw=drawing_kw)

@@ -12,6 +12,7 @@ from typing import Any, Protocol
 from ..planner.model import Device, DevicePlan
 from . import appliance, battery, ev_charger, thermal
 from .cycle import Cycle, Moment
+from .intents import Intents
 from .setpoints import Setpoint
 
 
@@ -27,6 +28,13 @@ class KindPolicy(Protocol):
     def setpoint(self, moment: Moment, device_id: str, data: Mapping[str, Any], reading: Any,
                  planned: DevicePlan | None, /) -> Setpoint | None:
         """What the device should do now, given the plan's current step (None: leave it)."""
+
+    def cut_rank(self, intents: Intents, device_id: str, /) -> int | None:
+        """Its turn in the fast fuse cut (lower goes first), or None: never cut."""
+
+    def cut_to(self, device_id: str, data: Mapping[str, Any], reading: Any, keep_kw: float, drawing_kw: float,
+               /) -> Setpoint:
+        """Draw at most ``keep_kw`` now (it draws ``drawing_kw`` by the best account)."""
 
 
 POLICIES: dict[str, KindPolicy] = {

@@ -34,6 +34,7 @@ from ..const import (
 )
 from ..planner.model import DevicePlan, Fixed, ThermalStorage
 from .cycle import Cycle, Moment
+from .intents import Intents
 from .readings import ThermalReading
 from .setpoints import Setpoint
 from .timeline import Timeline, next_occurrence
@@ -105,6 +106,7 @@ class ThermalConfig:
 
 
 def measured_kw(reading: ThermalReading) -> float | None:
+    """Its power sensor (without one, the cut counts it at what it was last told)."""
     return reading.power_kw
 
 
@@ -178,6 +180,12 @@ def setpoint(moment: Moment, device_id: str, data: Mapping[str, Any], reading: T
                     delta_kw=(power if on else 0.0) - drawing_kw(data, reading), on=on)
 
 
-def cut_to(device_id: str, drawing_now_kw: float) -> Setpoint:
-    """Stop heating: the fuse needs the room (hot water keeps for hours)."""
-    return Setpoint(device_id=device_id, kind=KIND, power_kw=0.0, delta_kw=-drawing_now_kw, on=False)
+def cut_rank(intents: Intents, device_id: str) -> int:
+    """Hot water keeps for hours: the first to give way."""
+    return -1
+
+
+def cut_to(device_id: str, data: Mapping[str, Any], reading: ThermalReading, keep_kw: float,
+           drawing_kw: float) -> Setpoint:
+    """Stop heating (an element has no half power): the fuse needs the room."""
+    return Setpoint(device_id=device_id, kind=KIND, power_kw=0.0, delta_kw=-drawing_kw, on=False)
