@@ -1,8 +1,9 @@
 """The planning cycle: HA states -> Readings -> policy -> Problem -> solve (executor) -> Plan ->
 setpoints and entities.
 
-Replans on its interval and, debounced, when an input that matters changes. The
-DataUpdateCoordinator never runs two refreshes at once, so cycles cannot overlap.
+Replans on its interval and, debounced, when an input that matters changes. Requested refreshes
+share one debouncer; a direct refresh (an action, the replan button) may run beside an interval
+one, so requests that promise headroom take ``promise_lock`` and are decided one at a time.
 """
 
 from __future__ import annotations
