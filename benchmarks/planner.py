@@ -41,13 +41,21 @@ def run(name: str, problems: list[dict[str, Any]], time_limit: float) -> dict[st
         gaps.append(plan.mip_gap or 0.0)
         statuses.append(plan.status)
     row = {
-        "case": name, "n": len(problems), "p50_s": _percentile(seconds, 0.5), "p95_s": _percentile(seconds, 0.95),
-        "build_p50_s": _percentile(build, 0.5), "mean_saving": statistics.mean(saving),
-        "max_gap": max(gaps), "statuses": ",".join(sorted(set(statuses))),
+        "case": name,
+        "n": len(problems),
+        "p50_s": _percentile(seconds, 0.5),
+        "p95_s": _percentile(seconds, 0.95),
+        "build_p50_s": _percentile(build, 0.5),
+        "mean_saving": statistics.mean(saving),
+        "max_gap": max(gaps),
+        "statuses": ",".join(sorted(set(statuses))),
     }
-    print(f"{name:40s} n={row['n']:3d}  p50 {row['p50_s']:7.3f} s  p95 {row['p95_s']:7.3f} s  "
-          f"(build {row['build_p50_s']:.3f} s)  saving vs BAU {row['mean_saving']:9.3f}  "
-          f"max gap {row['max_gap']:.1e}  {row['statuses']}", flush=True)
+    print(
+        f"{name:40s} n={row['n']:3d}  p50 {row['p50_s']:7.3f} s  p95 {row['p95_s']:7.3f} s  "
+        f"(build {row['build_p50_s']:.3f} s)  saving vs BAU {row['mean_saving']:9.3f}  "
+        f"max gap {row['max_gap']:.1e}  {row['statuses']}",
+        flush=True,
+    )
     return row
 
 
@@ -61,14 +69,17 @@ def main() -> None:
 
     cases: list[tuple[str, Callable[[], list[dict[str, Any]]]]] = [
         (f"example {p.stem}", lambda p=p: [json.loads(p.read_text())])
-        for p in sorted(EXAMPLES.glob("*.json")) if "request" not in p.stem
+        for p in sorted(EXAMPLES.glob("*.json"))
+        if "request" not in p.stem
     ]
     cases += [
         ("home 2 EV+battery+PV+2 appl, 192x15min", lambda: [random_home(s) for s in range(args.homes)]),
         ("home + geyser, 192x15min", lambda: [home_with_geyser(s) for s in range(args.homes)]),
         ("depot 30 EVs, 96x30min", lambda: [depot(30, seed=s) for s in range(args.depots)]),
-        ("depot 30 EVs, 96x15min", lambda: [depot(30, seed=s, steps=96, step_minutes=15)
-                                            for s in range(args.depots)]),
+        (
+            "depot 30 EVs, 96x15min",
+            lambda: [depot(30, seed=s, steps=96, step_minutes=15) for s in range(args.depots)],
+        ),
         ("depot 100 EVs, 96x30min", lambda: [depot(100, seed=s) for s in range(args.depots)]),
     ]
     for name, make in cases:

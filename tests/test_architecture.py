@@ -51,9 +51,11 @@ def graph() -> dict[str, set[str]]:
 def test_the_ha_free_layers_do_not_import_home_assistant() -> None:
     offenders = [
         f"{module_name(path)} imports {imported}"
-        for layer in HA_FREE if (PACKAGE / layer).is_dir()
+        for layer in HA_FREE
+        if (PACKAGE / layer).is_dir()
         for path in (PACKAGE / layer).rglob("*.py")
-        for imported in imports_of(path) if imported.split(".")[0] == "homeassistant"
+        for imported in imports_of(path)
+        if imported.split(".")[0] == "homeassistant"
     ]
     assert offenders == []
 
@@ -70,7 +72,7 @@ def test_no_import_cycle_among_the_integrations_modules() -> None:
         if node in done:
             return
         if node in visiting:
-            cycles.append([*visiting[visiting.index(node):], node])
+            cycles.append([*visiting[visiting.index(node) :], node])
             return
         visiting.append(node)
         for nxt in sorted(edges[node]):

@@ -64,8 +64,13 @@ async def async_setup_entry(hass: HomeAssistant, entry: HeadroomConfigEntry) -> 
     entry.runtime_data = coordinator
     # The site device first: every device's entities name it as their ``via_device``.
     dr.async_get(hass).async_get_or_create(
-        config_entry_id=entry.entry_id, identifiers={(DOMAIN, entry.entry_id)}, name=entry.title,
-        manufacturer="Headroom", model="Site plan", entry_type=dr.DeviceEntryType.SERVICE)
+        config_entry_id=entry.entry_id,
+        identifiers={(DOMAIN, entry.entry_id)},
+        name=entry.title,
+        manufacturer="Headroom",
+        model="Site plan",
+        entry_type=dr.DeviceEntryType.SERVICE,
+    )
     entry.async_on_unload(coordinator.async_start_listening())
     entry.async_on_unload(coordinator.controller.async_start())
     entry.async_on_unload(entry.add_update_listener(_async_reload))

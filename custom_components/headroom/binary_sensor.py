@@ -37,9 +37,12 @@ def _run_now(data: HeadroomData, device_id: str) -> bool | None:
     return bool(device.power_kw[data.step_of(dt_util.now())] > 0)
 
 
-GOAL_REACHABLE = HeadroomBinaryDescription(key="goal_reachable", translation_key="goal_reachable",
-                                           value_fn=_reachable)
-SHOULD_RUN = HeadroomBinaryDescription(key="should_run_now", translation_key="should_run_now", value_fn=_run_now)
+GOAL_REACHABLE = HeadroomBinaryDescription(
+    key="goal_reachable", translation_key="goal_reachable", value_fn=_reachable
+)
+SHOULD_RUN = HeadroomBinaryDescription(
+    key="should_run_now", translation_key="should_run_now", value_fn=_run_now
+)
 
 
 async def async_setup_entry(
@@ -48,8 +51,9 @@ async def async_setup_entry(
     coordinator = entry.runtime_data
     for kind, description in ((SUBENTRY_EV_CHARGER, GOAL_REACHABLE), (SUBENTRY_APPLIANCE, SHOULD_RUN)):
         for sub in subentries_of(coordinator, kind):
-            async_add_entities([HeadroomBinarySensor(coordinator, description, sub)],
-                               config_subentry_id=sub.subentry_id)
+            async_add_entities(
+                [HeadroomBinarySensor(coordinator, description, sub)], config_subentry_id=sub.subentry_id
+            )
 
 
 class HeadroomBinarySensor(HeadroomEntity, BinarySensorEntity):

@@ -71,47 +71,76 @@ MANUAL = "manual"
 def _site_schema(hass: HomeAssistant, defaults: dict[str, Any]) -> vol.Schema:
     d, s = defaults_of(defaults)
     # Forecast integrations Headroom asks through their energy platform.
-    pv_entries = [selector.SelectOptionDict(value=e.entry_id, label=f"{e.title} ({e.domain})")
-                  for domain in ENERGY_FORECAST_DOMAINS for e in hass.config_entries.async_entries(domain)]
-    return vol.Schema({
-        vol.Optional(CONF_MAIN_FUSE_A, **s(CONF_MAIN_FUSE_A)): number(6, 400, 1, "A"),
-        vol.Required(CONF_PHASE_COUNT, **d(CONF_PHASE_COUNT, 3)): selector.SelectSelector(
-            selector.SelectSelectorConfig(options=["1", "3"], translation_key=CONF_PHASE_COUNT)),
-        vol.Optional(CONF_IMPORT_LIMIT_KW, **s(CONF_IMPORT_LIMIT_KW)): number(1, 1000, 0.1, "kW"),
-        vol.Optional(CONF_EXPORT_LIMIT_KW, **s(CONF_EXPORT_LIMIT_KW)): number(0, 1000, 0.1, "kW"),
-        vol.Optional(CONF_PRICE_ENTITY, **s(CONF_PRICE_ENTITY)): entity(["sensor", "event"]),
-        vol.Optional(CONF_PRICE_FIXED, **s(CONF_PRICE_FIXED)): number(-1, 5, 0.001, "/kWh"),
-        vol.Optional(CONF_TOU_PEAK_PRICE, **s(CONF_TOU_PEAK_PRICE)): number(-1, 5, 0.001, "/kWh"),
-        vol.Optional(CONF_TOU_OFF_PEAK_PRICE, **s(CONF_TOU_OFF_PEAK_PRICE)): number(-1, 5, 0.001, "/kWh"),
-        vol.Required(CONF_TOU_PEAK_START, **d(CONF_TOU_PEAK_START, "07:00:00")): selector.TimeSelector(),
-        vol.Required(CONF_TOU_PEAK_END, **d(CONF_TOU_PEAK_END, "23:00:00")): selector.TimeSelector(),
-        vol.Required(CONF_TOU_WEEKEND_OFF_PEAK, **d(CONF_TOU_WEEKEND_OFF_PEAK, False)): selector.BooleanSelector(),
-        vol.Required(CONF_PRICE_MULTIPLIER, **d(CONF_PRICE_MULTIPLIER, 1.0)): number(0, 5, 0.001, "×"),
-        vol.Required(CONF_PRICE_OFFSET, **d(CONF_PRICE_OFFSET, 0.0)): number(-1, 5, "any", "/kWh"),
-        vol.Optional(CONF_EXPORT_PRICE_ENTITY, **s(CONF_EXPORT_PRICE_ENTITY)): entity("sensor"),
-        vol.Required(CONF_EXPORT_PRICE_FIXED, **d(CONF_EXPORT_PRICE_FIXED, 0.0)): number(-1, 5, 0.001, "/kWh"),
-        vol.Required(CONF_EXPORT_PRICE_FACTOR, **d(CONF_EXPORT_PRICE_FACTOR, 0.0)): number(0, 2, 0.01, "×"),
-        vol.Optional(CONF_GRID_POWER_ENTITY, **s(CONF_GRID_POWER_ENTITY)): entity(
-            "sensor", SensorDeviceClass.POWER),
-        vol.Optional(CONF_HOUSE_POWER_ENTITY, **s(CONF_HOUSE_POWER_ENTITY)): entity(
-            "sensor", SensorDeviceClass.POWER),
-        vol.Optional(CONF_PV_POWER_ENTITY, **s(CONF_PV_POWER_ENTITY)): entity(
-            "sensor", SensorDeviceClass.POWER),
-        vol.Optional(CONF_PV_FORECAST_ENTITY, **s(CONF_PV_FORECAST_ENTITY)): selector.EntitySelector(
-            selector.EntitySelectorConfig(domain="sensor", multiple=True)),
-        vol.Optional(CONF_PV_FORECAST_ENTRIES, **s(CONF_PV_FORECAST_ENTRIES)): selector.SelectSelector(
-            selector.SelectSelectorConfig(options=pv_entries, multiple=True)),
-        vol.Required(CONF_PV_PESSIMISTIC, **d(CONF_PV_PESSIMISTIC, False)): selector.BooleanSelector(),
-        vol.Required(CONF_STEP_MINUTES, **d(CONF_STEP_MINUTES, str(DEFAULT_STEP_MINUTES))): selector.SelectSelector(
-            selector.SelectSelectorConfig(options=["5", "10", "15", "30", "60"])),
-        vol.Required(CONF_HORIZON_HOURS, **d(CONF_HORIZON_HOURS, DEFAULT_HORIZON_HOURS)): number(6, 72, 1, "h"),
-        vol.Required(CONF_REPLAN_MINUTES, **d(CONF_REPLAN_MINUTES, DEFAULT_REPLAN_MINUTES)): number(1, 60, 1, "min"),
-        vol.Required(CONF_CONTROL_MODE, **d(CONF_CONTROL_MODE, ControlMode.ADVISORY.value)): selector.SelectSelector(
-            selector.SelectSelectorConfig(options=[m.value for m in ControlMode], translation_key=CONF_CONTROL_MODE)),
-    })
+    pv_entries = [
+        selector.SelectOptionDict(value=e.entry_id, label=f"{e.title} ({e.domain})")
+        for domain in ENERGY_FORECAST_DOMAINS
+        for e in hass.config_entries.async_entries(domain)
+    ]
+    return vol.Schema(
+        {
+            vol.Optional(CONF_MAIN_FUSE_A, **s(CONF_MAIN_FUSE_A)): number(6, 400, 1, "A"),
+            vol.Required(CONF_PHASE_COUNT, **d(CONF_PHASE_COUNT, 3)): selector.SelectSelector(
+                selector.SelectSelectorConfig(options=["1", "3"], translation_key=CONF_PHASE_COUNT)
+            ),
+            vol.Optional(CONF_IMPORT_LIMIT_KW, **s(CONF_IMPORT_LIMIT_KW)): number(1, 1000, 0.1, "kW"),
+            vol.Optional(CONF_EXPORT_LIMIT_KW, **s(CONF_EXPORT_LIMIT_KW)): number(0, 1000, 0.1, "kW"),
+            vol.Optional(CONF_PRICE_ENTITY, **s(CONF_PRICE_ENTITY)): entity(["sensor", "event"]),
+            vol.Optional(CONF_PRICE_FIXED, **s(CONF_PRICE_FIXED)): number(-1, 5, 0.001, "/kWh"),
+            vol.Optional(CONF_TOU_PEAK_PRICE, **s(CONF_TOU_PEAK_PRICE)): number(-1, 5, 0.001, "/kWh"),
+            vol.Optional(CONF_TOU_OFF_PEAK_PRICE, **s(CONF_TOU_OFF_PEAK_PRICE)): number(-1, 5, 0.001, "/kWh"),
+            vol.Required(CONF_TOU_PEAK_START, **d(CONF_TOU_PEAK_START, "07:00:00")): selector.TimeSelector(),
+            vol.Required(CONF_TOU_PEAK_END, **d(CONF_TOU_PEAK_END, "23:00:00")): selector.TimeSelector(),
+            vol.Required(
+                CONF_TOU_WEEKEND_OFF_PEAK, **d(CONF_TOU_WEEKEND_OFF_PEAK, False)
+            ): selector.BooleanSelector(),
+            vol.Required(CONF_PRICE_MULTIPLIER, **d(CONF_PRICE_MULTIPLIER, 1.0)): number(0, 5, 0.001, "×"),
+            vol.Required(CONF_PRICE_OFFSET, **d(CONF_PRICE_OFFSET, 0.0)): number(-1, 5, "any", "/kWh"),
+            vol.Optional(CONF_EXPORT_PRICE_ENTITY, **s(CONF_EXPORT_PRICE_ENTITY)): entity("sensor"),
+            vol.Required(CONF_EXPORT_PRICE_FIXED, **d(CONF_EXPORT_PRICE_FIXED, 0.0)): number(
+                -1, 5, 0.001, "/kWh"
+            ),
+            vol.Required(CONF_EXPORT_PRICE_FACTOR, **d(CONF_EXPORT_PRICE_FACTOR, 0.0)): number(
+                0, 2, 0.01, "×"
+            ),
+            vol.Optional(CONF_GRID_POWER_ENTITY, **s(CONF_GRID_POWER_ENTITY)): entity(
+                "sensor", SensorDeviceClass.POWER
+            ),
+            vol.Optional(CONF_HOUSE_POWER_ENTITY, **s(CONF_HOUSE_POWER_ENTITY)): entity(
+                "sensor", SensorDeviceClass.POWER
+            ),
+            vol.Optional(CONF_PV_POWER_ENTITY, **s(CONF_PV_POWER_ENTITY)): entity(
+                "sensor", SensorDeviceClass.POWER
+            ),
+            vol.Optional(CONF_PV_FORECAST_ENTITY, **s(CONF_PV_FORECAST_ENTITY)): selector.EntitySelector(
+                selector.EntitySelectorConfig(domain="sensor", multiple=True)
+            ),
+            vol.Optional(CONF_PV_FORECAST_ENTRIES, **s(CONF_PV_FORECAST_ENTRIES)): selector.SelectSelector(
+                selector.SelectSelectorConfig(options=pv_entries, multiple=True)
+            ),
+            vol.Required(CONF_PV_PESSIMISTIC, **d(CONF_PV_PESSIMISTIC, False)): selector.BooleanSelector(),
+            vol.Required(
+                CONF_STEP_MINUTES, **d(CONF_STEP_MINUTES, str(DEFAULT_STEP_MINUTES))
+            ): selector.SelectSelector(selector.SelectSelectorConfig(options=["5", "10", "15", "30", "60"])),
+            vol.Required(CONF_HORIZON_HOURS, **d(CONF_HORIZON_HOURS, DEFAULT_HORIZON_HOURS)): number(
+                6, 72, 1, "h"
+            ),
+            vol.Required(CONF_REPLAN_MINUTES, **d(CONF_REPLAN_MINUTES, DEFAULT_REPLAN_MINUTES)): number(
+                1, 60, 1, "min"
+            ),
+            vol.Required(
+                CONF_CONTROL_MODE, **d(CONF_CONTROL_MODE, ControlMode.ADVISORY.value)
+            ): selector.SelectSelector(
+                selector.SelectSelectorConfig(
+                    options=[m.value for m in ControlMode], translation_key=CONF_CONTROL_MODE
+                )
+            ),
+        }
+    )
 
 
-def validate_site(hass: HomeAssistant, user_input: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str], str]:
+def validate_site(
+    hass: HomeAssistant, user_input: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, str], str]:
     """Normalise the site form; returns (data, errors, what was found in the price entity)."""
     errors: dict[str, str] = {}
     data = dict(user_input)
@@ -160,7 +189,8 @@ class HeadroomConfigFlow(ConfigFlow, domain=DOMAIN):
                 return self.async_show_form(step_id="confirm", description_placeholders={"found": found})
             user_input[CONF_NAME] = name
         schema = vol.Schema({vol.Required(CONF_NAME, default="Home"): str}).extend(
-            _site_schema(self.hass, user_input or {}).schema)
+            _site_schema(self.hass, user_input or {}).schema
+        )
         return self.async_show_form(step_id="user", data_schema=schema, errors=errors)
 
     async def async_step_confirm(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
@@ -176,7 +206,8 @@ class HeadroomConfigFlow(ConfigFlow, domain=DOMAIN):
             if not errors:
                 return self.async_update_reload_and_abort(entry, data=data, options={})
         return self.async_show_form(
-            step_id="reconfigure", data_schema=_site_schema(self.hass, user_input or {**entry.data, **entry.options}),
+            step_id="reconfigure",
+            data_schema=_site_schema(self.hass, user_input or {**entry.data, **entry.options}),
             errors=errors,
         )
 
@@ -187,7 +218,9 @@ class HeadroomConfigFlow(ConfigFlow, domain=DOMAIN):
 
     @classmethod
     @callback
-    def async_get_supported_subentry_types(cls, config_entry: ConfigEntry) -> dict[str, type[ConfigSubentryFlow]]:
+    def async_get_supported_subentry_types(
+        cls, config_entry: ConfigEntry
+    ) -> dict[str, type[ConfigSubentryFlow]]:
         return {kind: SUBENTRY_FLOWS.get(kind) or _flow_for(kind) for kind in KINDS}
 
 
@@ -199,7 +232,9 @@ class HeadroomOptionsFlow(OptionsFlow):
             if not errors:
                 return self.async_create_entry(data=data)
         current = {**self.config_entry.data, **self.config_entry.options}
-        return self.async_show_form(step_id="init", data_schema=_site_schema(self.hass, user_input or current), errors=errors)
+        return self.async_show_form(
+            step_id="init", data_schema=_site_schema(self.hass, user_input or current), errors=errors
+        )
 
 
 class _DeviceSubentryFlow(ConfigSubentryFlow):
@@ -218,8 +253,11 @@ class _DeviceSubentryFlow(ConfigSubentryFlow):
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
         used = configured_entities(self._get_entry())
-        found = [c for c in async_candidates(self.hass, self.kind)
-                 if not used & {v for v in c.fields.values() if isinstance(v, str)}]
+        found = [
+            c
+            for c in async_candidates(self.hass, self.kind)
+            if not used & {v for v in c.fields.values() if isinstance(v, str)}
+        ]
         if not found:
             self._defaults = {}
             return await self.async_step_device()
@@ -229,25 +267,37 @@ class _DeviceSubentryFlow(ConfigSubentryFlow):
             return await self.async_step_device()
         options = [selector.SelectOptionDict(value=c.device_id, label=c.label) for c in found]
         options.append(selector.SelectOptionDict(value=MANUAL, label="-"))
-        return self.async_show_form(step_id="user", data_schema=vol.Schema({
-            vol.Required(CONF_DISCOVERED, default=found[0].device_id): selector.SelectSelector(
-                selector.SelectSelectorConfig(options=options, translation_key=CONF_DISCOVERED)),
-        }), description_placeholders={"found": ", ".join(c.label for c in found)})
+        return self.async_show_form(
+            step_id="user",
+            data_schema=vol.Schema(
+                {
+                    vol.Required(CONF_DISCOVERED, default=found[0].device_id): selector.SelectSelector(
+                        selector.SelectSelectorConfig(options=options, translation_key=CONF_DISCOVERED)
+                    ),
+                }
+            ),
+            description_placeholders={"found": ", ".join(c.label for c in found)},
+        )
 
     async def async_step_device(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
         errors: dict[str, str] = {}
         if user_input is not None and not (errors := self.validate(user_input)):
             return await self._async_next(user_input)
-        return self.async_show_form(step_id="device", data_schema=self.schema(user_input or self._defaults),
-                                    errors=errors)
+        return self.async_show_form(
+            step_id="device", data_schema=self.schema(user_input or self._defaults), errors=errors
+        )
 
     async def async_step_reconfigure(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
         subentry = self._get_reconfigure_subentry()
         self._reconfiguring = True
         errors: dict[str, str] = {}
         if user_input is not None and not (errors := self.validate(user_input)):
-            return await self._async_next({**{k: v for k, v in subentry.data.items()
-                                               if k.startswith(CONF_MODE_OPTION_PREFIX)}, **user_input})
+            return await self._async_next(
+                {
+                    **{k: v for k, v in subentry.data.items() if k.startswith(CONF_MODE_OPTION_PREFIX)},
+                    **user_input,
+                }
+            )
         defaults = user_input or {CONF_NAME: subentry.title, **subentry.data}
         return self.async_show_form(step_id="reconfigure", data_schema=self.schema(defaults), errors=errors)
 
@@ -258,8 +308,9 @@ class _DeviceSubentryFlow(ConfigSubentryFlow):
         data = dict(data)
         title = data.pop(CONF_NAME)
         if self._reconfiguring:
-            return self.async_update_and_abort(self._get_entry(), self._get_reconfigure_subentry(), title=title,
-                                               data=data)
+            return self.async_update_and_abort(
+                self._get_entry(), self._get_reconfigure_subentry(), title=title, data=data
+            )
         return self.async_create_entry(title=title, data=data)
 
 
@@ -287,9 +338,13 @@ class BatterySubentryFlow(_DeviceSubentryFlow):
             key = f"{CONF_MODE_OPTION_PREFIX}{mode}"
             guess = self._pending.get(key) or guess_mode_option(mode, options)
             marker = vol.Optional(key, description={"suggested_value": guess}) if guess else vol.Optional(key)
-            fields[marker] = selector.SelectSelector(selector.SelectSelectorConfig(options=options, custom_value=True))
-        return self.async_show_form(step_id="modes", data_schema=vol.Schema(fields),
-                                    description_placeholders={"entity_id": select})
+            fields[marker] = selector.SelectSelector(
+                selector.SelectSelectorConfig(options=options, custom_value=True)
+            )
+        return self.async_show_form(
+            step_id="modes", data_schema=vol.Schema(fields), description_placeholders={"entity_id": select}
+        )
+
 
 def _flow_for(kind: str) -> type[ConfigSubentryFlow]:
     """The device form of a kind with nothing beyond its module's schema."""
@@ -317,4 +372,3 @@ def guess_mode_option(mode: str, options: list[str]) -> str | None:
             if word in text and not (mode == "forced_charge" and "discharge" in text):
                 return option
     return None
-

@@ -135,8 +135,12 @@ class DeviceController:
     def wanted(self, data: HeadroomData) -> list[Setpoint]:
         """What the plan's current step asks of every device Headroom drives, from the cycle's
         own readings (read once, when the plan was made)."""
-        readings = Readings(now=dt_util.now(), house_power_kw=data.readings.house_power_kw,
-                            grid_power_kw=data.readings.grid_power_kw, devices=data.readings.devices)
+        readings = Readings(
+            now=dt_util.now(),
+            house_power_kw=data.readings.house_power_kw,
+            grid_power_kw=data.readings.grid_power_kw,
+            devices=data.readings.devices,
+        )
         return setpoints(data.problem, data.plan, data.devices, readings, self.hooks.intents(), self.driven())
 
     async def async_apply(self, data: HeadroomData) -> None:
@@ -148,8 +152,12 @@ class DeviceController:
     async def _async_next_step(self) -> None:
         """A plan's next step begins: apply it now rather than at the next plan."""
         data = self.hooks.data()
-        if data is not None and self._applied is not None and self._applied[0] == data.planned_at \
-                and self._applied[1] != data.step_of(dt_util.now()):
+        if (
+            data is not None
+            and self._applied is not None
+            and self._applied[0] == data.planned_at
+            and self._applied[1] != data.step_of(dt_util.now())
+        ):
             await self.async_apply(data)
 
     def _commands(self, wanted: list[Setpoint]) -> list[tuple[Setpoint, Command]]:
@@ -157,13 +165,18 @@ class DeviceController:
         for setpoint in wanted:
             sub = self._subentries.get(setpoint.device_id)
             if sub is not None:
-                out += [(setpoint, c) for c in kind_of(sub.subentry_type).commands(self.hass, dict(sub.data), setpoint)]
+                out += [
+                    (setpoint, c)
+                    for c in kind_of(sub.subentry_type).commands(self.hass, dict(sub.data), setpoint)
+                ]
         return out
 
     async def _send(self, wanted: list[Setpoint], *, urgent: bool) -> None:
         now = dt_util.utcnow()
         pairs = self._commands(wanted)
-        fresh = [c for _, c in pairs if c.entity_id is not None or self._commanded.get((c.device_id, c.key)) != c]
+        fresh = [
+            c for _, c in pairs if c.entity_id is not None or self._commanded.get((c.device_id, c.key)) != c
+        ]
         ready = paced(fresh, self._last_write, now, urgent=urgent)
         sent_ok = {id(c) for c in ready if await self._call(c, now)}
         for setpoint in wanted:
@@ -180,10 +193,13 @@ class DeviceController:
         context = Context()
         self._ours.append(context.id)
         try:
-            await self.hass.services.async_call(command.domain, command.service, command.data, blocking=True,
-                                                context=context)
+            await self.hass.services.async_call(
+                command.domain, command.service, command.data, blocking=True, context=context
+            )
         except (HomeAssistantError, vol.Invalid) as err:
-            _LOGGER.warning("Could not %s.%s for %s: %s", command.domain, command.service, command.device_id, err)
+            _LOGGER.warning(
+                "Could not %s.%s for %s: %s", command.domain, command.service, command.device_id, err
+            )
             return False
         key = (command.device_id, command.key)
         self._last_write[key] = now
@@ -192,8 +208,9 @@ class DeviceController:
 
     def _track(self, setpoint: Setpoint, commands: list[Command], now: datetime) -> None:
         watch = self._watch.get(setpoint.device_id)
-        self._watch[setpoint.device_id] = _Watch(max(setpoint.power_kw, 0.0), now, commands,
-                                                 retried=watch.retried if watch else False)
+        self._watch[setpoint.device_id] = _Watch(
+            max(setpoint.power_kw, 0.0), now, commands, retried=watch.retried if watch else False
+        )
 
     # ------------------------------------------------------------------ listening
 
@@ -204,10 +221,19 @@ class DeviceController:
             for conf, key in kind_of(sub.subentry_type).KEYS.items():
                 if entity_id := sub.data.get(conf):
                     entities[entity_id] = (device_id, key)
-        unsubs = [async_track_time_interval(self.hass, self._async_check, CHECK_INTERVAL,
-                                            name="headroom device check", cancel_on_shutdown=True)]
+        unsubs = [
+            async_track_time_interval(
+                self.hass,
+                self._async_check,
+                CHECK_INTERVAL,
+                name="headroom device check",
+                cancel_on_shutdown=True,
+            )
+        ]
         if entities:
-            unsubs.append(async_track_state_change_event(self.hass, list(entities), self._changed_by(entities)))
+            unsubs.append(
+                async_track_state_change_event(self.hass, list(entities), self._changed_by(entities))
+            )
         config = {**self.hooks.entry.data, **self.hooks.entry.options}
         if grid := config.get(CONF_GRID_POWER_ENTITY):
             unsubs.append(async_track_state_change_event(self.hass, [grid], self._grid_changed))
@@ -216,15 +242,21 @@ class DeviceController:
         def stop() -> None:
             for unsub in unsubs:
                 unsub()
+
         return stop
 
-    def _changed_by(self, entities: dict[str, tuple[str, str]]) -> Callable[[Event[EventStateChangedData]], None]:
+    def _changed_by(
+        self, entities: dict[str, tuple[str, str]]
+    ) -> Callable[[Event[EventStateChangedData]], None]:
         @callback
         def changed(event: Event[EventStateChangedData]) -> None:
             new, old = event.data["new_state"], event.data["old_state"]
             if new is None or old is None or new.state == old.state:
                 return
-            if new.state in (STATE_UNAVAILABLE, STATE_UNKNOWN) or old.state in (STATE_UNAVAILABLE, STATE_UNKNOWN):
+            if new.state in (STATE_UNAVAILABLE, STATE_UNKNOWN) or old.state in (
+                STATE_UNAVAILABLE,
+                STATE_UNKNOWN,
+            ):
                 return
             if new.context.id in self._ours:
                 return
@@ -234,11 +266,18 @@ class DeviceController:
                 return  # nothing of ours to defend
             if ours.expect is not None and _same(ours.expect, new.state):
                 return  # the device confirming our own command
-            _LOGGER.info("%s changed by hand (%s -> %s): Headroom leaves %s alone until released",
-                         event.data["entity_id"], old.state, new.state, device_id)
-            self.hass.bus.async_fire(f"{DOMAIN}_control_paused", {"subentry_id": device_id,
-                                                                   "entity_id": event.data["entity_id"]})
+            _LOGGER.info(
+                "%s changed by hand (%s -> %s): Headroom leaves %s alone until released",
+                event.data["entity_id"],
+                old.state,
+                new.state,
+                device_id,
+            )
+            self.hass.bus.async_fire(
+                f"{DOMAIN}_control_paused", {"subentry_id": device_id, "entity_id": event.data["entity_id"]}
+            )
             self.hass.async_create_task(self.async_take_over(device_id))
+
         return changed
 
     async def _async_check(self, now: datetime) -> None:
@@ -254,18 +293,27 @@ class DeviceController:
                 del self._watch[device_id]
                 continue
             if not watch.retried:
-                _LOGGER.info("%s draws %.1f kW, allowed %.1f kW: telling it again", device_id, measured,
-                             watch.limit_kw)
+                _LOGGER.info(
+                    "%s draws %.1f kW, allowed %.1f kW: telling it again", device_id, measured, watch.limit_kw
+                )
                 await self._resend(watch.commands, now)
                 self._watch[device_id] = _Watch(watch.limit_kw, now, watch.commands, retried=True)
                 continue
             del self._watch[device_id]
             self.unresponsive.add(device_id)
             ir.async_create_issue(
-                self.hass, DOMAIN, f"{ISSUE_NOT_FOLLOWING}_{device_id}", is_fixable=False,
-                severity=ir.IssueSeverity.WARNING, translation_key=ISSUE_NOT_FOLLOWING,
-                translation_placeholders={"device": sub.title if sub else device_id,
-                                          "measured": f"{measured:.1f}", "allowed": f"{watch.limit_kw:.1f}"})
+                self.hass,
+                DOMAIN,
+                f"{ISSUE_NOT_FOLLOWING}_{device_id}",
+                is_fixable=False,
+                severity=ir.IssueSeverity.WARNING,
+                translation_key=ISSUE_NOT_FOLLOWING,
+                translation_placeholders={
+                    "device": sub.title if sub else device_id,
+                    "measured": f"{measured:.1f}",
+                    "allowed": f"{watch.limit_kw:.1f}",
+                },
+            )
             await self.hooks.request_refresh()
 
     async def _resend(self, commands: list[Command], now: datetime) -> None:
@@ -282,8 +330,10 @@ class DeviceController:
         limit = float(data.problem.site.import_limit_kw[data.step_of(now)])
         if measured - limit <= LIMIT_TOLERANCE_KW:
             return
-        self.hass.bus.async_fire(f"{DOMAIN}_limit_risk", {"measured_kw": round(measured, 3), "limit_kw": limit,
-                                                          "status": "over_limit"})
+        self.hass.bus.async_fire(
+            f"{DOMAIN}_limit_risk",
+            {"measured_kw": round(measured, 3), "limit_kw": limit, "status": "over_limit"},
+        )
         self.hass.async_create_task(self._async_cut(measured, limit))
 
     async def _async_cut(self, meter_kw: float, limit_kw: float) -> None:
@@ -291,8 +341,11 @@ class DeviceController:
         if self.hooks.control_mode() == ControlMode.ACTIVE:
             devices = configs(self._subentries)
             driven = self.driven()
-            readings = Readings(now=dt_util.now(), grid_power_kw=meter_kw,
-                                devices=read_devices(self.hass, {d: devices[d] for d in driven}))
+            readings = Readings(
+                now=dt_util.now(),
+                grid_power_kw=meter_kw,
+                devices=read_devices(self.hass, {d: devices[d] for d in driven}),
+            )
             loads = drawing_now(devices, readings, self.hooks.intents(), self.told_kw, driven)
             await self._send(fuse_cut(meter_kw, limit_kw, loads, devices, readings), urgent=True)
         await self.hooks.request_refresh()

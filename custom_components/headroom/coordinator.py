@@ -73,10 +73,17 @@ class HeadroomCoordinator(DataUpdateCoordinator[HeadroomData]):
     config_entry: HeadroomConfigEntry
 
     def __init__(self, hass: HomeAssistant, entry: HeadroomConfigEntry) -> None:
-        minutes = float(entry.options.get(CONF_REPLAN_MINUTES, entry.data.get(CONF_REPLAN_MINUTES,
-                                                                               DEFAULT_REPLAN_MINUTES)))
+        minutes = float(
+            entry.options.get(
+                CONF_REPLAN_MINUTES, entry.data.get(CONF_REPLAN_MINUTES, DEFAULT_REPLAN_MINUTES)
+            )
+        )
         super().__init__(
-            hass, _LOGGER, name=DOMAIN, config_entry=entry, update_interval=timedelta(minutes=minutes),
+            hass,
+            _LOGGER,
+            name=DOMAIN,
+            config_entry=entry,
+            update_interval=timedelta(minutes=minutes),
             request_refresh_debouncer=Debouncer(hass, _LOGGER, cooldown=REPLAN_DEBOUNCE_S, immediate=False),
         )
         self.store: Store[dict[str, Any]] = Store(hass, STORAGE_VERSION, f"{DOMAIN}.{entry.entry_id}")
@@ -88,10 +95,19 @@ class HeadroomCoordinator(DataUpdateCoordinator[HeadroomData]):
         self._previous: PreviousPlan | None = None
         self._service_prices = ServicePrices(hass)
         self._base_load: tuple[datetime, BaseLoadProfile | None] | None = None
-        self.controller = DeviceController(hass, ControllerHooks(
-            entry=entry, data=lambda: self.data, intents=lambda: self.intents, control_mode=lambda: self.control_mode,
-            replan_now=self.async_replan_now, request_refresh=self.async_request_refresh,
-            save_and_refresh=self.async_goal_changed, entities_changed=self.async_update_listeners))
+        self.controller = DeviceController(
+            hass,
+            ControllerHooks(
+                entry=entry,
+                data=lambda: self.data,
+                intents=lambda: self.intents,
+                control_mode=lambda: self.control_mode,
+                replan_now=self.async_replan_now,
+                request_refresh=self.async_request_refresh,
+                save_and_refresh=self.async_goal_changed,
+                entities_changed=self.async_update_listeners,
+            ),
+        )
         self._unreachable: set[str] = set()
 
     @property
@@ -108,8 +124,11 @@ class HeadroomCoordinator(DataUpdateCoordinator[HeadroomData]):
         if (plan := stored.get("last_plan")) and (problem := stored.get("last_problem")):
             start = dt_util.parse_datetime(problem["start"])
             if start is not None:
-                self._previous = PreviousPlan(start, int(problem["step_minutes"]), {
-                    k: v["power_kw"] for k, v in plan.get("devices", {}).items()})
+                self._previous = PreviousPlan(
+                    start,
+                    int(problem["step_minutes"]),
+                    {k: v["power_kw"] for k, v in plan.get("devices", {}).items()},
+                )
 
     async def async_save(self) -> None:
         await self.store.async_save(self._stored())
@@ -140,17 +159,29 @@ class HeadroomCoordinator(DataUpdateCoordinator[HeadroomData]):
         started = time_mod.perf_counter()
         now = dt_util.now()
         for reservation_id in self.intents.expire(now):
-            self.hass.bus.async_fire(f"{DOMAIN}_reservation_changed", {"id": reservation_id, "status": "expired"})
+            self.hass.bus.async_fire(
+                f"{DOMAIN}_reservation_changed", {"id": reservation_id, "status": "expired"}
+            )
         if self.data is not None:
-            self._previous = PreviousPlan(self.data.problem.start, self.data.problem.step_minutes, {
-                k: [float(v) for v in d.power_kw] for k, d in self.data.plan.devices.items()})
+            self._previous = PreviousPlan(
+                self.data.problem.start,
+                self.data.problem.step_minutes,
+                {k: [float(v) for v in d.power_kw] for k, d in self.data.plan.devices.items()},
+            )
         devices = configs(self.config_entry.subentries)
         readings = self._read(now, devices)
         self._note_appliance_runs(now, devices, readings)
         inputs = await self._async_inputs(now)
         forecasts = read_forecasts(self.hass, self.config, inputs, timeline_for(self.config, now))
-        snapshot = build_problem(self.config, devices, readings, forecasts, self.intents, self._previous,
-                                 frozenset(self.controller.unresponsive))
+        snapshot = build_problem(
+            self.config,
+            devices,
+            readings,
+            forecasts,
+            self.intents,
+            self._previous,
+            frozenset(self.controller.unresponsive),
+        )
         plan = await self.hass.async_add_executor_job(
             lambda: solve(snapshot.problem, time_limit=SOLVE_TIME_LIMIT_S)
         )
@@ -159,27 +190,44 @@ class HeadroomCoordinator(DataUpdateCoordinator[HeadroomData]):
         if price_entity and price_entity in snapshot.stale:
             status = PlanState.STALE_INPUTS
             ir.async_create_issue(
-                self.hass, DOMAIN, f"{ISSUE_PRICE_UNAVAILABLE}_{self.config_entry.entry_id}",
-                is_fixable=False, severity=ir.IssueSeverity.WARNING,
-                translation_key=ISSUE_PRICE_UNAVAILABLE, translation_placeholders={"entity_id": price_entity},
+                self.hass,
+                DOMAIN,
+                f"{ISSUE_PRICE_UNAVAILABLE}_{self.config_entry.entry_id}",
+                is_fixable=False,
+                severity=ir.IssueSeverity.WARNING,
+                translation_key=ISSUE_PRICE_UNAVAILABLE,
+                translation_placeholders={"entity_id": price_entity},
             )
         else:
-            ir.async_delete_issue(self.hass, DOMAIN, f"{ISSUE_PRICE_UNAVAILABLE}_{self.config_entry.entry_id}")
+            ir.async_delete_issue(
+                self.hass, DOMAIN, f"{ISSUE_PRICE_UNAVAILABLE}_{self.config_entry.entry_id}"
+            )
         data = HeadroomData(
-            status=status, problem=snapshot.problem, plan=plan, planned_at=now, readings=readings, devices=devices,
+            status=status,
+            problem=snapshot.problem,
+            plan=plan,
+            planned_at=now,
+            readings=readings,
+            devices=devices,
             stale=snapshot.stale,
-            assumptions=snapshot.assumptions, price_description=snapshot.price_description,
+            assumptions=snapshot.assumptions,
+            price_description=snapshot.price_description,
             cycle_seconds=time_mod.perf_counter() - started,
             allocated_kw=allocations(snapshot.problem, plan),
         )
-        self.hass.bus.async_fire(f"{DOMAIN}_plan_updated", {"status": status.value, "cost": round(plan.cost, 4)})
+        self.hass.bus.async_fire(
+            f"{DOMAIN}_plan_updated", {"status": status.value, "cost": round(plan.cost, 4)}
+        )
         self._fire_goal_events(snapshot.problem, plan)
         if plan.status in ("breach", "fallback"):
-            self.hass.bus.async_fire(f"{DOMAIN}_limit_risk", {
-                "status": plan.status, "breach_kwh": round(plan.breach_kwh, 3), "notes": plan.notes})
+            self.hass.bus.async_fire(
+                f"{DOMAIN}_limit_risk",
+                {"status": plan.status, "breach_kwh": round(plan.breach_kwh, 3), "notes": plan.notes},
+            )
         self.store.async_delay_save(self._stored, 60)
-        self.config_entry.async_create_background_task(self.hass, self.controller.async_apply(data),
-                                                       "headroom apply plan")
+        self.config_entry.async_create_background_task(
+            self.hass, self.controller.async_apply(data), "headroom apply plan"
+        )
         return data
 
     def _read(self, now: datetime, devices: dict[str, DeviceConfig]) -> Readings:
@@ -193,8 +241,13 @@ class HeadroomCoordinator(DataUpdateCoordinator[HeadroomData]):
                 stale.append(house_entity)
         grid_entity = config.get(CONF_GRID_POWER_ENTITY)
         grid = power_kw(self.hass.states.get(grid_entity)) if grid_entity else None
-        return Readings(now=now, house_power_kw=house, grid_power_kw=grid, devices=read_devices(self.hass, devices),
-                        stale=tuple(stale))
+        return Readings(
+            now=now,
+            house_power_kw=house,
+            grid_power_kw=grid,
+            devices=read_devices(self.hass, devices),
+            stale=tuple(stale),
+        )
 
     async def _async_inputs(self, now: datetime) -> Inputs:
         """What the readers cannot read from states: action answers, energy platforms, history."""
@@ -214,20 +267,33 @@ class HeadroomCoordinator(DataUpdateCoordinator[HeadroomData]):
     async def _async_base_load(self, now: datetime) -> BaseLoadProfile | None:
         config = self.config
         subs = self.config_entry.subentries.values()
-        batteries = [s.data[CONF_POWER_ENTITY] for s in subs
-                     if s.subentry_type == SUBENTRY_BATTERY and s.data.get(CONF_POWER_ENTITY)]
-        devices: list[str] = [d for s in subs if s.subentry_type != SUBENTRY_BATTERY
-                              if (d := s.data.get(CONF_CHARGER_POWER_ENTITY) or s.data.get(CONF_POWER_ENTITY))]
-        house, grid, pv = (config.get(CONF_HOUSE_POWER_ENTITY), config.get(CONF_GRID_POWER_ENTITY),
-                           config.get(CONF_PV_POWER_ENTITY))
+        batteries = [
+            s.data[CONF_POWER_ENTITY]
+            for s in subs
+            if s.subentry_type == SUBENTRY_BATTERY and s.data.get(CONF_POWER_ENTITY)
+        ]
+        devices: list[str] = [
+            d
+            for s in subs
+            if s.subentry_type != SUBENTRY_BATTERY
+            if (d := s.data.get(CONF_CHARGER_POWER_ENTITY) or s.data.get(CONF_POWER_ENTITY))
+        ]
+        house, grid, pv = (
+            config.get(CONF_HOUSE_POWER_ENTITY),
+            config.get(CONF_GRID_POWER_ENTITY),
+            config.get(CONF_PV_POWER_ENTITY),
+        )
         if not house and not grid:
             return None
         wanted = {e for e in (house, grid, pv, *batteries, *devices) if e}
         means = await async_hourly_means(self.hass, wanted, now)
-        return profile_from_hours(house_hours(means, house=house, grid=grid, pv=pv, battery=batteries,
-                                              devices=devices))
+        return profile_from_hours(
+            house_hours(means, house=house, grid=grid, pv=pv, battery=batteries, devices=devices)
+        )
 
-    def _note_appliance_runs(self, now: datetime, devices: dict[str, DeviceConfig], readings: Readings) -> None:
+    def _note_appliance_runs(
+        self, now: datetime, devices: dict[str, DeviceConfig], readings: Readings
+    ) -> None:
         for device_id, config in devices.items():
             reading = readings.devices.get(device_id)
             if config.kind == SUBENTRY_APPLIANCE and isinstance(reading, ApplianceReading):
@@ -242,9 +308,14 @@ class HeadroomCoordinator(DataUpdateCoordinator[HeadroomData]):
                 unreachable.add(ev.id)
                 if ev.id not in self._unreachable:
                     sub = self.config_entry.subentries.get(ev.id)
-                    self.hass.bus.async_fire(f"{DOMAIN}_goal_unreachable", {
-                        "device": sub.title if sub else ev.id, "subentry_id": ev.id,
-                        "shortfall_kwh": round(shortfall, 2)})
+                    self.hass.bus.async_fire(
+                        f"{DOMAIN}_goal_unreachable",
+                        {
+                            "device": sub.title if sub else ev.id,
+                            "subentry_id": ev.id,
+                            "shortfall_kwh": round(shortfall, 2),
+                        },
+                    )
         self._unreachable = unreachable
 
     @callback
@@ -264,8 +335,12 @@ class HeadroomCoordinator(DataUpdateCoordinator[HeadroomData]):
         @callback
         def changed(event: Event[EventStateChangedData]) -> None:
             old, new = event.data["old_state"], event.data["new_state"]
-            if old is not None and new is not None and old.state == new.state and \
-                    old.attributes == new.attributes:
+            if (
+                old is not None
+                and new is not None
+                and old.state == new.state
+                and old.attributes == new.attributes
+            ):
                 return
             self.hass.async_create_task(self.async_request_refresh())
 

@@ -39,6 +39,7 @@ def now_of(series: Series) -> Callable[[HeadroomData, str, datetime], StateType]
     def value(data: HeadroomData, device_id: str, now: datetime) -> StateType:
         values = series(data, device_id)
         return 0.0 if values is None else round(float(values[data.step_of(now)]), 3)
+
     return value
 
 
@@ -86,21 +87,31 @@ def allocated(data: HeadroomData, device_id: str) -> list[Any] | None:
 
 
 ALLOCATED_CAPACITY = HeadroomSensorDescription(
-    key="allocated_capacity", translation_key="allocated_capacity", device_class=SensorDeviceClass.POWER,
-    native_unit_of_measurement=UnitOfPower.KILO_WATT, state_class=SensorStateClass.MEASUREMENT,
-    value_fn=now_of(allocated), series_fn=allocated,
+    key="allocated_capacity",
+    translation_key="allocated_capacity",
+    device_class=SensorDeviceClass.POWER,
+    native_unit_of_measurement=UnitOfPower.KILO_WATT,
+    state_class=SensorStateClass.MEASUREMENT,
+    value_fn=now_of(allocated),
+    series_fn=allocated,
 )
 
 PLANNED_POWER = HeadroomSensorDescription(
-    key="planned_power", translation_key="planned_power", device_class=SensorDeviceClass.POWER,
-    native_unit_of_measurement=UnitOfPower.KILO_WATT, state_class=SensorStateClass.MEASUREMENT,
-    value_fn=now_of(device_power), series_fn=device_power,
+    key="planned_power",
+    translation_key="planned_power",
+    device_class=SensorDeviceClass.POWER,
+    native_unit_of_measurement=UnitOfPower.KILO_WATT,
+    state_class=SensorStateClass.MEASUREMENT,
+    value_fn=now_of(device_power),
+    series_fn=device_power,
 )
 
 
-
 STORED_ENERGY = HeadroomSensorDescription(
-    key="planned_soc", translation_key="planned_soc", device_class=SensorDeviceClass.ENERGY_STORAGE,
-    native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR, value_fn=now_of(stored_energy),
+    key="planned_soc",
+    translation_key="planned_soc",
+    device_class=SensorDeviceClass.ENERGY_STORAGE,
+    native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
+    value_fn=now_of(stored_energy),
     series_fn=stored_energy,
 )

@@ -15,7 +15,9 @@ from .planner import problem_to_json
 TO_REDACT = {"latitude", "longitude", "title"}
 
 
-async def async_get_config_entry_diagnostics(hass: HomeAssistant, entry: HeadroomConfigEntry) -> dict[str, Any]:
+async def async_get_config_entry_diagnostics(
+    hass: HomeAssistant, entry: HeadroomConfigEntry
+) -> dict[str, Any]:
     coordinator = entry.runtime_data
     data = coordinator.data
     return {
@@ -51,8 +53,8 @@ async def async_get_device_diagnostics(
         "type": subentry.subentry_type,
         "data": async_redact_data(dict(subentry.data), TO_REDACT),
         "goal": coordinator.intents.goals[key].to_dict() if key in coordinator.intents.goals else None,
-        "override": (o := coordinator.intents.overrides.get(key)) and {"action": o.action,
-                                                                        "until": o.until.isoformat()},
+        "override": (o := coordinator.intents.overrides.get(key))
+        and {"action": o.action, "until": o.until.isoformat()},
         "problem_device": next((d for d in problem["devices"] if d["id"] == key), None),
         "plan": plan["devices"].get(key),
         "reasons": plan["explain"]["devices"].get(key),

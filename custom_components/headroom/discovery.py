@@ -39,14 +39,59 @@ from .const import (
     ChargerAdapter,
 )
 
-KNOWN_CHARGERS = ("ocpp", "easee", "wallbox", "peblar", "zaptec", "goecharger_api2", "tesla_wall_connector",
-                  "openevse", "ohme", "myenergi", "alfen_wallbox", "keba", "v2c")
+KNOWN_CHARGERS = (
+    "ocpp",
+    "easee",
+    "wallbox",
+    "peblar",
+    "zaptec",
+    "goecharger_api2",
+    "tesla_wall_connector",
+    "openevse",
+    "ohme",
+    "myenergi",
+    "alfen_wallbox",
+    "keba",
+    "v2c",
+)
 READ_ONLY_CHARGERS = ("tesla_wall_connector",)
-KNOWN_BATTERIES = ("enphase_envoy", "goodwe", "huawei_solar", "solaredge", "victron", "solax", "sungrow",
-                   "growatt_server", "fronius", "sonnen", "powerwall", "givenergy", "foxess", "sma", "solis")
-KNOWN_VEHICLES = ("tesla_fleet", "teslemetry", "tessie", "renault", "bmw_connected_drive", "volvo", "kia_uvo",
-                  "polestar_api", "volkswagen_we_connect_id", "skodaconnect", "audiconnect", "mercedesme",
-                  "fordpass", "nissan_leaf", "toyota", "hyundai_kia_connect", "mg_saic", "smartcar")
+KNOWN_BATTERIES = (
+    "enphase_envoy",
+    "goodwe",
+    "huawei_solar",
+    "solaredge",
+    "victron",
+    "solax",
+    "sungrow",
+    "growatt_server",
+    "fronius",
+    "sonnen",
+    "powerwall",
+    "givenergy",
+    "foxess",
+    "sma",
+    "solis",
+)
+KNOWN_VEHICLES = (
+    "tesla_fleet",
+    "teslemetry",
+    "tessie",
+    "renault",
+    "bmw_connected_drive",
+    "volvo",
+    "kia_uvo",
+    "polestar_api",
+    "volkswagen_we_connect_id",
+    "skodaconnect",
+    "audiconnect",
+    "mercedesme",
+    "fordpass",
+    "nissan_leaf",
+    "toyota",
+    "hyundai_kia_connect",
+    "mg_saic",
+    "smartcar",
+)
 APPLIANCE_WORDS = ("dishwasher", "washer", "washing", "dryer", "boiler", "heater", "pool", "pump")
 ISSUE_NEW_DEVICE = "new_device_found"
 ISSUE_ENTITY_MISSING = "device_entity_missing"
@@ -84,18 +129,31 @@ def _device_entities(hass: HomeAssistant) -> dict[str, list[_Entity]]:
             continue
         state = hass.states.get(entry.entity_id)
         unit = entry.unit_of_measurement or (state.attributes.get("unit_of_measurement") if state else None)
-        device_class = entry.device_class or entry.original_device_class or (
-            state.attributes.get("device_class") if state else None)
+        device_class = (
+            entry.device_class
+            or entry.original_device_class
+            or (state.attributes.get("device_class") if state else None)
+        )
         name = (entry.name or entry.original_name or entry.entity_id).lower()
         out[entry.device_id].append(_Entity(entry.entity_id, entry.domain, device_class, unit, name))
     return out
 
 
-def _first(entities: list[_Entity], domain: str, *, device_class: str | None = None,
-           units: tuple[str, ...] = (), words: tuple[str, ...] = ()) -> _Entity | None:
-    found = [e for e in entities if e.domain == domain
-             and (device_class is None or e.device_class == device_class)
-             and (not units or e.unit in units)]
+def _first(
+    entities: list[_Entity],
+    domain: str,
+    *,
+    device_class: str | None = None,
+    units: tuple[str, ...] = (),
+    words: tuple[str, ...] = (),
+) -> _Entity | None:
+    found = [
+        e
+        for e in entities
+        if e.domain == domain
+        and (device_class is None or e.device_class == device_class)
+        and (not units or e.unit in units)
+    ]
     for word in words:
         for entity in found:
             if word in entity.name or word in entity.entity_id:
@@ -125,8 +183,13 @@ def async_candidates(hass: HomeAssistant, kind: str) -> list[Candidate]:
             rank = KNOWN_CHARGERS.index(integration) if integration in KNOWN_CHARGERS else len(KNOWN_CHARGERS)
         elif kind == SUBENTRY_BATTERY and integration not in KNOWN_VEHICLES + KNOWN_CHARGERS:
             candidate = _battery(items)
-            rank = KNOWN_BATTERIES.index(integration) if integration in KNOWN_BATTERIES else len(KNOWN_BATTERIES)
-        elif kind == SUBENTRY_APPLIANCE and integration not in KNOWN_VEHICLES + KNOWN_CHARGERS + KNOWN_BATTERIES:
+            rank = (
+                KNOWN_BATTERIES.index(integration) if integration in KNOWN_BATTERIES else len(KNOWN_BATTERIES)
+            )
+        elif (
+            kind == SUBENTRY_APPLIANCE
+            and integration not in KNOWN_VEHICLES + KNOWN_CHARGERS + KNOWN_BATTERIES
+        ):
             candidate = _appliance(items)
             rank = 0 if any(w in name.lower() for w in APPLIANCE_WORDS) else 1
         if candidate is not None:
@@ -142,11 +205,13 @@ def _integration(hass: HomeAssistant, device: dr.DeviceEntry) -> str:
     return "unknown"
 
 
-def _charger(hass: HomeAssistant, items: list[_Entity], integration: str,
-             vehicles: list[str]) -> dict[str, Any] | None:
+def _charger(
+    hass: HomeAssistant, items: list[_Entity], integration: str, vehicles: list[str]
+) -> dict[str, Any] | None:
     power = _first(items, "sensor", device_class="power", units=POWER_UNITS, words=("charg", "power"))
-    current = _first(items, "number", device_class="current", words=("dynamic", "limit", "max", "current")) or \
-        _first(items, "number", units=("A",), words=("dynamic", "limit", "max", "current"))
+    current = _first(
+        items, "number", device_class="current", words=("dynamic", "limit", "max", "current")
+    ) or _first(items, "number", units=("A",), words=("dynamic", "limit", "max", "current"))
     power_number = None if current else _first(items, "number", units=POWER_UNITS)
     if power is None or (current is None and power_number is None and integration not in KNOWN_CHARGERS):
         return None
@@ -160,10 +225,13 @@ def _charger(hass: HomeAssistant, items: list[_Entity], integration: str,
             fields[CONF_MAX_CURRENT_A] = min(float(top), 80.0)
     elif power_number and integration not in READ_ONLY_CHARGERS:
         fields[CONF_POWER_LIMIT_ENTITY] = power_number.entity_id
-    if plug := _first(items, "binary_sensor", device_class="plug") or \
-            _first(items, "binary_sensor", words=("plug", "connected", "cable")):
+    if plug := _first(items, "binary_sensor", device_class="plug") or _first(
+        items, "binary_sensor", words=("plug", "connected", "cable")
+    ):
         fields[CONF_PLUGGED_ENTITY] = plug.entity_id
-    if (switch := _first(items, "switch", words=("charg", "enable"))) and integration not in READ_ONLY_CHARGERS:
+    if (
+        switch := _first(items, "switch", words=("charg", "enable"))
+    ) and integration not in READ_ONLY_CHARGERS:
         fields[CONF_CHARGE_SWITCH_ENTITY] = switch.entity_id
     if vehicles:
         fields[CONF_EV_SOC_ENTITY] = vehicles[0]
@@ -179,7 +247,8 @@ def _vehicle_soc(hass: HomeAssistant, entities: dict[str, list[_Entity]]) -> lis
         if device is None:
             continue
         vehicle = _integration(hass, device) in KNOWN_VEHICLES or any(
-            e.device_class == "distance" and "range" in e.name for e in items)
+            e.device_class == "distance" and "range" in e.name for e in items
+        )
         soc = _first(items, "sensor", device_class="battery", units=("%",))
         if vehicle and soc is not None:
             out.append(soc.entity_id)
@@ -187,7 +256,9 @@ def _vehicle_soc(hass: HomeAssistant, entities: dict[str, list[_Entity]]) -> lis
 
 
 def _battery(items: list[_Entity]) -> dict[str, Any] | None:
-    soc = _first(items, "sensor", device_class="battery", units=("%",), words=("soc", "state of charge", "battery"))
+    soc = _first(
+        items, "sensor", device_class="battery", units=("%",), words=("soc", "state of charge", "battery")
+    )
     power = _first(items, "sensor", device_class="power", units=POWER_UNITS, words=("battery", "charg"))
     select = _first(items, "select", words=("mode", "work", "operat"))
     setpoint = _first(items, "number", device_class="power", units=POWER_UNITS)
@@ -216,8 +287,12 @@ def _gone(hass: HomeAssistant, entity_id: str) -> bool:
 
 
 def configured_entities(entry: ConfigEntry) -> set[str]:
-    return {v for sub in entry.subentries.values() for v in sub.data.values()
-            if isinstance(v, str) and "." in v and not v[0].isdigit()}
+    return {
+        v
+        for sub in entry.subentries.values()
+        for v in sub.data.values()
+        if isinstance(v, str) and "." in v and not v[0].isdigit()
+    }
 
 
 @callback
@@ -231,17 +306,29 @@ def async_check_devices(hass: HomeAssistant, entry: ConfigEntry) -> None:
                 ir.async_delete_issue(hass, DOMAIN, issue_id)
                 continue
             ir.async_create_issue(
-                hass, DOMAIN, issue_id, is_fixable=False, is_persistent=False, severity=ir.IssueSeverity.WARNING,
+                hass,
+                DOMAIN,
+                issue_id,
+                is_fixable=False,
+                is_persistent=False,
+                severity=ir.IssueSeverity.WARNING,
                 translation_key=ISSUE_NEW_DEVICE,
-                translation_placeholders={"device": candidate.label, "kind": kind.replace("_", " ")})
+                translation_placeholders={"device": candidate.label, "kind": kind.replace("_", " ")},
+            )
     for sub in entry.subentries.values():
-        missing = sorted(v for k, v in sub.data.items() if k.endswith("_entity") and isinstance(v, str)
-                         and _gone(hass, v))
+        missing = sorted(
+            v for k, v in sub.data.items() if k.endswith("_entity") and isinstance(v, str) and _gone(hass, v)
+        )
         issue_id = f"{ISSUE_ENTITY_MISSING}_{sub.subentry_id}"
         if missing:
             ir.async_create_issue(
-                hass, DOMAIN, issue_id, is_fixable=False, severity=ir.IssueSeverity.ERROR,
+                hass,
+                DOMAIN,
+                issue_id,
+                is_fixable=False,
+                severity=ir.IssueSeverity.ERROR,
                 translation_key=ISSUE_ENTITY_MISSING,
-                translation_placeholders={"device": sub.title, "entities": ", ".join(missing)})
+                translation_placeholders={"device": sub.title, "entities": ", ".join(missing)},
+            )
         else:
             ir.async_delete_issue(hass, DOMAIN, issue_id)

@@ -10,15 +10,21 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity
 from .const import DOMAIN
 from .coordinator import HeadroomCoordinator
 
-MODELS = {"ev_charger": "EV charger plan", "battery": "Battery plan", "appliance": "Appliance plan",
-          "thermal_storage": "Water heater plan"}
+MODELS = {
+    "ev_charger": "EV charger plan",
+    "battery": "Battery plan",
+    "appliance": "Appliance plan",
+    "thermal_storage": "Water heater plan",
+}
 
 
 class HeadroomEntity(CoordinatorEntity[HeadroomCoordinator]):
     _attr_has_entity_name = True
 
     def __init__(
-        self, coordinator: HeadroomCoordinator, description: EntityDescription,
+        self,
+        coordinator: HeadroomCoordinator,
+        description: EntityDescription,
         subentry: ConfigSubentry | None = None,
     ) -> None:
         super().__init__(coordinator)
@@ -28,15 +34,21 @@ class HeadroomEntity(CoordinatorEntity[HeadroomCoordinator]):
         if subentry is None:
             self._attr_unique_id = f"{entry.entry_id}_{description.key}"
             self._attr_device_info = DeviceInfo(
-                identifiers={(DOMAIN, entry.entry_id)}, name=entry.title, manufacturer="Headroom",
-                model="Site plan", entry_type=DeviceEntryType.SERVICE,
+                identifiers={(DOMAIN, entry.entry_id)},
+                name=entry.title,
+                manufacturer="Headroom",
+                model="Site plan",
+                entry_type=DeviceEntryType.SERVICE,
             )
         else:
             self._attr_unique_id = f"{subentry.subentry_id}_{description.key}"
             self._attr_device_info = DeviceInfo(
-                identifiers={(DOMAIN, subentry.subentry_id)}, name=subentry.title, manufacturer="Headroom",
+                identifiers={(DOMAIN, subentry.subentry_id)},
+                name=subentry.title,
+                manufacturer="Headroom",
                 model=MODELS.get(subentry.subentry_type, subentry.subentry_type),
-                entry_type=DeviceEntryType.SERVICE, via_device=(DOMAIN, entry.entry_id),
+                entry_type=DeviceEntryType.SERVICE,
+                via_device=(DOMAIN, entry.entry_id),
             )
 
     @property

@@ -14,9 +14,18 @@ def entity(domain: str | list[str], device_class: str | list[str] | None = None)
     return selector.EntitySelector(config)
 
 
-def number(minimum: float, maximum: float, step: float | Literal["any"], unit: str) -> selector.NumberSelector:
-    return selector.NumberSelector(selector.NumberSelectorConfig(
-        min=minimum, max=maximum, step=step, unit_of_measurement=unit, mode=selector.NumberSelectorMode.BOX))
+def number(
+    minimum: float, maximum: float, step: float | Literal["any"], unit: str
+) -> selector.NumberSelector:
+    return selector.NumberSelector(
+        selector.NumberSelectorConfig(
+            min=minimum,
+            max=maximum,
+            step=step,
+            unit_of_measurement=unit,
+            mode=selector.NumberSelectorMode.BOX,
+        )
+    )
 
 
 def defaults_of(defaults: dict[str, Any]) -> tuple[Any, Any]:

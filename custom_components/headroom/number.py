@@ -13,8 +13,13 @@ from .entity import HeadroomEntity, subentries_of
 
 PARALLEL_UPDATES = 1
 TARGET_SOC = NumberEntityDescription(
-    key="target_soc", translation_key="target_soc", native_min_value=10, native_max_value=100,
-    native_step=5, native_unit_of_measurement=PERCENTAGE, mode=NumberMode.SLIDER,
+    key="target_soc",
+    translation_key="target_soc",
+    native_min_value=10,
+    native_max_value=100,
+    native_step=5,
+    native_unit_of_measurement=PERCENTAGE,
+    mode=NumberMode.SLIDER,
 )
 
 
@@ -23,7 +28,9 @@ async def async_setup_entry(
 ) -> None:
     coordinator = entry.runtime_data
     for sub in subentries_of(coordinator, SUBENTRY_EV_CHARGER):
-        async_add_entities([TargetSocNumber(coordinator, TARGET_SOC, sub)], config_subentry_id=sub.subentry_id)
+        async_add_entities(
+            [TargetSocNumber(coordinator, TARGET_SOC, sub)], config_subentry_id=sub.subentry_id
+        )
 
 
 class TargetSocNumber(HeadroomEntity, NumberEntity):

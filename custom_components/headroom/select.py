@@ -14,11 +14,15 @@ from .entity import HeadroomEntity, subentries_of
 PARALLEL_UPDATES = 1
 
 CONTROL_MODE = SelectEntityDescription(
-    key="control_mode", translation_key="control_mode", options=[m.value for m in ControlMode],
+    key="control_mode",
+    translation_key="control_mode",
+    options=[m.value for m in ControlMode],
     entity_category=EntityCategory.CONFIG,
 )
 CHARGE_MODE = SelectEntityDescription(
-    key="charge_mode", translation_key="charge_mode", options=[m.value for m in ChargeMode],
+    key="charge_mode",
+    translation_key="charge_mode",
+    options=[m.value for m in ChargeMode],
 )
 
 
@@ -28,7 +32,9 @@ async def async_setup_entry(
     coordinator = entry.runtime_data
     async_add_entities([ControlModeSelect(coordinator, CONTROL_MODE)])
     for sub in subentries_of(coordinator, SUBENTRY_EV_CHARGER):
-        async_add_entities([ChargeModeSelect(coordinator, CHARGE_MODE, sub)], config_subentry_id=sub.subentry_id)
+        async_add_entities(
+            [ChargeModeSelect(coordinator, CHARGE_MODE, sub)], config_subentry_id=sub.subentry_id
+        )
 
 
 class ControlModeSelect(HeadroomEntity, SelectEntity):

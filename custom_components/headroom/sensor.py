@@ -29,6 +29,7 @@ from .entity import HeadroomEntity
 
 PARALLEL_UPDATES = 0
 
+
 def _base_load(data: HeadroomData, _: str) -> list[Any]:
     return [float(v) for v in data.problem.base_load_kw]
 
@@ -39,52 +40,85 @@ def _pv(data: HeadroomData, _: str) -> list[Any]:
 
 SITE_SENSORS: tuple[HeadroomSensorDescription, ...] = (
     HeadroomSensorDescription(
-        key="plan_status", translation_key="plan_status", device_class=SensorDeviceClass.ENUM,
-        options=[s.value for s in PlanState], value_fn=lambda d, _, __: d.status.value,
+        key="plan_status",
+        translation_key="plan_status",
+        device_class=SensorDeviceClass.ENUM,
+        options=[s.value for s in PlanState],
+        value_fn=lambda d, _, __: d.status.value,
     ),
     HeadroomSensorDescription(
-        key="planned_grid_power", translation_key="planned_grid_power", device_class=SensorDeviceClass.POWER,
-        native_unit_of_measurement=UnitOfPower.KILO_WATT, state_class=SensorStateClass.MEASUREMENT,
-        value_fn=now_of(grid_power), series_fn=grid_power,
+        key="planned_grid_power",
+        translation_key="planned_grid_power",
+        device_class=SensorDeviceClass.POWER,
+        native_unit_of_measurement=UnitOfPower.KILO_WATT,
+        state_class=SensorStateClass.MEASUREMENT,
+        value_fn=now_of(grid_power),
+        series_fn=grid_power,
     ),
     HeadroomSensorDescription(
-        key="import_headroom", translation_key="import_headroom", device_class=SensorDeviceClass.POWER,
-        native_unit_of_measurement=UnitOfPower.KILO_WATT, state_class=SensorStateClass.MEASUREMENT,
-        value_fn=now_of(import_headroom), series_fn=import_headroom,
+        key="import_headroom",
+        translation_key="import_headroom",
+        device_class=SensorDeviceClass.POWER,
+        native_unit_of_measurement=UnitOfPower.KILO_WATT,
+        state_class=SensorStateClass.MEASUREMENT,
+        value_fn=now_of(import_headroom),
+        series_fn=import_headroom,
     ),
     HeadroomSensorDescription(
-        key="base_load_forecast", translation_key="base_load_forecast", device_class=SensorDeviceClass.POWER,
-        native_unit_of_measurement=UnitOfPower.KILO_WATT, state_class=SensorStateClass.MEASUREMENT,
-        value_fn=now_of(_base_load), series_fn=_base_load,
+        key="base_load_forecast",
+        translation_key="base_load_forecast",
+        device_class=SensorDeviceClass.POWER,
+        native_unit_of_measurement=UnitOfPower.KILO_WATT,
+        state_class=SensorStateClass.MEASUREMENT,
+        value_fn=now_of(_base_load),
+        series_fn=_base_load,
     ),
     HeadroomSensorDescription(
-        key="pv_forecast", translation_key="pv_forecast", device_class=SensorDeviceClass.POWER,
-        native_unit_of_measurement=UnitOfPower.KILO_WATT, state_class=SensorStateClass.MEASUREMENT,
-        value_fn=now_of(_pv), series_fn=_pv,
+        key="pv_forecast",
+        translation_key="pv_forecast",
+        device_class=SensorDeviceClass.POWER,
+        native_unit_of_measurement=UnitOfPower.KILO_WATT,
+        state_class=SensorStateClass.MEASUREMENT,
+        value_fn=now_of(_pv),
+        series_fn=_pv,
     ),
     HeadroomSensorDescription(
-        key="planned_cost", translation_key="planned_cost", device_class=SensorDeviceClass.MONETARY,
+        key="planned_cost",
+        translation_key="planned_cost",
+        device_class=SensorDeviceClass.MONETARY,
         value_fn=lambda d, _, __: round(d.plan.cost, 2),
     ),
     HeadroomSensorDescription(
-        key="baseline_cost", translation_key="baseline_cost", device_class=SensorDeviceClass.MONETARY,
+        key="baseline_cost",
+        translation_key="baseline_cost",
+        device_class=SensorDeviceClass.MONETARY,
         value_fn=lambda d, _, __: round(d.plan.baseline_cost, 2),
     ),
     HeadroomSensorDescription(
-        key="saving", translation_key="saving", device_class=SensorDeviceClass.MONETARY,
+        key="saving",
+        translation_key="saving",
+        device_class=SensorDeviceClass.MONETARY,
         value_fn=lambda d, _, __: round(d.plan.baseline_cost - d.plan.cost, 2),
     ),
     HeadroomSensorDescription(
-        key="next_replan", translation_key="next_replan", device_class=SensorDeviceClass.TIMESTAMP,
-        entity_category=EntityCategory.DIAGNOSTIC, value_fn=lambda d, _, __: None,
+        key="next_replan",
+        translation_key="next_replan",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda d, _, __: None,
     ),
     HeadroomSensorDescription(
-        key="solve_duration", translation_key="solve_duration", device_class=SensorDeviceClass.DURATION,
-        native_unit_of_measurement=UnitOfTime.SECONDS, state_class=SensorStateClass.MEASUREMENT,
-        entity_category=EntityCategory.DIAGNOSTIC, suggested_display_precision=2,
+        key="solve_duration",
+        translation_key="solve_duration",
+        device_class=SensorDeviceClass.DURATION,
+        native_unit_of_measurement=UnitOfTime.SECONDS,
+        state_class=SensorStateClass.MEASUREMENT,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        suggested_display_precision=2,
         value_fn=lambda d, _, __: round(d.plan.solve_seconds, 3),
     ),
 )
+
 
 async def async_setup_entry(
     hass: HomeAssistant, entry: HeadroomConfigEntry, async_add_entities: AddConfigEntryEntitiesCallback
@@ -92,8 +126,9 @@ async def async_setup_entry(
     coordinator = entry.runtime_data
     async_add_entities(HeadroomSensor(coordinator, d) for d in SITE_SENSORS)
     for sub in entry.subentries.values():
-        entities: list[SensorEntity] = [HeadroomSensor(coordinator, d, sub)
-                                        for d in kind_of(sub.subentry_type).SENSORS]
+        entities: list[SensorEntity] = [
+            HeadroomSensor(coordinator, d, sub) for d in kind_of(sub.subentry_type).SENSORS
+        ]
         entities.append(ControlStateSensor(coordinator, CONTROL_STATE, sub))
         async_add_entities(entities, config_subentry_id=sub.subentry_id)
 
@@ -102,8 +137,9 @@ class HeadroomSensor(HeadroomEntity, SensorEntity):
     entity_description: HeadroomSensorDescription
     _unrecorded_attributes = frozenset({"forecast", "notes", "assumptions", "reasons"})
 
-    def __init__(self, coordinator: HeadroomCoordinator, description: HeadroomSensorDescription,
-                 subentry: Any = None) -> None:
+    def __init__(
+        self, coordinator: HeadroomCoordinator, description: HeadroomSensorDescription, subentry: Any = None
+    ) -> None:
         super().__init__(coordinator, description, subentry)
         if description.device_class == SensorDeviceClass.MONETARY:
             self._attr_native_unit_of_measurement = coordinator.hass.config.currency
@@ -127,25 +163,37 @@ class HeadroomSensor(HeadroomEntity, SensorEntity):
             series = self.entity_description.series_fn(data, self._device_id)
             if series is not None:
                 attributes["forecast"] = [
-                    {"start": data.step_start(t).isoformat(),
-                     "value": round(v, 3) if isinstance(v, float) else v}
+                    {
+                        "start": data.step_start(t).isoformat(),
+                        "value": round(v, 3) if isinstance(v, float) else v,
+                    }
                     for t, v in enumerate(series)
                 ]
         if self.entity_description.key == "plan_status":
-            attributes.update({
-                "notes": data.plan.notes, "stale_inputs": data.stale, "assumptions": data.assumptions,
-                "price_source": data.price_description, "control_mode": self.coordinator.control_mode.value,
-                "baseline_limit_exceeded_steps": data.plan.baseline_limit_exceeded_steps,
-                "breach_kwh": round(data.plan.breach_kwh, 3),
-            })
-        elif self.subentry is not None and self.entity_description.reasons \
-                and (device := data.plan.devices.get(self._device_id)) is not None:
+            attributes.update(
+                {
+                    "notes": data.plan.notes,
+                    "stale_inputs": data.stale,
+                    "assumptions": data.assumptions,
+                    "price_source": data.price_description,
+                    "control_mode": self.coordinator.control_mode.value,
+                    "baseline_limit_exceeded_steps": data.plan.baseline_limit_exceeded_steps,
+                    "breach_kwh": round(data.plan.breach_kwh, 3),
+                }
+            )
+        elif (
+            self.subentry is not None
+            and self.entity_description.reasons
+            and (device := data.plan.devices.get(self._device_id)) is not None
+        ):
             attributes["reasons"] = device.reasons
         return attributes or None
 
 
 CONTROL_STATE = SensorEntityDescription(
-    key="control_state", translation_key="control_state", device_class=SensorDeviceClass.ENUM,
+    key="control_state",
+    translation_key="control_state",
+    device_class=SensorDeviceClass.ENUM,
     options=[s.value for s in ControlState],
 )
 

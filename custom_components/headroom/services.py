@@ -63,67 +63,86 @@ SERVICE_SIMULATE = "simulate"
 
 _number = vol.Coerce(float)
 
-SET_EV_GOAL_SCHEMA = vol.Schema({
-    vol.Required(ATTR_DEVICE_ID): cv.string,
-    vol.Optional("energy_kwh"): _number,
-    vol.Optional("target_soc"): _number,
-    vol.Optional("departure"): cv.datetime,
-    vol.Optional("mode"): vol.In(["cheapest", "fastest"]),
-    vol.Optional("priority"): vol.In(list(PRIORITIES)),
-    vol.Optional("clear", default=False): cv.boolean,
-})
-CHECK_FEASIBILITY_SCHEMA = vol.Schema({
-    vol.Required("arrival"): cv.datetime,
-    vol.Required("departure"): cv.datetime,
-    vol.Required("energy_kwh"): _number,
-    vol.Required("max_power_kw"): _number,
-    vol.Optional("min_power_kw", default=0.0): _number,
-})
-RESERVE_CAPACITY_SCHEMA = vol.Schema({
-    vol.Required("id"): cv.string,
-    vol.Required("start"): cv.datetime,
-    vol.Required("end"): cv.datetime,
-    vol.Required("power_kw"): _number,
-    vol.Optional("energy_kwh"): _number,
-    vol.Optional("force", default=False): cv.boolean,
-})
+SET_EV_GOAL_SCHEMA = vol.Schema(
+    {
+        vol.Required(ATTR_DEVICE_ID): cv.string,
+        vol.Optional("energy_kwh"): _number,
+        vol.Optional("target_soc"): _number,
+        vol.Optional("departure"): cv.datetime,
+        vol.Optional("mode"): vol.In(["cheapest", "fastest"]),
+        vol.Optional("priority"): vol.In(list(PRIORITIES)),
+        vol.Optional("clear", default=False): cv.boolean,
+    }
+)
+CHECK_FEASIBILITY_SCHEMA = vol.Schema(
+    {
+        vol.Required("arrival"): cv.datetime,
+        vol.Required("departure"): cv.datetime,
+        vol.Required("energy_kwh"): _number,
+        vol.Required("max_power_kw"): _number,
+        vol.Optional("min_power_kw", default=0.0): _number,
+    }
+)
+RESERVE_CAPACITY_SCHEMA = vol.Schema(
+    {
+        vol.Required("id"): cv.string,
+        vol.Required("start"): cv.datetime,
+        vol.Required("end"): cv.datetime,
+        vol.Required("power_kw"): _number,
+        vol.Optional("energy_kwh"): _number,
+        vol.Optional("force", default=False): cv.boolean,
+    }
+)
 RELEASE_CAPACITY_SCHEMA = vol.Schema({vol.Required("id"): cv.string})
-FLEX_REQUEST_SCHEMA = vol.Schema({
-    vol.Required("id"): cv.string,
-    vol.Required("start"): cv.datetime,
-    vol.Required("end"): cv.datetime,
-    vol.Optional("limit_kw"): _number,
-    vol.Optional("energy_kwh"): _number,
-    vol.Optional("dry_run", default=False): cv.boolean,
-})
-OVERRIDE_SCHEMA = vol.Schema({
-    vol.Required(ATTR_DEVICE_ID): cv.string,
-    vol.Required("action"): vol.In(["block", "force", "release"]),
-    vol.Optional("until"): cv.datetime,
-})
-SCHEDULE_APPLIANCE_SCHEMA = vol.Schema({
-    vol.Required(ATTR_DEVICE_ID): cv.string,
-    vol.Optional("windows"): [vol.Schema({vol.Required("start"): cv.datetime, vol.Required("end"): cv.datetime})],
-    vol.Optional("earliest_start"): cv.datetime,
-    vol.Optional("deadline"): cv.datetime,
-})
-SIMULATE_SCHEMA = vol.Schema({
-    vol.Optional("battery_capacity_kwh"): _number,
-    vol.Optional("battery_power_kw"): _number,
-    vol.Optional("import_limit_kw"): _number,
-    vol.Optional("import_price"): _number,
-    vol.Optional("price_factor"): _number,
-    vol.Optional("ev_arrival"): cv.datetime,
-    vol.Optional("ev_departure"): cv.datetime,
-    vol.Optional("ev_energy_kwh"): _number,
-    vol.Optional("ev_max_power_kw"): _number,
-    vol.Optional("days"): vol.Coerce(int),
-})
+FLEX_REQUEST_SCHEMA = vol.Schema(
+    {
+        vol.Required("id"): cv.string,
+        vol.Required("start"): cv.datetime,
+        vol.Required("end"): cv.datetime,
+        vol.Optional("limit_kw"): _number,
+        vol.Optional("energy_kwh"): _number,
+        vol.Optional("dry_run", default=False): cv.boolean,
+    }
+)
+OVERRIDE_SCHEMA = vol.Schema(
+    {
+        vol.Required(ATTR_DEVICE_ID): cv.string,
+        vol.Required("action"): vol.In(["block", "force", "release"]),
+        vol.Optional("until"): cv.datetime,
+    }
+)
+SCHEDULE_APPLIANCE_SCHEMA = vol.Schema(
+    {
+        vol.Required(ATTR_DEVICE_ID): cv.string,
+        vol.Optional("windows"): [
+            vol.Schema({vol.Required("start"): cv.datetime, vol.Required("end"): cv.datetime})
+        ],
+        vol.Optional("earliest_start"): cv.datetime,
+        vol.Optional("deadline"): cv.datetime,
+    }
+)
+SIMULATE_SCHEMA = vol.Schema(
+    {
+        vol.Optional("battery_capacity_kwh"): _number,
+        vol.Optional("battery_power_kw"): _number,
+        vol.Optional("import_limit_kw"): _number,
+        vol.Optional("import_price"): _number,
+        vol.Optional("price_factor"): _number,
+        vol.Optional("ev_arrival"): cv.datetime,
+        vol.Optional("ev_departure"): cv.datetime,
+        vol.Optional("ev_energy_kwh"): _number,
+        vol.Optional("ev_max_power_kw"): _number,
+        vol.Optional("days"): vol.Coerce(int),
+    }
+)
 
 
 def _invalid(key: str, **placeholders: Any) -> ServiceValidationError:
-    return ServiceValidationError(translation_domain=DOMAIN, translation_key=key,
-                                  translation_placeholders={k: str(v) for k, v in placeholders.items()} or None)
+    return ServiceValidationError(
+        translation_domain=DOMAIN,
+        translation_key=key,
+        translation_placeholders={k: str(v) for k, v in placeholders.items()} or None,
+    )
 
 
 def _aware(moment: datetime) -> datetime:
@@ -172,8 +191,10 @@ def _positive(call: ServiceCall, *keys: str) -> None:
 
 
 def _series(data: HeadroomData, values: Any, first: int = 0) -> list[dict[str, Any]]:
-    return [{"start": data.step_start(first + t).isoformat(), "value": round(float(v), 3) + 0.0}
-            for t, v in enumerate(values)]
+    return [
+        {"start": data.step_start(first + t).isoformat(), "value": round(float(v), 3) + 0.0}
+        for t, v in enumerate(values)
+    ]
 
 
 async def _solve[T](hass: HomeAssistant, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -191,9 +212,15 @@ def plan_response(coordinator: HeadroomCoordinator) -> dict[str, Any]:
     for key, device in plan_json["devices"].items():
         sub = subentries.get(key)
         entry: dict[str, Any] = {
-            "id": key, "name": sub.title if sub else key,
-            "kind": sub.subentry_type if sub else "reservation" if key.startswith(RESERVATION_PREFIX) else "fixed",
-            **device, "reasons": plan_json["explain"]["devices"].get(key, []),
+            "id": key,
+            "name": sub.title if sub else key,
+            "kind": sub.subentry_type
+            if sub
+            else "reservation"
+            if key.startswith(RESERVATION_PREFIX)
+            else "fixed",
+            **device,
+            "reasons": plan_json["explain"]["devices"].get(key, []),
         }
         if device.get("finish_step") is not None:
             entry["finish"] = data.step_start(device["finish_step"]).isoformat()
@@ -210,12 +237,17 @@ def plan_response(coordinator: HeadroomCoordinator) -> dict[str, Any]:
         "currency": coordinator.hass.config.currency,
         "control_mode": coordinator.control_mode.value,
         "steps": [
-            {"start": data.step_start(t).isoformat(), "price": round(float(problem.tariff.import_price[t]), 5),
-             "export_price": round(float(problem.tariff.export_price[t]), 5),
-             "import_limit_kw": round(float(problem.site.import_limit_kw[t]), 3),
-             "base_load_kw": round(float(problem.base_load_kw[t]), 3), "pv_kw": round(float(problem.pv_kw[t]), 3),
-             "grid_import_kw": plan_json["grid_import_kw"][t], "grid_export_kw": plan_json["grid_export_kw"][t],
-             "limit_binding": plan.limit_binding[t] if t < len(plan.limit_binding) else False}
+            {
+                "start": data.step_start(t).isoformat(),
+                "price": round(float(problem.tariff.import_price[t]), 5),
+                "export_price": round(float(problem.tariff.export_price[t]), 5),
+                "import_limit_kw": round(float(problem.site.import_limit_kw[t]), 3),
+                "base_load_kw": round(float(problem.base_load_kw[t]), 3),
+                "pv_kw": round(float(problem.pv_kw[t]), 3),
+                "grid_import_kw": plan_json["grid_import_kw"][t],
+                "grid_export_kw": plan_json["grid_export_kw"][t],
+                "limit_binding": plan.limit_binding[t] if t < len(plan.limit_binding) else False,
+            }
             for t in range(problem.steps)
         ],
         "devices": devices,
@@ -230,23 +262,59 @@ def plan_response(coordinator: HeadroomCoordinator) -> dict[str, Any]:
 def async_setup_services(hass: HomeAssistant) -> None:
     """Register Headroom's actions (once, in ``async_setup``)."""
     hass.services.async_register(DOMAIN, SERVICE_REPLAN, _async_replan, schema=vol.Schema({}))
-    hass.services.async_register(DOMAIN, SERVICE_GET_PLAN, _async_get_plan, schema=vol.Schema({}),
-                                 supports_response=SupportsResponse.ONLY)
-    hass.services.async_register(DOMAIN, SERVICE_SET_EV_GOAL, _async_set_ev_goal, schema=SET_EV_GOAL_SCHEMA,
-                                 supports_response=SupportsResponse.OPTIONAL)
-    hass.services.async_register(DOMAIN, SERVICE_CHECK_FEASIBILITY, _async_check_feasibility,
-                                 schema=CHECK_FEASIBILITY_SCHEMA, supports_response=SupportsResponse.ONLY)
-    hass.services.async_register(DOMAIN, SERVICE_RESERVE_CAPACITY, _async_reserve_capacity,
-                                 schema=RESERVE_CAPACITY_SCHEMA, supports_response=SupportsResponse.OPTIONAL)
-    hass.services.async_register(DOMAIN, SERVICE_RELEASE_CAPACITY, _async_release_capacity,
-                                 schema=RELEASE_CAPACITY_SCHEMA)
-    hass.services.async_register(DOMAIN, SERVICE_FLEX_REQUEST, _async_flex_request, schema=FLEX_REQUEST_SCHEMA,
-                                 supports_response=SupportsResponse.OPTIONAL)
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_GET_PLAN,
+        _async_get_plan,
+        schema=vol.Schema({}),
+        supports_response=SupportsResponse.ONLY,
+    )
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_SET_EV_GOAL,
+        _async_set_ev_goal,
+        schema=SET_EV_GOAL_SCHEMA,
+        supports_response=SupportsResponse.OPTIONAL,
+    )
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_CHECK_FEASIBILITY,
+        _async_check_feasibility,
+        schema=CHECK_FEASIBILITY_SCHEMA,
+        supports_response=SupportsResponse.ONLY,
+    )
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_RESERVE_CAPACITY,
+        _async_reserve_capacity,
+        schema=RESERVE_CAPACITY_SCHEMA,
+        supports_response=SupportsResponse.OPTIONAL,
+    )
+    hass.services.async_register(
+        DOMAIN, SERVICE_RELEASE_CAPACITY, _async_release_capacity, schema=RELEASE_CAPACITY_SCHEMA
+    )
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_FLEX_REQUEST,
+        _async_flex_request,
+        schema=FLEX_REQUEST_SCHEMA,
+        supports_response=SupportsResponse.OPTIONAL,
+    )
     hass.services.async_register(DOMAIN, SERVICE_OVERRIDE, _async_override, schema=OVERRIDE_SCHEMA)
-    hass.services.async_register(DOMAIN, SERVICE_SCHEDULE_APPLIANCE, _async_schedule_appliance,
-                                 schema=SCHEDULE_APPLIANCE_SCHEMA, supports_response=SupportsResponse.OPTIONAL)
-    hass.services.async_register(DOMAIN, SERVICE_SIMULATE, _async_simulate, schema=SIMULATE_SCHEMA,
-                                 supports_response=SupportsResponse.ONLY)
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_SCHEDULE_APPLIANCE,
+        _async_schedule_appliance,
+        schema=SCHEDULE_APPLIANCE_SCHEMA,
+        supports_response=SupportsResponse.OPTIONAL,
+    )
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_SIMULATE,
+        _async_simulate,
+        schema=SIMULATE_SCHEMA,
+        supports_response=SupportsResponse.ONLY,
+    )
 
 
 async def _async_replan(call: ServiceCall) -> None:
@@ -318,18 +386,28 @@ async def _async_check_feasibility(call: ServiceCall) -> ServiceResponse:
     first, end = _window(data, call.data["arrival"], call.data["departure"])
     # Ranked below every car already here: it is promised only what they can spare.
     lowest = min((e.priority for e in data.problem.of_kind(Ev)), default=1)
-    request = Ev(id="prospective", arrival=first, departure=end, energy_kwh=call.data["energy_kwh"],
-                 max_kw=call.data["max_power_kw"], min_kw=min(call.data["min_power_kw"], call.data["max_power_kw"]),
-                 priority=max(lowest - 1, 0), start_penalty=0.0)
+    request = Ev(
+        id="prospective",
+        arrival=first,
+        departure=end,
+        energy_kwh=call.data["energy_kwh"],
+        max_kw=call.data["max_power_kw"],
+        min_kw=min(call.data["min_power_kw"], call.data["max_power_kw"]),
+        priority=max(lowest - 1, 0),
+        start_penalty=0.0,
+    )
     answer = await _solve(call.hass, check_feasibility, data.problem, request)
     return _feasibility_response(data, answer, first, end)
 
 
-def _feasibility_response(data: HeadroomData, answer: FeasibilityAnswer, first: int, end: int) -> dict[str, Any]:
+def _feasibility_response(
+    data: HeadroomData, answer: FeasibilityAnswer, first: int, end: int
+) -> dict[str, Any]:
     return {
         "feasible": answer.feasible,
         "max_energy_kwh": round(answer.max_energy_kwh, 3),
-        "earliest_finish": None if answer.earliest_finish_step is None
+        "earliest_finish": None
+        if answer.earliest_finish_step is None
         else data.step_start(answer.earliest_finish_step).isoformat(),
         "extra_cost": round(answer.extra_cost, 4),
         "limited_by": answer.limited_by,
@@ -347,18 +425,33 @@ async def _async_reserve_capacity(call: ServiceCall) -> ServiceResponse:
         try:
             data = await coordinator.async_replan_now()
             first, end = _window(data, call.data["start"], call.data["end"])
-            grant = await _solve(call.hass, grant_capacity, data.problem, call.data["id"], first, end,
-                                 power_kw=call.data["power_kw"], energy_kwh=call.data.get("energy_kwh"),
-                                 force=call.data["force"], before=data.plan)
+            grant = await _solve(
+                call.hass,
+                grant_capacity,
+                data.problem,
+                call.data["id"],
+                first,
+                end,
+                power_kw=call.data["power_kw"],
+                energy_kwh=call.data.get("energy_kwh"),
+                force=call.data["force"],
+                before=data.plan,
+            )
         except Exception:
             if old is not None:
                 intents.reservations[old.id] = old
             raise
         if grant.status != "rejected":
             intents.reservations[call.data["id"]] = Reservation(
-                id=call.data["id"], start=data.step_start(first), step_minutes=data.problem.step_minutes,
-                granted_kw=[round(float(v), 3) for v in grant.granted_kw], requested_kw=call.data["power_kw"],
-                energy_kwh=call.data.get("energy_kwh"), force=call.data["force"], status=grant.status)
+                id=call.data["id"],
+                start=data.step_start(first),
+                step_minutes=data.problem.step_minutes,
+                granted_kw=[round(float(v), 3) for v in grant.granted_kw],
+                requested_kw=call.data["power_kw"],
+                energy_kwh=call.data.get("energy_kwh"),
+                force=call.data["force"],
+                status=grant.status,
+            )
         await coordinator.async_replan_now()
     call.hass.bus.async_fire(f"{DOMAIN}_reservation_changed", {"id": call.data["id"], "status": grant.status})
     return _grant_response(coordinator, data, grant)
@@ -373,8 +466,9 @@ def _grant_response(coordinator: HeadroomCoordinator, data: HeadroomData, grant:
         "granted_kwh": round(float(grant.granted_kw.sum()) * data.problem.step_hours, 3),
         "requested_kwh": round(grant.requested_kwh, 3),
         "extra_cost": round(grant.extra_cost, 4),
-        "squeezed_kwh": {subentries[k].title if k in subentries else k: round(v, 3)
-                         for k, v in grant.squeezed_kwh.items()},
+        "squeezed_kwh": {
+            subentries[k].title if k in subentries else k: round(v, 3) for k, v in grant.squeezed_kwh.items()
+        },
         "breach_kw": _series(data, grant.breach_kw, grant.first) if grant.breach_kw.any() else [],
     }
 
@@ -398,24 +492,40 @@ async def _async_flex_request(call: ServiceCall) -> ServiceResponse:
     async with coordinator.promise_lock:
         data = coordinator.data
         first, end = _window(data, call.data["start"], call.data["end"])
-        answer = await _solve(call.hass, answer_grid_request, data.problem, data.plan, first, end,
-                              limit_kw=call.data.get("limit_kw"), energy_kwh=call.data.get("energy_kwh"))
+        answer = await _solve(
+            call.hass,
+            answer_grid_request,
+            data.problem,
+            data.plan,
+            first,
+            end,
+            limit_kw=call.data.get("limit_kw"),
+            energy_kwh=call.data.get("energy_kwh"),
+        )
         applied = not call.data["dry_run"] and answer.status != "rejected"
         if applied:
             # What the home showed it can do, which for a partial answer is less than asked.
             coordinator.intents.grid_requests[call.data["id"]] = GridRequest(
-                id=call.data["id"], start=_aware(call.data["start"]), end=_aware(call.data["end"]),
-                limit_kw=answer.lowest_limit_kw, max_import_kwh=answer.max_import_kwh)
+                id=call.data["id"],
+                start=_aware(call.data["start"]),
+                end=_aware(call.data["end"]),
+                limit_kw=answer.lowest_limit_kw,
+                max_import_kwh=answer.max_import_kwh,
+            )
             await coordinator.async_replan_now()
-    return {**answer.to_json(), "planned_import_kw": _series(data, answer.planned_import_kw, first),
-            "applied": applied}
+    return {
+        **answer.to_json(),
+        "planned_import_kw": _series(data, answer.planned_import_kw, first),
+        "applied": applied,
+    }
 
 
 async def _async_override(call: ServiceCall) -> None:
     entry = _entry(call.hass)
     coordinator = entry.runtime_data
-    sub = _subentry(call.hass, entry, call.data[ATTR_DEVICE_ID], SUBENTRY_EV_CHARGER, SUBENTRY_BATTERY,
-                    SUBENTRY_APPLIANCE)
+    sub = _subentry(
+        call.hass, entry, call.data[ATTR_DEVICE_ID], SUBENTRY_EV_CHARGER, SUBENTRY_BATTERY, SUBENTRY_APPLIANCE
+    )
     if call.data["action"] == "release":
         coordinator.intents.overrides.pop(sub.subentry_id, None)
         await coordinator.controller.async_release(sub.subentry_id)
@@ -439,9 +549,11 @@ async def _async_schedule_appliance(call: ServiceCall) -> ServiceResponse:
     device = data.plan.devices.get(sub.subentry_id)
     if device is None or device.start is None:
         return {"planned_start": None, "planned_finish": None}
-    length = int(np.count_nonzero(device.power_kw[device.start:]))
-    return {"planned_start": data.step_start(device.start).isoformat(),
-            "planned_finish": data.step_start(device.start + max(length, 1)).isoformat()}
+    length = int(np.count_nonzero(device.power_kw[device.start :]))
+    return {
+        "planned_start": data.step_start(device.start).isoformat(),
+        "planned_finish": data.step_start(device.start + max(length, 1)).isoformat(),
+    }
 
 
 def _appliance_windows(call: ServiceCall, run: timedelta) -> list[tuple[datetime, datetime]]:
@@ -464,8 +576,14 @@ def _appliance_windows(call: ServiceCall, run: timedelta) -> list[tuple[datetime
 async def _async_simulate(call: ServiceCall) -> ServiceResponse:
     coordinator = _entry(call.hass).runtime_data
     data = coordinator.data
-    _positive(call, "battery_capacity_kwh", "battery_power_kw", "import_limit_kw", "ev_energy_kwh",
-              "ev_max_power_kw")
+    _positive(
+        call,
+        "battery_capacity_kwh",
+        "battery_power_kw",
+        "import_limit_kw",
+        "ev_energy_kwh",
+        "ev_max_power_kw",
+    )
     changed = variant(data.problem, _what_if(data, call.data))
     if changed is data.problem:
         raise _invalid("nothing_to_simulate")
@@ -484,8 +602,13 @@ def _what_if(data: HeadroomData, fields: Mapping[str, Any]) -> Change:
             raise _invalid("ev_window_required")
         arrival, departure = _window(data, fields["ev_arrival"], fields["ev_departure"])
     return Change(
-        import_limit_kw=fields.get("import_limit_kw"), import_price=fields.get("import_price"),
-        price_factor=fields.get("price_factor"), battery_capacity_kwh=fields.get("battery_capacity_kwh"),
-        battery_power_kw=fields.get("battery_power_kw"), ev_energy_kwh=fields.get("ev_energy_kwh"),
-        ev_arrival=arrival, ev_departure=departure, ev_max_power_kw=fields.get("ev_max_power_kw"),
+        import_limit_kw=fields.get("import_limit_kw"),
+        import_price=fields.get("import_price"),
+        price_factor=fields.get("price_factor"),
+        battery_capacity_kwh=fields.get("battery_capacity_kwh"),
+        battery_power_kw=fields.get("battery_power_kw"),
+        ev_energy_kwh=fields.get("ev_energy_kwh"),
+        ev_arrival=arrival,
+        ev_departure=departure,
+        ev_max_power_kw=fields.get("ev_max_power_kw"),
     )

@@ -15,8 +15,9 @@ from .coordinator import HeadroomConfigEntry
 from .entity import HeadroomEntity
 
 PARALLEL_UPDATES = 1
-CONTROL = SwitchEntityDescription(key="headroom_control", translation_key="headroom_control",
-                                  entity_category=EntityCategory.CONFIG)
+CONTROL = SwitchEntityDescription(
+    key="headroom_control", translation_key="headroom_control", entity_category=EntityCategory.CONFIG
+)
 
 
 async def async_setup_entry(

@@ -34,13 +34,17 @@ def _set_latest_finish(coordinator: HeadroomCoordinator, device_id: str, value: 
 
 
 DEPARTURE = HeadroomTimeDescription(
-    key="departure", translation_key="departure",
-    value_fn=lambda c, d, _: c.goal(d).departure, set_fn=_set_departure,
+    key="departure",
+    translation_key="departure",
+    value_fn=lambda c, d, _: c.goal(d).departure,
+    set_fn=_set_departure,
 )
 LATEST_FINISH = HeadroomTimeDescription(
-    key="latest_finish", translation_key="latest_finish",
-    value_fn=lambda c, d, data: c.intents.latest_finish.get(d) or time.fromisoformat(
-        data.get(CONF_LATEST_FINISH, "23:59:00")),
+    key="latest_finish",
+    translation_key="latest_finish",
+    value_fn=lambda c, d, data: (
+        c.intents.latest_finish.get(d) or time.fromisoformat(data.get(CONF_LATEST_FINISH, "23:59:00"))
+    ),
     set_fn=_set_latest_finish,
 )
 
@@ -51,7 +55,9 @@ async def async_setup_entry(
     coordinator = entry.runtime_data
     for kind, description in ((SUBENTRY_EV_CHARGER, DEPARTURE), (SUBENTRY_APPLIANCE, LATEST_FINISH)):
         for sub in subentries_of(coordinator, kind):
-            async_add_entities([HeadroomTime(coordinator, description, sub)], config_subentry_id=sub.subentry_id)
+            async_add_entities(
+                [HeadroomTime(coordinator, description, sub)], config_subentry_id=sub.subentry_id
+            )
 
 
 class HeadroomTime(HeadroomEntity, TimeEntity):

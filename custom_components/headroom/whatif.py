@@ -52,7 +52,9 @@ WHAT_IF_CAR_KWH = 60.0
 COMPARED = ("energy cost", "import kWh", "export kWh", "peak kW")
 
 
-def scenario_from_home(hass: HomeAssistant, coordinator: HeadroomCoordinator) -> tuple[dict[str, Any], list[str]]:
+def scenario_from_home(
+    hass: HomeAssistant, coordinator: HeadroomCoordinator
+) -> tuple[dict[str, Any], list[str]]:
     """The home as a simulator scenario, and the assumptions that took."""
     data = coordinator.data
     problem = data.problem
@@ -61,17 +63,32 @@ def scenario_from_home(hass: HomeAssistant, coordinator: HeadroomCoordinator) ->
     phases = int(config.get(CONF_PHASE_COUNT, 3))
     scenario: dict[str, Any] = {
         "name": f"{coordinator.config_entry.title} (what-if)",
-        "location": {"latitude": hass.config.latitude, "longitude": hass.config.longitude,
-                     "timezone": str(dt_util.get_default_time_zone())},
+        "location": {
+            "latitude": hass.config.latitude,
+            "longitude": hass.config.longitude,
+            "timezone": str(dt_util.get_default_time_zone()),
+        },
         "start": dt_util.now().date().isoformat(),
-        "replan_minutes": 60, "forecast_error": 0.0,
-        "grid": {"fuse_a": round(amps_from_kw(float(np.max(problem.site.import_limit_kw)), phases), 1),
-                 "phases": phases, "export_limit_kw": float(np.max(problem.site.export_limit_kw))},
-        "prices": {"kind": "profile", "profile": _price_profile(data),
-                   "export": {"factor": float(config.get(CONF_EXPORT_PRICE_FACTOR, 0.0)),
-                              "offset": float(config.get(CONF_EXPORT_PRICE_FIXED, 0.0))}},
-        "base_load": {"scale": round(max(float(np.mean(problem.base_load_kw)), 0.05)
-                                     / float(np.mean(HOUSE_PROFILE_KW)), 3)},
+        "replan_minutes": 60,
+        "forecast_error": 0.0,
+        "grid": {
+            "fuse_a": round(amps_from_kw(float(np.max(problem.site.import_limit_kw)), phases), 1),
+            "phases": phases,
+            "export_limit_kw": float(np.max(problem.site.export_limit_kw)),
+        },
+        "prices": {
+            "kind": "profile",
+            "profile": _price_profile(data),
+            "export": {
+                "factor": float(config.get(CONF_EXPORT_PRICE_FACTOR, 0.0)),
+                "offset": float(config.get(CONF_EXPORT_PRICE_FIXED, 0.0)),
+            },
+        },
+        "base_load": {
+            "scale": round(
+                max(float(np.mean(problem.base_load_kw)), 0.05) / float(np.mean(HOUSE_PROFILE_KW)), 3
+            )
+        },
         "weather": {"seed": 1, "mean_cloud": 0.4},
         "pv": [],
     }
@@ -84,8 +101,10 @@ def scenario_from_home(hass: HomeAssistant, coordinator: HeadroomCoordinator) ->
     scenario["chargers"] = _chargers(coordinator)
     scenario["appliances"] = _appliances(coordinator)
     if scenario["chargers"]:
-        assumptions.append(f"every car comes home at {EVENING_ARRIVAL} with {ARRIVAL_SOC:.0f} % and leaves at its "
-                           "departure time, every day")
+        assumptions.append(
+            f"every car comes home at {EVENING_ARRIVAL} with {ARRIVAL_SOC:.0f} % and leaves at its "
+            "departure time, every day"
+        )
     return scenario, assumptions
 
 
@@ -101,10 +120,13 @@ def _price_profile(data: HeadroomData) -> list[float]:
 
 
 def _battery(battery: Battery) -> dict[str, Any]:
-    return {"capacity_kwh": battery.capacity_kwh, "max_charge_kw": battery.max_charge_kw,
-            "max_discharge_kw": battery.max_discharge_kw,
-            "initial_soc": round(battery.soc_kwh / battery.capacity_kwh * 100, 1),
-            "min_soc": round(battery.min_soc_kwh / battery.capacity_kwh * 100, 1)}
+    return {
+        "capacity_kwh": battery.capacity_kwh,
+        "max_charge_kw": battery.max_charge_kw,
+        "max_discharge_kw": battery.max_discharge_kw,
+        "initial_soc": round(battery.soc_kwh / battery.capacity_kwh * 100, 1),
+        "min_soc": round(battery.min_soc_kwh / battery.capacity_kwh * 100, 1),
+    }
 
 
 def _chargers(coordinator: HeadroomCoordinator) -> list[dict[str, Any]]:
@@ -113,20 +135,38 @@ def _chargers(coordinator: HeadroomCoordinator) -> list[dict[str, Any]]:
         if sub.subentry_type != SUBENTRY_EV_CHARGER:
             continue
         d, goal = sub.data, coordinator.goal(sub_id)
-        chargers.append({
-            "name": sub.title, "phases": int(d.get(CONF_PHASES, 3)), "min_a": float(d.get(CONF_MIN_CURRENT_A, 6)),
-            "max_a": float(d[CONF_MAX_CURRENT_A]), "car_capacity_kwh": float(d.get(CONF_EV_CAPACITY_KWH) or 60),
-            "schedule": [{"arrive": EVENING_ARRIVAL, "leave": goal.departure.strftime("%H:%M"),
-                          "arrival_soc": ARRIVAL_SOC, "target_soc": goal.target_soc}]})
+        chargers.append(
+            {
+                "name": sub.title,
+                "phases": int(d.get(CONF_PHASES, 3)),
+                "min_a": float(d.get(CONF_MIN_CURRENT_A, 6)),
+                "max_a": float(d[CONF_MAX_CURRENT_A]),
+                "car_capacity_kwh": float(d.get(CONF_EV_CAPACITY_KWH) or 60),
+                "schedule": [
+                    {
+                        "arrive": EVENING_ARRIVAL,
+                        "leave": goal.departure.strftime("%H:%M"),
+                        "arrival_soc": ARRIVAL_SOC,
+                        "target_soc": goal.target_soc,
+                    }
+                ],
+            }
+        )
     return chargers
 
 
 def _appliances(coordinator: HeadroomCoordinator) -> list[dict[str, Any]]:
-    return [{"name": sub.title,
-             "profile_kw": [float(sub.data[CONF_RUN_POWER_KW])] * max(1, round(float(sub.data[CONF_RUN_MINUTES]) / 5)),
-             "earliest": sub.data.get(CONF_EARLIEST_START, "00:00:00")[:5],
-             "latest_finish": sub.data.get(CONF_LATEST_FINISH, "23:59:00")[:5]}
-            for sub in coordinator.config_entry.subentries.values() if sub.subentry_type == SUBENTRY_APPLIANCE]
+    return [
+        {
+            "name": sub.title,
+            "profile_kw": [float(sub.data[CONF_RUN_POWER_KW])]
+            * max(1, round(float(sub.data[CONF_RUN_MINUTES]) / 5)),
+            "earliest": sub.data.get(CONF_EARLIEST_START, "00:00:00")[:5],
+            "latest_finish": sub.data.get(CONF_LATEST_FINISH, "23:59:00")[:5],
+        }
+        for sub in coordinator.config_entry.subentries.values()
+        if sub.subentry_type == SUBENTRY_APPLIANCE
+    ]
 
 
 def changed_scenario(scenario: dict[str, Any], change: Mapping[str, Any]) -> dict[str, Any]:
@@ -136,10 +176,17 @@ def changed_scenario(scenario: dict[str, Any], change: Mapping[str, Any]) -> dic
         capacity = change["battery_capacity_kwh"]
         power = change.get("battery_power_kw", capacity / BATTERY_HOURS)
         now = scenario.get("battery") or {"initial_soc": 20, "min_soc": 10}  # the same state of charge
-        variant["battery"] = {"capacity_kwh": capacity, "max_charge_kw": power, "max_discharge_kw": power,
-                              "initial_soc": now["initial_soc"], "min_soc": now["min_soc"]}
+        variant["battery"] = {
+            "capacity_kwh": capacity,
+            "max_charge_kw": power,
+            "max_discharge_kw": power,
+            "initial_soc": now["initial_soc"],
+            "min_soc": now["min_soc"],
+        }
     if "import_limit_kw" in change:
-        variant["grid"]["fuse_a"] = round(amps_from_kw(change["import_limit_kw"], variant["grid"]["phases"]), 1)
+        variant["grid"]["fuse_a"] = round(
+            amps_from_kw(change["import_limit_kw"], variant["grid"]["phases"]), 1
+        )
     prices = variant["prices"]
     if "price_factor" in change:
         prices["profile"] = [p * change["price_factor"] for p in prices["profile"]]
@@ -154,11 +201,21 @@ def _what_if_charger(change: Mapping[str, Any]) -> dict[str, Any]:
     """A three-phase charger whose car comes and goes as asked, every day, wanting the energy asked."""
     energy = change["ev_energy_kwh"]
     capacity = max(WHAT_IF_CAR_KWH, energy / (WHAT_IF_TARGET_SOC / 100))
-    return {"name": "what_if_ev", "phases": 3, "min_a": 6,
-            "max_a": round(amps_from_kw(change.get("ev_max_power_kw", EV_MAX_KW), 3)), "car_capacity_kwh": capacity,
-            "schedule": [{"arrive": _local_time(change["ev_arrival"]), "leave": _local_time(change["ev_departure"]),
-                          "arrival_soc": WHAT_IF_TARGET_SOC - energy / capacity * 100,
-                          "target_soc": WHAT_IF_TARGET_SOC}]}
+    return {
+        "name": "what_if_ev",
+        "phases": 3,
+        "min_a": 6,
+        "max_a": round(amps_from_kw(change.get("ev_max_power_kw", EV_MAX_KW), 3)),
+        "car_capacity_kwh": capacity,
+        "schedule": [
+            {
+                "arrive": _local_time(change["ev_arrival"]),
+                "leave": _local_time(change["ev_departure"]),
+                "arrival_soc": WHAT_IF_TARGET_SOC - energy / capacity * 100,
+                "target_soc": WHAT_IF_TARGET_SOC,
+            }
+        ],
+    }
 
 
 def _local_time(moment: datetime) -> str:
@@ -167,8 +224,9 @@ def _local_time(moment: datetime) -> str:
     return dt_util.as_local(moment).strftime("%H:%M")
 
 
-async def async_closed_loop(hass: HomeAssistant, coordinator: HeadroomCoordinator,
-                            change: Mapping[str, Any]) -> dict[str, Any]:
+async def async_closed_loop(
+    hass: HomeAssistant, coordinator: HeadroomCoordinator, change: Mapping[str, Any]
+) -> dict[str, Any]:
     """The home and the changed home, each simulated for ``change["days"]`` with Headroom planning
     in closed loop, side by side."""
     current, assumptions = scenario_from_home(hass, coordinator)
@@ -178,7 +236,13 @@ async def async_closed_loop(hass: HomeAssistant, coordinator: HeadroomCoordinato
     def simulate() -> dict[str, Any]:
         now = run_simulation(Scenario.from_json(current), "headroom", days).table()
         then = run_simulation(Scenario.from_json(variant), "headroom", days).table()
-        return {"mode": "closed_loop", "days": days, "current": now, "variant": then,
-                "difference": {k: round(then[k] - now[k], 3) for k in COMPARED}, "assumptions": assumptions}
+        return {
+            "mode": "closed_loop",
+            "days": days,
+            "current": now,
+            "variant": then,
+            "difference": {k: round(then[k] - now[k], 3) for k in COMPARED},
+            "assumptions": assumptions,
+        }
 
     return await hass.async_add_executor_job(simulate)

@@ -28,9 +28,12 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def call(url: str, token: str | None = None, data: bytes | None = None, headers: dict[str, str] | None = None) -> Any:
-    request = urllib.request.Request(url, data=data, headers={
-        **(headers or {}), **({"Authorization": f"Bearer {token}"} if token else {})})
+def call(
+    url: str, token: str | None = None, data: bytes | None = None, headers: dict[str, str] | None = None
+) -> Any:
+    request = urllib.request.Request(
+        url, data=data, headers={**(headers or {}), **({"Authorization": f"Bearer {token}"} if token else {})}
+    )
     with urllib.request.urlopen(request, timeout=20) as response:
         body = response.read()
         return json.loads(body) if body else None
@@ -75,13 +78,19 @@ def demo_home(tmp_path: Path) -> Iterator[Demo]:
     (config / "custom_components").mkdir(parents=True)
     shutil.copy(ROOT / "config" / "configuration.yaml", config)
     shutil.copytree(ROOT / "config" / "dashboards", config / "dashboards")
-    shutil.copytree(ROOT / "config" / "custom_components" / "headroom_sim", config / "custom_components" / "headroom_sim")
+    shutil.copytree(
+        ROOT / "config" / "custom_components" / "headroom_sim", config / "custom_components" / "headroom_sim"
+    )
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     log_path = tmp_path / "hass.log"
     log = log_path.open("w")
-    process = subprocess.Popen([str(ROOT / "scripts" / "develop")], stdout=log, stderr=subprocess.STDOUT,
-                               env={**os.environ, "HEADROOM_CONFIG": str(config), "HEADROOM_PORT": str(port)})
+    process = subprocess.Popen(
+        [str(ROOT / "scripts" / "develop")],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "HEADROOM_CONFIG": str(config), "HEADROOM_PORT": str(port)},
+    )
     try:
         deadline = time.monotonic() + START_TIMEOUT_S
         while True:
@@ -93,15 +102,32 @@ def demo_home(tmp_path: Path) -> Iterator[Demo]:
                 assert time.monotonic() < deadline, "Home Assistant did not answer"
                 time.sleep(1)
         client = f"{base}/"
-        code = call(f"{base}/api/onboarding/users", data=json.dumps({
-            "client_id": client, "name": "Test", "username": "test", "password": "test-pass-123",
-            "language": "en"}).encode(), headers={"Content-Type": "application/json"})["auth_code"]
-        token = call(f"{base}/auth/token", data=urllib.parse.urlencode({
-            "grant_type": "authorization_code", "code": code, "client_id": client}).encode())
+        code = call(
+            f"{base}/api/onboarding/users",
+            data=json.dumps(
+                {
+                    "client_id": client,
+                    "name": "Test",
+                    "username": "test",
+                    "password": "test-pass-123",
+                    "language": "en",
+                }
+            ).encode(),
+            headers={"Content-Type": "application/json"},
+        )["auth_code"]
+        token = call(
+            f"{base}/auth/token",
+            data=urllib.parse.urlencode(
+                {"grant_type": "authorization_code", "code": code, "client_id": client}
+            ).encode(),
+        )
         access = token["access_token"]
         json_headers = {"Content-Type": "application/json"}
-        for step, body in (("core_config", {}), ("analytics", {}),
-                           ("integration", {"client_id": client, "redirect_uri": f"{base}/?auth_callback=1"})):
+        for step, body in (
+            ("core_config", {}),
+            ("analytics", {}),
+            ("integration", {"client_id": client, "redirect_uri": f"{base}/?auth_callback=1"}),
+        ):
             call(f"{base}/api/onboarding/{step}", access, json.dumps(body).encode(), json_headers)
         token["client_id"] = client
         yield Demo(base=base, token=token, log=log_path)

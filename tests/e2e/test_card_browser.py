@@ -21,22 +21,47 @@ ARTIFACTS = ROOT / "artifacts"
 BENIGN = ("Failed to load resource", "[Violation]")
 
 PLAN: dict[str, Any] = {
-    "status": "optimal", "cost": 1.0, "baseline_cost": 2.0,
-    "steps": [{"start": f"2026-01-01T{h:02d}:00:00+00:00", "price": p, "import_limit_kw": 11.0,
-               "base_load_kw": 0.5, "pv_kw": pv, "grid_import_kw": g, "grid_export_kw": 0.0}
-              for h, p, pv, g in ((0, 0.1, 0.0, 7.5), (1, 0.3, 2.0, 0.0), (2, 0.2, 0.0, 0.5))],
+    "status": "optimal",
+    "cost": 1.0,
+    "baseline_cost": 2.0,
+    "steps": [
+        {
+            "start": f"2026-01-01T{h:02d}:00:00+00:00",
+            "price": p,
+            "import_limit_kw": 11.0,
+            "base_load_kw": 0.5,
+            "pv_kw": pv,
+            "grid_import_kw": g,
+            "grid_export_kw": 0.0,
+        }
+        for h, p, pv, g in ((0, 0.1, 0.0, 7.5), (1, 0.3, 2.0, 0.0), (2, 0.2, 0.0, 0.5))
+    ],
     "devices": [
-        {"id": "a", "name": "Car", "kind": "ev_charger", "power_kw": [7.0, 0.0, 0.0],
-         "reasons": [{"code": "cheapest_steps", "steps": [0]}]},
-        {"id": "b", "name": "Battery", "kind": "battery", "power_kw": [0.0, 1.5, -1.0],
-         "soc_kwh": [5.0, 5.0, 6.4, 5.3]},
+        {
+            "id": "a",
+            "name": "Car",
+            "kind": "ev_charger",
+            "power_kw": [7.0, 0.0, 0.0],
+            "reasons": [{"code": "cheapest_steps", "steps": [0]}],
+        },
+        {
+            "id": "b",
+            "name": "Battery",
+            "kind": "battery",
+            "power_kw": [0.0, 1.5, -1.0],
+            "soc_kwh": [5.0, 5.0, 6.4, 5.3],
+        },
     ],
 }
 
 
 def _login_script(demo: Demo) -> str:
-    tokens = {**demo.token, "hassUrl": demo.base, "clientId": demo.token["client_id"],
-              "expires": int(time.time() * 1000) + 1_800_000}
+    tokens = {
+        **demo.token,
+        "hassUrl": demo.base,
+        "clientId": demo.token["client_id"],
+        "expires": int(time.time() * 1000) + 1_800_000,
+    }
     return f"window.localStorage.setItem('hassTokens', {json.dumps(json.dumps(tokens))});"
 
 
@@ -68,12 +93,18 @@ def test_the_plan_card_in_a_real_browser(tmp_path: Path, socket_enabled: None) -
 
             # One stacked series per planned device (the battery's charging) on top of the base load;
             # which devices are in the plan depends on the hour (cars come home in the evening).
-            plan = call(f"{demo.base}/api/services/headroom/get_plan?return_response", demo.access_token,
-                        b"{}", {"Content-Type": "application/json"})["service_response"]
-            expected = ["Base load"] + [f"{d['name']} charging" if d["kind"] == "battery" else d["name"]
-                                        for d in plan["devices"]]
-            names = page.eval_on_selector_all("headroom-plan-card svg [data-series]",
-                                              "els => els.map(e => e.dataset.name).filter(Boolean)")
+            plan = call(
+                f"{demo.base}/api/services/headroom/get_plan?return_response",
+                demo.access_token,
+                b"{}",
+                {"Content-Type": "application/json"},
+            )["service_response"]
+            expected = ["Base load"] + [
+                f"{d['name']} charging" if d["kind"] == "battery" else d["name"] for d in plan["devices"]
+            ]
+            names = page.eval_on_selector_all(
+                "headroom-plan-card svg [data-series]", "els => els.map(e => e.dataset.name).filter(Boolean)"
+            )
             assert sorted(names) == sorted(expected)
             assert {"Base load", "Home battery charging"} <= set(names)
             assert page.locator("headroom-plan-card svg [data-role=price]").count() == 1
@@ -88,12 +119,22 @@ def test_the_plan_card_in_a_real_browser(tmp_path: Path, socket_enabled: None) -
             assert "limit" in page.locator("headroom-plan-card .tip").first.inner_text()
 
             # The card's data shaping, on a plan made by hand.
-            shaped = page.evaluate("plan => { const s = customElements.get('headroom-plan-card').shape(plan, "
-                                   "Date.parse('2026-01-01T01:30:00Z')); return {n: s.stacked.length, "
-                                   "names: s.stacked.map(x => x.name), car: s.stacked[1].values, "
-                                   "discharge: s.discharge, soc: s.soc, now: s.nowIndex, limit: s.limit}; }", PLAN)
-            assert shaped == {"n": 3, "names": ["Base load", "Car", "Battery charging"], "car": [7, 0, 0],
-                              "discharge": [0, 0, 1], "soc": [5, 6.4, 5.3], "now": 1, "limit": [11, 11, 11]}
+            shaped = page.evaluate(
+                "plan => { const s = customElements.get('headroom-plan-card').shape(plan, "
+                "Date.parse('2026-01-01T01:30:00Z')); return {n: s.stacked.length, "
+                "names: s.stacked.map(x => x.name), car: s.stacked[1].values, "
+                "discharge: s.discharge, soc: s.soc, now: s.nowIndex, limit: s.limit}; }",
+                PLAN,
+            )
+            assert shaped == {
+                "n": 3,
+                "names": ["Base load", "Car", "Battery charging"],
+                "car": [7, 0, 0],
+                "discharge": [0, 0, 1],
+                "soc": [5, 6.4, 5.3],
+                "now": 1,
+                "limit": [11, 11, 11],
+            }
 
             card.screenshot(path=str(ARTIFACTS / "headroom-plan-card.png"))
             page.set_viewport_size({"width": 390, "height": 844})  # a phone

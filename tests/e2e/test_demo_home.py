@@ -25,8 +25,9 @@ def auto_enable_custom_integrations(enable_custom_integrations: Any) -> None:
 
 async def test_a_day_in_the_demo_home(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
     freezer.move_to(NOON)
-    assert await async_setup_component(hass, "headroom_sim", {"headroom_sim": {
-        "setup_headroom": True, "replan_minutes": 15}})
+    assert await async_setup_component(
+        hass, "headroom_sim", {"headroom_sim": {"setup_headroom": True, "replan_minutes": 15}}
+    )
     await hass.async_block_till_done(wait_background_tasks=True)
     entries = hass.config_entries.async_entries("headroom")
     assert len(entries) == 1 and len(entries[0].subentries) == 4  # two chargers, battery, dishwasher
@@ -62,5 +63,7 @@ async def test_a_day_in_the_demo_home(hass: HomeAssistant, freezer: FrozenDateTi
     started = dishwasher.started.astimezone(demo.scenario.tz)
     assert started.hour >= 20 or started.hour < 6
     assert demo.cost < bau.cost
-    print(f"\nDemo home, one day: Headroom {demo.cost:.2f} EUR, business as usual {bau.cost:.2f} EUR, "
-          f"{bau.home.grid.trips} fuse trips without Headroom")
+    print(
+        f"\nDemo home, one day: Headroom {demo.cost:.2f} EUR, business as usual {bau.cost:.2f} EUR, "
+        f"{bau.home.grid.trips} fuse trips without Headroom"
+    )

@@ -29,16 +29,25 @@ def nordpool_attributes(now: Any, hours: int = 48, cheap_from: int = 1, cheap_to
     for h in range(hours):
         start = midnight + timedelta(hours=h)
         value = 0.10 if cheap_from <= h % 24 < cheap_to else (0.40 if 17 <= h % 24 < 21 else 0.25)
-        rows.append({"start": start.isoformat(), "end": (start + timedelta(hours=1)).isoformat(), "value": value})
-    return {"unit_of_measurement": "EUR/kWh", "raw_today": rows[:24], "raw_tomorrow": rows[24:],
-            "current_price": 0.25}
+        rows.append(
+            {"start": start.isoformat(), "end": (start + timedelta(hours=1)).isoformat(), "value": value}
+        )
+    return {
+        "unit_of_measurement": "EUR/kWh",
+        "raw_today": rows[:24],
+        "raw_tomorrow": rows[24:],
+        "current_price": 0.25,
+    }
 
 
 async def set_price(hass: HomeAssistant, **kwargs: Any) -> None:
     now = dt_util.now()
     attributes = nordpool_attributes(now, **kwargs)
-    current = next(r["value"] for r in attributes["raw_today"]
-                   if dt_util.parse_datetime(r["start"]) <= now < dt_util.parse_datetime(r["end"]))
+    current = next(
+        r["value"]
+        for r in attributes["raw_today"]
+        if dt_util.parse_datetime(r["start"]) <= now < dt_util.parse_datetime(r["end"])
+    )
     hass.states.async_set(PRICE, str(current), attributes)
 
 
@@ -46,58 +55,123 @@ async def set_price(hass: HomeAssistant, **kwargs: Any) -> None:
 async def home(hass: HomeAssistant) -> None:
     """The home's entities: price, a car plugged in (input_boolean) with a SoC (input_number)."""
     await set_price(hass)
-    assert await async_setup_component(hass, "input_boolean", {"input_boolean": {
-        "car_plugged": {"initial": True}, "street_plugged": {"initial": False},
-        "driveway_charging": {"initial": False}, "street_charging": {"initial": False},
-        "dishwasher_switch": {"initial": False}}})
-    assert await async_setup_component(hass, "input_number", {"input_number": {
-        "car_soc": {"min": 0, "max": 100, "initial": 40, "unit_of_measurement": "%"},
-        "battery_soc": {"min": 0, "max": 100, "initial": 50, "unit_of_measurement": "%"},
-        "driveway_current": {"min": 0, "max": 16, "step": 1, "initial": 0, "unit_of_measurement": "A"},
-        "street_current": {"min": 0, "max": 16, "step": 1, "initial": 0, "unit_of_measurement": "A"},
-        "battery_setpoint": {"min": -5000, "max": 5000, "step": 100, "initial": 0, "unit_of_measurement": "W"},
-        "driveway_power_limit": {"min": 0, "max": 11000, "step": 1, "initial": 0, "unit_of_measurement": "W"},
-    }})
+    assert await async_setup_component(
+        hass,
+        "input_boolean",
+        {
+            "input_boolean": {
+                "car_plugged": {"initial": True},
+                "street_plugged": {"initial": False},
+                "driveway_charging": {"initial": False},
+                "street_charging": {"initial": False},
+                "dishwasher_switch": {"initial": False},
+            }
+        },
+    )
+    assert await async_setup_component(
+        hass,
+        "input_number",
+        {
+            "input_number": {
+                "car_soc": {"min": 0, "max": 100, "initial": 40, "unit_of_measurement": "%"},
+                "battery_soc": {"min": 0, "max": 100, "initial": 50, "unit_of_measurement": "%"},
+                "driveway_current": {
+                    "min": 0,
+                    "max": 16,
+                    "step": 1,
+                    "initial": 0,
+                    "unit_of_measurement": "A",
+                },
+                "street_current": {"min": 0, "max": 16, "step": 1, "initial": 0, "unit_of_measurement": "A"},
+                "battery_setpoint": {
+                    "min": -5000,
+                    "max": 5000,
+                    "step": 100,
+                    "initial": 0,
+                    "unit_of_measurement": "W",
+                },
+                "driveway_power_limit": {
+                    "min": 0,
+                    "max": 11000,
+                    "step": 1,
+                    "initial": 0,
+                    "unit_of_measurement": "W",
+                },
+            }
+        },
+    )
     hass.states.async_set("sensor.charger_power", "0", {"unit_of_measurement": "W", "device_class": "power"})
     hass.states.async_set("sensor.house_power", "600", {"unit_of_measurement": "W", "device_class": "power"})
     await hass.async_block_till_done()
 
 
 SITE = {
-    "phase_count": "3", "import_limit_kw": 11.0, "export_limit_kw": 11.0, "price_entity": PRICE,
-    "export_price_fixed": 0.05, "house_power_entity": "sensor.house_power", "step_minutes": "15",
-    "horizon_hours": 24, "replan_minutes": 5, "control_mode": "advisory",
+    "phase_count": "3",
+    "import_limit_kw": 11.0,
+    "export_limit_kw": 11.0,
+    "price_entity": PRICE,
+    "export_price_fixed": 0.05,
+    "house_power_entity": "sensor.house_power",
+    "step_minutes": "15",
+    "horizon_hours": 24,
+    "replan_minutes": 5,
+    "control_mode": "advisory",
 }
 
 
 def charger_subentry() -> ConfigSubentryData:
     return ConfigSubentryData(
-        subentry_type="ev_charger", title="Driveway", unique_id=None, data={
-            "charger_power_entity": "sensor.charger_power", "plugged_entity": "input_boolean.car_plugged",
-            "ev_soc_entity": "input_number.car_soc", "ev_capacity_kwh": 60.0, "phases": "3",
-            "min_current_a": 6, "max_current_a": 16, "default_energy_kwh": 20,
-        })
+        subentry_type="ev_charger",
+        title="Driveway",
+        unique_id=None,
+        data={
+            "charger_power_entity": "sensor.charger_power",
+            "plugged_entity": "input_boolean.car_plugged",
+            "ev_soc_entity": "input_number.car_soc",
+            "ev_capacity_kwh": 60.0,
+            "phases": "3",
+            "min_current_a": 6,
+            "max_current_a": 16,
+            "default_energy_kwh": 20,
+        },
+    )
 
 
 def battery_subentry() -> ConfigSubentryData:
     return ConfigSubentryData(
-        subentry_type="battery", title="Garage battery", unique_id=None, data={
-            "soc_entity": "input_number.battery_soc", "capacity_kwh": 10.0, "min_soc_percent": 10,
-            "max_charge_kw": 5.0, "max_discharge_kw": 5.0,
-        })
+        subentry_type="battery",
+        title="Garage battery",
+        unique_id=None,
+        data={
+            "soc_entity": "input_number.battery_soc",
+            "capacity_kwh": 10.0,
+            "min_soc_percent": 10,
+            "max_charge_kw": 5.0,
+            "max_discharge_kw": 5.0,
+        },
+    )
 
 
 def appliance_subentry() -> ConfigSubentryData:
     return ConfigSubentryData(
-        subentry_type="appliance", title="Dishwasher", unique_id=None, data={
-            "run_power_kw": 2.0, "run_minutes": 120, "earliest_start": "00:00:00", "latest_finish": "23:59:00",
-        })
+        subentry_type="appliance",
+        title="Dishwasher",
+        unique_id=None,
+        data={
+            "run_power_kw": 2.0,
+            "run_minutes": 120,
+            "earliest_start": "00:00:00",
+            "latest_finish": "23:59:00",
+        },
+    )
 
 
 @pytest.fixture
 async def entry(hass: HomeAssistant, home: None) -> MockConfigEntry:
     entry = MockConfigEntry(
-        domain=DOMAIN, title="Home", data=SITE,
+        domain=DOMAIN,
+        title="Home",
+        data=SITE,
         subentries_data=[charger_subentry(), battery_subentry(), appliance_subentry()],
     )
     entry.add_to_hass(hass)

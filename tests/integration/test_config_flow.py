@@ -13,8 +13,17 @@ from custom_components.headroom.const import DOMAIN
 
 from .conftest import PRICE, SITE
 
-FORM = {"name": "Home", "main_fuse_a": 25, "phase_count": "3", "price_entity": PRICE, "export_price_fixed": 0.0,
-        "step_minutes": "15", "horizon_hours": 36, "replan_minutes": 5, "control_mode": "advisory"}
+FORM = {
+    "name": "Home",
+    "main_fuse_a": 25,
+    "phase_count": "3",
+    "price_entity": PRICE,
+    "export_price_fixed": 0.0,
+    "step_minutes": "15",
+    "horizon_hours": 36,
+    "replan_minutes": 5,
+    "control_mode": "advisory",
+}
 
 
 async def test_user_flow_creates_the_site_from_the_fuse(hass: HomeAssistant, home: None) -> None:
@@ -23,8 +32,9 @@ async def test_user_flow_creates_the_site_from_the_fuse(hass: HomeAssistant, hom
     result = await hass.config_entries.flow.async_configure(result["flow_id"], FORM)
     # The form says what it found in the price entity before the home is added.
     assert result["step_id"] == "confirm"
-    assert re.fullmatch(r"Nord Pool \(HACS\), 60-minute prices, \d+ h ahead",
-                        result["description_placeholders"]["found"])
+    assert re.fullmatch(
+        r"Nord Pool \(HACS\), 60-minute prices, \d+ h ahead", result["description_placeholders"]["found"]
+    )
     result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["title"] == "Home"
@@ -41,17 +51,20 @@ async def test_user_flow_errors_then_recovers(hass: HomeAssistant, home: None) -
 
     hass.states.async_set("sensor.flat_price", "0.2", {"unit_of_measurement": "EUR/kWh"})
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {**FORM, "price_entity": "sensor.flat_price"})
+        result["flow_id"], {**FORM, "price_entity": "sensor.flat_price"}
+    )
     assert result["errors"] == {"price_entity": "no_price_forecast"}
 
     hass.states.async_set("sensor.dead_price", "unavailable")
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {**FORM, "price_entity": "sensor.dead_price"})
+        result["flow_id"], {**FORM, "price_entity": "sensor.dead_price"}
+    )
     assert result["errors"] == {"price_entity": "price_unavailable"}
     assert not hass.config_entries.async_entries(DOMAIN)
 
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], {k: v for k, v in FORM.items()
-                                                                               if k != "price_entity"})
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {k: v for k, v in FORM.items() if k != "price_entity"}
+    )
     assert result["errors"] == {"base": "price_source_missing"}
 
     result = await hass.config_entries.flow.async_configure(result["flow_id"], FORM)
@@ -61,8 +74,13 @@ async def test_user_flow_errors_then_recovers(hass: HomeAssistant, home: None) -
 
 async def test_a_time_of_use_schedule_instead_of_a_price_entity(hass: HomeAssistant, home: None) -> None:
     result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": config_entries.SOURCE_USER})
-    tou = {**{k: v for k, v in FORM.items() if k != "price_entity"}, "tou_peak_price": 0.30,
-           "tou_off_peak_price": 0.12, "tou_peak_start": "07:00:00", "tou_peak_end": "23:00:00"}
+    tou = {
+        **{k: v for k, v in FORM.items() if k != "price_entity"},
+        "tou_peak_price": 0.30,
+        "tou_off_peak_price": 0.12,
+        "tou_peak_start": "07:00:00",
+        "tou_peak_end": "23:00:00",
+    }
     result = await hass.config_entries.flow.async_configure(result["flow_id"], tou)
     assert result["description_placeholders"]["found"] == "time-of-use schedule"
     result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
@@ -81,7 +99,8 @@ async def test_options_change_the_limit_without_restart(hass: HomeAssistant, ent
     result = await hass.config_entries.options.async_init(entry.entry_id)
     assert result["type"] is FlowResultType.FORM
     result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {**SITE, "import_limit_kw": 4.0})
+        result["flow_id"], {**SITE, "import_limit_kw": 4.0}
+    )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
     assert entry.runtime_data.data.problem.site.import_limit_kw[0] == 4.0
@@ -91,7 +110,8 @@ async def test_reconfigure(hass: HomeAssistant, entry: MockConfigEntry) -> None:
     result = await entry.start_reconfigure_flow(hass)
     assert result["type"] is FlowResultType.FORM
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {**{k: v for k, v in SITE.items() if k != "import_limit_kw"}, "main_fuse_a": 16})
+        result["flow_id"], {**{k: v for k, v in SITE.items() if k != "import_limit_kw"}, "main_fuse_a": 16}
+    )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reconfigure_successful"
     await hass.async_block_till_done()
@@ -100,13 +120,22 @@ async def test_reconfigure(hass: HomeAssistant, entry: MockConfigEntry) -> None:
 
 async def test_add_edit_and_remove_a_charger(hass: HomeAssistant, entry: MockConfigEntry) -> None:
     result = await hass.config_entries.subentries.async_init(
-        (entry.entry_id, "ev_charger"), context={"source": config_entries.SOURCE_USER})
+        (entry.entry_id, "ev_charger"), context={"source": config_entries.SOURCE_USER}
+    )
     assert result["type"] is FlowResultType.FORM
-    form = {"name": "Street", "charger_power_entity": "sensor.charger_power", "phases": "1",
-            "min_current_a": 10, "max_current_a": 8, "default_energy_kwh": 10}
+    form = {
+        "name": "Street",
+        "charger_power_entity": "sensor.charger_power",
+        "phases": "1",
+        "min_current_a": 10,
+        "max_current_a": 8,
+        "default_energy_kwh": 10,
+    }
     result = await hass.config_entries.subentries.async_configure(result["flow_id"], form)
     assert result["errors"] == {"min_current_a": "min_above_max"}
-    result = await hass.config_entries.subentries.async_configure(result["flow_id"], {**form, "min_current_a": 6})
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {**form, "min_current_a": 6}
+    )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
     street = next(s for s in entry.subentries.values() if s.title == "Street")
@@ -114,7 +143,8 @@ async def test_add_edit_and_remove_a_charger(hass: HomeAssistant, entry: MockCon
 
     result = await entry.start_subentry_reconfigure_flow(hass, "ev_charger", street.subentry_id)
     result = await hass.config_entries.subentries.async_configure(
-        result["flow_id"], {**form, "min_current_a": 6, "max_current_a": 32})
+        result["flow_id"], {**form, "min_current_a": 6, "max_current_a": 32}
+    )
     assert result["reason"] == "reconfigure_successful"
     assert entry.subentries[street.subentry_id].data["max_current_a"] == 32
 

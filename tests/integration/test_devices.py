@@ -40,25 +40,54 @@ def _evening(freezer: FrozenDateTimeFactory) -> None:
 
 def driven_charger(**extra: Any) -> ConfigSubentryData:
     sub = charger_subentry()
-    return ConfigSubentryData(subentry_type=sub["subentry_type"], title=sub["title"], unique_id=None, data={
-        **sub["data"], "current_limit_entity": CURRENT, "charge_switch_entity": SWITCH, **extra})
+    return ConfigSubentryData(
+        subentry_type=sub["subentry_type"],
+        title=sub["title"],
+        unique_id=None,
+        data={**sub["data"], "current_limit_entity": CURRENT, "charge_switch_entity": SWITCH, **extra},
+    )
 
 
 def driven_battery() -> ConfigSubentryData:
     sub = battery_subentry()
-    return ConfigSubentryData(subentry_type="battery", title=sub["title"], unique_id=None, data={
-        **sub["data"], "mode_select_entity": MODE, "mode_option_idle": "Standby",
-        "mode_option_self_consumption": "Self Use", "mode_option_forced_charge": "Force Charge",
-        "mode_option_forced_discharge": "Force Discharge", "mode_option_non_export": "Backup"})
+    return ConfigSubentryData(
+        subentry_type="battery",
+        title=sub["title"],
+        unique_id=None,
+        data={
+            **sub["data"],
+            "mode_select_entity": MODE,
+            "mode_option_idle": "Standby",
+            "mode_option_self_consumption": "Self Use",
+            "mode_option_forced_charge": "Force Charge",
+            "mode_option_forced_discharge": "Force Discharge",
+            "mode_option_non_export": "Backup",
+        },
+    )
 
 
-async def setup(hass: HomeAssistant, mode: str = "active", *subentries: ConfigSubentryData) -> MockConfigEntry:
-    assert await async_setup_component(hass, "input_select", {"input_select": {"battery_mode": {
-        "options": ["Self Use", "Force Charge", "Force Discharge", "Standby", "Backup"], "initial": "Self Use"}}})
+async def setup(
+    hass: HomeAssistant, mode: str = "active", *subentries: ConfigSubentryData
+) -> MockConfigEntry:
+    assert await async_setup_component(
+        hass,
+        "input_select",
+        {
+            "input_select": {
+                "battery_mode": {
+                    "options": ["Self Use", "Force Charge", "Force Discharge", "Standby", "Backup"],
+                    "initial": "Self Use",
+                }
+            }
+        },
+    )
     hass.states.async_set("sensor.grid_power", "600", {"unit_of_measurement": "W", "device_class": "power"})
-    entry = MockConfigEntry(domain=DOMAIN, title="Home",
-                            data={**SITE, "control_mode": mode, "grid_power_entity": "sensor.grid_power"},
-                            subentries_data=list(subentries) or [driven_charger()])
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Home",
+        data={**SITE, "control_mode": mode, "grid_power_entity": "sensor.grid_power"},
+        subentries_data=list(subentries) or [driven_charger()],
+    )
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done(wait_background_tasks=True)
@@ -66,8 +95,12 @@ async def setup(hass: HomeAssistant, mode: str = "active", *subentries: ConfigSu
 
 
 async def fastest(hass: HomeAssistant) -> None:
-    await hass.services.async_call("select", "select_option",
-                                   {"entity_id": "select.driveway_charge_mode", "option": "fastest"}, blocking=True)
+    await hass.services.async_call(
+        "select",
+        "select_option",
+        {"entity_id": "select.driveway_charge_mode", "option": "fastest"},
+        blocking=True,
+    )
     await replan(hass)
 
 
@@ -88,9 +121,19 @@ def writes(calls: list[Any]) -> list[tuple[str, str, Any]]:
 
 @pytest.mark.parametrize(
     ("kw", "phases", "expected"),
-    [(11.0, 3, 15.0), (4.14, 3, 6.0), (4.0, 3, 0.0), (1.2, 1, 0.0), (1.4, 1, 6.0), (30.0, 3, 16.0), (0.0, 3, 0.0)],
+    [
+        (11.0, 3, 15.0),
+        (4.14, 3, 6.0),
+        (4.0, 3, 0.0),
+        (1.2, 1, 0.0),
+        (1.4, 1, 6.0),
+        (30.0, 3, 16.0),
+        (0.0, 3, 0.0),
+    ],
 )
-def test_planned_power_becomes_a_current_never_below_the_minimum(kw: float, phases: int, expected: float) -> None:
+def test_planned_power_becomes_a_current_never_below_the_minimum(
+    kw: float, phases: int, expected: float
+) -> None:
     assert amps_for(kw, phases, 6.0, 16.0) == expected
 
 
@@ -117,10 +160,20 @@ async def test_active_mode_drives_the_charger_to_the_plan(hass: HomeAssistant, h
 
 
 async def test_lower_goes_out_before_raise(hass: HomeAssistant, home: None) -> None:
-    street = ConfigSubentryData(subentry_type="ev_charger", title="Street", unique_id=None, data={
-        "charger_power_entity": "sensor.street_power", "plugged_entity": "input_boolean.street_plugged",
-        "current_limit_entity": "input_number.street_current", "phases": "3", "min_current_a": 6,
-        "max_current_a": 16, "default_energy_kwh": 24})
+    street = ConfigSubentryData(
+        subentry_type="ev_charger",
+        title="Street",
+        unique_id=None,
+        data={
+            "charger_power_entity": "sensor.street_power",
+            "plugged_entity": "input_boolean.street_plugged",
+            "current_limit_entity": "input_number.street_current",
+            "phases": "3",
+            "min_current_a": 6,
+            "max_current_a": 16,
+            "default_energy_kwh": 24,
+        },
+    )
     hass.states.async_set("sensor.street_power", "0", {"unit_of_measurement": "W"})
     await setup(hass, "active", driven_charger(), street)
     await fastest(hass)
@@ -129,12 +182,21 @@ async def test_lower_goes_out_before_raise(hass: HomeAssistant, home: None) -> N
 
     calls = async_capture_events(hass, EVENT_CALL_SERVICE)
     # The driveway car is done; the street car arrives and wants full power.
-    await hass.services.async_call("select", "select_option",
-                                   {"entity_id": "select.driveway_charge_mode", "option": "off"}, blocking=True)
-    await hass.services.async_call("input_boolean", "turn_on", {"entity_id": "input_boolean.street_plugged"},
-                                   blocking=True)
-    await hass.services.async_call("select", "select_option",
-                                   {"entity_id": "select.street_charge_mode", "option": "fastest"}, blocking=True)
+    await hass.services.async_call(
+        "select",
+        "select_option",
+        {"entity_id": "select.driveway_charge_mode", "option": "off"},
+        blocking=True,
+    )
+    await hass.services.async_call(
+        "input_boolean", "turn_on", {"entity_id": "input_boolean.street_plugged"}, blocking=True
+    )
+    await hass.services.async_call(
+        "select",
+        "select_option",
+        {"entity_id": "select.street_charge_mode", "option": "fastest"},
+        blocking=True,
+    )
     await replan(hass)
     done = writes(calls)
     lowered = done.index(("input_number", "set_value", CURRENT))
@@ -153,8 +215,9 @@ async def test_a_change_by_hand_wins_until_released(
     paused = async_capture_events(hass, f"{DOMAIN}_control_paused")
 
     # The person turns the current down in the charger's own control.
-    await hass.services.async_call("input_number", "set_value", {"entity_id": CURRENT, "value": 8},
-                                   blocking=True, context=Context())
+    await hass.services.async_call(
+        "input_number", "set_value", {"entity_id": CURRENT, "value": 8}, blocking=True, context=Context()
+    )
     await hass.async_block_till_done(wait_background_tasks=True)
     assert paused and hass.states.get("sensor.driveway_control").state == "manual"
     assert hass.states.get("switch.driveway_headroom_control").state == "off"
@@ -162,8 +225,9 @@ async def test_a_change_by_hand_wins_until_released(
     assert hass.states.get(CURRENT).state == "8.0"  # left alone
 
     freezer.tick(timedelta(seconds=61))
-    await hass.services.async_call("switch", "turn_on", {"entity_id": "switch.driveway_headroom_control"},
-                                   blocking=True)
+    await hass.services.async_call(
+        "switch", "turn_on", {"entity_id": "switch.driveway_headroom_control"}, blocking=True
+    )
     await hass.async_block_till_done(wait_background_tasks=True)
     assert hass.states.get("sensor.driveway_control").state == "active"
     assert hass.states.get(CURRENT).state == "15.0"
@@ -175,8 +239,12 @@ async def test_a_charger_that_does_not_follow_is_retried_then_reported(
     entry = await setup(hass)
     await fastest(hass)
     hass.states.async_set(CHARGER_POWER, "10400", {"unit_of_measurement": "W"})
-    await hass.services.async_call("select", "select_option",
-                                   {"entity_id": "select.driveway_charge_mode", "option": "off"}, blocking=True)
+    await hass.services.async_call(
+        "select",
+        "select_option",
+        {"entity_id": "select.driveway_charge_mode", "option": "off"},
+        blocking=True,
+    )
     await replan(hass)
     assert hass.states.get(CURRENT).state == "0.0"
 
@@ -244,9 +312,16 @@ async def test_ocpp_charger_is_driven_through_its_action(
 
     hass.services.async_register("ocpp", "set_charge_rate", set_charge_rate)
     sub = charger_subentry()
-    await setup(hass, "active", ConfigSubentryData(
-        subentry_type="ev_charger", title="Driveway", unique_id=None,
-        data={**sub["data"], "control_adapter": "ocpp", "vendor_charger_id": "charger-1"}))
+    await setup(
+        hass,
+        "active",
+        ConfigSubentryData(
+            subentry_type="ev_charger",
+            title="Driveway",
+            unique_id=None,
+            data={**sub["data"], "control_adapter": "ocpp", "vendor_charger_id": "charger-1"},
+        ),
+    )
     assert received[-1].data == {"limit_amps": 0.0, "devid": "charger-1"}  # waiting for the night
     freezer.tick(timedelta(seconds=61))  # raises go out at most once a minute
     await fastest(hass)
@@ -256,9 +331,16 @@ async def test_ocpp_charger_is_driven_through_its_action(
     assert len(received) == count  # unchanged: not sent again
 
 
-async def test_battery_mode_follows_the_plan(hass: HomeAssistant, home: None, freezer: FrozenDateTimeFactory) -> None:
-    options = {"idle": "Standby", "self_consumption": "Self Use", "forced_charge": "Force Charge",
-               "forced_discharge": "Force Discharge", "non_export": "Backup"}
+async def test_battery_mode_follows_the_plan(
+    hass: HomeAssistant, home: None, freezer: FrozenDateTimeFactory
+) -> None:
+    options = {
+        "idle": "Standby",
+        "self_consumption": "Self Use",
+        "forced_charge": "Force Charge",
+        "forced_discharge": "Force Discharge",
+        "non_export": "Backup",
+    }
     await setup(hass, "active", driven_battery())
     seen: set[str] = set()
     for moment in ("2026-11-23 01:00:00-08:00", "2026-11-23 03:00:00-08:00", "2026-11-23 18:00:00-08:00"):
@@ -275,9 +357,19 @@ async def test_appliance_is_switched_on_at_its_planned_start(
     hass: HomeAssistant, home: None, freezer: FrozenDateTimeFactory
 ) -> None:
     hass.states.async_set("sensor.dishwasher_power", "0", {"unit_of_measurement": "W"})
-    dishwasher = ConfigSubentryData(subentry_type="appliance", title="Dishwasher", unique_id=None, data={
-        "switch_entity": "input_boolean.dishwasher_switch", "power_entity": "sensor.dishwasher_power",
-        "run_power_kw": 2.0, "run_minutes": 60, "earliest_start": "00:00:00", "latest_finish": "06:00:00"})
+    dishwasher = ConfigSubentryData(
+        subentry_type="appliance",
+        title="Dishwasher",
+        unique_id=None,
+        data={
+            "switch_entity": "input_boolean.dishwasher_switch",
+            "power_entity": "sensor.dishwasher_power",
+            "run_power_kw": 2.0,
+            "run_minutes": 60,
+            "earliest_start": "00:00:00",
+            "latest_finish": "06:00:00",
+        },
+    )
     await setup(hass, "active", dishwasher)
     start = dt_util.parse_datetime(hass.states.get("sensor.dishwasher_planned_start").state)
     assert start is not None and dt_util.as_local(start).hour in (1, 2, 3, 4)  # the cheap night
@@ -296,8 +388,16 @@ async def test_appliance_is_switched_on_at_its_planned_start(
 
 async def test_battery_setpoint_follows_the_plan(hass: HomeAssistant, home: None) -> None:
     sub = driven_battery()
-    await setup(hass, "active", ConfigSubentryData(subentry_type="battery", title=sub["title"], unique_id=None, data={
-        **sub["data"], "power_setpoint_entity": "input_number.battery_setpoint"}))
+    await setup(
+        hass,
+        "active",
+        ConfigSubentryData(
+            subentry_type="battery",
+            title=sub["title"],
+            unique_id=None,
+            data={**sub["data"], "power_setpoint_entity": "input_number.battery_setpoint"},
+        ),
+    )
     planned = float(hass.states.get("sensor.garage_battery_planned_power").state)
     expected = max(-5000.0, min(5000.0, round(planned * 1000 / 100) * 100))
     assert float(hass.states.get("input_number.battery_setpoint").state) == expected
@@ -305,9 +405,16 @@ async def test_battery_setpoint_follows_the_plan(hass: HomeAssistant, home: None
 
 async def test_a_charger_with_a_power_number(hass: HomeAssistant, home: None) -> None:
     sub = charger_subentry()
-    await setup(hass, "active", ConfigSubentryData(subentry_type="ev_charger", title="Driveway", unique_id=None,
-                                                   data={**sub["data"],
-                                                         "power_limit_entity": "input_number.driveway_power_limit"}))
+    await setup(
+        hass,
+        "active",
+        ConfigSubentryData(
+            subentry_type="ev_charger",
+            title="Driveway",
+            unique_id=None,
+            data={**sub["data"], "power_limit_entity": "input_number.driveway_power_limit"},
+        ),
+    )
     await fastest(hass)
     # 10.4 kW planned -> 15 A on 3 phases -> 10,350 W written to the power number.
     assert float(hass.states.get("input_number.driveway_power_limit").state) == 10350.0
@@ -317,9 +424,18 @@ async def test_an_appliance_started_by_a_button(
     hass: HomeAssistant, home: None, freezer: FrozenDateTimeFactory
 ) -> None:
     assert await async_setup_component(hass, "input_button", {"input_button": {"dishwasher_start": {}}})
-    dishwasher = ConfigSubentryData(subentry_type="appliance", title="Dishwasher", unique_id=None, data={
-        "switch_entity": "input_button.dishwasher_start", "run_power_kw": 2.0, "run_minutes": 60,
-        "earliest_start": "00:00:00", "latest_finish": "06:00:00"})
+    dishwasher = ConfigSubentryData(
+        subentry_type="appliance",
+        title="Dishwasher",
+        unique_id=None,
+        data={
+            "switch_entity": "input_button.dishwasher_start",
+            "run_power_kw": 2.0,
+            "run_minutes": 60,
+            "earliest_start": "00:00:00",
+            "latest_finish": "06:00:00",
+        },
+    )
     await setup(hass, "active", dishwasher)
     before = hass.states.get("input_button.dishwasher_start").state
     start = dt_util.parse_datetime(hass.states.get("sensor.dishwasher_planned_start").state)

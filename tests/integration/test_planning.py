@@ -39,12 +39,18 @@ async def test_home_is_planned_and_published(hass: HomeAssistant, entry: MockCon
 
     # The car charges in the cheap hours (01:00-05:00 at 0.10) when they lie before departure.
     data = entry.runtime_data.data
-    cheap = [p["value"] for p in forecast
-             if 1 <= dt_util.as_local(dt_util.parse_datetime(p["start"])).hour < 5]
+    cheap = [
+        p["value"] for p in forecast if 1 <= dt_util.as_local(dt_util.parse_datetime(p["start"])).hour < 5
+    ]
     assert sum(cheap) * 0.25 >= min(energy, 4 * 10.4) - 0.01 or data.problem.steps < 8
 
     assert hass.states.get("sensor.garage_battery_planned_mode").state in {
-        "idle", "self_consumption", "forced_charge", "forced_discharge", "non_export"}
+        "idle",
+        "self_consumption",
+        "forced_charge",
+        "forced_discharge",
+        "non_export",
+    }
     assert hass.states.get("sensor.dishwasher_planned_start").state not in (None, "unknown")
     assert float(hass.states.get("sensor.home_planned_saving").state) >= 0
 
@@ -55,8 +61,9 @@ async def test_home_is_planned_and_published(hass: HomeAssistant, entry: MockCon
 
 async def test_unplugging_replans_at_once(hass: HomeAssistant, entry: MockConfigEntry) -> None:
     assert float(hass.states.get("sensor.driveway_planned_energy_by_departure").state) > 0
-    await hass.services.async_call("input_boolean", SERVICE_TURN_OFF,
-                                   {"entity_id": "input_boolean.car_plugged"}, blocking=True)
+    await hass.services.async_call(
+        "input_boolean", SERVICE_TURN_OFF, {"entity_id": "input_boolean.car_plugged"}, blocking=True
+    )
     await hass.async_block_till_done()
     async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=15))
     await hass.async_block_till_done()
@@ -65,10 +72,15 @@ async def test_unplugging_replans_at_once(hass: HomeAssistant, entry: MockConfig
 
 
 async def test_goal_changes_replan_and_survive_a_restart(hass: HomeAssistant, entry: MockConfigEntry) -> None:
-    await hass.services.async_call("number", "set_value", {
-        "entity_id": "number.driveway_target_state_of_charge", "value": 60}, blocking=True)
-    await hass.services.async_call("select", "select_option", {
-        "entity_id": "select.home_control_mode", "option": "off"}, blocking=True)
+    await hass.services.async_call(
+        "number",
+        "set_value",
+        {"entity_id": "number.driveway_target_state_of_charge", "value": 60},
+        blocking=True,
+    )
+    await hass.services.async_call(
+        "select", "select_option", {"entity_id": "select.home_control_mode", "option": "off"}, blocking=True
+    )
     await hass.async_block_till_done()
     async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=15))
     await hass.async_block_till_done()
@@ -96,6 +108,7 @@ async def test_stale_price_is_said_and_raises_a_repair(hass: HomeAssistant, entr
     assert max(p["value"] for p in grid) <= 11.0 + 1e-6
 
     from .conftest import set_price
+
     await set_price(hass)
     await hass.async_block_till_done()
     async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=30))
@@ -112,7 +125,9 @@ async def test_replan_button_and_unload(hass: HomeAssistant, entry: MockConfigEn
     assert hass.states.get("sensor.home_plan_status").state == STATE_UNAVAILABLE
 
 
-async def test_diagnostics_carry_problem_and_plan(hass: HomeAssistant, entry: MockConfigEntry, hass_client) -> None:
+async def test_diagnostics_carry_problem_and_plan(
+    hass: HomeAssistant, entry: MockConfigEntry, hass_client
+) -> None:
     diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, entry)
     assert diagnostics["status"] == "optimal"
     assert diagnostics["problem"]["version"] == 1
@@ -125,24 +140,38 @@ async def test_solar_only_waits_for_the_sun(hass: HomeAssistant, freezer: Frozen
     freezer.move_to("2026-11-22 18:00:00-08:00")
     await set_price(hass)
     await async_setup_component(hass, "input_boolean", {"input_boolean": {"car_plugged": {"initial": True}}})
-    await async_setup_component(hass, "input_number", {"input_number": {
-        "car_soc": {"min": 0, "max": 100, "initial": 40, "unit_of_measurement": "%"}}})
+    await async_setup_component(
+        hass,
+        "input_number",
+        {"input_number": {"car_soc": {"min": 0, "max": 100, "initial": 40, "unit_of_measurement": "%"}}},
+    )
     hass.states.async_set("sensor.charger_power", "0", {"unit_of_measurement": "W"})
     hass.states.async_set("sensor.house_power", "600", {"unit_of_measurement": "W"})
     now = dt_util.now()
     midnight = dt_util.start_of_local_day(now)
-    forecast = [{"start": (midnight + timedelta(hours=h)).isoformat(), "value": 8000 if h % 24 in (11, 12, 13) else 0}
-                for h in range(48)]
+    forecast = [
+        {"start": (midnight + timedelta(hours=h)).isoformat(), "value": 8000 if h % 24 in (11, 12, 13) else 0}
+        for h in range(48)
+    ]
     hass.states.async_set("sensor.pv_forecast", "0", {"unit_of_measurement": "W", "forecast": forecast})
-    entry = MockConfigEntry(domain=DOMAIN, title="Home", data={**SITE, "pv_forecast_entity": ["sensor.pv_forecast"],
-                                                               "horizon_hours": 36}, subentries_data=[charger_subentry()])
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Home",
+        data={**SITE, "pv_forecast_entity": ["sensor.pv_forecast"], "horizon_hours": 36},
+        subentries_data=[charger_subentry()],
+    )
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
-    await hass.services.async_call("select", "select_option", {"entity_id": "select.driveway_charge_mode",
-                                                               "option": "solar_only"}, blocking=True)
-    await hass.services.async_call("time", "set_value", {"entity_id": "time.driveway_departure", "time": "15:00:00"},
-                                   blocking=True)
+    await hass.services.async_call(
+        "select",
+        "select_option",
+        {"entity_id": "select.driveway_charge_mode", "option": "solar_only"},
+        blocking=True,
+    )
+    await hass.services.async_call(
+        "time", "set_value", {"entity_id": "time.driveway_departure", "time": "15:00:00"}, blocking=True
+    )
     await entry.runtime_data.async_refresh()
     power = hass.states.get("sensor.driveway_planned_power").attributes["forecast"]
     pv = hass.states.get("sensor.home_pv_forecast").attributes["forecast"]

@@ -38,8 +38,13 @@ SCENARIO = Path(__file__).parents[2] / "examples" / "simulator" / "dutch_home.js
 PRICE = "sensor.day_ahead_price"
 PV = "sensor.pv_forecast"
 HOUSE = "sensor.house_power"
-MODE_OPTIONS = {"idle": "Standby", "self_consumption": "Self Use", "forced_charge": "Force Charge",
-                "forced_discharge": "Force Discharge", "non_export": "Backup"}
+MODE_OPTIONS = {
+    "idle": "Standby",
+    "self_consumption": "Self Use",
+    "forced_charge": "Force Charge",
+    "forced_discharge": "Force Discharge",
+    "non_export": "Backup",
+}
 ENTRY_ID = "equivalence"
 
 
@@ -53,9 +58,13 @@ def simulate(hours: float) -> Simulation:
 
 
 def entities(device_id: str) -> dict[str, str]:
-    return {"power": f"sensor.{device_id}_power", "plugged": f"binary_sensor.{device_id}_plugged",
-            "soc": f"sensor.{device_id}_soc", "current": f"input_number.{device_id}_current",
-            "switch": f"input_boolean.{device_id}_switch"}
+    return {
+        "power": f"sensor.{device_id}_power",
+        "plugged": f"binary_sensor.{device_id}_plugged",
+        "soc": f"sensor.{device_id}_soc",
+        "current": f"input_number.{device_id}_current",
+        "switch": f"input_boolean.{device_id}_switch",
+    }
 
 
 def subentries(sim: Simulation) -> list[dict[str, Any]]:
@@ -65,16 +74,32 @@ def subentries(sim: Simulation) -> list[dict[str, Any]]:
         e = entities(device_id)
         data = dict(config.data)
         if config.kind == "ev_charger":
-            data |= {"charger_power_entity": e["power"], "plugged_entity": e["plugged"], "ev_soc_entity": e["soc"],
-                     "current_limit_entity": e["current"], "charge_switch_entity": e["switch"],
-                     "default_energy_kwh": 20}
+            data |= {
+                "charger_power_entity": e["power"],
+                "plugged_entity": e["plugged"],
+                "ev_soc_entity": e["soc"],
+                "current_limit_entity": e["current"],
+                "charge_switch_entity": e["switch"],
+                "default_energy_kwh": 20,
+            }
         elif config.kind == "battery":
-            data |= {"soc_entity": e["soc"], "power_entity": e["power"], "mode_select_entity": "input_select.battery_mode",
-                     **{f"mode_option_{mode}": option for mode, option in MODE_OPTIONS.items()}}
+            data |= {
+                "soc_entity": e["soc"],
+                "power_entity": e["power"],
+                "mode_select_entity": "input_select.battery_mode",
+                **{f"mode_option_{mode}": option for mode, option in MODE_OPTIONS.items()},
+            }
         else:
             data |= {"power_entity": e["power"], "switch_entity": e["switch"]}
-        out.append({"subentry_id": device_id, "subentry_type": config.kind, "title": device_id, "unique_id": None,
-                    "data": data})
+        out.append(
+            {
+                "subentry_id": device_id,
+                "subentry_type": config.kind,
+                "title": device_id,
+                "unique_id": None,
+                "data": data,
+            }
+        )
     return out
 
 
@@ -96,14 +121,19 @@ def show_readings(hass: HomeAssistant, readings: Readings) -> None:
 def show_forecasts(hass: HomeAssistant, readings: Readings, forecasts: Forecasts) -> None:
     """The forecasts as a day-ahead price sensor (HACS Nord Pool's ``raw_today`` rows of start, end,
     value) and a PV forecast sensor (a generic ``forecast`` list of start, end, kW)."""
-    start = readings.now.replace(minute=readings.now.minute - readings.now.minute % 15, second=0, microsecond=0)
+    start = readings.now.replace(
+        minute=readings.now.minute - readings.now.minute % 15, second=0, microsecond=0
+    )
     rows, pv = [], []
     for t, (price, kw) in enumerate(zip(forecasts.import_price, forecasts.pv_kw, strict=True)):
         lo, hi = start + timedelta(minutes=15 * t), start + timedelta(minutes=15 * (t + 1))
         rows.append({"start": lo.isoformat(), "end": hi.isoformat(), "value": float(price)})
         pv.append({"start": lo.isoformat(), "end": hi.isoformat(), "value": float(kw)})
-    hass.states.async_set(PRICE, repr(rows[0]["value"]), {"unit_of_measurement": "EUR/kWh", "raw_today": rows,
-                                                          "raw_tomorrow": []})
+    hass.states.async_set(
+        PRICE,
+        repr(rows[0]["value"]),
+        {"unit_of_measurement": "EUR/kWh", "raw_today": rows, "raw_tomorrow": []},
+    )
     hass.states.async_set(PV, repr(pv[0]["value"]), {"unit_of_measurement": "kW", "forecast": pv})
 
 
@@ -128,27 +158,61 @@ async def setup_home(hass: HomeAssistant, sim: Simulation, hass_storage: dict[st
     scenario = sim.scenario
     await hass.config.async_set_time_zone(scenario.tz.key)
     devices = sim.policy.devices
-    assert await async_setup_component(hass, "input_number", {"input_number": {
-        f"{d}_current": {"min": 0, "max": 16, "step": 1, "initial": 0, "unit_of_measurement": "A"}
-        for d, c in devices.items() if c.kind == "ev_charger"}})
-    assert await async_setup_component(hass, "input_boolean", {"input_boolean": {
-        f"{d}_switch": {"initial": False} for d, c in devices.items() if c.kind != "battery"}})
-    assert await async_setup_component(hass, "input_select", {"input_select": {"battery_mode": {
-        "options": list(MODE_OPTIONS.values()), "initial": "Self Use"}}})
+    assert await async_setup_component(
+        hass,
+        "input_number",
+        {
+            "input_number": {
+                f"{d}_current": {"min": 0, "max": 16, "step": 1, "initial": 0, "unit_of_measurement": "A"}
+                for d, c in devices.items()
+                if c.kind == "ev_charger"
+            }
+        },
+    )
+    assert await async_setup_component(
+        hass,
+        "input_boolean",
+        {
+            "input_boolean": {
+                f"{d}_switch": {"initial": False} for d, c in devices.items() if c.kind != "battery"
+            }
+        },
+    )
+    assert await async_setup_component(
+        hass,
+        "input_select",
+        {"input_select": {"battery_mode": {"options": list(MODE_OPTIONS.values()), "initial": "Self Use"}}},
+    )
     first = sim.policy.decisions[0]
     assert first.forecasts is not None
     show_readings(hass, first.readings)
     show_forecasts(hass, first.readings, first.forecasts)
     # The car's goal, as the person set it before this moment (kept in Headroom's store).
-    hass_storage[f"{DOMAIN}.{ENTRY_ID}"] = {"version": 1, "minor_version": 1, "key": f"{DOMAIN}.{ENTRY_ID}",
-                                            "data": {"intents": Intents(goals=dict(first.goals)).to_dict()}}
-    entry = MockConfigEntry(domain=DOMAIN, title="Dutch home", entry_id=ENTRY_ID, data={
-        "import_limit_kw": scenario.import_limit_kw, "export_limit_kw": scenario.export_limit_kw,
-        "price_entity": PRICE, "pv_forecast_entity": PV, "house_power_entity": HOUSE,
-        "export_price_factor": scenario.prices["export"]["factor"],
-        "export_price_fixed": scenario.prices["export"]["offset"], "step_minutes": str(scenario.plan_step_minutes),
-        "horizon_hours": scenario.horizon_hours, "replan_minutes": scenario.replan_minutes, "control_mode": "active",
-    }, subentries_data=subentries(sim))
+    hass_storage[f"{DOMAIN}.{ENTRY_ID}"] = {
+        "version": 1,
+        "minor_version": 1,
+        "key": f"{DOMAIN}.{ENTRY_ID}",
+        "data": {"intents": Intents(goals=dict(first.goals)).to_dict()},
+    }
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Dutch home",
+        entry_id=ENTRY_ID,
+        data={
+            "import_limit_kw": scenario.import_limit_kw,
+            "export_limit_kw": scenario.export_limit_kw,
+            "price_entity": PRICE,
+            "pv_forecast_entity": PV,
+            "house_power_entity": HOUSE,
+            "export_price_factor": scenario.prices["export"]["factor"],
+            "export_price_fixed": scenario.prices["export"]["offset"],
+            "step_minutes": str(scenario.plan_step_minutes),
+            "horizon_hours": scenario.horizon_hours,
+            "replan_minutes": scenario.replan_minutes,
+            "control_mode": "active",
+        },
+        subentries_data=subentries(sim),
+    )
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done(wait_background_tasks=True)
@@ -163,7 +227,9 @@ async def test_the_simulator_and_home_assistant_decide_alike(
     assert sim.policy.cuts == 0  # the fuse cut is compared in its own test
     assert len(decisions) >= 24 and sum(d.forecasts is not None for d in decisions) >= 6
     assert any(s.kind == "ev_charger" and s.amps for d in decisions for s in d.setpoints)  # the car charges
-    assert {s.mode for d in decisions for s in d.setpoints if s.device_id == BATTERY_ID} - {"self_consumption"}
+    assert {s.mode for d in decisions for s in d.setpoints if s.device_id == BATTERY_ID} - {
+        "self_consumption"
+    }
 
     freezer.move_to(decisions[0].readings.now)
     await setup_home(hass, sim, hass_storage)
@@ -178,12 +244,15 @@ async def test_the_simulator_and_home_assistant_decide_alike(
                 await hass.async_block_till_done()
                 # The forecast entities' update also asks for the integration's own debounced
                 # replan, 10 s later: let it run now, on the same readings, as it would.
-                async_fire_time_changed(hass, decision.readings.now + timedelta(seconds=REPLAN_DEBOUNCE_S + 1))
+                async_fire_time_changed(
+                    hass, decision.readings.now + timedelta(seconds=REPLAN_DEBOUNCE_S + 1)
+                )
             else:
                 async_fire_time_changed(hass)  # the controller applies the plan's next step
             await hass.async_block_till_done(wait_background_tasks=True)
         for wanted in decision.setpoints:
             assert what_ha_did(hass, wanted) == what_the_simulator_did(wanted), (
-                f"{decision.readings.now:%H:%M} {wanted.device_id}")
+                f"{decision.readings.now:%H:%M} {wanted.device_id}"
+            )
             compared += 1
     assert compared > 2 * len(decisions)  # the charger and the battery at every step, and an appliance start

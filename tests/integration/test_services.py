@@ -32,18 +32,30 @@ def _evening(freezer: FrozenDateTimeFactory) -> None:
 
 def second_charger() -> ConfigSubentryData:
     return ConfigSubentryData(
-        subentry_type="ev_charger", title="Street", unique_id=None, data={
-            "charger_power_entity": "sensor.street_power", "plugged_entity": "input_boolean.street_plugged",
-            "phases": "3", "min_current_a": 6, "max_current_a": 16, "default_energy_kwh": 24,
-        })
+        subentry_type="ev_charger",
+        title="Street",
+        unique_id=None,
+        data={
+            "charger_power_entity": "sensor.street_power",
+            "plugged_entity": "input_boolean.street_plugged",
+            "phases": "3",
+            "min_current_a": 6,
+            "max_current_a": 16,
+            "default_energy_kwh": 24,
+        },
+    )
 
 
 @pytest.fixture
 async def two_evs(hass: HomeAssistant, home: None) -> MockConfigEntry:
     """Seed 000: two 11 kW chargers behind one 11 kW connection, and a dishwasher."""
     hass.states.async_set("sensor.street_power", "0", {"unit_of_measurement": "W", "device_class": "power"})
-    entry = MockConfigEntry(domain=DOMAIN, title="Home", data=SITE,
-                            subentries_data=[charger_subentry(), second_charger(), appliance_subentry()])
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Home",
+        data=SITE,
+        subentries_data=[charger_subentry(), second_charger(), appliance_subentry()],
+    )
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
@@ -61,8 +73,9 @@ NO_RESPONSE = {"replan", "release_capacity", "override"}
 
 
 async def call(hass: HomeAssistant, service: str, **data: Any) -> Any:
-    return await hass.services.async_call(DOMAIN, service, data, blocking=True,
-                                          return_response=service not in NO_RESPONSE)
+    return await hass.services.async_call(
+        DOMAIN, service, data, blocking=True, return_response=service not in NO_RESPONSE
+    )
 
 
 async def plan(hass: HomeAssistant) -> dict[str, Any]:
@@ -75,8 +88,11 @@ def power_of(answer: dict[str, Any], name: str) -> list[float]:
 
 def hours(answer: dict[str, Any], first: int, last: int) -> list[int]:
     """Step indices whose local start hour lies in [first, last)."""
-    return [i for i, s in enumerate(answer["steps"])
-            if first <= dt_util.as_local(dt_util.parse_datetime(s["start"])).hour < last]
+    return [
+        i
+        for i, s in enumerate(answer["steps"])
+        if first <= dt_util.as_local(dt_util.parse_datetime(s["start"])).hour < last
+    ]
 
 
 def at(hours_from_now: float) -> str:
@@ -103,12 +119,18 @@ async def test_two_evs_stay_under_the_breaker_and_the_second_moves_the_first(
     first_alone = power_of(alone, "Driveway")
     assert sum(first_alone[i] for i in cheap) * 0.25 == pytest.approx(24.0, abs=0.01)
 
-    await hass.services.async_call("input_boolean", SERVICE_TURN_ON, {"entity_id": "input_boolean.street_plugged"},
-                                   blocking=True)
+    await hass.services.async_call(
+        "input_boolean", SERVICE_TURN_ON, {"entity_id": "input_boolean.street_plugged"}, blocking=True
+    )
     # The second car leaves at 03:00: it needs the first cheap hours, the first car must move.
     leaves = dt_util.start_of_local_day(dt_util.now()) + timedelta(days=1, hours=3)
-    await call(hass, "set_ev_goal", device_id=device_of(hass, two_evs, "Street"), energy_kwh=15,
-               departure=leaves.isoformat())
+    await call(
+        hass,
+        "set_ev_goal",
+        device_id=device_of(hass, two_evs, "Street"),
+        energy_kwh=15,
+        departure=leaves.isoformat(),
+    )
     both = await plan(hass)
     first, second = power_of(both, "Driveway"), power_of(both, "Street")
     assert sum(second) * 0.25 == pytest.approx(15.0, abs=0.01)
@@ -131,13 +153,17 @@ async def test_aggregator_moves_energy_out_of_an_hour(hass: HomeAssistant, two_e
     # At least 5 kWh; a car's minimum current may move a little more.
     assert dry["status"] == "accepted" and 5.0 - 1e-3 <= dry["moved_kwh"] <= 5.5
     assert dry["applied"] is False
-    assert (await plan(hass))["steps"][window[0]]["grid_import_kw"] == before["steps"][window[0]]["grid_import_kw"]
+    assert (await plan(hass))["steps"][window[0]]["grid_import_kw"] == before["steps"][window[0]][
+        "grid_import_kw"
+    ]
 
     done = await call(hass, "flex_request", id="agg-1", start=start, end=end, energy_kwh=5)
     assert done["applied"] is True
     after = await plan(hass)
     assert sum(after["steps"][i]["grid_import_kw"] for i in window) * 0.25 <= imported - 5 + 1e-3
-    assert sum(power_of(after, "Driveway")) * 0.25 == pytest.approx(24.0, abs=0.01)  # the car still gets it all
+    assert sum(power_of(after, "Driveway")) * 0.25 == pytest.approx(
+        24.0, abs=0.01
+    )  # the car still gets it all
     assert after["grid_requests"][0]["id"] == "agg-1"
 
 
@@ -159,31 +185,43 @@ async def test_grid_operator_lowers_the_limit(hass: HomeAssistant, two_evs: Mock
 async def test_ev_charges_from_pv_when_export_pays_less(hass: HomeAssistant, home: None) -> None:
     """Seed 000's EV + PV case: export 0.05, import 0.10-0.40: the car takes the midday PV."""
     tomorrow = dt_util.start_of_local_day(dt_util.now()) + timedelta(days=1)
-    forecast = [{"start": (tomorrow + timedelta(hours=h)).isoformat(),
-                 "end": (tomorrow + timedelta(hours=h + 1)).isoformat(),
-                 "value": 6000 if 10 <= h < 15 else 0} for h in range(24)]
+    forecast = [
+        {
+            "start": (tomorrow + timedelta(hours=h)).isoformat(),
+            "end": (tomorrow + timedelta(hours=h + 1)).isoformat(),
+            "value": 6000 if 10 <= h < 15 else 0,
+        }
+        for h in range(24)
+    ]
     hass.states.async_set("sensor.pv_forecast", "0", {"unit_of_measurement": "W", "forecast": forecast})
-    entry = MockConfigEntry(domain=DOMAIN, title="Home", data={**SITE, "pv_forecast_entity": "sensor.pv_forecast",
-                                                               "horizon_hours": 36},
-                            subentries_data=[charger_subentry()])
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Home",
+        data={**SITE, "pv_forecast_entity": "sensor.pv_forecast", "horizon_hours": 36},
+        subentries_data=[charger_subentry()],
+    )
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     departure = (tomorrow + timedelta(hours=16)).isoformat()
-    answer = await call(hass, "set_ev_goal", device_id=device_of(hass, entry, "Driveway"), departure=departure)
+    answer = await call(
+        hass, "set_ev_goal", device_id=device_of(hass, entry, "Driveway"), departure=departure
+    )
     assert answer["reachable"] and answer["planned_energy_kwh"] == pytest.approx(24.0)
     result = await plan(hass)
     car = power_of(result, "Driveway")
-    sunny = [i for i in hours(result, 10, 15)
-             if dt_util.parse_datetime(result["steps"][i]["start"]) >= tomorrow]
+    sunny = [
+        i for i in hours(result, 10, 15) if dt_util.parse_datetime(result["steps"][i]["start"]) >= tomorrow
+    ]
     # 5 h x (6 - 0.6) kW = 27 kWh of spare PV: all 24 kWh come from the sun, none from 0.10 import.
     assert sum(car[i] for i in sunny) * 0.25 == pytest.approx(24.0, abs=0.05)
 
 
 async def test_set_ev_goal_answers_and_clears(hass: HomeAssistant, entry: MockConfigEntry) -> None:
     device = device_of(hass, entry, "Driveway")
-    answer = await call(hass, "set_ev_goal", device_id=device, energy_kwh=10, departure=at(3), mode="fastest",
-                        priority="high")
+    answer = await call(
+        hass, "set_ev_goal", device_id=device, energy_kwh=10, departure=at(3), mode="fastest", priority="high"
+    )
     assert answer["planned_energy_kwh"] == pytest.approx(10.0) and answer["reachable"]
     finish = dt_util.parse_datetime(answer["finish"])
     assert finish <= dt_util.now() + timedelta(hours=1, minutes=15)  # fastest: at once, ~1 h at 10.4 kW
@@ -195,8 +233,9 @@ async def test_set_ev_goal_answers_and_clears(hass: HomeAssistant, entry: MockCo
 
 async def test_unreachable_goal_fires_an_event(hass: HomeAssistant, entry: MockConfigEntry) -> None:
     events = async_capture_events(hass, f"{DOMAIN}_goal_unreachable")
-    answer = await call(hass, "set_ev_goal", device_id=device_of(hass, entry, "Driveway"), energy_kwh=50,
-                        departure=at(2))
+    answer = await call(
+        hass, "set_ev_goal", device_id=device_of(hass, entry, "Driveway"), energy_kwh=50, departure=at(2)
+    )
     assert not answer["reachable"] and answer["shortfall_kwh"] > 20
     await hass.async_block_till_done()
     assert events and events[0].data["device"] == "Driveway"
@@ -206,23 +245,30 @@ async def test_unreachable_goal_fires_an_event(hass: HomeAssistant, entry: MockC
 async def test_feasibility_before_arrival_yes_and_no(hass: HomeAssistant, entry: MockConfigEntry) -> None:
     """Seed 001: the vehicle asks before it turns up; nothing changes."""
     before = await plan(hass)
-    yes = await call(hass, "check_feasibility", arrival=at(1), departure=at(4), energy_kwh=15, max_power_kw=11)
+    yes = await call(
+        hass, "check_feasibility", arrival=at(1), departure=at(4), energy_kwh=15, max_power_kw=11
+    )
     assert yes["feasible"] is True and yes["earliest_finish"] is not None
     assert yes["max_energy_kwh"] >= 15
 
     no = await call(hass, "check_feasibility", arrival=at(1), departure=at(3), energy_kwh=30, max_power_kw=22)
     assert no["feasible"] is False and "import_limit" in no["limited_by"]
     assert no["max_energy_kwh"] < 30
-    window = await call(hass, "check_feasibility", arrival=at(1), departure=at(2), energy_kwh=30, max_power_kw=7)
+    window = await call(
+        hass, "check_feasibility", arrival=at(1), departure=at(2), energy_kwh=30, max_power_kw=7
+    )
     assert window["feasible"] is False and "window" in window["limited_by"]
     assert (await plan(hass))["devices"] == before["devices"]
 
 
-async def test_two_reservations_racing_never_share_headroom(hass: HomeAssistant, two_evs: MockConfigEntry) -> None:
+async def test_two_reservations_racing_never_share_headroom(
+    hass: HomeAssistant, two_evs: MockConfigEntry
+) -> None:
     events = async_capture_events(hass, f"{DOMAIN}_reservation_changed")
     ask = {"start": at(2), "end": at(3), "power_kw": 8.0}
-    first, second = await asyncio.gather(call(hass, "reserve_capacity", id="sauna", **ask),
-                                         call(hass, "reserve_capacity", id="welder", **ask))
+    first, second = await asyncio.gather(
+        call(hass, "reserve_capacity", id="sauna", **ask), call(hass, "reserve_capacity", id="welder", **ask)
+    )
     statuses = sorted([first["status"], second["status"]])
     assert statuses == ["granted", "partial"]
     for a, b in zip(first["granted_kw"], second["granted_kw"], strict=True):
@@ -239,8 +285,12 @@ async def test_two_reservations_racing_never_share_headroom(hass: HomeAssistant,
 
 
 async def test_forced_reservation_squeezes_and_reports(hass: HomeAssistant, entry: MockConfigEntry) -> None:
-    await call(hass, "set_ev_goal", device_id=device_of(hass, entry, "Driveway"), energy_kwh=20, departure=at(2))
-    answer = await call(hass, "reserve_capacity", id="oven", start=at(0.5), end=at(2), power_kw=6.0, force=True)
+    await call(
+        hass, "set_ev_goal", device_id=device_of(hass, entry, "Driveway"), energy_kwh=20, departure=at(2)
+    )
+    answer = await call(
+        hass, "reserve_capacity", id="oven", start=at(0.5), end=at(2), power_kw=6.0, force=True
+    )
     assert answer["status"] == "granted"
     assert answer["squeezed_kwh"].get("Driveway", 0) > 0
 
@@ -255,8 +305,9 @@ async def test_reservation_survives_a_restart(hass: HomeAssistant, entry: MockCo
     assert max(reserved) == 3.0 and sum(reserved) * 0.25 == pytest.approx(9.0, abs=0.8)
 
 
-async def test_reservations_expire(hass: HomeAssistant, entry: MockConfigEntry,
-                                   freezer: FrozenDateTimeFactory) -> None:
+async def test_reservations_expire(
+    hass: HomeAssistant, entry: MockConfigEntry, freezer: FrozenDateTimeFactory
+) -> None:
     await call(hass, "reserve_capacity", id="short", start=at(0), end=at(0.5), power_kw=2.0)
     freezer.tick(timedelta(hours=1))
     await call(hass, "replan")
@@ -280,8 +331,12 @@ async def test_override_forces_the_dishwasher_now(hass: HomeAssistant, entry: Mo
 
 async def test_schedule_appliance_before_a_deadline(hass: HomeAssistant, entry: MockConfigEntry) -> None:
     deadline = dt_util.now() + timedelta(hours=6)
-    answer = await call(hass, "schedule_appliance", device_id=device_of(hass, entry, "Dishwasher"),
-                        deadline=deadline.isoformat())
+    answer = await call(
+        hass,
+        "schedule_appliance",
+        device_id=device_of(hass, entry, "Dishwasher"),
+        deadline=deadline.isoformat(),
+    )
     finish = dt_util.parse_datetime(answer["planned_finish"])
     assert finish <= deadline
     assert dt_util.parse_datetime(answer["planned_start"]) >= dt_util.now() - timedelta(minutes=15)
@@ -301,9 +356,12 @@ async def test_simulate_side_by_side_changes_nothing(hass: HomeAssistant, entry:
     assert (await plan(hass))["devices"] == before["devices"]
 
 
-async def test_allocated_capacity_never_exceeds_the_room(hass: HomeAssistant, two_evs: MockConfigEntry) -> None:
-    await hass.services.async_call("input_boolean", SERVICE_TURN_ON, {"entity_id": "input_boolean.street_plugged"},
-                                   blocking=True)
+async def test_allocated_capacity_never_exceeds_the_room(
+    hass: HomeAssistant, two_evs: MockConfigEntry
+) -> None:
+    await hass.services.async_call(
+        "input_boolean", SERVICE_TURN_ON, {"entity_id": "input_boolean.street_plugged"}, blocking=True
+    )
     await call(hass, "replan")
     first = hass.states.get("sensor.driveway_allocated_capacity").attributes["forecast"]
     second = hass.states.get("sensor.street_allocated_capacity").attributes["forecast"]
@@ -321,12 +379,21 @@ async def test_allocated_capacity_never_exceeds_the_room(hass: HomeAssistant, tw
         ("set_ev_goal", {"target_soc": 120}, "soc_range"),
         ("set_ev_goal", {"device_id": "not-a-device"}, "unknown_device"),
         ("set_ev_goal", {"device": "Dishwasher"}, "wrong_device_kind"),
-        ("check_feasibility", {"arrival": "+3", "departure": "+1", "energy_kwh": 5, "max_power_kw": 11},
-         "end_before_start"),
-        ("check_feasibility", {"arrival": "+1", "departure": "+3", "energy_kwh": -5, "max_power_kw": 11},
-         "not_positive"),
-        ("check_feasibility", {"arrival": "+50", "departure": "+53", "energy_kwh": 5, "max_power_kw": 11},
-         "outside_horizon"),
+        (
+            "check_feasibility",
+            {"arrival": "+3", "departure": "+1", "energy_kwh": 5, "max_power_kw": 11},
+            "end_before_start",
+        ),
+        (
+            "check_feasibility",
+            {"arrival": "+1", "departure": "+3", "energy_kwh": -5, "max_power_kw": 11},
+            "not_positive",
+        ),
+        (
+            "check_feasibility",
+            {"arrival": "+50", "departure": "+53", "energy_kwh": 5, "max_power_kw": 11},
+            "outside_horizon",
+        ),
         ("reserve_capacity", {"id": "x", "start": "+2", "end": "+1", "power_kw": 2}, "end_before_start"),
         ("reserve_capacity", {"id": "x", "start": "+1", "end": "+2", "power_kw": -2}, "not_positive"),
         ("release_capacity", {"id": "nobody"}, "unknown_reservation"),
@@ -370,7 +437,8 @@ async def test_simulate_days_in_closed_loop(hass: HomeAssistant, entry: MockConf
     # Twice the battery: the simulated day costs no more.
     assert answer["variant"]["energy cost"] <= answer["current"]["energy cost"] + 0.05
     assert answer["difference"]["energy cost"] == pytest.approx(
-        answer["variant"]["energy cost"] - answer["current"]["energy cost"], abs=1e-6)
+        answer["variant"]["energy cost"] - answer["current"]["energy cost"], abs=1e-6
+    )
     assert any("prices" in a for a in answer["assumptions"])
     with pytest.raises(ServiceValidationError) as err:
         await call(hass, "simulate", battery_capacity_kwh=20, days=30)

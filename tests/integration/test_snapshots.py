@@ -38,22 +38,36 @@ def _evening(freezer: FrozenDateTimeFactory) -> None:
 @pytest.fixture
 async def short_entry(hass: HomeAssistant, home: None) -> MockConfigEntry:
     """An 8-hour horizon keeps the pinned forecasts readable."""
-    subentries = [ConfigSubentryDataWithId(**sub, subentry_id=name) for sub, name in (
-        (charger_subentry(), "driveway"), (battery_subentry(), "garage_battery"), (appliance_subentry(), "dishwasher"))]
-    entry = MockConfigEntry(domain=DOMAIN, title="Home", data={**SITE, "horizon_hours": 8}, entry_id="site",
-                            subentries_data=subentries)
+    subentries = [
+        ConfigSubentryDataWithId(**sub, subentry_id=name)
+        for sub, name in (
+            (charger_subentry(), "driveway"),
+            (battery_subentry(), "garage_battery"),
+            (appliance_subentry(), "dishwasher"),
+        )
+    ]
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Home",
+        data={**SITE, "horizon_hours": 8},
+        entry_id="site",
+        subentries_data=subentries,
+    )
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     return entry
 
 
-async def test_entities(hass: HomeAssistant, short_entry: MockConfigEntry, snapshot: SnapshotAssertion) -> None:
+async def test_entities(
+    hass: HomeAssistant, short_entry: MockConfigEntry, snapshot: SnapshotAssertion
+) -> None:
     registry = er.async_get(hass)
     devices = dr.async_get(hass)
     published: dict[str, Any] = {}
-    for entity in sorted(er.async_entries_for_config_entry(registry, short_entry.entry_id),
-                         key=lambda e: e.entity_id):
+    for entity in sorted(
+        er.async_entries_for_config_entry(registry, short_entry.entry_id), key=lambda e: e.entity_id
+    ):
         state = hass.states.get(entity.entity_id)
         device = devices.async_get(entity.device_id) if entity.device_id else None
         published[entity.entity_id] = {
@@ -61,21 +75,31 @@ async def test_entities(hass: HomeAssistant, short_entry: MockConfigEntry, snaps
             "translation_key": entity.translation_key,
             "entity_category": entity.entity_category,
             "disabled": entity.disabled_by is not None,
-            "state": "<timing>" if entity.entity_id.endswith("solve_duration") else (state.state if state else None),
+            "state": "<timing>"
+            if entity.entity_id.endswith("solve_duration")
+            else (state.state if state else None),
             "attributes": dict(state.attributes) if state else None,
         }
     assert published == snapshot
 
 
-async def test_diagnostics(hass: HomeAssistant, hass_client: ClientSessionGenerator, short_entry: MockConfigEntry,
-                           snapshot: SnapshotAssertion) -> None:
+async def test_diagnostics(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    short_entry: MockConfigEntry,
+    snapshot: SnapshotAssertion,
+) -> None:
     diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, short_entry)
     assert diagnostics == snapshot(exclude=props(*VARYING))
     assert diagnostics["config"]["price_entity"] == SITE["price_entity"]  # entity ids are not secret
 
 
-async def test_device_diagnostics(hass: HomeAssistant, hass_client: ClientSessionGenerator,
-                                  short_entry: MockConfigEntry, snapshot: SnapshotAssertion) -> None:
+async def test_device_diagnostics(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    short_entry: MockConfigEntry,
+    snapshot: SnapshotAssertion,
+) -> None:
     sub = next(s for s in short_entry.subentries.values() if s.title == "Driveway")
     device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, sub.subentry_id)})
     assert device is not None

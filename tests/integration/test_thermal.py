@@ -23,9 +23,21 @@ from .conftest import SITE, set_price
 EVENING = "2026-11-22 18:00:00-08:00"
 TEMPERATURE = "sensor.geyser_temperature"
 ELEMENT = "input_boolean.geyser_element"
-FORM = {"name": "Geyser", "temperature_entity": TEMPERATURE, "switch_entity": ELEMENT, "volume_litres": 150,
-        "min_temperature": 40, "comfort_temperature": 55, "max_temperature": 65, "use_times": "07:00",
-        "daily_use_kwh": 2.0, "element_kw": 3.0, "modulating": False, "efficiency": 1.0, "loss_c_per_hour": 0.6}
+FORM = {
+    "name": "Geyser",
+    "temperature_entity": TEMPERATURE,
+    "switch_entity": ELEMENT,
+    "volume_litres": 150,
+    "min_temperature": 40,
+    "comfort_temperature": 55,
+    "max_temperature": 65,
+    "use_times": "07:00",
+    "daily_use_kwh": 2.0,
+    "element_kw": 3.0,
+    "modulating": False,
+    "efficiency": 1.0,
+    "loss_c_per_hour": 0.6,
+}
 
 
 @pytest.fixture(autouse=True)
@@ -36,16 +48,24 @@ def _evening(freezer: FrozenDateTimeFactory) -> None:
 async def geyser_home(hass: HomeAssistant, temperature: float = 50.0) -> None:
     """The day-ahead prices (cheap 01:00-05:00), the water's temperature and the element's switch."""
     await set_price(hass)
-    hass.states.async_set(TEMPERATURE, str(temperature), {"unit_of_measurement": "°C", "device_class": "temperature"})
-    assert await async_setup_component(hass, "input_boolean", {"input_boolean": {"geyser_element": {
-        "initial": False}}})
+    hass.states.async_set(
+        TEMPERATURE, str(temperature), {"unit_of_measurement": "°C", "device_class": "temperature"}
+    )
+    assert await async_setup_component(
+        hass, "input_boolean", {"input_boolean": {"geyser_element": {"initial": False}}}
+    )
 
 
 async def setup(hass: HomeAssistant, **extra: Any) -> MockConfigEntry:
     data = {k: v for k, v in FORM.items() if k != "name"} | extra
-    entry = MockConfigEntry(domain=DOMAIN, title="Home", data={**SITE, "control_mode": "active"},
-                            subentries_data=[ConfigSubentryData(subentry_type="thermal_storage", title="Geyser",
-                                                                unique_id=None, data=data)])
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Home",
+        data={**SITE, "control_mode": "active"},
+        subentries_data=[
+            ConfigSubentryData(subentry_type="thermal_storage", title="Geyser", unique_id=None, data=data)
+        ],
+    )
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done(wait_background_tasks=True)
@@ -77,11 +97,14 @@ async def test_the_water_is_heated_in_the_cheap_night_for_the_morning(
 
     # At the first planned step, with the water as cool as the plan expected, the element goes on.
     stored = hass.states.get("sensor.geyser_planned_energy_stored").attributes["forecast"]
-    before = next(i for i, row in enumerate(stored) if dt_util.parse_datetime(row["start"]) == heating[0][0]) - 1
+    before = (
+        next(i for i, row in enumerate(stored) if dt_util.parse_datetime(row["start"]) == heating[0][0]) - 1
+    )
     expected_c = 40 + stored[before]["value"] / (150 * 4.186 / 3600)
     freezer.move_to(heating[0][0] + timedelta(minutes=1))
-    hass.states.async_set(TEMPERATURE, f"{expected_c:.2f}", {"unit_of_measurement": "°C",
-                                                             "device_class": "temperature"})
+    hass.states.async_set(
+        TEMPERATURE, f"{expected_c:.2f}", {"unit_of_measurement": "°C", "device_class": "temperature"}
+    )
     await hass.services.async_call(DOMAIN, "replan", {}, blocking=True)
     await hass.async_block_till_done(wait_background_tasks=True)
     assert hass.states.get(ELEMENT).state == "on"
@@ -105,15 +128,19 @@ async def test_an_unreadable_temperature_leaves_the_heater_to_its_thermostat(has
 
 async def test_add_a_water_heater_through_its_form(hass: HomeAssistant, entry: MockConfigEntry) -> None:
     result = await hass.config_entries.subentries.async_init(
-        (entry.entry_id, "thermal_storage"), context={"source": config_entries.SOURCE_USER})
+        (entry.entry_id, "thermal_storage"), context={"source": config_entries.SOURCE_USER}
+    )
     assert result["type"] is FlowResultType.FORM
     no_temperature = {k: v for k, v in FORM.items() if k != "temperature_entity"}
     result = await hass.config_entries.subentries.async_configure(result["flow_id"], no_temperature)
     assert result["errors"] == {"temperature_entity": "no_temperature"}
     result = await hass.config_entries.subentries.async_configure(
-        result["flow_id"], {**FORM, "comfort_temperature": 70})
+        result["flow_id"], {**FORM, "comfort_temperature": 70}
+    )
     assert result["errors"] == {"comfort_temperature": "temperatures_out_of_order"}
-    result = await hass.config_entries.subentries.async_configure(result["flow_id"], {**FORM, "use_times": "7h"})
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {**FORM, "use_times": "7h"}
+    )
     assert result["errors"] == {"use_times": "invalid_times"}
     result = await hass.config_entries.subentries.async_configure(result["flow_id"], FORM)
     assert result["type"] is FlowResultType.CREATE_ENTRY

@@ -36,11 +36,27 @@ def test_house_from_grid_pv_and_battery_without_a_house_sensor() -> None:
 
 def test_time_of_use_across_midnight_and_weekends(hass: HomeAssistant) -> None:
     saturday_2300 = dt_util.as_utc(datetime(2026, 11, 21, 23, 0, tzinfo=dt_util.get_default_time_zone()))
-    prices = tou_series(saturday_2300, 60, 3, peak=0.3, off_peak=0.1, peak_start=time(22), peak_end=time(1),
-                        weekend_off_peak=False)
+    prices = tou_series(
+        saturday_2300,
+        60,
+        3,
+        peak=0.3,
+        off_peak=0.1,
+        peak_start=time(22),
+        peak_end=time(1),
+        weekend_off_peak=False,
+    )
     assert prices == [0.3, 0.3, 0.1]  # 23:00 and 00:00 in the peak that crosses midnight
-    weekend = tou_series(saturday_2300, 60, 3, peak=0.3, off_peak=0.1, peak_start=time(22), peak_end=time(1),
-                         weekend_off_peak=True)
+    weekend = tou_series(
+        saturday_2300,
+        60,
+        3,
+        peak=0.3,
+        off_peak=0.1,
+        peak_start=time(22),
+        peak_end=time(1),
+        weekend_off_peak=True,
+    )
     assert weekend == [0.1, 0.1, 0.1]
     assert with_fees([0.1, 0.2], 1.21, 0.1) == pytest.approx([0.221, 0.342])
 
@@ -48,11 +64,27 @@ def test_time_of_use_across_midnight_and_weekends(hass: HomeAssistant) -> None:
 def test_everything_asked_survives_the_store() -> None:
     now = datetime(2026, 11, 22, 18, tzinfo=UTC)
     intents = Intents(
-        goals={"car": EvGoal(mode=ChargeMode.FASTEST, target_soc=90, energy_kwh=12.0,
-                             departure_at=now + timedelta(hours=5), priority=3)},
+        goals={
+            "car": EvGoal(
+                mode=ChargeMode.FASTEST,
+                target_soc=90,
+                energy_kwh=12.0,
+                departure_at=now + timedelta(hours=5),
+                priority=3,
+            )
+        },
         latest_finish={"dw": time(6, 30)},
-        reservations={"hp": Reservation(id="hp", start=now, step_minutes=15, granted_kw=[2.0, 1.5],
-                                        requested_kw=2.0, force=True, status="partial")},
+        reservations={
+            "hp": Reservation(
+                id="hp",
+                start=now,
+                step_minutes=15,
+                granted_kw=[2.0, 1.5],
+                requested_kw=2.0,
+                force=True,
+                status="partial",
+            )
+        },
         overrides={"car": Override(action="block", until=now + timedelta(hours=2))},
         appliance_runs={"dw": [(now, now + timedelta(hours=4))]},
         grid_requests={"dso": GridRequest(id="dso", start=now, end=now + timedelta(hours=1), limit_kw=4.0)},

@@ -21,19 +21,36 @@ TOL = 1e-3
 
 
 def problem(
-    steps: int = 4, *, step_minutes: int = 60, import_price: Any = 0.2, export_price: Any = 0.0,
-    import_limit_kw: Any = 100.0, export_limit_kw: Any = 100.0, base_load_kw: Any = 0.0,
-    pv_kw: Any = 0.0, devices: list[dict[str, Any]] | None = None, **extra: Any,
+    steps: int = 4,
+    *,
+    step_minutes: int = 60,
+    import_price: Any = 0.2,
+    export_price: Any = 0.0,
+    import_limit_kw: Any = 100.0,
+    export_limit_kw: Any = 100.0,
+    base_load_kw: Any = 0.0,
+    pv_kw: Any = 0.0,
+    devices: list[dict[str, Any]] | None = None,
+    **extra: Any,
 ) -> Problem:
     site = {"import_limit_kw": import_limit_kw, "export_limit_kw": export_limit_kw}
     site.update(extra.pop("site", {}))
     tariff = {"import_price": import_price, "export_price": export_price}
     tariff.update(extra.pop("tariff", {}))
-    return problem_from_json({
-        "version": 1, "start": "2026-01-15T00:00:00+01:00", "step_minutes": step_minutes, "steps": steps,
-        "site": site, "tariff": tariff, "base_load_kw": base_load_kw, "pv_kw": pv_kw,
-        "devices": devices or [], **extra,
-    })
+    return problem_from_json(
+        {
+            "version": 1,
+            "start": "2026-01-15T00:00:00+01:00",
+            "step_minutes": step_minutes,
+            "steps": steps,
+            "site": site,
+            "tariff": tariff,
+            "base_load_kw": base_load_kw,
+            "pv_kw": pv_kw,
+            "devices": devices or [],
+            **extra,
+        }
+    )
 
 
 def check_invariants(prob: Problem, plan: Plan) -> None:
@@ -65,7 +82,7 @@ def check_invariants(prob: Problem, plan: Plan) -> None:
         if isinstance(dev, Ev):
             p = dp.power_kw
             outside = np.ones(prob.steps, bool)
-            outside[dev.arrival:dev.departure] = False
+            outside[dev.arrival : dev.departure] = False
             assert np.all(p[outside] == 0), "EV charges outside its window"
             on = p > TOL
             assert np.all(p[on] >= dev.min_kw - TOL) and np.all(p[on] <= dev.max_kw + TOL)
@@ -74,8 +91,11 @@ def check_invariants(prob: Problem, plan: Plan) -> None:
         elif isinstance(dev, Battery):
             p, soc = dp.power_kw, dp.soc_kwh
             assert soc is not None and len(soc) == prob.steps + 1
-            expected = soc[:-1] + dev.charge_efficiency * np.clip(p, 0, None) * dt \
+            expected = (
+                soc[:-1]
+                + dev.charge_efficiency * np.clip(p, 0, None) * dt
                 - np.clip(-p, 0, None) / dev.discharge_efficiency * dt
+            )
             np.testing.assert_allclose(soc[1:], expected, atol=TOL, err_msg="SoC follows efficiencies")
             assert np.all(soc >= dev.min_soc_kwh - TOL) and np.all(soc <= dev.max_soc_kwh + TOL)
             assert np.all(p <= dev.max_charge_kw + TOL) and np.all(-p <= dev.max_discharge_kw + TOL)
@@ -102,11 +122,17 @@ def check_thermal(prob: Problem, store: ThermalStorage, dp: Any) -> None:
     assert heat is not None and len(heat) == n
     draw = np.zeros(n) if store.draw_kw is None else store.draw_kw
     before = np.r_[store.energy_kwh, heat[:-1]]
-    np.testing.assert_allclose(heat, before + (store.efficiency * p - store.loss_kw - draw) * dt, atol=TOL,
-                               err_msg="heat follows the balance")
+    np.testing.assert_allclose(
+        heat,
+        before + (store.efficiency * p - store.loss_kw - draw) * dt,
+        atol=TOL,
+        err_msg="heat follows the balance",
+    )
     assert np.all(heat <= store.capacity_kwh + TOL)
     assert np.all(p >= -TOL) and np.all(p <= store.max_kw + TOL)
     if store.on_off:
-        assert np.all((np.abs(p) <= TOL) | (np.abs(p - store.max_kw) <= TOL)), "an on/off element ran part-way"
+        assert np.all((np.abs(p) <= TOL) | (np.abs(p - store.max_kw) <= TOL)), (
+            "an on/off element ran part-way"
+        )
     floor = np.zeros(n) if store.comfort_kwh is None else store.comfort_kwh
     assert dp.shortfall_kwh == pytest.approx(float(np.clip(floor - heat, 0, None).sum()), abs=TOL)

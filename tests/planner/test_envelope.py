@@ -11,8 +11,18 @@ from .helpers import problem
 
 
 def _two_cars(limit: float, base: float) -> Problem:
-    evs = [{"type": "ev", "id": name, "arrival": 0, "departure": 4, "energy_kwh": energy, "max_kw": 11.0,
-            "min_kw": 0.0} for name, energy in (("a", 10.0), ("b", 4.0))]
+    evs = [
+        {
+            "type": "ev",
+            "id": name,
+            "arrival": 0,
+            "departure": 4,
+            "energy_kwh": energy,
+            "max_kw": 11.0,
+            "min_kw": 0.0,
+        }
+        for name, energy in (("a", 10.0), ("b", 4.0))
+    ]
     return problem(4, import_limit_kw=limit, base_load_kw=base, devices=evs)
 
 

@@ -35,8 +35,11 @@ def test_breach_when_a_must_run_load_cannot_fit_and_margin_allows():
 
 
 def test_fallback_never_exceeds_the_limit_and_says_what_it_dropped():
-    prob = problem(import_limit_kw=4.0, base_load_kw=2.0, devices=[
-        DISH, {"type": "ev", "id": "car", "energy_kwh": 10.0, "max_kw": 7.0, "min_kw": 1.4}])
+    prob = problem(
+        import_limit_kw=4.0,
+        base_load_kw=2.0,
+        devices=[DISH, {"type": "ev", "id": "car", "energy_kwh": 10.0, "max_kw": 7.0, "min_kw": 1.4}],
+    )
     plan = solve(prob)
     check_invariants(prob, plan)
     assert plan.status == "fallback"
@@ -49,12 +52,18 @@ def test_fallback_never_exceeds_the_limit_and_says_what_it_dropped():
 def test_fallback_when_the_solver_fails(monkeypatch):
     def broken(self, time_limit, mip_rel_gap=1e-4):
         from custom_components.headroom.planner.lp import LpResult
+
         return LpResult(None, float("nan"), None, "error", 0.0, "boom")
 
     monkeypatch.setattr(LinearProgram, "solve", broken)
-    prob = problem(import_limit_kw=9.0, base_load_kw=1.0, devices=[
-        {"type": "ev", "id": "a", "energy_kwh": 20.0, "max_kw": 7.0},
-        {"type": "ev", "id": "b", "energy_kwh": 20.0, "max_kw": 7.0, "priority": 2}])
+    prob = problem(
+        import_limit_kw=9.0,
+        base_load_kw=1.0,
+        devices=[
+            {"type": "ev", "id": "a", "energy_kwh": 20.0, "max_kw": 7.0},
+            {"type": "ev", "id": "b", "energy_kwh": 20.0, "max_kw": 7.0, "priority": 2},
+        ],
+    )
     plan = solve(prob)
     check_invariants(prob, plan)
     assert plan.status == "fallback"
@@ -65,8 +74,11 @@ def test_fallback_when_the_solver_fails(monkeypatch):
 
 
 def test_greedy_respects_phase_fuses():
-    prob = problem(import_limit_kw=50.0, site={"phases": {"count": 3, "fuse_a": 16.0}}, devices=[
-        {"type": "ev", "id": "one", "energy_kwh": 20.0, "max_kw": 7.4, "phases": [2]}])
+    prob = problem(
+        import_limit_kw=50.0,
+        site={"phases": {"count": 3, "fuse_a": 16.0}},
+        devices=[{"type": "ev", "id": "one", "energy_kwh": 20.0, "max_kw": 7.4, "phases": [2]}],
+    )
     flows, _ = greedy(prob)
     assert flows.devices["one"].power_kw.max() == pytest.approx(16.0 * 230 / 1000)
 
@@ -76,6 +88,7 @@ def test_solver_watchdog_returns_no_plan_when_the_solver_hangs(monkeypatch):
 
     def hang(*args, **kwargs):
         import time
+
         time.sleep(0.8)
 
     monkeypatch.setattr(lp_module, "milp", hang)
@@ -84,6 +97,7 @@ def test_solver_watchdog_returns_no_plan_when_the_solver_hangs(monkeypatch):
     result = lp.solve(time_limit=0.1, grace_s=0.1)
     assert result.x is None and result.status == "watchdog"
     import threading
+
     for thread in threading.enumerate():
         if thread.name == "headroom-milp":
             thread.join()
@@ -93,16 +107,23 @@ def test_solver_watchdog_returns_no_plan_when_the_solver_hangs(monkeypatch):
 
 
 def home_with_one_car():
-    return problem(steps=8, import_limit_kw=11.0, base_load_kw=1.0,
-                   import_price=[0.3, 0.3, 0.1, 0.1, 0.1, 0.1, 0.3, 0.3],
-                   devices=[{"type": "ev", "id": "here", "arrival": 0, "departure": 8, "energy_kwh": 30.0,
-                             "max_kw": 7.0}])
+    return problem(
+        steps=8,
+        import_limit_kw=11.0,
+        base_load_kw=1.0,
+        import_price=[0.3, 0.3, 0.1, 0.1, 0.1, 0.1, 0.3, 0.3],
+        devices=[
+            {"type": "ev", "id": "here", "arrival": 0, "departure": 8, "energy_kwh": 30.0, "max_kw": 7.0}
+        ],
+    )
 
 
 def test_feasibility_yes_with_earliest_finish_and_extra_cost():
     prob = home_with_one_car()
     before = problem_to_json(prob)
-    request = request_from_json({"arrival": 2, "departure": 6, "energy_kwh": 8.0, "max_kw": 7.0, "min_kw": 1.4}, prob)
+    request = request_from_json(
+        {"arrival": 2, "departure": 6, "energy_kwh": 8.0, "max_kw": 7.0, "min_kw": 1.4}, prob
+    )
     answer = check_feasibility(prob, request)
     assert answer.feasible
     assert answer.earliest_finish_step == 4  # 4 kW in steps 2 and 3, the first car making room
@@ -155,23 +176,44 @@ def test_feasibility_no_names_the_window():
     ],
 )
 def test_bad_input_names_the_field(change, path):
-    data = json.loads(json.dumps(problem_to_json(problem(devices=[
-        {"type": "battery", "id": "bat", "capacity_kwh": 10.0, "soc_kwh": 5.0, "max_charge_kw": 3.0,
-         "max_discharge_kw": 3.0},
-        {"type": "ev", "id": "car", "energy_kwh": 10.0, "max_kw": 7.0},
-        {"type": "appliance", "id": "dish", "profile_kw": [1.0, 1.0], "windows": [[0, 4]]},
-    ], base_load_kw=[0.5] * 4))))
+    data = json.loads(
+        json.dumps(
+            problem_to_json(
+                problem(
+                    devices=[
+                        {
+                            "type": "battery",
+                            "id": "bat",
+                            "capacity_kwh": 10.0,
+                            "soc_kwh": 5.0,
+                            "max_charge_kw": 3.0,
+                            "max_discharge_kw": 3.0,
+                        },
+                        {"type": "ev", "id": "car", "energy_kwh": 10.0, "max_kw": 7.0},
+                        {"type": "appliance", "id": "dish", "profile_kw": [1.0, 1.0], "windows": [[0, 4]]},
+                    ],
+                    base_load_kw=[0.5] * 4,
+                )
+            )
+        )
+    )
     change(data)
     from custom_components.headroom.planner import problem_from_json
+
     with pytest.raises(ProblemError) as err:
         problem_from_json(data)
     assert err.value.path == path
 
 
 def test_round_trip_through_json():
-    prob = problem(devices=[{"type": "ev", "id": "car", "energy_kwh": 10.0, "max_kw": 7.0,
-                             "previous_power_kw": [0, 7, 0, 0]}], site={"phases": {"fuse_a": 25}})
+    prob = problem(
+        devices=[
+            {"type": "ev", "id": "car", "energy_kwh": 10.0, "max_kw": 7.0, "previous_power_kw": [0, 7, 0, 0]}
+        ],
+        site={"phases": {"fuse_a": 25}},
+    )
     from custom_components.headroom.planner import problem_from_json
+
     again = problem_from_json(json.loads(json.dumps(problem_to_json(prob))))
     assert problem_to_json(again) == problem_to_json(prob)
 
@@ -180,8 +222,13 @@ def test_round_trip_through_json():
 
 
 def run_cli(*args, cwd):
-    return subprocess.run([sys.executable, "-m", "custom_components.headroom.planner", *args],
-                          capture_output=True, text=True, cwd=cwd, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "custom_components.headroom.planner", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        check=False,
+    )
 
 
 def test_cli_solves_and_answers(tmp_path, request):
@@ -193,7 +240,9 @@ def test_cli_solves_and_answers(tmp_path, request):
     plan = json.loads(out.stdout)
     assert plan["status"] == "optimal" and len(plan["grid_import_kw"]) == 8
     req = tmp_path / "r.json"
-    req.write_text(json.dumps({"arrival": 2, "departure": 6, "energy_kwh": 8.0, "max_kw": 7.0, "min_kw": 1.4}))
+    req.write_text(
+        json.dumps({"arrival": 2, "departure": 6, "energy_kwh": 8.0, "max_kw": 7.0, "min_kw": 1.4})
+    )
     out = run_cli("feasibility", str(prob_file), str(req), cwd=root)
     assert out.returncode == 0 and json.loads(out.stdout)["feasible"] is True
 

@@ -26,7 +26,9 @@ CAR = {"type": "ev", "id": "car", "arrival": 0, "departure": 4, "energy_kwh": 8,
 
 @pytest.fixture
 def home() -> tuple[Problem, Plan]:
-    prob = problem(4, import_price=[0.1, 0.1, 0.5, 0.5], import_limit_kw=10.0, base_load_kw=2.0, devices=[CAR])
+    prob = problem(
+        4, import_price=[0.1, 0.1, 0.5, 0.5], import_limit_kw=10.0, base_load_kw=2.0, devices=[CAR]
+    )
     plan = solve(prob)
     assert plan.cost == pytest.approx(3.2)
     assert plan.grid_import_kw[:2].sum() == pytest.approx(12.0)
@@ -43,8 +45,13 @@ def test_a_lower_limit_the_home_can_hold_is_accepted(home: tuple[Problem, Plan])
     assert answer.extra_cost == pytest.approx(2.4)
     assert answer.ev_shortfall_change_kwh == pytest.approx(0.0)
     assert answer.moved_kwh is None and answer.max_import_kwh is None
-    assert answer.to_json() == {"extra_cost": 2.4, "ev_shortfall_change_kwh": 0.0, "planned_import_kw": [3.0, 3.0],
-                                "status": "accepted", "lowest_limit_kw": 3.0}
+    assert answer.to_json() == {
+        "extra_cost": 2.4,
+        "ev_shortfall_change_kwh": 0.0,
+        "planned_import_kw": [3.0, 3.0],
+        "status": "accepted",
+        "lowest_limit_kw": 3.0,
+    }
 
 
 def test_below_the_house_is_partial_at_what_the_home_can_do(home: tuple[Problem, Plan]) -> None:
@@ -74,8 +81,13 @@ def test_less_energy_moves_it_to_other_hours(home: tuple[Problem, Plan]) -> None
     assert answer.max_import_kwh == pytest.approx(8.0 + REQUEST_TOLERANCE)
     assert answer.extra_cost == pytest.approx(1.6)
     assert answer.lowest_limit_kw is None
-    assert set(answer.to_json()) == {"extra_cost", "ev_shortfall_change_kwh", "planned_import_kw", "status",
-                                     "moved_kwh"}
+    assert set(answer.to_json()) == {
+        "extra_cost",
+        "ev_shortfall_change_kwh",
+        "planned_import_kw",
+        "status",
+        "moved_kwh",
+    }
 
 
 def test_more_energy_than_can_move_is_partial(home: tuple[Problem, Plan]) -> None:
@@ -118,8 +130,9 @@ def test_the_variants_change_only_the_window(home: tuple[Problem, Plan]) -> None
         (0, 2, {"energy_kwh": 0.0}),
     ],
 )
-def test_malformed_requests_are_refused(home: tuple[Problem, Plan], first: int, end: int,
-                                        kwargs: dict[str, float]) -> None:
+def test_malformed_requests_are_refused(
+    home: tuple[Problem, Plan], first: int, end: int, kwargs: dict[str, float]
+) -> None:
     prob, plan = home
     with pytest.raises(ProblemError):
         answer_grid_request(prob, plan, first, end, **kwargs)

@@ -27,37 +27,57 @@ def homes(draw: Any) -> Any:
         arrival = draw(st.integers(0, steps - 1))
         departure = draw(st.integers(arrival, steps))
         max_kw = draw(st.sampled_from([3.7, 7.4, 11.0]))
-        devices.append({
-            "type": "ev", "id": f"ev{i}", "arrival": arrival, "departure": departure,
-            "energy_kwh": round(draw(st.floats(0, 30)), 2), "max_kw": max_kw,
-            "min_kw": min(max_kw, draw(st.sampled_from([0.0, 1.4, 4.14]))), "priority": draw(st.integers(0, 3)),
-            "mode": draw(st.sampled_from(["cheapest", "fastest"])),
-        })
+        devices.append(
+            {
+                "type": "ev",
+                "id": f"ev{i}",
+                "arrival": arrival,
+                "departure": departure,
+                "energy_kwh": round(draw(st.floats(0, 30)), 2),
+                "max_kw": max_kw,
+                "min_kw": min(max_kw, draw(st.sampled_from([0.0, 1.4, 4.14]))),
+                "priority": draw(st.integers(0, 3)),
+                "mode": draw(st.sampled_from(["cheapest", "fastest"])),
+            }
+        )
     if draw(st.booleans()):
         capacity = draw(st.sampled_from([5.0, 10.0, 13.5]))
-        devices.append({
-            "type": "battery", "id": "bat", "capacity_kwh": capacity,
-            "soc_kwh": round(draw(st.floats(0, capacity)), 2), "max_charge_kw": draw(st.sampled_from([2.5, 5.0])),
-            "max_discharge_kw": draw(st.sampled_from([2.5, 5.0])),
-            "charge_efficiency": draw(st.sampled_from([0.9, 0.95, 1.0])),
-            "discharge_efficiency": draw(st.sampled_from([0.9, 0.95, 1.0])),
-            "grid_charge": draw(st.booleans()), "grid_export": draw(st.booleans()),
-            "cycle_cost_per_kwh": draw(st.sampled_from([0.0, 0.02])),
-        })
+        devices.append(
+            {
+                "type": "battery",
+                "id": "bat",
+                "capacity_kwh": capacity,
+                "soc_kwh": round(draw(st.floats(0, capacity)), 2),
+                "max_charge_kw": draw(st.sampled_from([2.5, 5.0])),
+                "max_discharge_kw": draw(st.sampled_from([2.5, 5.0])),
+                "charge_efficiency": draw(st.sampled_from([0.9, 0.95, 1.0])),
+                "discharge_efficiency": draw(st.sampled_from([0.9, 0.95, 1.0])),
+                "grid_charge": draw(st.booleans()),
+                "grid_export": draw(st.booleans()),
+                "cycle_cost_per_kwh": draw(st.sampled_from([0.0, 0.02])),
+            }
+        )
     for i in range(draw(st.integers(0, 2))):
         length = draw(st.integers(1, max(1, steps // 2)))
         first = draw(st.integers(0, steps - length))
-        devices.append({
-            "type": "appliance", "id": f"app{i}", "profile_kw": [draw(power) for _ in range(length)],
-            "windows": [[first, draw(st.integers(first + length, steps + 2))]],
-        })
+        devices.append(
+            {
+                "type": "appliance",
+                "id": f"app{i}",
+                "profile_kw": [draw(power) for _ in range(length)],
+                "windows": [[first, draw(st.integers(first + length, steps + 2))]],
+            }
+        )
     return problem(
-        steps, step_minutes=step_minutes,
+        steps,
+        step_minutes=step_minutes,
         import_price=draw(st.lists(money, min_size=steps, max_size=steps)),
         export_price=draw(st.lists(money, min_size=steps, max_size=steps)),
         import_limit_kw=draw(st.sampled_from([6.0, 11.0, 17.0, 25.0])),
         export_limit_kw=draw(st.sampled_from([0.0, 5.0, 100.0])),
-        base_load_kw=draw(st.lists(st.floats(0, 3).map(lambda v: round(v, 2)), min_size=steps, max_size=steps)),
+        base_load_kw=draw(
+            st.lists(st.floats(0, 3).map(lambda v: round(v, 2)), min_size=steps, max_size=steps)
+        ),
         pv_kw=draw(st.lists(st.floats(0, 8).map(lambda v: round(v, 2)), min_size=steps, max_size=steps)),
         devices=devices,
         site={"breach_margin": draw(st.sampled_from([0.0, 0.2]))},
@@ -88,7 +108,9 @@ def test_plan_costs_no_more_than_business_as_usual_when_that_is_allowed(prob):
     # Exports from the battery are only forbidden in the plan, not in BAU's self-consumption
     # (which never exports from the battery), so BAU stays a feasible point.
     # Battery wear is money too: compare energy cost plus wear on both sides.
-    bau_wear = sum(b.cycle_cost_per_kwh * float(np.abs(bau.devices[b.id].power_kw).sum()) * prob.step_hours
-                   for b in prob.of_kind(Battery))
+    bau_wear = sum(
+        b.cycle_cost_per_kwh * float(np.abs(bau.devices[b.id].power_kw).sum()) * prob.step_hours
+        for b in prob.of_kind(Battery)
+    )
     slack = 1e-3 + (plan.mip_gap or 0.0) * abs(plan.objective) + 1e-3 * max(1.0, abs(bau.cost))
     assert plan.cost + plan.battery_wear_cost <= bau.cost + bau_wear + slack, (plan.cost, bau.cost)

@@ -14,8 +14,15 @@ CHEAP_FIRST = [0.1, 0.1, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3]
 
 
 def _ev(energy: float = 40.0, min_kw: float = 4.1, departure: int = 8) -> dict[str, object]:
-    return {"type": "ev", "id": "car", "arrival": 0, "departure": departure, "energy_kwh": energy,
-            "max_kw": 11.0, "min_kw": min_kw}
+    return {
+        "type": "ev",
+        "id": "car",
+        "arrival": 0,
+        "departure": departure,
+        "energy_kwh": energy,
+        "max_kw": 11.0,
+        "min_kw": min_kw,
+    }
 
 
 def test_reservation_fits_beside_the_car_without_taking_its_energy() -> None:
@@ -74,8 +81,13 @@ def test_full_site_rejects_and_bad_windows_are_errors() -> None:
 
 def test_import_cap_moves_energy_out_of_the_window() -> None:
     caps = [{"first": 0, "end": 2, "max_kwh": 4.0}]
-    prob = problem(4, import_limit_kw=11.0, import_price=[0.1, 0.1, 0.3, 0.3], devices=[_ev(20.0, 0.0, 4)],
-                   site={"import_caps": caps})
+    prob = problem(
+        4,
+        import_limit_kw=11.0,
+        import_price=[0.1, 0.1, 0.3, 0.3],
+        devices=[_ev(20.0, 0.0, 4)],
+        site={"import_caps": caps},
+    )
     plan = solve(prob)
     check_invariants(prob, plan)
     assert plan.grid_import_kw[:2].sum() == pytest.approx(4.0, abs=1e-3)

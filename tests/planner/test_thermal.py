@@ -32,8 +32,15 @@ DEAR, CHEAP = 0.4, 0.1
 
 def geyser(**kw: Any) -> dict[str, Any]:
     """A 10 kWh tank with a 3 kW element behind a switch, losing 0.3 kW."""
-    return {"type": "thermal_storage", "id": "geyser", "capacity_kwh": 10.0, "energy_kwh": 2.0, "max_kw": 3.0,
-            "loss_kw": 0.3, **kw}
+    return {
+        "type": "thermal_storage",
+        "id": "geyser",
+        "capacity_kwh": 10.0,
+        "energy_kwh": 2.0,
+        "max_kw": 3.0,
+        "loss_kw": 0.3,
+        **kw,
+    }
 
 
 def comfort_at(steps: int, step: int, kwh: float) -> list[float]:
@@ -44,8 +51,11 @@ def comfort_at(steps: int, step: int, kwh: float) -> list[float]:
 
 def cheap_night(**kw: Any) -> Any:
     """8 one-hour steps, cheap in steps 1-2; the tank must hold 5.5 kWh at the end of step 6."""
-    return problem(8, import_price=[DEAR, CHEAP, CHEAP, DEAR, DEAR, DEAR, DEAR, DEAR],
-                   devices=[geyser(comfort_kwh=comfort_at(8, 6, 5.5), **kw)])
+    return problem(
+        8,
+        import_price=[DEAR, CHEAP, CHEAP, DEAR, DEAR, DEAR, DEAR, DEAR],
+        devices=[geyser(comfort_kwh=comfort_at(8, 6, 5.5), **kw)],
+    )
 
 
 def test_on_off_element_heats_exactly_in_the_cheap_steps() -> None:
@@ -91,8 +101,13 @@ def test_losses_and_draws_are_honoured() -> None:
     draws = [0.0] * 12
     draws[3] = draws[9] = 4.0
     prices = [0.1, 0.1, 0.1, 0.3, 0.3, 0.3, 0.2, 0.2, 0.2, 0.3, 0.3, 0.3]
-    prob = problem(12, import_price=prices, devices=[geyser(
-        capacity_kwh=12.0, energy_kwh=4.0, loss_kw=0.1, draw_kw=draws, comfort_kwh=[3.0] * 12)])
+    prob = problem(
+        12,
+        import_price=prices,
+        devices=[
+            geyser(capacity_kwh=12.0, energy_kwh=4.0, loss_kw=0.1, draw_kw=draws, comfort_kwh=[3.0] * 12)
+        ],
+    )
     plan = solve(prob)
     check_invariants(prob, plan)
     tank = plan.devices["geyser"]
@@ -110,8 +125,17 @@ def test_losses_and_draws_are_honoured() -> None:
 def test_modulating_heat_pump_with_cop_3() -> None:
     # 7.5 kWh of heat by the end of step 2 is 2.5 kWh of electricity: 2 kW in the cheapest step (1),
     # the rest (0.5 kW) in the next cheapest before it (2). A 3 kWh draw in step 3 it can afford.
-    pump = {"type": "thermal_storage", "id": "buffer", "capacity_kwh": 12.0, "energy_kwh": 0.0, "max_kw": 2.0,
-            "on_off": False, "efficiency": 3.0, "draw_kw": [0, 0, 0, 3.0], "comfort_kwh": [0, 0, 7.5, 0]}
+    pump = {
+        "type": "thermal_storage",
+        "id": "buffer",
+        "capacity_kwh": 12.0,
+        "energy_kwh": 0.0,
+        "max_kw": 2.0,
+        "on_off": False,
+        "efficiency": 3.0,
+        "draw_kw": [0, 0, 0, 3.0],
+        "comfort_kwh": [0, 0, 7.5, 0],
+    }
     prob = problem(4, import_price=[0.3, 0.1, 0.2, 0.4], devices=[pump])
     plan = solve(prob)
     check_invariants(prob, plan)
@@ -123,7 +147,9 @@ def test_modulating_heat_pump_with_cop_3() -> None:
 
 def test_comfort_out_of_reach_is_a_reported_shortfall_not_a_failure() -> None:
     # A 2 kW limit never lets the 3 kW element switch on: the tank holds 1 kWh against 5 throughout.
-    prob = problem(4, import_limit_kw=2.0, devices=[geyser(energy_kwh=1.0, loss_kw=0.0, comfort_kwh=[5.0] * 4)])
+    prob = problem(
+        4, import_limit_kw=2.0, devices=[geyser(energy_kwh=1.0, loss_kw=0.0, comfort_kwh=[5.0] * 4)]
+    )
     plan = solve(prob)
     check_invariants(prob, plan)
     assert plan.status == "optimal"
@@ -149,8 +175,13 @@ def test_draws_beyond_the_element_run_the_tank_cold_and_say_so() -> None:
 
 
 def test_pv_surplus_heats_the_tank_instead_of_being_exported_for_nothing() -> None:
-    prob = problem(3, import_price=0.3, export_price=0.0, pv_kw=[0, 4.0, 0], devices=[
-        geyser(energy_kwh=0.0, loss_kw=0.0, on_off=False, comfort_kwh=[0, 0, 3.0])])
+    prob = problem(
+        3,
+        import_price=0.3,
+        export_price=0.0,
+        pv_kw=[0, 4.0, 0],
+        devices=[geyser(energy_kwh=0.0, loss_kw=0.0, on_off=False, comfort_kwh=[0, 0, 3.0])],
+    )
     plan = solve(prob)
     check_invariants(prob, plan)
     np.testing.assert_allclose(plan.devices["geyser"].power_kw, [0, 3.0, 0], atol=1e-6)
@@ -169,16 +200,24 @@ def test_upper_bound_is_hard_and_a_full_tank_takes_no_more() -> None:
 
 def test_previous_plan_is_kept_at_equal_price() -> None:
     previous = [0.0, 0.0, 3.0, 0.0]
-    prob = problem(4, import_price=0.2, devices=[
-        geyser(energy_kwh=0.0, loss_kw=0.0, comfort_kwh=[0, 0, 0, 3.0], previous_power_kw=previous)])
+    prob = problem(
+        4,
+        import_price=0.2,
+        devices=[geyser(energy_kwh=0.0, loss_kw=0.0, comfort_kwh=[0, 0, 0, 3.0], previous_power_kw=previous)],
+    )
     np.testing.assert_allclose(solve(prob).devices["geyser"].power_kw, previous, atol=1e-6)
 
 
 def test_greedy_fallback_meets_comfort_in_the_cheapest_earlier_steps_within_the_limit() -> None:
     # 5 kWh by the end of step 4 takes two 3 kW steps. Step 1 is cheapest; step 3 is as cheap but
     # has only 2 kW of room; of the next cheapest (0 and 4, equal) it takes the later.
-    prob = problem(6, import_price=[0.3, 0.1, 0.4, 0.1, 0.3, 0.3], import_limit_kw=[5, 5, 5, 3, 5, 5],
-                   base_load_kw=1.0, devices=[geyser(energy_kwh=0.0, loss_kw=0.0, comfort_kwh=comfort_at(6, 4, 5.0))])
+    prob = problem(
+        6,
+        import_price=[0.3, 0.1, 0.4, 0.1, 0.3, 0.3],
+        import_limit_kw=[5, 5, 5, 3, 5, 5],
+        base_load_kw=1.0,
+        devices=[geyser(energy_kwh=0.0, loss_kw=0.0, comfort_kwh=comfort_at(6, 4, 5.0))],
+    )
     flows, notes = greedy(prob)
     np.testing.assert_allclose(flows.devices["geyser"].power_kw, [0, 3, 0, 0, 3, 0])
     assert np.all(flows.grid_import_kw <= prob.site.import_limit_kw + 1e-9)
@@ -187,7 +226,9 @@ def test_greedy_fallback_meets_comfort_in_the_cheapest_earlier_steps_within_the_
 
 
 def test_greedy_fallback_says_when_comfort_cannot_be_met() -> None:
-    prob = problem(2, import_limit_kw=2.0, devices=[geyser(energy_kwh=0.0, loss_kw=0.0, comfort_kwh=[1.0, 1.0])])
+    prob = problem(
+        2, import_limit_kw=2.0, devices=[geyser(energy_kwh=0.0, loss_kw=0.0, comfort_kwh=[1.0, 1.0])]
+    )
     flows, notes = greedy(prob)
     np.testing.assert_allclose(flows.devices["geyser"].power_kw, 0.0)
     assert flows.devices["geyser"].shortfall_kwh == pytest.approx(2.0)
@@ -202,8 +243,19 @@ def test_envelope_gives_the_tank_its_share_up_to_its_element() -> None:
 
 
 def test_json_round_trip_keeps_every_field() -> None:
-    prob = problem(4, devices=[geyser(on_off=False, efficiency=3.2, draw_kw=[0, 1, 0, 2],
-                                      comfort_kwh=[1, 1, 2, 2], previous_power_kw=[0, 0, 1.5, 0], phases=[2])])
+    prob = problem(
+        4,
+        devices=[
+            geyser(
+                on_off=False,
+                efficiency=3.2,
+                draw_kw=[0, 1, 0, 2],
+                comfort_kwh=[1, 1, 2, 2],
+                previous_power_kw=[0, 0, 1.5, 0],
+                phases=[2],
+            )
+        ],
+    )
     data = json.loads(json.dumps(problem_to_json(prob)))
     assert data["devices"][0]["type"] == "thermal_storage"
     again = problem_from_json(data)
@@ -213,7 +265,12 @@ def test_json_round_trip_keeps_every_field() -> None:
     assert (tank.on_off, tank.efficiency, tank.phases) == (False, 3.2, (2,))
     assert tank.comfort_kwh.tolist() == [1, 1, 2, 2] and tank.draw_kw.tolist() == [0, 1, 0, 2]
     defaults = problem_from_json(problem_to_json(problem(2, devices=[geyser()]))).devices[0]
-    assert (defaults.on_off, defaults.efficiency, defaults.draw_kw, defaults.comfort_kwh) == (True, 1.0, None, None)
+    assert (defaults.on_off, defaults.efficiency, defaults.draw_kw, defaults.comfort_kwh) == (
+        True,
+        1.0,
+        None,
+        None,
+    )
 
 
 @pytest.mark.parametrize(
@@ -249,10 +306,18 @@ def _with_sauna() -> Any:
     return dataclasses.replace(base, devices=(Sauna(id="sauna"),))
 
 
-@pytest.mark.parametrize("call", [
-    formulate, baseline, greedy, problem_to_json, lambda p: allocations(p, solve(problem(2))),
-    lambda p: p.fixed_load_kw(),
-], ids=["formulate", "baseline", "greedy", "problem_to_json", "allocations", "fixed_load"])
+@pytest.mark.parametrize(
+    "call",
+    [
+        formulate,
+        baseline,
+        greedy,
+        problem_to_json,
+        lambda p: allocations(p, solve(problem(2))),
+        lambda p: p.fixed_load_kw(),
+    ],
+    ids=["formulate", "baseline", "greedy", "problem_to_json", "allocations", "fixed_load"],
+)
 def test_an_unregistered_device_is_a_type_error_not_a_silent_skip(call: Any) -> None:
     with pytest.raises(TypeError, match=r"Sauna.*'sauna'"):
         call(_with_sauna())
@@ -275,23 +340,39 @@ def homes_with_a_tank(draw: Any) -> Any:
     capacity = draw(st.sampled_from([5.0, 10.0, 20.0]))
     kwh = st.floats(0, capacity).map(lambda v: round(v, 2))
     tank = {
-        "type": "thermal_storage", "id": "tank", "capacity_kwh": capacity, "energy_kwh": draw(kwh),
-        "max_kw": draw(st.sampled_from([0.0, 1.5, 3.0, 4.0])), "on_off": draw(st.booleans()),
-        "efficiency": draw(st.sampled_from([1.0, 2.5, 4.0])), "loss_kw": draw(st.sampled_from([0.0, 0.1, 0.4])),
+        "type": "thermal_storage",
+        "id": "tank",
+        "capacity_kwh": capacity,
+        "energy_kwh": draw(kwh),
+        "max_kw": draw(st.sampled_from([0.0, 1.5, 3.0, 4.0])),
+        "on_off": draw(st.booleans()),
+        "efficiency": draw(st.sampled_from([1.0, 2.5, 4.0])),
+        "loss_kw": draw(st.sampled_from([0.0, 0.1, 0.4])),
         "draw_kw": draw(st.lists(st.sampled_from([0.0, 0.0, 1.0, 6.0]), min_size=steps, max_size=steps)),
         "comfort_kwh": draw(st.lists(kwh, min_size=steps, max_size=steps)),
     }
     devices: list[dict[str, Any]] = [tank]
     if draw(st.booleans()):
-        devices.append({"type": "ev", "id": "car", "energy_kwh": round(draw(st.floats(0, 20)), 1),
-                        "max_kw": 7.4, "min_kw": 1.4})
-    return problem(steps, step_minutes=draw(st.sampled_from([15, 60])),
-                   import_price=draw(st.lists(st.floats(-0.1, 0.5).map(lambda v: round(v, 3)),
-                                              min_size=steps, max_size=steps)),
-                   import_limit_kw=draw(st.sampled_from([2.0, 6.0, 17.0])),
-                   base_load_kw=draw(st.sampled_from([0.0, 1.0])),
-                   pv_kw=draw(st.lists(st.sampled_from([0.0, 3.0]), min_size=steps, max_size=steps)),
-                   devices=devices)
+        devices.append(
+            {
+                "type": "ev",
+                "id": "car",
+                "energy_kwh": round(draw(st.floats(0, 20)), 1),
+                "max_kw": 7.4,
+                "min_kw": 1.4,
+            }
+        )
+    return problem(
+        steps,
+        step_minutes=draw(st.sampled_from([15, 60])),
+        import_price=draw(
+            st.lists(st.floats(-0.1, 0.5).map(lambda v: round(v, 3)), min_size=steps, max_size=steps)
+        ),
+        import_limit_kw=draw(st.sampled_from([2.0, 6.0, 17.0])),
+        base_load_kw=draw(st.sampled_from([0.0, 1.0])),
+        pv_kw=draw(st.lists(st.sampled_from([0.0, 3.0]), min_size=steps, max_size=steps)),
+        devices=devices,
+    )
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

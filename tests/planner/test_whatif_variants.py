@@ -21,7 +21,9 @@ def test_limit_and_prices() -> None:
     home = problem(4, import_price=[0.1, 0.2, 0.3, 0.4], import_limit_kw=11.0)
     lower = variant(home, Change(import_limit_kw=5.0))
     assert list(lower.site.import_limit_kw) == [5.0] * 4
-    assert list(variant(home, Change(price_factor=2.0)).tariff.import_price) == pytest.approx([0.2, 0.4, 0.6, 0.8])
+    assert list(variant(home, Change(price_factor=2.0)).tariff.import_price) == pytest.approx(
+        [0.2, 0.4, 0.6, 0.8]
+    )
     # A flat price wins over a factor.
     flat = variant(home, Change(import_price=0.25, price_factor=2.0))
     assert list(flat.tariff.import_price) == [0.25] * 4
@@ -43,8 +45,9 @@ def test_a_car_in_a_window() -> None:
     (car,) = variant(home, Change(ev_energy_kwh=20.0, ev_arrival=1, ev_departure=3)).of_kind(Ev)
     assert (car.arrival, car.departure, car.energy_kwh) == (1, 3, 20.0)
     assert (car.max_kw, car.min_kw) == (EV_MAX_KW, EV_MIN_KW)
-    (slow,) = variant(home, Change(ev_energy_kwh=5.0, ev_arrival=0, ev_departure=4,
-                                   ev_max_power_kw=3.0)).of_kind(Ev)
+    (slow,) = variant(
+        home, Change(ev_energy_kwh=5.0, ev_arrival=0, ev_departure=4, ev_max_power_kw=3.0)
+    ).of_kind(Ev)
     assert (slow.max_kw, slow.min_kw) == (3.0, 3.0)  # a charger weaker than 6 A on three phases
     with pytest.raises(ProblemError):
         variant(home, Change(ev_energy_kwh=5.0, ev_arrival=0))

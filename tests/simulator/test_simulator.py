@@ -49,8 +49,14 @@ def test_a_battery_obeys_its_mode_within_its_limits() -> None:
 
 def test_a_car_takes_what_the_charger_allows() -> None:
     now = datetime(2026, 1, 1, 18, tzinfo=UTC)
-    charger = Charger(name="c", phases=3, min_a=6, max_a=16, car_capacity_kwh=50,
-                      visits=[Visit(arrival=now, departure=now.replace(hour=23), arrival_soc=79.0, target_soc=80.0)])
+    charger = Charger(
+        name="c",
+        phases=3,
+        min_a=6,
+        max_a=16,
+        car_capacity_kwh=50,
+        visits=[Visit(arrival=now, departure=now.replace(hour=23), arrival_soc=79.0, target_soc=80.0)],
+    )
     charger.arrive_and_leave(now)
     charger.allowed_a = 4  # below the minimum: off, never 1-5 A
     charger.step(1 / 12)
@@ -73,14 +79,18 @@ def test_the_fuse_trips_and_stays_off() -> None:
     assert not grid.available(now.replace(hour=7, day=2), now.replace(hour=7, day=2))  # load shedding
 
 
-def test_headroom_beats_business_as_usual_for_a_week_with_forecast_error(capsys: pytest.CaptureFixture[str]) -> None:
+def test_headroom_beats_business_as_usual_for_a_week_with_forecast_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     """The Dutch home, 7 days, forecasts 20 % off: cheaper than BAU, and close to the oracle."""
     answer = compare(scenario("dutch_home"), 7, forecast_error=0.2)
     results = answer["results"]
     bau, headroom, oracle = results["bau"], results["headroom"], results["oracle"]
     with capsys.disabled():
-        print(f"\nDutch home, 7 days, 20 % forecast error: BAU {bau.cost:.2f}, Headroom {headroom.cost:.2f}, "
-              f"oracle {oracle.cost:.2f}; capture ratio {answer['capture_ratio']:.3f}")
+        print(
+            f"\nDutch home, 7 days, 20 % forecast error: BAU {bau.cost:.2f}, Headroom {headroom.cost:.2f}, "
+            f"oracle {oracle.cost:.2f}; capture ratio {answer['capture_ratio']:.3f}"
+        )
     assert headroom.cost < bau.cost
     assert oracle.cost <= headroom.cost + 1e-6
     assert headroom.ev_goals_met == headroom.ev_goals == bau.ev_goals
@@ -111,8 +121,21 @@ def test_load_shedding_is_ridden_out_with_the_battery() -> None:
 
 def test_cli_compare_and_csv(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "series.csv"
-    assert main(["run", str(EXAMPLES / "uk_two_evs.json"), "--days", "0.5", "--policy", "headroom",
-                 "--csv", str(path)]) == 0
+    assert (
+        main(
+            [
+                "run",
+                str(EXAMPLES / "uk_two_evs.json"),
+                "--days",
+                "0.5",
+                "--policy",
+                "headroom",
+                "--csv",
+                str(path),
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert "fuse trips" in out and "EV goals met" in out
     lines = path.read_text().splitlines()
@@ -123,14 +146,17 @@ def test_cli_compare_and_csv(tmp_path: Path, capsys: pytest.CaptureFixture[str])
 
 
 def test_a_driven_geyser_heats_in_the_cheap_night_and_nobody_showers_cold(
-        capsys: pytest.CaptureFixture[str]) -> None:
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     """The geyser as thermal storage: Headroom moves its heating to the night tariff; its
     thermostat (business as usual) heats whenever it cools. Same showers, warm water, less money."""
     answer = compare(scenario("geyser_time_of_use"), 3)
     bau, headroom = answer["results"]["bau"], answer["results"]["headroom"]
     with capsys.disabled():
-        print(f"\nGeyser, 3 days: BAU {bau.cost:.2f}, Headroom {headroom.cost:.2f}; cold showers "
-              f"{bau.cold_showers}/{bau.showers} and {headroom.cold_showers}/{headroom.showers}")
+        print(
+            f"\nGeyser, 3 days: BAU {bau.cost:.2f}, Headroom {headroom.cost:.2f}; cold showers "
+            f"{bau.cold_showers}/{bau.showers} and {headroom.cold_showers}/{headroom.showers}"
+        )
     assert headroom.showers == bau.showers == 6
     assert headroom.cold_showers == 0
     # About 7 kWh of heat a day (two 40 l showers, the tank's losses): moved from 0.28 to 0.07 that

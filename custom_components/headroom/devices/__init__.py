@@ -56,9 +56,13 @@ def kind_of(subentry_type: str) -> DeviceKind:
 
 def configs(subentries: Mapping[str, ConfigSubentry]) -> dict[str, DeviceConfig]:
     """Every device as the policy sees its configuration."""
-    return {device_id: DeviceConfig(sub.subentry_type, dict(sub.data)) for device_id, sub in subentries.items()}
+    return {
+        device_id: DeviceConfig(sub.subentry_type, dict(sub.data)) for device_id, sub in subentries.items()
+    }
 
 
 def read_devices(hass: HomeAssistant, devices: Mapping[str, DeviceConfig]) -> dict[str, DeviceReading]:
     """One reading per device, each from its own kind's reader: the one read of the cycle."""
-    return {device_id: kind_of(config.kind).read(hass, dict(config.data)) for device_id, config in devices.items()}
+    return {
+        device_id: kind_of(config.kind).read(hass, dict(config.data)) for device_id, config in devices.items()
+    }

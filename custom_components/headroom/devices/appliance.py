@@ -47,7 +47,9 @@ def commands(hass: HomeAssistant, data: dict[str, Any], wanted: Setpoint) -> lis
         return []
     domain = switch.split(".", 1)[0]
     if wanted.on and domain in BUTTONS:
-        return [Command(wanted.device_id, "switch", domain, "press", {"entity_id": switch}, wanted.delta_kw, None)]
+        return [
+            Command(wanted.device_id, "switch", domain, "press", {"entity_id": switch}, wanted.delta_kw, None)
+        ]
     if not wanted.on and domain in BUTTONS:
         return []
     command = switch_to(wanted.device_id, "switch", hass, switch, bool(wanted.on), wanted.delta_kw)
@@ -58,20 +60,30 @@ def schema(defaults: dict[str, Any]) -> vol.Schema:
     """The appliance's form; the defaults are the policy's."""
     d, s = defaults_of(defaults)
     base = ApplianceConfig()
-    return vol.Schema({
-        vol.Required(CONF_NAME, **d(CONF_NAME, "Dishwasher")): str,
-        vol.Optional(CONF_SWITCH_ENTITY, **s(CONF_SWITCH_ENTITY)): entity(
-            ["switch", "input_boolean", "button", "input_button"]),
-        vol.Optional(CONF_POWER_ENTITY, **s(CONF_POWER_ENTITY)): entity("sensor", SensorDeviceClass.POWER),
-        vol.Required(CONF_RUN_POWER_KW, **d(CONF_RUN_POWER_KW, base.run_power_kw)): number(0.05, 20, 0.05, "kW"),
-        vol.Required(CONF_RUN_MINUTES, **d(CONF_RUN_MINUTES, base.run_minutes)): number(5, 720, 5, "min"),
-        vol.Required(CONF_EARLIEST_START, **d(CONF_EARLIEST_START, base.earliest_start.isoformat())):
-            selector.TimeSelector(),
-        vol.Required(CONF_LATEST_FINISH, **d(CONF_LATEST_FINISH, base.latest_finish.isoformat())):
-            selector.TimeSelector(),
-        vol.Required(CONF_ALLOW_SWITCH_OFF, **d(CONF_ALLOW_SWITCH_OFF, base.allow_switch_off)):
-            selector.BooleanSelector(),
-    })
+    return vol.Schema(
+        {
+            vol.Required(CONF_NAME, **d(CONF_NAME, "Dishwasher")): str,
+            vol.Optional(CONF_SWITCH_ENTITY, **s(CONF_SWITCH_ENTITY)): entity(
+                ["switch", "input_boolean", "button", "input_button"]
+            ),
+            vol.Optional(CONF_POWER_ENTITY, **s(CONF_POWER_ENTITY)): entity(
+                "sensor", SensorDeviceClass.POWER
+            ),
+            vol.Required(CONF_RUN_POWER_KW, **d(CONF_RUN_POWER_KW, base.run_power_kw)): number(
+                0.05, 20, 0.05, "kW"
+            ),
+            vol.Required(CONF_RUN_MINUTES, **d(CONF_RUN_MINUTES, base.run_minutes)): number(5, 720, 5, "min"),
+            vol.Required(
+                CONF_EARLIEST_START, **d(CONF_EARLIEST_START, base.earliest_start.isoformat())
+            ): selector.TimeSelector(),
+            vol.Required(
+                CONF_LATEST_FINISH, **d(CONF_LATEST_FINISH, base.latest_finish.isoformat())
+            ): selector.TimeSelector(),
+            vol.Required(
+                CONF_ALLOW_SWITCH_OFF, **d(CONF_ALLOW_SWITCH_OFF, base.allow_switch_off)
+            ): selector.BooleanSelector(),
+        }
+    )
 
 
 def validate(user_input: dict[str, Any]) -> dict[str, str]:
@@ -80,7 +92,9 @@ def validate(user_input: dict[str, Any]) -> dict[str, str]:
 
 SENSORS: tuple[HeadroomSensorDescription, ...] = (
     HeadroomSensorDescription(
-        key="planned_start", translation_key="planned_start", device_class=SensorDeviceClass.TIMESTAMP,
+        key="planned_start",
+        translation_key="planned_start",
+        device_class=SensorDeviceClass.TIMESTAMP,
         value_fn=planned_start,
     ),
     PLANNED_POWER,

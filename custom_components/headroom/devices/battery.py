@@ -56,8 +56,18 @@ def commands(hass: HomeAssistant, data: dict[str, Any], wanted: Setpoint) -> lis
     state = hass.states.get(select) if select else None
     if select and option and (state is None or state.state != option):
         domain = select.split(".", 1)[0]
-        out.append(Command(device_id, "mode", domain, "select_option", {"entity_id": select, "option": option},
-                           delta, select, option))
+        out.append(
+            Command(
+                device_id,
+                "mode",
+                domain,
+                "select_option",
+                {"entity_id": select, "option": option},
+                delta,
+                select,
+                option,
+            )
+        )
     if setpoint := data.get(CONF_POWER_SETPOINT_ENTITY):
         sstate = hass.states.get(setpoint)
         low, high, step = number_limits(sstate)
@@ -71,17 +81,27 @@ def commands(hass: HomeAssistant, data: dict[str, Any], wanted: Setpoint) -> lis
 def schema(defaults: dict[str, Any]) -> vol.Schema:
     """The battery's form (a second step maps the mode select's options to the plan's modes)."""
     d, s = defaults_of(defaults)
-    return vol.Schema({
-        vol.Required(CONF_NAME, **d(CONF_NAME, "Home battery")): str,
-        vol.Required(CONF_SOC_ENTITY, **d(CONF_SOC_ENTITY)): entity(["sensor", "input_number"]),
-        vol.Optional(CONF_POWER_ENTITY, **s(CONF_POWER_ENTITY)): entity("sensor", SensorDeviceClass.POWER),
-        vol.Optional(CONF_MODE_SELECT_ENTITY, **s(CONF_MODE_SELECT_ENTITY)): entity(["select", "input_select"]),
-        vol.Optional(CONF_POWER_SETPOINT_ENTITY, **s(CONF_POWER_SETPOINT_ENTITY)): entity(["number", "input_number"]),
-        vol.Required(CONF_CAPACITY_KWH, **d(CONF_CAPACITY_KWH, 10)): number(0.5, 500, 0.1, "kWh"),
-        vol.Required(CONF_MIN_SOC_PERCENT, **d(CONF_MIN_SOC_PERCENT, DEFAULT_MIN_SOC_PERCENT)): number(0, 90, 1, "%"),
-        vol.Required(CONF_MAX_CHARGE_KW, **d(CONF_MAX_CHARGE_KW, 5)): number(0.1, 100, 0.1, "kW"),
-        vol.Required(CONF_MAX_DISCHARGE_KW, **d(CONF_MAX_DISCHARGE_KW, 5)): number(0.1, 100, 0.1, "kW"),
-    })
+    return vol.Schema(
+        {
+            vol.Required(CONF_NAME, **d(CONF_NAME, "Home battery")): str,
+            vol.Required(CONF_SOC_ENTITY, **d(CONF_SOC_ENTITY)): entity(["sensor", "input_number"]),
+            vol.Optional(CONF_POWER_ENTITY, **s(CONF_POWER_ENTITY)): entity(
+                "sensor", SensorDeviceClass.POWER
+            ),
+            vol.Optional(CONF_MODE_SELECT_ENTITY, **s(CONF_MODE_SELECT_ENTITY)): entity(
+                ["select", "input_select"]
+            ),
+            vol.Optional(CONF_POWER_SETPOINT_ENTITY, **s(CONF_POWER_SETPOINT_ENTITY)): entity(
+                ["number", "input_number"]
+            ),
+            vol.Required(CONF_CAPACITY_KWH, **d(CONF_CAPACITY_KWH, 10)): number(0.5, 500, 0.1, "kWh"),
+            vol.Required(CONF_MIN_SOC_PERCENT, **d(CONF_MIN_SOC_PERCENT, DEFAULT_MIN_SOC_PERCENT)): number(
+                0, 90, 1, "%"
+            ),
+            vol.Required(CONF_MAX_CHARGE_KW, **d(CONF_MAX_CHARGE_KW, 5)): number(0.1, 100, 0.1, "kW"),
+            vol.Required(CONF_MAX_DISCHARGE_KW, **d(CONF_MAX_DISCHARGE_KW, 5)): number(0.1, 100, 0.1, "kW"),
+        }
+    )
 
 
 def validate(user_input: dict[str, Any]) -> dict[str, str]:
@@ -92,8 +112,12 @@ SENSORS: tuple[HeadroomSensorDescription, ...] = (
     PLANNED_POWER,
     ALLOCATED_CAPACITY,
     HeadroomSensorDescription(
-        key="planned_mode", translation_key="planned_mode", device_class=SensorDeviceClass.ENUM,
-        options=list(PLAN_MODES), value_fn=mode_now, series_fn=planned_modes,
+        key="planned_mode",
+        translation_key="planned_mode",
+        device_class=SensorDeviceClass.ENUM,
+        options=list(PLAN_MODES),
+        value_fn=mode_now,
+        series_fn=planned_modes,
     ),
     STORED_ENERGY,
 )

@@ -38,25 +38,44 @@ def number_limits(state: State | None) -> tuple[float, float, float]:
     return float(attrs.get("min", 0.0)), float(attrs.get("max", 1e9)), float(attrs.get("step", 1.0)) or 1.0
 
 
-def set_number(device_id: str, key: str, hass: HomeAssistant, entity_id: str, value: float,
-               delta_kw: float) -> Command | None:
+def set_number(
+    device_id: str, key: str, hass: HomeAssistant, entity_id: str, value: float, delta_kw: float
+) -> Command | None:
     """``number.set_value`` (or ``input_number``), only when the value differs from the state."""
     state = hass.states.get(entity_id)
     if state is not None and state_number(state) is not None and abs(state_number(state) - value) < 1e-6:  # type: ignore[operator]
         return None
     domain = entity_id.split(".", 1)[0]
-    return Command(device_id, key, domain, "set_value", {"entity_id": entity_id, "value": value},
-                   delta_kw, entity_id, _as_state(value))
+    return Command(
+        device_id,
+        key,
+        domain,
+        "set_value",
+        {"entity_id": entity_id, "value": value},
+        delta_kw,
+        entity_id,
+        _as_state(value),
+    )
 
 
-def switch_to(device_id: str, key: str, hass: HomeAssistant, entity_id: str, on: bool, delta_kw: float) -> Command | None:
+def switch_to(
+    device_id: str, key: str, hass: HomeAssistant, entity_id: str, on: bool, delta_kw: float
+) -> Command | None:
     state = hass.states.get(entity_id)
     wanted = "on" if on else "off"
     if state is not None and state.state == wanted:
         return None
     domain = entity_id.split(".", 1)[0]
-    return Command(device_id, key, domain if domain in ("switch", "input_boolean") else "homeassistant",
-                   "turn_on" if on else "turn_off", {"entity_id": entity_id}, delta_kw, entity_id, wanted)
+    return Command(
+        device_id,
+        key,
+        domain if domain in ("switch", "input_boolean") else "homeassistant",
+        "turn_on" if on else "turn_off",
+        {"entity_id": entity_id},
+        delta_kw,
+        entity_id,
+        wanted,
+    )
 
 
 def _as_state(value: float) -> str:

@@ -41,7 +41,11 @@ from ..policy.setpoints import Setpoint
 from ..sources import power_kw, state_number
 from .command import Command, number_limits, set_number, switch_to
 
-KEYS = {CONF_CURRENT_LIMIT_ENTITY: "current", CONF_POWER_LIMIT_ENTITY: "current", CONF_CHARGE_SWITCH_ENTITY: "switch"}
+KEYS = {
+    CONF_CURRENT_LIMIT_ENTITY: "current",
+    CONF_POWER_LIMIT_ENTITY: "current",
+    CONF_CHARGE_SWITCH_ENTITY: "switch",
+}
 
 
 def read(hass: HomeAssistant, data: dict[str, Any]) -> ChargerReading:
@@ -55,12 +59,15 @@ def read(hass: HomeAssistant, data: dict[str, Any]) -> ChargerReading:
     limit_entity = data.get(CONF_CURRENT_LIMIT_ENTITY)
     soc_entity = data.get(CONF_EV_SOC_ENTITY)
     accepted = None
-    if limit_entity and ChargerAdapter(data.get(CONF_CONTROL_ADAPTER, ChargerAdapter.ENTITIES)) == \
-            ChargerAdapter.ENTITIES:
+    if (
+        limit_entity
+        and ChargerAdapter(data.get(CONF_CONTROL_ADAPTER, ChargerAdapter.ENTITIES)) == ChargerAdapter.ENTITIES
+    ):
         low, high, step = number_limits(hass.states.get(limit_entity))
         accepted = CurrentRange(min_a=low, max_a=high, step_a=step)
     return ChargerReading(
-        plugged=plugged, power_kw=power,
+        plugged=plugged,
+        power_kw=power,
         limit_a=state_number(hass.states.get(limit_entity)) if limit_entity else None,
         soc_percent=state_number(hass.states.get(soc_entity)) if soc_entity else None,
         current_range=accepted,
@@ -79,21 +86,35 @@ def commands(hass: HomeAssistant, data: dict[str, Any], wanted: Setpoint) -> lis
             payload["devid"] = charger_id
         out.append(Command(device_id, "current", "ocpp", "set_charge_rate", payload, delta))
     elif adapter == ChargerAdapter.EASEE:
-        out.append(Command(device_id, "current", "easee", "set_charger_dynamic_limit",
-                           {"charger_id": data.get(CONF_VENDOR_CHARGER_ID), "current": amps}, delta))
+        out.append(
+            Command(
+                device_id,
+                "current",
+                "easee",
+                "set_charger_dynamic_limit",
+                {"charger_id": data.get(CONF_VENDOR_CHARGER_ID), "current": amps},
+                delta,
+            )
+        )
     elif number:
         n_min = number_limits(hass.states.get(number))[0]
         switch = data.get(CONF_CHARGE_SWITCH_ENTITY)
         # Off is 0 A where the number allows it; else the switch does it and the number stays.
         if amps > 0 or n_min <= 0 or not switch:
-            out.append(set_number(device_id, "current", hass, number, amps if amps > 0 or n_min <= 0 else n_min,
-                                  delta))
+            out.append(
+                set_number(
+                    device_id, "current", hass, number, amps if amps > 0 or n_min <= 0 else n_min, delta
+                )
+            )
     elif power_number := data.get(CONF_POWER_LIMIT_ENTITY):
         pstate = hass.states.get(power_number)
         watts = pstate is not None and pstate.attributes.get("unit_of_measurement") == UnitOfPower.WATT
         kw = kw_from_amps(amps, ChargerConfig.from_data(data).phases)
-        out.append(set_number(device_id, "current", hass, power_number, round(kw * 1000.0) if watts else round(kw, 2),
-                              delta))
+        out.append(
+            set_number(
+                device_id, "current", hass, power_number, round(kw * 1000.0) if watts else round(kw, 2), delta
+            )
+        )
     if (switch := data.get(CONF_CHARGE_SWITCH_ENTITY)) and adapter == ChargerAdapter.ENTITIES:
         out.append(switch_to(device_id, "switch", hass, switch, amps > 0, delta))
     return [c for c in out if c is not None]
@@ -103,26 +124,48 @@ def schema(defaults: dict[str, Any]) -> vol.Schema:
     """The charger's form; the defaults are the policy's."""
     d, s = defaults_of(defaults)
     base = ChargerConfig()
-    return vol.Schema({
-        vol.Required(CONF_NAME, **d(CONF_NAME, "EV charger")): str,
-        vol.Required(CONF_CHARGER_POWER_ENTITY, **d(CONF_CHARGER_POWER_ENTITY)): entity("sensor", SensorDeviceClass.POWER),
-        vol.Required(CONF_CONTROL_ADAPTER, **d(CONF_CONTROL_ADAPTER, ChargerAdapter.ENTITIES.value)):
-            selector.SelectSelector(selector.SelectSelectorConfig(
-                options=[a.value for a in ChargerAdapter], translation_key=CONF_CONTROL_ADAPTER)),
-        vol.Optional(CONF_CURRENT_LIMIT_ENTITY, **s(CONF_CURRENT_LIMIT_ENTITY)): entity(["number", "input_number"]),
-        vol.Optional(CONF_POWER_LIMIT_ENTITY, **s(CONF_POWER_LIMIT_ENTITY)): entity(["number", "input_number"]),
-        vol.Optional(CONF_CHARGE_SWITCH_ENTITY, **s(CONF_CHARGE_SWITCH_ENTITY)): entity(["switch", "input_boolean"]),
-        vol.Optional(CONF_VENDOR_CHARGER_ID, **s(CONF_VENDOR_CHARGER_ID)): str,
-        vol.Optional(CONF_PLUGGED_ENTITY, **s(CONF_PLUGGED_ENTITY)): entity(["binary_sensor", "input_boolean"]),
-        vol.Optional(CONF_EV_SOC_ENTITY, **s(CONF_EV_SOC_ENTITY)): entity(["sensor", "input_number"]),
-        vol.Optional(CONF_EV_CAPACITY_KWH, **s(CONF_EV_CAPACITY_KWH)): number(5, 250, 0.5, "kWh"),
-        vol.Required(CONF_PHASES, **d(CONF_PHASES, str(base.phases))): selector.SelectSelector(
-            selector.SelectSelectorConfig(options=["1", "2", "3"])),
-        vol.Required(CONF_MIN_CURRENT_A, **d(CONF_MIN_CURRENT_A, base.min_current_a)): number(0, 32, 1, "A"),
-        vol.Required(CONF_MAX_CURRENT_A, **d(CONF_MAX_CURRENT_A, base.max_current_a)): number(6, 80, 1, "A"),
-        vol.Required(CONF_DEFAULT_ENERGY_KWH, **d(CONF_DEFAULT_ENERGY_KWH, base.default_energy_kwh)):
-            number(0, 200, 0.5, "kWh"),
-    })
+    return vol.Schema(
+        {
+            vol.Required(CONF_NAME, **d(CONF_NAME, "EV charger")): str,
+            vol.Required(CONF_CHARGER_POWER_ENTITY, **d(CONF_CHARGER_POWER_ENTITY)): entity(
+                "sensor", SensorDeviceClass.POWER
+            ),
+            vol.Required(
+                CONF_CONTROL_ADAPTER, **d(CONF_CONTROL_ADAPTER, ChargerAdapter.ENTITIES.value)
+            ): selector.SelectSelector(
+                selector.SelectSelectorConfig(
+                    options=[a.value for a in ChargerAdapter], translation_key=CONF_CONTROL_ADAPTER
+                )
+            ),
+            vol.Optional(CONF_CURRENT_LIMIT_ENTITY, **s(CONF_CURRENT_LIMIT_ENTITY)): entity(
+                ["number", "input_number"]
+            ),
+            vol.Optional(CONF_POWER_LIMIT_ENTITY, **s(CONF_POWER_LIMIT_ENTITY)): entity(
+                ["number", "input_number"]
+            ),
+            vol.Optional(CONF_CHARGE_SWITCH_ENTITY, **s(CONF_CHARGE_SWITCH_ENTITY)): entity(
+                ["switch", "input_boolean"]
+            ),
+            vol.Optional(CONF_VENDOR_CHARGER_ID, **s(CONF_VENDOR_CHARGER_ID)): str,
+            vol.Optional(CONF_PLUGGED_ENTITY, **s(CONF_PLUGGED_ENTITY)): entity(
+                ["binary_sensor", "input_boolean"]
+            ),
+            vol.Optional(CONF_EV_SOC_ENTITY, **s(CONF_EV_SOC_ENTITY)): entity(["sensor", "input_number"]),
+            vol.Optional(CONF_EV_CAPACITY_KWH, **s(CONF_EV_CAPACITY_KWH)): number(5, 250, 0.5, "kWh"),
+            vol.Required(CONF_PHASES, **d(CONF_PHASES, str(base.phases))): selector.SelectSelector(
+                selector.SelectSelectorConfig(options=["1", "2", "3"])
+            ),
+            vol.Required(CONF_MIN_CURRENT_A, **d(CONF_MIN_CURRENT_A, base.min_current_a)): number(
+                0, 32, 1, "A"
+            ),
+            vol.Required(CONF_MAX_CURRENT_A, **d(CONF_MAX_CURRENT_A, base.max_current_a)): number(
+                6, 80, 1, "A"
+            ),
+            vol.Required(
+                CONF_DEFAULT_ENERGY_KWH, **d(CONF_DEFAULT_ENERGY_KWH, base.default_energy_kwh)
+            ): number(0, 200, 0.5, "kWh"),
+        }
+    )
 
 
 def validate(user_input: dict[str, Any]) -> dict[str, str]:
@@ -148,11 +191,18 @@ SENSORS: tuple[HeadroomSensorDescription, ...] = (
     PLANNED_POWER,
     ALLOCATED_CAPACITY,
     HeadroomSensorDescription(
-        key="planned_energy", translation_key="planned_energy", device_class=SensorDeviceClass.ENERGY,
-        native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR, value_fn=planned_energy,
+        key="planned_energy",
+        translation_key="planned_energy",
+        device_class=SensorDeviceClass.ENERGY,
+        native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
+        value_fn=planned_energy,
     ),
     HeadroomSensorDescription(
-        key="expected_soc", translation_key="expected_soc", device_class=SensorDeviceClass.BATTERY,
-        native_unit_of_measurement=PERCENTAGE, value_fn=_expected_soc, reasons=False,
+        key="expected_soc",
+        translation_key="expected_soc",
+        device_class=SensorDeviceClass.BATTERY,
+        native_unit_of_measurement=PERCENTAGE,
+        value_fn=_expected_soc,
+        reasons=False,
     ),
 )

@@ -38,7 +38,11 @@ from ..policy.thermal import ThermalConfig, parse_times
 from ..sources import power_kw, state_number
 from .command import Command, number_limits, set_number, switch_to
 
-KEYS = {CONF_SWITCH_ENTITY: "switch", CONF_POWER_SETPOINT_ENTITY: "setpoint", CONF_WATER_HEATER_ENTITY: "target"}
+KEYS = {
+    CONF_SWITCH_ENTITY: "switch",
+    CONF_POWER_SETPOINT_ENTITY: "setpoint",
+    CONF_WATER_HEATER_ENTITY: "target",
+}
 ATTR_CURRENT_TEMPERATURE = "current_temperature"
 
 
@@ -51,7 +55,8 @@ def read(hass: HomeAssistant, data: dict[str, Any]) -> ThermalReading:
         temperature = float(value) if isinstance(value, (int, float)) else None
     switch = hass.states.get(data.get(CONF_SWITCH_ENTITY) or "")
     return ThermalReading(
-        temperature_c=temperature, power_kw=power_kw(hass.states.get(data.get(CONF_POWER_ENTITY) or "")),
+        temperature_c=temperature,
+        power_kw=power_kw(hass.states.get(data.get(CONF_POWER_ENTITY) or "")),
         heating=switch.state == STATE_ON if switch is not None else None,
     )
 
@@ -66,15 +71,26 @@ def commands(hass: HomeAssistant, data: dict[str, Any], wanted: Setpoint) -> lis
         low, high, step = number_limits(state)
         watts = state is not None and state.attributes.get("unit_of_measurement") == UnitOfPower.WATT
         value = wanted.power_kw * 1000.0 if watts else wanted.power_kw
-        out.append(set_number(device_id, "setpoint", hass, setpoint, max(low, min(high, round(value / step) * step)),
-                              delta))
+        out.append(
+            set_number(
+                device_id, "setpoint", hass, setpoint, max(low, min(high, round(value / step) * step)), delta
+            )
+        )
     if heater := data.get(CONF_WATER_HEATER_ENTITY):
         config = ThermalConfig.from_data(data)
         target = config.max_temp_c if on else config.min_temp_c
         state = hass.states.get(heater)
         if state is None or state.attributes.get(ATTR_TEMPERATURE) != target:
-            out.append(Command(device_id, "target", "water_heater", "set_temperature",
-                               {"entity_id": heater, ATTR_TEMPERATURE: target}, delta))
+            out.append(
+                Command(
+                    device_id,
+                    "target",
+                    "water_heater",
+                    "set_temperature",
+                    {"entity_id": heater, ATTR_TEMPERATURE: target},
+                    delta,
+                )
+            )
     return [c for c in out if c is not None]
 
 
@@ -82,28 +98,46 @@ def schema(defaults: dict[str, Any]) -> vol.Schema:
     """The heat store's form; the defaults are the policy's (a 150 l, 3 kW geyser)."""
     d, s = defaults_of(defaults)
     base = ThermalConfig()
-    return vol.Schema({
-        vol.Required(CONF_NAME, **d(CONF_NAME, "Water heater")): str,
-        vol.Optional(CONF_TEMPERATURE_ENTITY, **s(CONF_TEMPERATURE_ENTITY)): entity(
-            ["sensor", "input_number"], SensorDeviceClass.TEMPERATURE),
-        vol.Optional(CONF_WATER_HEATER_ENTITY, **s(CONF_WATER_HEATER_ENTITY)): entity("water_heater"),
-        vol.Optional(CONF_SWITCH_ENTITY, **s(CONF_SWITCH_ENTITY)): entity(["switch", "input_boolean"]),
-        vol.Optional(CONF_POWER_SETPOINT_ENTITY, **s(CONF_POWER_SETPOINT_ENTITY)): entity(["number", "input_number"]),
-        vol.Optional(CONF_POWER_ENTITY, **s(CONF_POWER_ENTITY)): entity("sensor", SensorDeviceClass.POWER),
-        vol.Required(CONF_VOLUME_LITRES, **d(CONF_VOLUME_LITRES, base.volume_litres)): number(10, 2000, 10, "L"),
-        vol.Required(CONF_MIN_TEMPERATURE, **d(CONF_MIN_TEMPERATURE, base.min_temp_c)): number(10, 90, 1, "°C"),
-        vol.Required(CONF_COMFORT_TEMPERATURE, **d(CONF_COMFORT_TEMPERATURE, base.comfort_temp_c)):
-            number(10, 90, 1, "°C"),
-        vol.Required(CONF_MAX_TEMPERATURE, **d(CONF_MAX_TEMPERATURE, base.max_temp_c)): number(10, 95, 1, "°C"),
-        vol.Required(CONF_USE_TIMES, **d(CONF_USE_TIMES, ", ".join(t.strftime("%H:%M") for t in base.use_times))):
-            str,
-        vol.Required(CONF_DAILY_USE_KWH, **d(CONF_DAILY_USE_KWH, base.daily_use_kwh)): number(0, 100, 0.1, "kWh"),
-        vol.Required(CONF_ELEMENT_KW, **d(CONF_ELEMENT_KW, base.element_kw)): number(0.1, 30, 0.1, "kW"),
-        vol.Required(CONF_MODULATING, **d(CONF_MODULATING, base.modulating)): selector.BooleanSelector(),
-        vol.Required(CONF_EFFICIENCY, **d(CONF_EFFICIENCY, base.efficiency)): number(0.5, 6, 0.1, "x"),
-        vol.Required(CONF_LOSS_C_PER_HOUR, **d(CONF_LOSS_C_PER_HOUR, base.loss_c_per_hour)):
-            number(0, 5, 0.1, "°C/h"),
-    })
+    return vol.Schema(
+        {
+            vol.Required(CONF_NAME, **d(CONF_NAME, "Water heater")): str,
+            vol.Optional(CONF_TEMPERATURE_ENTITY, **s(CONF_TEMPERATURE_ENTITY)): entity(
+                ["sensor", "input_number"], SensorDeviceClass.TEMPERATURE
+            ),
+            vol.Optional(CONF_WATER_HEATER_ENTITY, **s(CONF_WATER_HEATER_ENTITY)): entity("water_heater"),
+            vol.Optional(CONF_SWITCH_ENTITY, **s(CONF_SWITCH_ENTITY)): entity(["switch", "input_boolean"]),
+            vol.Optional(CONF_POWER_SETPOINT_ENTITY, **s(CONF_POWER_SETPOINT_ENTITY)): entity(
+                ["number", "input_number"]
+            ),
+            vol.Optional(CONF_POWER_ENTITY, **s(CONF_POWER_ENTITY)): entity(
+                "sensor", SensorDeviceClass.POWER
+            ),
+            vol.Required(CONF_VOLUME_LITRES, **d(CONF_VOLUME_LITRES, base.volume_litres)): number(
+                10, 2000, 10, "L"
+            ),
+            vol.Required(CONF_MIN_TEMPERATURE, **d(CONF_MIN_TEMPERATURE, base.min_temp_c)): number(
+                10, 90, 1, "°C"
+            ),
+            vol.Required(
+                CONF_COMFORT_TEMPERATURE, **d(CONF_COMFORT_TEMPERATURE, base.comfort_temp_c)
+            ): number(10, 90, 1, "°C"),
+            vol.Required(CONF_MAX_TEMPERATURE, **d(CONF_MAX_TEMPERATURE, base.max_temp_c)): number(
+                10, 95, 1, "°C"
+            ),
+            vol.Required(
+                CONF_USE_TIMES, **d(CONF_USE_TIMES, ", ".join(t.strftime("%H:%M") for t in base.use_times))
+            ): str,
+            vol.Required(CONF_DAILY_USE_KWH, **d(CONF_DAILY_USE_KWH, base.daily_use_kwh)): number(
+                0, 100, 0.1, "kWh"
+            ),
+            vol.Required(CONF_ELEMENT_KW, **d(CONF_ELEMENT_KW, base.element_kw)): number(0.1, 30, 0.1, "kW"),
+            vol.Required(CONF_MODULATING, **d(CONF_MODULATING, base.modulating)): selector.BooleanSelector(),
+            vol.Required(CONF_EFFICIENCY, **d(CONF_EFFICIENCY, base.efficiency)): number(0.5, 6, 0.1, "x"),
+            vol.Required(CONF_LOSS_C_PER_HOUR, **d(CONF_LOSS_C_PER_HOUR, base.loss_c_per_hour)): number(
+                0, 5, 0.1, "°C/h"
+            ),
+        }
+    )
 
 
 def validate(user_input: dict[str, Any]) -> dict[str, str]:
@@ -112,8 +146,9 @@ def validate(user_input: dict[str, Any]) -> dict[str, str]:
         return {CONF_TEMPERATURE_ENTITY: "no_temperature"}
     if not any(user_input.get(k) for k in KEYS):
         return {CONF_SWITCH_ENTITY: "no_control"}
-    low, comfort, high = (float(user_input[k]) for k in (CONF_MIN_TEMPERATURE, CONF_COMFORT_TEMPERATURE,
-                                                          CONF_MAX_TEMPERATURE))
+    low, comfort, high = (
+        float(user_input[k]) for k in (CONF_MIN_TEMPERATURE, CONF_COMFORT_TEMPERATURE, CONF_MAX_TEMPERATURE)
+    )
     if not low <= comfort < high:
         return {CONF_COMFORT_TEMPERATURE: "temperatures_out_of_order"}
     try:

@@ -59,8 +59,9 @@ def settle(problem: Problem, devices: dict[str, DevicePlan]) -> Flows:
     grid_export = np.minimum(export_wanted, problem.site.export_limit_kw)
     pv_used = problem.pv_kw - (export_wanted - grid_export)
     exceeded = int(np.sum(grid_import > problem.site.import_limit_kw + LIMIT_TOLERANCE_KW))
-    return Flows(grid_import, grid_export, pv_used, devices, energy_cost(problem, grid_import, grid_export),
-                 exceeded)
+    return Flows(
+        grid_import, grid_export, pv_used, devices, energy_cost(problem, grid_import, grid_export), exceeded
+    )
 
 
 def baseline(problem: Problem) -> Flows:

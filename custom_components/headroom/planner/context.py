@@ -63,12 +63,18 @@ class Context:
         rows = np.arange(k)
         # dev >= power - prev  and  dev >= prev - power
         self.lp.add_rows(
-            k, np.concatenate([rows, row_of]), np.concatenate([dev, cols]),
-            np.concatenate([np.ones(k), -vals]), lb=-prev,
+            k,
+            np.concatenate([rows, row_of]),
+            np.concatenate([dev, cols]),
+            np.concatenate([np.ones(k), -vals]),
+            lb=-prev,
         )
         self.lp.add_rows(
-            k, np.concatenate([rows, row_of]), np.concatenate([dev, cols]),
-            np.concatenate([np.ones(k), vals]), lb=prev,
+            k,
+            np.concatenate([rows, row_of]),
+            np.concatenate([dev, cols]),
+            np.concatenate([np.ones(k), vals]),
+            lb=prev,
         )
 
 

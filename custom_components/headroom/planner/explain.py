@@ -19,7 +19,10 @@ def explain(problem: Problem, plan: Plan) -> None:
     plan.limit_binding = [bool(b) for b in binding]
     fixed_load = problem.fixed_load_kw()
     scene = Scene(
-        problem=problem, plan=plan, price=problem.tariff.import_price, limit=limit,
+        problem=problem,
+        plan=plan,
+        price=problem.tariff.import_price,
+        limit=limit,
         surplus=plan.pv_used_kw > fixed_load + BINDING_TOLERANCE_KW,
         net_without_devices=fixed_load - plan.pv_used_kw,
     )

@@ -22,7 +22,9 @@ class Headroom:
 
     def __init__(self, problem: Problem) -> None:
         self.problem = problem
-        self.site_kw = problem.site.import_limit_kw - np.clip(problem.fixed_load_kw() - problem.pv_kw, 0, None)
+        self.site_kw = problem.site.import_limit_kw - np.clip(
+            problem.fixed_load_kw() - problem.pv_kw, 0, None
+        )
         phases = problem.site.phases
         self.phase_kw: dict[int, FloatArray] = {}
         if phases is not None:

@@ -56,7 +56,9 @@ def request_from_json(data: Any, problem: Problem) -> Ev:
     return dataclasses.replace(ev, priority=max(lowest - 1, 0), mode="cheapest", start_penalty=0.0)
 
 
-def check_feasibility(problem: Problem, request: Ev, *, time_limit: float = DEFAULT_TIME_LIMIT_S) -> FeasibilityAnswer:
+def check_feasibility(
+    problem: Problem, request: Ev, *, time_limit: float = DEFAULT_TIME_LIMIT_S
+) -> FeasibilityAnswer:
     def with_session(ev: Ev) -> Problem:
         return dataclasses.replace(problem, devices=(*problem.devices, ev))
 

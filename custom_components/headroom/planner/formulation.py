@@ -74,7 +74,9 @@ def formulate(problem: Problem, *, breach: bool = False) -> Formulation:
     breach_vars = None
     if breach and site.breach_margin > 0:
         breach_vars = lp.add_vars(
-            n, 0.0, site.breach_margin * site.import_limit_kw,
+            n,
+            0.0,
+            site.breach_margin * site.import_limit_kw,
             (tariff.import_price + weights.breach_per_kwh) * dt,
         )
     grid_export = lp.add_vars(n, 0.0, site.export_limit_kw, -tariff.export_price * dt)
@@ -91,15 +93,22 @@ def formulate(problem: Problem, *, breach: bool = False) -> Formulation:
     dev_v = np.concatenate([v for _, _, v in terms]) if terms else np.zeros(0)
 
     rows = np.arange(n)
-    grid_rows, grid_cols, grid_vals = [rows, rows, rows], [grid_import, grid_export, pv_used], [
-        np.ones(n), -np.ones(n), np.ones(n)]
+    grid_rows, grid_cols, grid_vals = (
+        [rows, rows, rows],
+        [grid_import, grid_export, pv_used],
+        [np.ones(n), -np.ones(n), np.ones(n)],
+    )
     if breach_vars is not None:
         grid_rows.append(rows)
         grid_cols.append(breach_vars)
         grid_vals.append(np.ones(n))
     lp.add_rows(
-        n, np.concatenate([*grid_rows, dev_t]), np.concatenate([*grid_cols, dev_c]),
-        np.concatenate([*grid_vals, -dev_v]), lb=fixed_load, ub=fixed_load,
+        n,
+        np.concatenate([*grid_rows, dev_t]),
+        np.concatenate([*grid_cols, dev_c]),
+        np.concatenate([*grid_vals, -dev_v]),
+        lb=fixed_load,
+        ub=fixed_load,
     )
 
     _exclusive_meter(problem, lp, devices, grid_import, breach_vars, grid_export)
@@ -112,7 +121,6 @@ def formulate(problem: Problem, *, breach: bool = False) -> Formulation:
         _phase_limits(problem, lp, devices, pv_used, breach)
     _import_caps(problem, lp, weights, grid_import, breach_vars)
     return Formulation(problem, lp, weights, grid_import, breach_vars, grid_export, pv_used, devices)
-
 
 
 def _peak_tariff(problem: Problem, lp: LinearProgram, grid_import: IntArray, breach: IntArray | None) -> None:
@@ -128,8 +136,9 @@ def _peak_tariff(problem: Problem, lp: LinearProgram, grid_import: IntArray, bre
     lp.add_rows(n, np.tile(rows, len(cols)), np.concatenate(cols), np.concatenate(vals), lb=0.0)
 
 
-def _import_caps(problem: Problem, lp: LinearProgram, weights: Weights, grid_import: IntArray,
-                 breach: IntArray | None) -> None:
+def _import_caps(
+    problem: Problem, lp: LinearProgram, weights: Weights, grid_import: IntArray, breach: IntArray | None
+) -> None:
     """sum(import) * dt - excess <= max_kwh per cap; an excess kWh costs more than any price
     difference could save, but less than a kWh an EV goal would miss."""
     dt = problem.step_hours
@@ -138,12 +147,22 @@ def _import_caps(problem: Problem, lp: LinearProgram, weights: Weights, grid_imp
         window = np.arange(cap.first, cap.end)
         cols = [grid_import[window]] + ([breach[window]] if breach is not None else [])
         k = len(window) * len(cols)
-        lp.add_rows(1, np.zeros(k + 1, dtype=np.int64), np.concatenate([*cols, excess]),
-                    np.r_[np.full(k, dt), -1.0], ub=cap.max_kwh)
+        lp.add_rows(
+            1,
+            np.zeros(k + 1, dtype=np.int64),
+            np.concatenate([*cols, excess]),
+            np.r_[np.full(k, dt), -1.0],
+            ub=cap.max_kwh,
+        )
+
 
 def _exclusive_meter(
-    problem: Problem, lp: LinearProgram, devices: dict[str, DeviceVars], grid_import: IntArray,
-    breach: IntArray | None, grid_export: IntArray,
+    problem: Problem,
+    lp: LinearProgram,
+    devices: dict[str, DeviceVars],
+    grid_import: IntArray,
+    breach: IntArray | None,
+    grid_export: IntArray,
 ) -> None:
     tariff, site = problem.tariff, problem.site
     steps = np.nonzero(tariff.export_price > tariff.import_price + 1e-9)[0]
@@ -152,11 +171,21 @@ def _exclusive_meter(
     k = len(steps)
     importing = lp.add_vars(k, 0.0, 1.0, 0.0, BINARY)
     r = np.arange(k)
-    lp.add_rows(k, np.r_[r, r], np.r_[grid_import[steps], importing],
-                np.r_[np.ones(k), -site.import_limit_kw[steps]], ub=0.0)
+    lp.add_rows(
+        k,
+        np.r_[r, r],
+        np.r_[grid_import[steps], importing],
+        np.r_[np.ones(k), -site.import_limit_kw[steps]],
+        ub=0.0,
+    )
     if breach is not None:
-        lp.add_rows(k, np.r_[r, r], np.r_[breach[steps], importing],
-                    np.r_[np.ones(k), -site.breach_margin * site.import_limit_kw[steps]], ub=0.0)
+        lp.add_rows(
+            k,
+            np.r_[r, r],
+            np.r_[breach[steps], importing],
+            np.r_[np.ones(k), -site.breach_margin * site.import_limit_kw[steps]],
+            ub=0.0,
+        )
     # The export bound as big-M: the export limit, or what PV and storage could ever push out.
     can_push = problem.pv_kw[steps] + sum(d.supply_kw for d in devices.values())
     big_m = np.minimum(site.export_limit_kw[steps], can_push)
@@ -189,12 +218,25 @@ def _phase_limits(
                 cols.append(c)
                 vals.append(v * to_amps / len(var.phases))
         limit = fuse - constant * to_amps
-        lp.add_rows(n, np.concatenate(rows), np.concatenate(cols), np.concatenate(vals),
-                    lb=-fuse - constant * to_amps, ub=limit)
+        lp.add_rows(
+            n,
+            np.concatenate(rows),
+            np.concatenate(cols),
+            np.concatenate(vals),
+            lb=-fuse - constant * to_amps,
+            ub=limit,
+        )
 
 
-def extract(form: Formulation, x: FloatArray, objective: float, status: PlanStatus,
-            *, mip_gap: float | None, seconds: float) -> Plan:
+def extract(
+    form: Formulation,
+    x: FloatArray,
+    objective: float,
+    status: PlanStatus,
+    *,
+    mip_gap: float | None,
+    seconds: float,
+) -> Plan:
     problem = form.problem
     n, dt = problem.steps, problem.step_hours
     imp = np.clip(x[form.grid_import], 0.0, None)

@@ -66,8 +66,9 @@ def with_lower_limit(problem: Problem, first: int, end: int, limit_kw: float) ->
     limit = site.import_limit_kw.copy()
     limit[first:end] = np.minimum(limit[first:end], limit_kw)
     room = float(np.max(site.import_limit_kw[first:end]) / max(limit_kw, MIN_LIMIT_KW) - 1.0)
-    return dataclasses.replace(problem, site=dataclasses.replace(
-        site, import_limit_kw=limit, breach_margin=max(room, 0.0)))
+    return dataclasses.replace(
+        problem, site=dataclasses.replace(site, import_limit_kw=limit, breach_margin=max(room, 0.0))
+    )
 
 
 def with_less_import(problem: Problem, current: Plan, first: int, end: int, energy_kwh: float) -> Problem:
@@ -80,8 +81,14 @@ def with_less_import(problem: Problem, current: Plan, first: int, end: int, ener
 
 
 def answer_grid_request(
-    problem: Problem, current: Plan, first: int, end: int, *, limit_kw: float | None = None,
-    energy_kwh: float | None = None, time_limit: float = DEFAULT_TIME_LIMIT_S,
+    problem: Problem,
+    current: Plan,
+    first: int,
+    end: int,
+    *,
+    limit_kw: float | None = None,
+    energy_kwh: float | None = None,
+    time_limit: float = DEFAULT_TIME_LIMIT_S,
 ) -> GridRequestAnswer:
     """What the home can do for a request over steps [first, end): exactly one of ``limit_kw``
     and ``energy_kwh``; ``current`` is the problem's published plan."""
@@ -96,13 +103,23 @@ def answer_grid_request(
     shortfall_change = _ev_shortfall(problem, plan) - _ev_shortfall(problem, current)
     if limit_kw is not None:
         status, lowest = _limit_outcome(problem, first, end, limit_kw, window)
-        return GridRequestAnswer(status=status, extra_cost=extra_cost, ev_shortfall_change_kwh=shortfall_change,
-                                 planned_import_kw=window.copy(), lowest_limit_kw=lowest)
+        return GridRequestAnswer(
+            status=status,
+            extra_cost=extra_cost,
+            ev_shortfall_change_kwh=shortfall_change,
+            planned_import_kw=window.copy(),
+            lowest_limit_kw=lowest,
+        )
     assert energy_kwh is not None
     status, moved = _energy_outcome(problem, current, first, end, energy_kwh, window)
-    return GridRequestAnswer(status=status, extra_cost=extra_cost, ev_shortfall_change_kwh=shortfall_change,
-                             planned_import_kw=window.copy(), moved_kwh=moved,
-                             max_import_kwh=float(window.sum() * problem.step_hours) + REQUEST_TOLERANCE)
+    return GridRequestAnswer(
+        status=status,
+        extra_cost=extra_cost,
+        ev_shortfall_change_kwh=shortfall_change,
+        planned_import_kw=window.copy(),
+        moved_kwh=moved,
+        max_import_kwh=float(window.sum() * problem.step_hours) + REQUEST_TOLERANCE,
+    )
 
 
 def _check(problem: Problem, first: int, end: int, limit_kw: float | None, energy_kwh: float | None) -> None:
@@ -116,27 +133,35 @@ def _check(problem: Problem, first: int, end: int, limit_kw: float | None, energ
         raise ProblemError("grid_request.energy_kwh", "must be positive")
 
 
-def _limit_outcome(problem: Problem, first: int, end: int, limit_kw: float,
-                   window: FloatArray) -> tuple[RequestStatus, float]:
+def _limit_outcome(
+    problem: Problem, first: int, end: int, limit_kw: float, window: FloatArray
+) -> tuple[RequestStatus, float]:
     """Accepted if the home stays under the limit; partial if it at least comes down from its
     normal limit, and is then held at what it reaches; rejected if it cannot come down at all.
     Also the lowest limit the home can hold."""
     achieved = float(np.max(window, initial=0.0))
     normal = float(np.max(problem.site.import_limit_kw[first:end]))
     status: RequestStatus = (
-        "accepted" if achieved <= limit_kw + REQUEST_TOLERANCE
-        else "partial" if achieved < normal - REQUEST_TOLERANCE else "rejected"
+        "accepted"
+        if achieved <= limit_kw + REQUEST_TOLERANCE
+        else "partial"
+        if achieved < normal - REQUEST_TOLERANCE
+        else "rejected"
     )
     return status, max(achieved, limit_kw)
 
 
-def _energy_outcome(problem: Problem, current: Plan, first: int, end: int, energy_kwh: float,
-                    window: FloatArray) -> tuple[RequestStatus, float]:
+def _energy_outcome(
+    problem: Problem, current: Plan, first: int, end: int, energy_kwh: float, window: FloatArray
+) -> tuple[RequestStatus, float]:
     """Accepted if at least ``energy_kwh`` leaves the window, partial if any does; and how much does."""
     moved = float((current.grid_import_kw[first:end].sum() - window.sum()) * problem.step_hours)
     status: RequestStatus = (
-        "accepted" if moved >= energy_kwh - REQUEST_TOLERANCE
-        else "partial" if moved > REQUEST_TOLERANCE else "rejected"
+        "accepted"
+        if moved >= energy_kwh - REQUEST_TOLERANCE
+        else "partial"
+        if moved > REQUEST_TOLERANCE
+        else "rejected"
     )
     return status, moved
 

@@ -55,7 +55,11 @@ class LinearProgram:
         self._extra_cost: list[tuple[IntArray, FloatArray]] = []
 
     def add_vars(
-        self, count: int, lb: ArrayLike = 0.0, ub: ArrayLike = np.inf, cost: ArrayLike = 0.0,
+        self,
+        count: int,
+        lb: ArrayLike = 0.0,
+        ub: ArrayLike = np.inf,
+        cost: ArrayLike = 0.0,
         kind: int = CONTINUOUS,
     ) -> IntArray:
         idx = np.arange(self.num_vars, self.num_vars + count, dtype=np.int64)
@@ -72,8 +76,14 @@ class LinearProgram:
         self._extra_cost.append((cols_a, np.broadcast_to(np.asarray(values, dtype=float), cols_a.shape)))
 
     def add_rows(
-        self, count: int, rows: ArrayLike, cols: ArrayLike, vals: ArrayLike,
-        *, lb: ArrayLike = -np.inf, ub: ArrayLike = np.inf,
+        self,
+        count: int,
+        rows: ArrayLike,
+        cols: ArrayLike,
+        vals: ArrayLike,
+        *,
+        lb: ArrayLike = -np.inf,
+        ub: ArrayLike = np.inf,
     ) -> IntArray:
         """Add ``count`` rows ``lb <= A x <= ub``; ``rows`` are 0..count-1 within this block."""
         rows_a = np.asarray(rows, dtype=np.int64)
@@ -121,8 +131,11 @@ class LinearProgram:
         def work() -> None:
             try:
                 box["res"] = milp(
-                    cost, integrality=integrality, bounds=Bounds(lb, ub),
-                    constraints=constraints, options=options,
+                    cost,
+                    integrality=integrality,
+                    bounds=Bounds(lb, ub),
+                    constraints=constraints,
+                    options=options,
                 )
             except Exception as err:  # any solver failure becomes a fallback
                 box["error"] = err
@@ -144,6 +157,10 @@ class LinearProgram:
         if x is None:
             return LpResult(None, float("nan"), None, status, seconds, str(res.message))
         return LpResult(
-            np.asarray(x, dtype=float), float(res.fun) + self.objective_offset,
-            None if gap is None else float(gap), status, seconds, str(res.message),
+            np.asarray(x, dtype=float),
+            float(res.fun) + self.objective_offset,
+            None if gap is None else float(gap),
+            status,
+            seconds,
+            str(res.message),
         )

@@ -35,9 +35,28 @@ from .reader import ProblemError, Reader, listed
 from .units import VOLTAGE_V
 
 __all__ = [
-    "FORMAT_VERSION", "Appliance", "Battery", "BatteryMode", "Device", "DevicePlan", "Ev", "EvMode", "Fixed",
-    "FloatArray", "ImportCap", "Phases", "Plan", "PlanStatus", "Problem", "ProblemError", "Site", "Tariff",
-    "ThermalStorage", "energy_cost", "problem_from_json", "problem_to_json",
+    "FORMAT_VERSION",
+    "Appliance",
+    "Battery",
+    "BatteryMode",
+    "Device",
+    "DevicePlan",
+    "Ev",
+    "EvMode",
+    "Fixed",
+    "FloatArray",
+    "ImportCap",
+    "Phases",
+    "Plan",
+    "PlanStatus",
+    "Problem",
+    "ProblemError",
+    "Site",
+    "Tariff",
+    "ThermalStorage",
+    "energy_cost",
+    "problem_from_json",
+    "problem_to_json",
 ]
 
 
@@ -128,8 +147,13 @@ def _site(r: Reader, steps: int) -> Site:
     for i, raw in enumerate(caps_raw):
         cr = Reader(raw, f"site.import_caps[{i}]")
         first = cr.integer("first", minimum=0, maximum=steps - 1)
-        caps.append(ImportCap(first=first, end=cr.integer("end", minimum=first + 1, maximum=steps),
-                              max_kwh=cr.number("max_kwh", minimum=0.0, required=True)))
+        caps.append(
+            ImportCap(
+                first=first,
+                end=cr.integer("end", minimum=first + 1, maximum=steps),
+                max_kwh=cr.number("max_kwh", minimum=0.0, required=True),
+            )
+        )
         cr.done()
     site = Site(
         import_limit_kw=sr.series("import_limit_kw", steps, minimum=0.0, scalar_ok=True),
@@ -221,8 +245,9 @@ def problem_to_json(problem: Problem) -> dict[str, Any]:
         "breach_margin": problem.site.breach_margin,
     }
     if problem.site.import_caps:
-        site["import_caps"] = [{"first": c.first, "end": c.end, "max_kwh": c.max_kwh}
-                               for c in problem.site.import_caps]
+        site["import_caps"] = [
+            {"first": c.first, "end": c.end, "max_kwh": c.max_kwh} for c in problem.site.import_caps
+        ]
     if problem.site.phases:
         p = problem.site.phases
         site["phases"] = {"count": p.count, "voltage_v": p.voltage_v, "fuse_a": p.fuse_a}

@@ -49,14 +49,23 @@ class Reader:
         return self.data[key]
 
     def number(
-        self, key: str, default: float | None = None, *, minimum: float | None = None,
-        maximum: float | None = None, required: bool = False,
+        self,
+        key: str,
+        default: float | None = None,
+        *,
+        minimum: float | None = None,
+        maximum: float | None = None,
+        required: bool = False,
     ) -> float:
         value = self.raw(key, ... if required or default is None else default)
         return number(value, self.sub(key), minimum, maximum)
 
     def integer(
-        self, key: str, default: int | None = None, *, minimum: int | None = None,
+        self,
+        key: str,
+        default: int | None = None,
+        *,
+        minimum: int | None = None,
         maximum: int | None = None,
     ) -> int:
         value = self.raw(key, ... if default is None else default)
@@ -86,7 +95,12 @@ class Reader:
         return value
 
     def series(
-        self, key: str, steps: int, default: float | None = None, *, minimum: float | None = None,
+        self,
+        key: str,
+        steps: int,
+        default: float | None = None,
+        *,
+        minimum: float | None = None,
         scalar_ok: bool = False,
     ) -> FloatArray:
         value = self.raw(key, ... if default is None else default)

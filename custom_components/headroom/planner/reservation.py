@@ -48,8 +48,15 @@ class Grant:
 
 
 def grant_capacity(
-    problem: Problem, reservation_id: str, first: int, end: int, *, power_kw: float,
-    energy_kwh: float | None = None, force: bool = False, time_limit: float = DEFAULT_TIME_LIMIT_S,
+    problem: Problem,
+    reservation_id: str,
+    first: int,
+    end: int,
+    *,
+    power_kw: float,
+    energy_kwh: float | None = None,
+    force: bool = False,
+    time_limit: float = DEFAULT_TIME_LIMIT_S,
     before: Plan | None = None,
 ) -> Grant:
     """How much of the request the site can promise, given everything already planned
@@ -63,8 +70,10 @@ def grant_capacity(
     priority = (max(priorities, default=1) + 1) if force else max(min(priorities, default=1) - 1, 0)
     common: dict[str, Any] = {"max_kw": power_kw, "min_kw": 0.0, "priority": priority, "start_penalty": 0.0}
     if energy_kwh is None:
-        sessions = [Ev(id=f"{reservation_id}#{t}", arrival=t, departure=t + 1, energy_kwh=power_kw * dt,
-                       **common) for t in range(first, end)]
+        sessions = [
+            Ev(id=f"{reservation_id}#{t}", arrival=t, departure=t + 1, energy_kwh=power_kw * dt, **common)
+            for t in range(first, end)
+        ]
         requested = power_kw * dt * (end - first)
     else:
         if energy_kwh <= 0:
@@ -93,14 +102,22 @@ def grant_capacity(
         granted = granted + breach
     delivered = float(granted.sum() * dt)
     status: GrantStatus = (
-        "granted" if delivered >= requested - GRANT_TOLERANCE_KWH
-        else "partial" if delivered > GRANT_TOLERANCE_KWH else "rejected"
+        "granted"
+        if delivered >= requested - GRANT_TOLERANCE_KWH
+        else "partial"
+        if delivered > GRANT_TOLERANCE_KWH
+        else "rejected"
     )
     return Grant(
-        status=status, first=first, end=end, granted_kw=granted, requested_kwh=requested,
+        status=status,
+        first=first,
+        end=end,
+        granted_kw=granted,
+        requested_kwh=requested,
         # The site's energy cost with the reservation's own energy in it, minus without.
         extra_cost=after.cost - before.cost if delivered > 0 else 0.0,
-        squeezed_kwh=_squeezed(problem, before, after), breach_kw=breach,
+        squeezed_kwh=_squeezed(problem, before, after),
+        breach_kw=breach,
     )
 
 

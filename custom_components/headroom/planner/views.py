@@ -59,7 +59,7 @@ class Scene:
     plan: Plan
     price: FloatArray
     limit: FloatArray
-    surplus: BoolArray              # PV used beyond the fixed load
+    surplus: BoolArray  # PV used beyond the fixed load
     net_without_devices: FloatArray  # fixed load minus PV used
     tolerance_kw: float = BINDING_TOLERANCE_KW
 

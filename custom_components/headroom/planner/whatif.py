@@ -79,8 +79,15 @@ def _with_battery(problem: Problem, capacity_kwh: float | None, power_kw: float 
         return problem
     power = power_kw if power_kw is not None else capacity_kwh / BATTERY_HOURS
     reserve = capacity_kwh * BATTERY_RESERVE
-    battery = Battery(id="what_if_battery", capacity_kwh=capacity_kwh, soc_kwh=reserve, min_soc_kwh=reserve,
-                      max_soc_kwh=capacity_kwh, max_charge_kw=power, max_discharge_kw=power)
+    battery = Battery(
+        id="what_if_battery",
+        capacity_kwh=capacity_kwh,
+        soc_kwh=reserve,
+        min_soc_kwh=reserve,
+        max_soc_kwh=capacity_kwh,
+        max_charge_kw=power,
+        max_discharge_kw=power,
+    )
     return dataclasses.replace(problem, devices=(*problem.devices, battery))
 
 
@@ -90,8 +97,14 @@ def _with_ev(problem: Problem, change: Change) -> Problem:
     if change.ev_arrival is None or change.ev_departure is None:
         raise ProblemError("what_if.ev", "a car needs its arrival and departure")
     max_kw = change.ev_max_power_kw if change.ev_max_power_kw is not None else EV_MAX_KW
-    session = Ev(id="what_if_ev", arrival=change.ev_arrival, departure=change.ev_departure,
-                 energy_kwh=change.ev_energy_kwh, max_kw=max_kw, min_kw=min(EV_MIN_KW, max_kw))
+    session = Ev(
+        id="what_if_ev",
+        arrival=change.ev_arrival,
+        departure=change.ev_departure,
+        energy_kwh=change.ev_energy_kwh,
+        max_kw=max_kw,
+        min_kw=min(EV_MIN_KW, max_kw),
+    )
     return dataclasses.replace(problem, devices=(*problem.devices, session))
 
 
@@ -110,9 +123,10 @@ def summary(problem: Problem, plan: Plan) -> dict[str, Any]:
     }
 
 
-def compare(current: Problem, variant: Problem, *, time_limit: float = DEFAULT_TIME_LIMIT_S) -> dict[str, Any]:
+def compare(
+    current: Problem, variant: Problem, *, time_limit: float = DEFAULT_TIME_LIMIT_S
+) -> dict[str, Any]:
     now = summary(current, solve(current, time_limit=time_limit))
     then = summary(variant, solve(variant, time_limit=time_limit))
     keys = ("cost", "peak_import_kw", "import_kwh", "export_kwh", "ev_shortfall_kwh")
-    return {"current": now, "variant": then,
-            "difference": {k: round(then[k] - now[k], 4) for k in keys}}
+    return {"current": now, "variant": then, "difference": {k: round(then[k] - now[k], 4) for k in keys}}

@@ -47,7 +47,9 @@ class ApplianceConfig:
         return cls(
             run_power_kw=float(data.get(CONF_RUN_POWER_KW, DEFAULT_RUN_POWER_KW)),
             run_minutes=float(data.get(CONF_RUN_MINUTES, DEFAULT_RUN_MINUTES)),
-            earliest_start=time.fromisoformat(data.get(CONF_EARLIEST_START, DEFAULT_EARLIEST_START.isoformat())),
+            earliest_start=time.fromisoformat(
+                data.get(CONF_EARLIEST_START, DEFAULT_EARLIEST_START.isoformat())
+            ),
             latest_finish=time.fromisoformat(data.get(CONF_LATEST_FINISH, DEFAULT_LATEST_FINISH.isoformat())),
             allow_switch_off=bool(data.get(CONF_ALLOW_SWITCH_OFF, False)),
         )
@@ -57,7 +59,9 @@ def measured_kw(reading: ApplianceReading) -> float | None:
     return reading.power_kw
 
 
-def device(cycle: Cycle, device_id: str, data: Mapping[str, Any], reading: ApplianceReading) -> Appliance | None:
+def device(
+    cycle: Cycle, device_id: str, data: Mapping[str, Any], reading: ApplianceReading
+) -> Appliance | None:
     config = ApplianceConfig.from_data(data)
     timeline = cycle.timeline
     length = max(1, math.ceil(config.run_minutes / timeline.step_minutes))
@@ -70,18 +74,27 @@ def device(cycle: Cycle, device_id: str, data: Mapping[str, Any], reading: Appli
     if override == "force":
         return Appliance(id=device_id, profile_kw=profile, windows=((0, length),))
     if one_off := cycle.intents.appliance_runs.get(device_id):
-        windows = tuple((timeline.first_step_from(max(s, timeline.start)), timeline.steps_before(e))
-                        for s, e in one_off)
+        windows = tuple(
+            (timeline.first_step_from(max(s, timeline.start)), timeline.steps_before(e)) for s, e in one_off
+        )
     else:
         latest = cycle.intents.latest_finish.get(device_id) or config.latest_finish
-        windows = (daily_window(timeline, config.earliest_start, latest, length,
-                                cycle.intents.appliance_started.get(device_id)),)
+        windows = (
+            daily_window(
+                timeline,
+                config.earliest_start,
+                latest,
+                length,
+                cycle.intents.appliance_started.get(device_id),
+            ),
+        )
     appliance = Appliance(id=device_id, profile_kw=profile, windows=windows)
     return appliance if len(appliance.allowed_starts(timeline.steps)) else None
 
 
-def daily_window(timeline: Timeline, earliest: time, latest: time, length: int,
-                 last_started: datetime | None) -> tuple[int, int]:
+def daily_window(
+    timeline: Timeline, earliest: time, latest: time, length: int, last_started: datetime | None
+) -> tuple[int, int]:
     """The daily window [earliest start, latest finish] that opened most recently, or the next one
     if that one can no longer fit a run or the appliance already ran in it, as plan steps."""
     start = timeline.start
@@ -97,8 +110,9 @@ def daily_window(timeline: Timeline, earliest: time, latest: time, length: int,
     return first, max(timeline.whole_steps_until(closes), first + 1)
 
 
-def note_started(intents: Intents, device_id: str, data: Mapping[str, Any], reading: ApplianceReading,
-                 now: datetime) -> None:
+def note_started(
+    intents: Intents, device_id: str, data: Mapping[str, Any], reading: ApplianceReading, now: datetime
+) -> None:
     """Remember when an appliance started, so that a daily run happens once a day."""
     if not reading.running:
         return
@@ -112,19 +126,32 @@ def cut_rank(intents: Intents, device_id: str) -> None:
     return None
 
 
-def cut_to(device_id: str, data: Mapping[str, Any], reading: ApplianceReading, keep_kw: float,
-           drawing_kw: float) -> Setpoint:
+def cut_to(
+    device_id: str, data: Mapping[str, Any], reading: ApplianceReading, keep_kw: float, drawing_kw: float
+) -> Setpoint:
     return Setpoint(device_id=device_id, kind=KIND, power_kw=drawing_kw, delta_kw=0.0)
 
 
-def setpoint(moment: Moment, device_id: str, data: Mapping[str, Any], reading: ApplianceReading,
-             planned: DevicePlan | None) -> Setpoint | None:
+def setpoint(
+    moment: Moment,
+    device_id: str,
+    data: Mapping[str, Any],
+    reading: ApplianceReading,
+    planned: DevicePlan | None,
+) -> Setpoint | None:
     """Start it at its planned start; switch it off only if the person allowed that."""
-    run_now = planned is not None and planned.start == moment.step and float(planned.power_kw[moment.step]) > 0
+    run_now = (
+        planned is not None and planned.start == moment.step and float(planned.power_kw[moment.step]) > 0
+    )
     config = ApplianceConfig.from_data(data)
     if run_now and not reading.running:
-        return Setpoint(device_id=device_id, kind=KIND, power_kw=config.run_power_kw,
-                        delta_kw=config.run_power_kw, on=True)
+        return Setpoint(
+            device_id=device_id,
+            kind=KIND,
+            power_kw=config.run_power_kw,
+            delta_kw=config.run_power_kw,
+            on=True,
+        )
     if not run_now and reading.running and config.allow_switch_off:
         return Setpoint(device_id=device_id, kind=KIND, power_kw=0.0, delta_kw=-config.run_power_kw, on=False)
     return None

@@ -40,16 +40,21 @@ class BatteryConfig:
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> BatteryConfig:
-        return cls(capacity_kwh=float(data[CONF_CAPACITY_KWH]), max_charge_kw=float(data[CONF_MAX_CHARGE_KW]),
-                   max_discharge_kw=float(data[CONF_MAX_DISCHARGE_KW]),
-                   min_soc_percent=float(data.get(CONF_MIN_SOC_PERCENT, DEFAULT_MIN_SOC_PERCENT)))
+        return cls(
+            capacity_kwh=float(data[CONF_CAPACITY_KWH]),
+            max_charge_kw=float(data[CONF_MAX_CHARGE_KW]),
+            max_discharge_kw=float(data[CONF_MAX_DISCHARGE_KW]),
+            min_soc_percent=float(data.get(CONF_MIN_SOC_PERCENT, DEFAULT_MIN_SOC_PERCENT)),
+        )
 
 
 def measured_kw(reading: BatteryReading) -> float | None:
     return reading.power_kw
 
 
-def device(cycle: Cycle, device_id: str, data: Mapping[str, Any], reading: BatteryReading) -> Battery | Fixed | None:
+def device(
+    cycle: Cycle, device_id: str, data: Mapping[str, Any], reading: BatteryReading
+) -> Battery | Fixed | None:
     if reading.soc_percent is None:
         cycle.stale.append(data[CONF_SOC_ENTITY])
         return None
@@ -62,10 +67,15 @@ def device(cycle: Cycle, device_id: str, data: Mapping[str, Any], reading: Batte
         return _forced(device_id, config, soc, cycle)
     blocked = override == "block"
     return Battery(
-        id=device_id, capacity_kwh=capacity, soc_kwh=soc, min_soc_kwh=min_soc, max_soc_kwh=capacity,
+        id=device_id,
+        capacity_kwh=capacity,
+        soc_kwh=soc,
+        min_soc_kwh=min_soc,
+        max_soc_kwh=capacity,
         max_charge_kw=0.0 if blocked else config.max_charge_kw,
         max_discharge_kw=0.0 if blocked else config.max_discharge_kw,
-        charge_efficiency=EFFICIENCY, discharge_efficiency=EFFICIENCY,
+        charge_efficiency=EFFICIENCY,
+        discharge_efficiency=EFFICIENCY,
     )
 
 
@@ -82,14 +92,24 @@ def _forced(device_id: str, config: BatteryConfig, soc_kwh: float, cycle: Cycle)
     return Fixed(id=device_id, power_kw=power)
 
 
-def setpoint(moment: Moment, device_id: str, data: Mapping[str, Any], reading: BatteryReading,
-             planned: DevicePlan | None) -> Setpoint | None:
+def setpoint(
+    moment: Moment,
+    device_id: str,
+    data: Mapping[str, Any],
+    reading: BatteryReading,
+    planned: DevicePlan | None,
+) -> Setpoint | None:
     if planned is None:
         return None
     target = float(planned.power_kw[moment.step])
     mode = planned.mode[moment.step] if planned.mode is not None else None
-    return Setpoint(device_id=device_id, kind=KIND, power_kw=target, delta_kw=target - (reading.power_kw or 0.0),
-                    mode=mode)
+    return Setpoint(
+        device_id=device_id,
+        kind=KIND,
+        power_kw=target,
+        delta_kw=target - (reading.power_kw or 0.0),
+        mode=mode,
+    )
 
 
 def cut_rank(intents: Intents, device_id: str) -> int:
@@ -97,8 +117,14 @@ def cut_rank(intents: Intents, device_id: str) -> int:
     return 0
 
 
-def cut_to(device_id: str, data: Mapping[str, Any], reading: BatteryReading, keep_kw: float,
-           drawing_kw: float) -> Setpoint:
+def cut_to(
+    device_id: str, data: Mapping[str, Any], reading: BatteryReading, keep_kw: float, drawing_kw: float
+) -> Setpoint:
     """Charge at most ``keep_kw`` (the fuse needs the rest); covering the house when that is 0."""
-    return Setpoint(device_id=device_id, kind=KIND, power_kw=keep_kw, delta_kw=keep_kw - drawing_kw,
-                    mode="forced_charge" if keep_kw > 0 else CUT_MODE)
+    return Setpoint(
+        device_id=device_id,
+        kind=KIND,
+        power_kw=keep_kw,
+        delta_kw=keep_kw - drawing_kw,
+        mode="forced_charge" if keep_kw > 0 else CUT_MODE,
+    )

@@ -30,8 +30,14 @@ def moment_of(problem: Problem, plan: Plan, intents: Intents, now: datetime) -> 
     return Moment(now=now, step=step, headroom_kw=max(headroom, 0.0), intents=intents)
 
 
-def setpoints(problem: Problem, plan: Plan, devices: Mapping[str, DeviceConfig], readings: Readings,
-              intents: Intents, driven: Iterable[str]) -> list[Setpoint]:
+def setpoints(
+    problem: Problem,
+    plan: Plan,
+    devices: Mapping[str, DeviceConfig],
+    readings: Readings,
+    intents: Intents,
+    driven: Iterable[str],
+) -> list[Setpoint]:
     """What the plan's current step asks of every device Headroom drives."""
     moment = moment_of(problem, plan, intents, readings.now)
     out: list[Setpoint] = []
@@ -39,8 +45,9 @@ def setpoints(problem: Problem, plan: Plan, devices: Mapping[str, DeviceConfig],
         config, reading = devices.get(device_id), readings.devices.get(device_id)
         if config is None or reading is None:
             continue
-        wanted = policy_for(config.kind).setpoint(moment, device_id, config.data, reading,
-                                                  plan.devices.get(device_id))
+        wanted = policy_for(config.kind).setpoint(
+            moment, device_id, config.data, reading, plan.devices.get(device_id)
+        )
         if wanted is not None:
             out.append(wanted)
     return out
@@ -56,8 +63,13 @@ class Drawing:
     priority: int
 
 
-def drawing_now(devices: Mapping[str, DeviceConfig], readings: Readings, intents: Intents,
-                commanded_kw: Mapping[str, float], driven: Iterable[str]) -> list[Drawing]:
+def drawing_now(
+    devices: Mapping[str, DeviceConfig],
+    readings: Readings,
+    intents: Intents,
+    commanded_kw: Mapping[str, float],
+    driven: Iterable[str],
+) -> list[Drawing]:
     """The loads Headroom drives that the cut may lower (each kind says whether and in which turn),
     each counted at what it was last told to draw, else at what its own sensor reads. A charger's
     power sensor lags the meter by 10-60 s: one that reads 0 while the meter is over may well be
@@ -78,8 +90,13 @@ def drawing_now(devices: Mapping[str, DeviceConfig], readings: Readings, intents
     return out
 
 
-def fuse_cut(meter_kw: float, limit_kw: float, loads: list[Drawing], devices: Mapping[str, DeviceConfig],
-             readings: Readings) -> list[Setpoint]:
+def fuse_cut(
+    meter_kw: float,
+    limit_kw: float,
+    loads: list[Drawing],
+    devices: Mapping[str, DeviceConfig],
+    readings: Readings,
+) -> list[Setpoint]:
     """Lower the loads by the meter's excess over the limit, at once, in the kinds' turn (heat stores,
     then batteries charging from the grid, then cars from the lowest priority up). Empty when the
     meter is within the limit."""
@@ -91,8 +108,13 @@ def fuse_cut(meter_kw: float, limit_kw: float, loads: list[Drawing], devices: Ma
         if excess <= 0:
             break
         keep = max(load.power_kw - excess, 0.0)
-        cut = policy_for(load.kind).cut_to(load.device_id, devices[load.device_id].data,
-                                            readings.devices[load.device_id], keep, load.power_kw)
+        cut = policy_for(load.kind).cut_to(
+            load.device_id,
+            devices[load.device_id].data,
+            readings.devices[load.device_id],
+            keep,
+            load.power_kw,
+        )
         out.append(cut)
         excess -= load.power_kw - cut.power_kw
     return out

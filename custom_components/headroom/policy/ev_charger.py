@@ -91,16 +91,23 @@ def device(cycle: Cycle, device_id: str, data: Mapping[str, Any], reading: Charg
         solar_cap = np.clip(cycle.surplus_kw, 0.0, None)
     fastest = goal.mode == ChargeMode.FASTEST or override == "force"
     return Ev(
-        id=device_id, arrival=0, departure=departure, energy_kwh=energy, max_kw=config.max_kw,
-        min_kw=config.min_kw, mode="fastest" if fastest else "cheapest",
+        id=device_id,
+        arrival=0,
+        departure=departure,
+        energy_kwh=energy,
+        max_kw=config.max_kw,
+        min_kw=config.min_kw,
+        mode="fastest" if fastest else "cheapest",
         priority=max(PRIORITIES.values()) + 1 if override == "force" else goal.priority,
-        phases=tuple(range(1, min(config.phases, 3) + 1)), power_now_kw=reading.power_kw or 0.0,
+        phases=tuple(range(1, min(config.phases, 3) + 1)),
+        power_now_kw=reading.power_kw or 0.0,
         max_kw_per_step=solar_cap,
     )
 
 
-def _energy_wanted(cycle: Cycle, data: Mapping[str, Any], config: ChargerConfig, goal: EvGoal,
-                   reading: ChargerReading) -> float:
+def _energy_wanted(
+    cycle: Cycle, data: Mapping[str, Any], config: ChargerConfig, goal: EvGoal, reading: ChargerReading
+) -> float:
     """The goal's energy, else from the car's SoC and capacity, else the charger's default."""
     if goal.energy_kwh is not None:
         return goal.energy_kwh
@@ -112,7 +119,9 @@ def _energy_wanted(cycle: Cycle, data: Mapping[str, Any], config: ChargerConfig,
     return config.default_energy_kwh
 
 
-def amps_for(config: ChargerConfig, reading: ChargerReading, target_kw: float, headroom_kw: float = 0.0) -> float:
+def amps_for(
+    config: ChargerConfig, reading: ChargerReading, target_kw: float, headroom_kw: float = 0.0
+) -> float:
     """The current that carries ``target_kw`` on this charger, within what its control accepts."""
     min_a, max_a, step_a = config.min_current_a, config.max_current_a, 1.0
     if (accepted := reading.current_range) is not None:
@@ -120,14 +129,24 @@ def amps_for(config: ChargerConfig, reading: ChargerReading, target_kw: float, h
         min_a = max(min_a, accepted.min_a) if accepted.min_a > 0 else min_a
     amps = charger_amps(target_kw, config.phases, min_a, max_a, step_a)
     up = amps + step_a
-    if 0 < amps < max_a and up <= max_a and kw_from_amps(amps, config.phases) < target_kw - 1e-6 \
-            and kw_from_amps(up, config.phases) - target_kw <= headroom_kw + 1e-9:
+    if (
+        0 < amps < max_a
+        and up <= max_a
+        and kw_from_amps(amps, config.phases) < target_kw - 1e-6
+        and kw_from_amps(up, config.phases) - target_kw <= headroom_kw + 1e-9
+    ):
         amps = up
     return amps
 
 
-def setpoint_for(device_id: str, data: Mapping[str, Any], reading: ChargerReading, target_kw: float,
-                 headroom_kw: float = 0.0, drawing_kw: float | None = None) -> Setpoint:
+def setpoint_for(
+    device_id: str,
+    data: Mapping[str, Any],
+    reading: ChargerReading,
+    target_kw: float,
+    headroom_kw: float = 0.0,
+    drawing_kw: float | None = None,
+) -> Setpoint:
     """``drawing_kw``: what it draws by the best account (else its own sensor), for the change."""
     config = ChargerConfig.from_data(data)
     amps = amps_for(config, reading, target_kw, headroom_kw)
@@ -136,8 +155,13 @@ def setpoint_for(device_id: str, data: Mapping[str, Any], reading: ChargerReadin
     return Setpoint(device_id=device_id, kind=KIND, power_kw=power, delta_kw=power - now_kw, amps=amps)
 
 
-def setpoint(moment: Moment, device_id: str, data: Mapping[str, Any], reading: ChargerReading,
-             planned: DevicePlan | None) -> Setpoint:
+def setpoint(
+    moment: Moment,
+    device_id: str,
+    data: Mapping[str, Any],
+    reading: ChargerReading,
+    planned: DevicePlan | None,
+) -> Setpoint:
     """Not in the plan (unplugged, blocked, off) means 0 A: a car plugging in does not start at
     full power before the next plan."""
     target = float(planned.power_kw[moment.step]) if planned is not None else 0.0
@@ -149,6 +173,7 @@ def cut_rank(intents: Intents, device_id: str) -> int:
     return intents.goals.get(device_id, EvGoal()).priority
 
 
-def cut_to(device_id: str, data: Mapping[str, Any], reading: ChargerReading, keep_kw: float,
-           drawing_kw: float) -> Setpoint:
+def cut_to(
+    device_id: str, data: Mapping[str, Any], reading: ChargerReading, keep_kw: float, drawing_kw: float
+) -> Setpoint:
     return setpoint_for(device_id, data, reading, keep_kw, drawing_kw=drawing_kw)

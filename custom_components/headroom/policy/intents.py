@@ -47,8 +47,14 @@ class EvGoal:
         return next_occurrence(now, self.departure)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"mode": self.mode.value, "target_soc": self.target_soc, "departure": self.departure.isoformat(),
-                "energy_kwh": self.energy_kwh, "departure_at": _iso(self.departure_at), "priority": self.priority}
+        return {
+            "mode": self.mode.value,
+            "target_soc": self.target_soc,
+            "departure": self.departure.isoformat(),
+            "energy_kwh": self.energy_kwh,
+            "departure_at": _iso(self.departure_at),
+            "priority": self.priority,
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> EvGoal:
@@ -84,18 +90,31 @@ class Reservation:
         return self.granted_kw[index] if 0 <= index < len(self.granted_kw) else 0.0
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "start": self.start.isoformat(), "step_minutes": self.step_minutes,
-                "granted_kw": self.granted_kw, "requested_kw": self.requested_kw, "energy_kwh": self.energy_kwh,
-                "force": self.force, "status": self.status}
+        return {
+            "id": self.id,
+            "start": self.start.isoformat(),
+            "step_minutes": self.step_minutes,
+            "granted_kw": self.granted_kw,
+            "requested_kw": self.requested_kw,
+            "energy_kwh": self.energy_kwh,
+            "force": self.force,
+            "status": self.status,
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Reservation:
         start = _dt(data["start"])
         assert start is not None
-        return cls(id=data["id"], start=start, step_minutes=int(data["step_minutes"]),
-                   granted_kw=[float(v) for v in data["granted_kw"]], requested_kw=float(data["requested_kw"]),
-                   energy_kwh=data.get("energy_kwh"), force=bool(data.get("force", False)),
-                   status=data.get("status", "granted"))
+        return cls(
+            id=data["id"],
+            start=start,
+            step_minutes=int(data["step_minutes"]),
+            granted_kw=[float(v) for v in data["granted_kw"]],
+            requested_kw=float(data["requested_kw"]),
+            energy_kwh=data.get("energy_kwh"),
+            force=bool(data.get("force", False)),
+            status=data.get("status", "granted"),
+        )
 
 
 @dataclass
@@ -118,15 +137,25 @@ class GridRequest:
     max_import_kwh: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "start": self.start.isoformat(), "end": self.end.isoformat(),
-                "limit_kw": self.limit_kw, "max_import_kwh": self.max_import_kwh}
+        return {
+            "id": self.id,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "limit_kw": self.limit_kw,
+            "max_import_kwh": self.max_import_kwh,
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> GridRequest:
         start, end = _dt(data["start"]), _dt(data["end"])
         assert start is not None and end is not None
-        return cls(id=data["id"], start=start, end=end, limit_kw=data.get("limit_kw"),
-                   max_import_kwh=data.get("max_import_kwh"))
+        return cls(
+            id=data["id"],
+            start=start,
+            end=end,
+            limit_kw=data.get("limit_kw"),
+            max_import_kwh=data.get("max_import_kwh"),
+        )
 
 
 @dataclass
@@ -173,9 +202,12 @@ class Intents:
             "goals": {k: v.to_dict() for k, v in self.goals.items()},
             "latest_finish": {k: v.isoformat() for k, v in self.latest_finish.items()},
             "reservations": {k: v.to_dict() for k, v in self.reservations.items()},
-            "overrides": {k: {"action": v.action, "until": v.until.isoformat()} for k, v in self.overrides.items()},
-            "appliance_runs": {k: [[s.isoformat(), e.isoformat()] for s, e in w]
-                               for k, w in self.appliance_runs.items()},
+            "overrides": {
+                k: {"action": v.action, "until": v.until.isoformat()} for k, v in self.overrides.items()
+            },
+            "appliance_runs": {
+                k: [[s.isoformat(), e.isoformat()] for s, e in w] for k, w in self.appliance_runs.items()
+            },
             "grid_requests": {k: v.to_dict() for k, v in self.grid_requests.items()},
             "manual": {k: _iso(v) for k, v in self.manual.items()},
             "appliance_started": {k: v.isoformat() for k, v in self.appliance_started.items()},
@@ -201,6 +233,7 @@ class Intents:
             appliance_runs={k: [window(p) for p in w] for k, w in data.get("appliance_runs", {}).items()},
             grid_requests={k: GridRequest.from_dict(v) for k, v in data.get("grid_requests", {}).items()},
             manual={k: _dt(v) for k, v in data.get("manual", {}).items()},
-            appliance_started={k: v for k, raw in data.get("appliance_started", {}).items()
-                               if (v := _dt(raw)) is not None},
+            appliance_started={
+                k: v for k, raw in data.get("appliance_started", {}).items() if (v := _dt(raw)) is not None
+            },
         )

@@ -25,15 +25,23 @@ class KindPolicy(Protocol):
     def device(self, cycle: Cycle, device_id: str, data: Mapping[str, Any], reading: Any, /) -> Device | None:
         """The device in the planner's terms for this cycle, or None when it has nothing to plan."""
 
-    def setpoint(self, moment: Moment, device_id: str, data: Mapping[str, Any], reading: Any,
-                 planned: DevicePlan | None, /) -> Setpoint | None:
+    def setpoint(
+        self,
+        moment: Moment,
+        device_id: str,
+        data: Mapping[str, Any],
+        reading: Any,
+        planned: DevicePlan | None,
+        /,
+    ) -> Setpoint | None:
         """What the device should do now, given the plan's current step (None: leave it)."""
 
     def cut_rank(self, intents: Intents, device_id: str, /) -> int | None:
         """Its turn in the fast fuse cut (lower goes first), or None: never cut."""
 
-    def cut_to(self, device_id: str, data: Mapping[str, Any], reading: Any, keep_kw: float, drawing_kw: float,
-               /) -> Setpoint:
+    def cut_to(
+        self, device_id: str, data: Mapping[str, Any], reading: Any, keep_kw: float, drawing_kw: float, /
+    ) -> Setpoint:
         """Draw at most ``keep_kw`` now (it draws ``drawing_kw`` by the best account)."""
 
 

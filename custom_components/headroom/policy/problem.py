@@ -65,13 +65,21 @@ class PreviousPlan:
 
 def timeline_for(config: Mapping[str, Any], now: datetime) -> Timeline:
     """The horizon the site's settings ask for, from the step that holds ``now`` (local time)."""
-    return Timeline.at(now, int(config.get(CONF_STEP_MINUTES, DEFAULT_STEP_MINUTES)),
-                       float(config.get(CONF_HORIZON_HOURS, DEFAULT_HORIZON_HOURS)))
+    return Timeline.at(
+        now,
+        int(config.get(CONF_STEP_MINUTES, DEFAULT_STEP_MINUTES)),
+        float(config.get(CONF_HORIZON_HOURS, DEFAULT_HORIZON_HOURS)),
+    )
 
 
 def build_problem(
-    config: Mapping[str, Any], devices: Mapping[str, DeviceConfig], readings: Readings, forecasts: Forecasts,
-    intents: Intents, previous: PreviousPlan | None = None, measured_only: frozenset[str] = frozenset(),
+    config: Mapping[str, Any],
+    devices: Mapping[str, DeviceConfig],
+    readings: Readings,
+    forecasts: Forecasts,
+    intents: Intents,
+    previous: PreviousPlan | None = None,
+    measured_only: frozenset[str] = frozenset(),
 ) -> Snapshot:
     """``measured_only``: devices Headroom does not drive now (a person took over, or the device
     does not follow); they are planned as drawing what they draw now, for the next hour."""
@@ -80,8 +88,14 @@ def build_problem(
     assumptions = list(forecasts.assumptions)
     base = _base_load(timeline, readings, forecasts, assumptions)
     pv = forecasts.pv_kw
-    cycle = Cycle(timeline=timeline, now=readings.now, intents=intents, surplus_kw=pv - base, stale=stale,
-                  assumptions=assumptions)
+    cycle = Cycle(
+        timeline=timeline,
+        now=readings.now,
+        intents=intents,
+        surplus_kw=pv - base,
+        stale=stale,
+        assumptions=assumptions,
+    )
     planned: list[Device] = []
     for device_id, device_config in devices.items():
         kind = policy_for(device_config.kind)
@@ -97,15 +111,21 @@ def build_problem(
             planned.append(_with_previous(device, previous, timeline))
     planned += _reservations(intents, timeline)
     problem = Problem(
-        start=timeline.start, step_minutes=timeline.step_minutes, steps=timeline.steps,
+        start=timeline.start,
+        step_minutes=timeline.step_minutes,
+        steps=timeline.steps,
         site=_site(config, intents, timeline),
         tariff=Tariff(import_price=forecasts.import_price, export_price=forecasts.export_price),
-        base_load_kw=base, pv_kw=pv, devices=tuple(planned),
+        base_load_kw=base,
+        pv_kw=pv,
+        devices=tuple(planned),
     )
     return Snapshot(problem, stale, assumptions, forecasts.price_description)
 
 
-def _base_load(timeline: Timeline, readings: Readings, forecasts: Forecasts, assumptions: list[str]) -> FloatArray:
+def _base_load(
+    timeline: Timeline, readings: Readings, forecasts: Forecasts, assumptions: list[str]
+) -> FloatArray:
     """The forecast from history with the measured value now, else the measured value held."""
     measured = readings.house_power_kw
     if forecasts.base_load_kw is not None:
@@ -114,8 +134,14 @@ def _base_load(timeline: Timeline, readings: Readings, forecasts: Forecasts, ass
             base[0] = max(measured, 0.0)  # now is known; the rest is the forecast
         assumptions.append(f"base load forecast from history ({forecasts.base_load_basis})")
         return base
-    assumptions.append("base load: " + ("the house's consumption now, held" if measured is not None
-                                        else f"{DEFAULT_BASE_LOAD_KW} kW assumed (no consumption sensor)"))
+    assumptions.append(
+        "base load: "
+        + (
+            "the house's consumption now, held"
+            if measured is not None
+            else f"{DEFAULT_BASE_LOAD_KW} kW assumed (no consumption sensor)"
+        )
+    )
     return np.full(timeline.steps, max(measured, 0.0) if measured is not None else DEFAULT_BASE_LOAD_KW)
 
 
@@ -133,8 +159,9 @@ def _site(config: Mapping[str, Any], intents: Intents, timeline: Timeline) -> Si
         if request.max_import_kwh is not None:
             caps.append(ImportCap(first=first, end=end, max_kwh=request.max_import_kwh))
     export = float(config.get(CONF_EXPORT_LIMIT_KW, config[CONF_IMPORT_LIMIT_KW]))
-    return Site(import_limit_kw=limit, export_limit_kw=np.full(steps, export), phases=None,
-                import_caps=tuple(caps))
+    return Site(
+        import_limit_kw=limit, export_limit_kw=np.full(steps, export), phases=None, import_caps=tuple(caps)
+    )
 
 
 def _reservations(intents: Intents, timeline: Timeline) -> list[Device]:
@@ -155,13 +182,17 @@ def _as_measured(device_id: str, measured: float | None, timeline: Timeline) -> 
 
 
 def _with_previous(device: Device, previous: PreviousPlan | None, timeline: Timeline) -> Device:
-    if isinstance(device, Fixed) or previous is None or previous.step_minutes != timeline.step_minutes \
-            or device.id not in previous.power_kw:
+    if (
+        isinstance(device, Fixed)
+        or previous is None
+        or previous.step_minutes != timeline.step_minutes
+        or device.id not in previous.power_kw
+    ):
         return device
     shift = round((timeline.start - previous.start).total_seconds() / 60 / timeline.step_minutes)
-    old = previous.power_kw[device.id][max(shift, 0):]
+    old = previous.power_kw[device.id][max(shift, 0) :]
     if shift < 0 or not old:
         return device
     series = np.zeros(timeline.steps)
-    series[:min(len(old), timeline.steps)] = old[:timeline.steps]
+    series[: min(len(old), timeline.steps)] = old[: timeline.steps]
     return dataclasses.replace(device, previous_power_kw=series)

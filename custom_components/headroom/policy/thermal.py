@@ -49,8 +49,11 @@ HEATING_EPS_KW = 1e-6
 def parse_times(value: Any) -> tuple[time, ...]:
     """``"07:00, 19:00"`` (or a list of times) -> the times of day hot water is used."""
     items = value.split(",") if isinstance(value, str) else list(value or [])
-    return tuple(sorted(t if isinstance(t, time) else time.fromisoformat(str(t).strip()) for t in items
-                        if str(t).strip()))
+    return tuple(
+        sorted(
+            t if isinstance(t, time) else time.fromisoformat(str(t).strip()) for t in items if str(t).strip()
+        )
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -128,8 +131,9 @@ def uses(config: ThermalConfig, timeline: Timeline) -> tuple[Any, Any]:
     return draw, comfort
 
 
-def device(cycle: Cycle, device_id: str, data: Mapping[str, Any], reading: ThermalReading) -> \
-        ThermalStorage | Fixed | None:
+def device(
+    cycle: Cycle, device_id: str, data: Mapping[str, Any], reading: ThermalReading
+) -> ThermalStorage | Fixed | None:
     if reading.temperature_c is None:
         if entity := data.get(CONF_TEMPERATURE_ENTITY) or data.get(CONF_WATER_HEATER_ENTITY):
             cycle.stale.append(entity)
@@ -143,8 +147,14 @@ def device(cycle: Cycle, device_id: str, data: Mapping[str, Any], reading: Therm
         return _forced(device_id, config, heat, cycle.timeline)
     draw, comfort = uses(config, cycle.timeline)
     return ThermalStorage(
-        id=device_id, capacity_kwh=config.capacity_kwh, energy_kwh=heat, max_kw=config.element_kw,
-        on_off=not config.modulating, efficiency=config.efficiency, loss_kw=config.loss_kw, draw_kw=draw,
+        id=device_id,
+        capacity_kwh=config.capacity_kwh,
+        energy_kwh=heat,
+        max_kw=config.element_kw,
+        on_off=not config.modulating,
+        efficiency=config.efficiency,
+        loss_kw=config.loss_kw,
+        draw_kw=draw,
         comfort_kwh=comfort,
     )
 
@@ -168,16 +178,26 @@ def drawing_kw(data: Mapping[str, Any], reading: ThermalReading) -> float:
     return ThermalConfig.from_data(data).element_kw if reading.heating else 0.0
 
 
-def setpoint(moment: Moment, device_id: str, data: Mapping[str, Any], reading: ThermalReading,
-             planned: DevicePlan | None) -> Setpoint | None:
+def setpoint(
+    moment: Moment,
+    device_id: str,
+    data: Mapping[str, Any],
+    reading: ThermalReading,
+    planned: DevicePlan | None,
+) -> Setpoint | None:
     """Heat now when the plan's step says so. Not in the plan (its temperature unknown, blocked):
     left to its own thermostat."""
     if planned is None:
         return None
     power = float(planned.power_kw[moment.step])
     on = power > HEATING_EPS_KW
-    return Setpoint(device_id=device_id, kind=KIND, power_kw=power if on else 0.0,
-                    delta_kw=(power if on else 0.0) - drawing_kw(data, reading), on=on)
+    return Setpoint(
+        device_id=device_id,
+        kind=KIND,
+        power_kw=power if on else 0.0,
+        delta_kw=(power if on else 0.0) - drawing_kw(data, reading),
+        on=on,
+    )
 
 
 def cut_rank(intents: Intents, device_id: str) -> int:
@@ -185,7 +205,8 @@ def cut_rank(intents: Intents, device_id: str) -> int:
     return -1
 
 
-def cut_to(device_id: str, data: Mapping[str, Any], reading: ThermalReading, keep_kw: float,
-           drawing_kw: float) -> Setpoint:
+def cut_to(
+    device_id: str, data: Mapping[str, Any], reading: ThermalReading, keep_kw: float, drawing_kw: float
+) -> Setpoint:
     """Stop heating (an element has no half power): the fuse needs the room."""
     return Setpoint(device_id=device_id, kind=KIND, power_kw=0.0, delta_kw=-drawing_kw, on=False)

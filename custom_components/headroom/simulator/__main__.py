@@ -68,8 +68,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"saving against business as usual: {answer['saving']:.2f}")
         print(f"capture ratio (bau - headroom) / (bau - oracle): {answer['capture_ratio']:.3f}")
         return 0
-    result = run(scenario, args.policy, args.days, forecast_error=args.forecast_error,
-                 record=bool(args.csv or args.png))
+    result = run(
+        scenario,
+        args.policy,
+        args.days,
+        forecast_error=args.forecast_error,
+        record=bool(args.csv or args.png),
+    )
     _print_table([result])
     if args.csv:
         with args.csv.open("w", newline="") as handle:

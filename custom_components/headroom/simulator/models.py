@@ -25,16 +25,30 @@ def sun_position(moment: datetime, latitude: float, longitude: float) -> tuple[f
     day = moment.timetuple().tm_yday
     hours = moment.hour + moment.minute / 60 + moment.second / 3600  # UTC
     gamma = 2 * math.pi / 365 * (day - 1 + (hours - 12) / 24)
-    decl = (0.006918 - 0.399912 * math.cos(gamma) + 0.070257 * math.sin(gamma) - 0.006758 * math.cos(2 * gamma)
-            + 0.000907 * math.sin(2 * gamma) - 0.002697 * math.cos(3 * gamma) + 0.00148 * math.sin(3 * gamma))
-    eqtime = 229.18 * (0.000075 + 0.001868 * math.cos(gamma) - 0.032077 * math.sin(gamma)
-                       - 0.014615 * math.cos(2 * gamma) - 0.040849 * math.sin(2 * gamma))
+    decl = (
+        0.006918
+        - 0.399912 * math.cos(gamma)
+        + 0.070257 * math.sin(gamma)
+        - 0.006758 * math.cos(2 * gamma)
+        + 0.000907 * math.sin(2 * gamma)
+        - 0.002697 * math.cos(3 * gamma)
+        + 0.00148 * math.sin(3 * gamma)
+    )
+    eqtime = 229.18 * (
+        0.000075
+        + 0.001868 * math.cos(gamma)
+        - 0.032077 * math.sin(gamma)
+        - 0.014615 * math.cos(2 * gamma)
+        - 0.040849 * math.sin(2 * gamma)
+    )
     solar_minutes = hours * 60 + eqtime + 4 * longitude
     hour_angle = math.radians(solar_minutes / 4 - 180)
     lat = math.radians(latitude)
     sin_el = math.sin(lat) * math.sin(decl) + math.cos(lat) * math.cos(decl) * math.cos(hour_angle)
     elevation = math.asin(max(-1.0, min(1.0, sin_el)))
-    cos_az = (math.sin(decl) - math.sin(elevation) * math.sin(lat)) / max(math.cos(elevation) * math.cos(lat), 1e-9)
+    cos_az = (math.sin(decl) - math.sin(elevation) * math.sin(lat)) / max(
+        math.cos(elevation) * math.cos(lat), 1e-9
+    )
     azimuth = math.degrees(math.acos(max(-1.0, min(1.0, cos_az))))
     if hour_angle > 0:
         azimuth = 360 - azimuth
@@ -86,10 +100,14 @@ class PvArray:
         el, tilt = math.radians(elevation_deg), math.radians(self.tilt_deg)
         diffuse = 0.15 * ghi
         beam_normal = (ghi - diffuse) / max(math.sin(el), 0.05)
-        cos_incidence = (math.sin(el) * math.cos(tilt)
-                         + math.cos(el) * math.sin(tilt) * math.cos(math.radians(sun_azimuth_deg - self.azimuth_deg)))
-        poa = (beam_normal * max(cos_incidence, 0.0) + diffuse * (1 + math.cos(tilt)) / 2
-               + ghi * 0.2 * (1 - math.cos(tilt)) / 2)
+        cos_incidence = math.sin(el) * math.cos(tilt) + math.cos(el) * math.sin(tilt) * math.cos(
+            math.radians(sun_azimuth_deg - self.azimuth_deg)
+        )
+        poa = (
+            beam_normal * max(cos_incidence, 0.0)
+            + diffuse * (1 + math.cos(tilt)) / 2
+            + ghi * 0.2 * (1 - math.cos(tilt)) / 2
+        )
         return self.kwp * poa / 1000.0 * (1.0 - self.losses)
 
 
@@ -212,8 +230,10 @@ class Charger:
 
     def charge(self, dt_h: float) -> None:
         if self.visit is not None:
-            self.soc = min(self.visit.target_soc if self.power_kw > 0 else self.soc,
-                           self.soc + self.power_kw * dt_h / self.car_capacity_kwh * 100.0)
+            self.soc = min(
+                self.visit.target_soc if self.power_kw > 0 else self.soc,
+                self.soc + self.power_kw * dt_h / self.car_capacity_kwh * 100.0,
+            )
 
     @property
     def needed_kwh(self) -> float:
@@ -303,8 +323,32 @@ class WaterHeater:
         return self.power_kw if self.heating else 0.0
 
 
-HOUSE_PROFILE_KW = [0.25, 0.22, 0.2, 0.2, 0.2, 0.25, 0.45, 0.7, 0.55, 0.4, 0.35, 0.4,
-                    0.45, 0.4, 0.35, 0.4, 0.55, 0.8, 1.1, 1.0, 0.85, 0.7, 0.5, 0.35]
+HOUSE_PROFILE_KW = [
+    0.25,
+    0.22,
+    0.2,
+    0.2,
+    0.2,
+    0.25,
+    0.45,
+    0.7,
+    0.55,
+    0.4,
+    0.35,
+    0.4,
+    0.45,
+    0.4,
+    0.35,
+    0.4,
+    0.55,
+    0.8,
+    1.1,
+    1.0,
+    0.85,
+    0.7,
+    0.5,
+    0.35,
+]
 
 
 @dataclass

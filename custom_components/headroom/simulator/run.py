@@ -59,11 +59,16 @@ class Result:
 
     def table(self) -> dict[str, Any]:
         return {
-            "energy cost": round(self.cost, 2), "unserved kWh": round(self.unserved_kwh, 1),
-            "cost incl. unserved": round(self.total_cost, 2), "import kWh": round(self.import_kwh, 1),
-            "export kWh": round(self.export_kwh, 1), "peak kW": round(self.peak_kw, 2),
-            "fuse trips": self.fuse_trips, "EV goals met": f"{self.ev_goals_met}/{self.ev_goals}",
-            "appliance runs": self.appliance_runs, "cold showers": f"{self.cold_showers}/{self.showers}",
+            "energy cost": round(self.cost, 2),
+            "unserved kWh": round(self.unserved_kwh, 1),
+            "cost incl. unserved": round(self.total_cost, 2),
+            "import kWh": round(self.import_kwh, 1),
+            "export kWh": round(self.export_kwh, 1),
+            "peak kW": round(self.peak_kw, 2),
+            "fuse trips": self.fuse_trips,
+            "EV goals met": f"{self.ev_goals_met}/{self.ev_goals}",
+            "appliance runs": self.appliance_runs,
+            "cold showers": f"{self.cold_showers}/{self.showers}",
             "outage minutes covered": f"{self.outage_minutes_covered}/{self.outage_minutes}",
         }
 
@@ -81,8 +86,10 @@ class _Bau:
         if home.water_heater is not None:
             # Its own thermostat, as it works without Headroom.
             home.water_heater.command_on = home.water_heater.temperature_c < (
-                home.water_heater.setpoint_c - home.water_heater.band_c) or (
-                home.water_heater.heating and home.water_heater.temperature_c < home.water_heater.setpoint_c)
+                home.water_heater.setpoint_c - home.water_heater.band_c
+            ) or (
+                home.water_heater.heating and home.water_heater.temperature_c < home.water_heater.setpoint_c
+            )
 
 
 @dataclass(frozen=True)
@@ -102,14 +109,23 @@ class _Headroom:
     setpoints drive the devices; at every tick the policy's fuse cut answers the meter. Nothing
     here decides: it reads, calls ``policy/``, and applies."""
 
-    def __init__(self, scenario: Scenario, home: Home, error: float, seed: int, sim: Simulation,
-                 sensor_lag: int = 0, load_history: bool = True) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        home: Home,
+        error: float,
+        seed: int,
+        sim: Simulation,
+        sensor_lag: int = 0,
+        load_history: bool = True,
+    ) -> None:
         self.scenario = scenario
         self.config = sensors.site_config(scenario)
         self.devices = sensors.device_configs(home)
         self.sensors = sensors.Sensors(home, sensor_lag)
-        self.forecaster = sensors.Forecaster(scenario, error, seed, lambda moment: sim.pv_at(home, moment),
-                                             load_history)
+        self.forecaster = sensors.Forecaster(
+            scenario, error, seed, lambda moment: sim.pv_at(home, moment), load_history
+        )
         self.intents = Intents()
         self.plan: Plan | None = None
         self.problem: Problem | None = None
@@ -144,12 +160,17 @@ class _Headroom:
             self.plugged, self.replan_wanted = plugged, False
         if self.plan is None or self.problem is None:
             return
-        step = Timeline(self.problem.start, self.problem.step_minutes, self.problem.steps).step_of(readings.now)
+        step = Timeline(self.problem.start, self.problem.step_minutes, self.problem.steps).step_of(
+            readings.now
+        )
         if step != self.applied_step:
             self.applied_step = step
             wanted = setpoints(self.problem, self.plan, self.devices, readings, self.intents, self.devices)
-            self.decisions.append(Decision(readings=readings, forecasts=forecasts, setpoints=wanted,
-                                           goals=dict(self.intents.goals)))
+            self.decisions.append(
+                Decision(
+                    readings=readings, forecasts=forecasts, setpoints=wanted, goals=dict(self.intents.goals)
+                )
+            )
             self._apply(wanted, home, now)
         self._defend_fuse(now, home, sim, readings)
 
@@ -159,8 +180,11 @@ class _Headroom:
         sensors.outage_requests(self.scenario, home, timeline, self.intents)
         previous = None
         if self.plan is not None and self.problem is not None:
-            previous = PreviousPlan(self.problem.start, self.problem.step_minutes,
-                                    {k: [float(v) for v in d.power_kw] for k, d in self.plan.devices.items()})
+            previous = PreviousPlan(
+                self.problem.start,
+                self.problem.step_minutes,
+                {k: [float(v) for v in d.power_kw] for k, d in self.plan.devices.items()},
+            )
         forecasts = self.forecaster.forecasts(home, timeline)
         snapshot = build_problem(self.config, self.devices, readings, forecasts, self.intents, previous)
         self.problem, self.plan = snapshot.problem, solve(snapshot.problem, time_limit=10.0)
@@ -204,21 +228,43 @@ def _heater_step(heater: WaterHeater | None, local: datetime, dt_h: float) -> fl
 
 
 class Simulation:
-    def __init__(self, scenario: Scenario, policy: Policy, forecast_error: float | None = None,
-                 sensor_lag: int = 0, load_history: bool = True) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        policy: Policy,
+        forecast_error: float | None = None,
+        sensor_lag: int = 0,
+        load_history: bool = True,
+    ) -> None:
         self.scenario = scenario
         self.home = scenario.build()
         self.policy_name = policy
         error = scenario.forecast_error if forecast_error is None else forecast_error
-        self.policy: _Bau | _Headroom = _Bau() if policy == "bau" else _Headroom(
-            scenario, self.home, 0.0 if policy == "oracle" else error, scenario.seed, self, sensor_lag, load_history)
+        self.policy: _Bau | _Headroom = (
+            _Bau()
+            if policy == "bau"
+            else _Headroom(
+                scenario,
+                self.home,
+                0.0 if policy == "oracle" else error,
+                scenario.seed,
+                self,
+                sensor_lag,
+                load_history,
+            )
+        )
         self.heater_kw = 0.0
         self._pv_cache: dict[datetime, float] = {}
 
     def pv_mean(self, home: Home, moment: datetime, minutes: int) -> float:
         ticks = minutes // self.scenario.tick_minutes
-        return sum(self.pv_at(home, moment + timedelta(minutes=k * self.scenario.tick_minutes))
-                   for k in range(ticks)) / ticks
+        return (
+            sum(
+                self.pv_at(home, moment + timedelta(minutes=k * self.scenario.tick_minutes))
+                for k in range(ticks)
+            )
+            / ticks
+        )
 
     def pv_at(self, home: Home, moment: datetime) -> float:
         if moment not in self._pv_cache:
@@ -229,10 +275,15 @@ class Simulation:
         """What the grid meter shows once this tick's loads are on, before the fuse acts on it."""
         local = now.astimezone(self.scenario.tz)
         heater = home.water_heater
-        heater_kw = heater.power_kw if heater is not None and heater.driven and heater.will_heat() else self.heater_kw
+        heater_kw = (
+            heater.power_kw if heater is not None and heater.driven and heater.will_heat() else self.heater_kw
+        )
         house = home.base.kw(local) + heater_kw + sum(a.power_at(now) for a in home.appliances)
-        evs = sum(c.kw(c.allowed_a if c.allowed_a >= c.min_a and c.needed_kwh > 0 else 0.0)
-                  for c in home.chargers if c.visit is not None)
+        evs = sum(
+            c.kw(c.allowed_a if c.allowed_a >= c.min_a and c.needed_kwh > 0 else 0.0)
+            for c in home.chargers
+            if c.visit is not None
+        )
         net = house + evs - self.pv_at(home, now)
         battery = home.battery.power_for(net, self.scenario.tick_minutes / 60) if home.battery else 0.0
         return net + battery
@@ -245,8 +296,11 @@ class Simulation:
     def run(self, days: float, record: bool = False) -> Result:
         sc, home = self.scenario, self.home
         dt_h = sc.tick_minutes / 60
-        result = Result(policy=self.policy_name, days=days,
-                        value_of_lost_load=float(sc.data.get("value_of_lost_load", 0.0)))
+        result = Result(
+            policy=self.policy_name,
+            days=days,
+            value_of_lost_load=float(sc.data.get("value_of_lost_load", 0.0)),
+        )
         now = sc.start
         end = sc.start + timedelta(days=days)
         while now < end:
@@ -278,12 +332,19 @@ class Simulation:
             result.export_kwh += exp * dt_h
             result.peak_kw = max(result.peak_kw, imp)
             if record:
-                result.rows.append({
-                    "time": local.isoformat(), "price": price, "pv_kw": round(tick.pv, 3),
-                    "house_kw": round(tick.house, 3), "ev_kw": round(tick.evs, 3), "battery_kw": round(tick.battery, 3),
-                    "battery_soc_kwh": round(home.battery.soc_kwh, 3) if home.battery else None,
-                    "grid_kw": round(tick.grid, 3), "grid_up": tick.grid_up,
-                })
+                result.rows.append(
+                    {
+                        "time": local.isoformat(),
+                        "price": price,
+                        "pv_kw": round(tick.pv, 3),
+                        "house_kw": round(tick.house, 3),
+                        "ev_kw": round(tick.evs, 3),
+                        "battery_kw": round(tick.battery, 3),
+                        "battery_soc_kwh": round(home.battery.soc_kwh, 3) if home.battery else None,
+                        "grid_kw": round(tick.grid, 3),
+                        "grid_up": tick.grid_up,
+                    }
+                )
             now += timedelta(minutes=sc.tick_minutes)
         result.fuse_trips = home.grid.trips
         for charger in home.chargers:
@@ -296,8 +357,15 @@ class Simulation:
         return result
 
 
-def run(scenario: Scenario, policy: Policy, days: float, *, forecast_error: float | None = None,
-        record: bool = False, sensor_lag: int = 0) -> Result:
+def run(
+    scenario: Scenario,
+    policy: Policy,
+    days: float,
+    *,
+    forecast_error: float | None = None,
+    record: bool = False,
+    sensor_lag: int = 0,
+) -> Result:
     """``sensor_lag``: ticks by which the chargers' own power sensors lag the meter."""
     return Simulation(scenario, policy, forecast_error, sensor_lag).run(days, record)
 
@@ -305,8 +373,13 @@ def run(scenario: Scenario, policy: Policy, days: float, *, forecast_error: floa
 def compare(scenario: Scenario, days: float, *, forecast_error: float | None = None) -> dict[str, Any]:
     """All three policies on the same days; the saving and the capture ratio
     ((cost_bau - cost_headroom) / (cost_bau - cost_oracle)), on cost including unserved energy."""
-    results = {p: run(scenario, p, days, forecast_error=forecast_error) for p in ("bau", "headroom", "oracle")}
+    results = {
+        p: run(scenario, p, days, forecast_error=forecast_error) for p in ("bau", "headroom", "oracle")
+    }
     bau, headroom, oracle = (results[p].total_cost for p in ("bau", "headroom", "oracle"))
     possible = bau - oracle
-    return {"results": results, "saving": bau - headroom,
-            "capture_ratio": (bau - headroom) / possible if abs(possible) > 1e-9 else 1.0}
+    return {
+        "results": results,
+        "saving": bau - headroom,
+        "capture_ratio": (bau - headroom) / possible if abs(possible) > 1e-9 else 1.0,
+    }

@@ -63,14 +63,21 @@ class Scenario:
             grid = data["grid"]
             rating = grid["fuse_a"] * grid.get("phases", 1) * 230.0 / 1000.0
             scenario = cls(
-                name=data["name"], data=data, tz=tz, start=start, latitude=float(location["latitude"]),
-                longitude=float(location["longitude"]), tick_minutes=int(data.get("tick_minutes", 5)),
+                name=data["name"],
+                data=data,
+                tz=tz,
+                start=start,
+                latitude=float(location["latitude"]),
+                longitude=float(location["longitude"]),
+                tick_minutes=int(data.get("tick_minutes", 5)),
                 plan_step_minutes=int(data.get("plan_step_minutes", 15)),
                 horizon_hours=int(data.get("horizon_hours", 24)),
                 replan_minutes=int(data.get("replan_minutes", 30)),
-                forecast_error=float(data.get("forecast_error", 0.2)), seed=int(data.get("seed", 1)),
+                forecast_error=float(data.get("forecast_error", 0.2)),
+                seed=int(data.get("seed", 1)),
                 import_limit_kw=float(grid.get("import_limit_kw", rating)),
-                export_limit_kw=float(grid.get("export_limit_kw", rating)), prices=data["prices"],
+                export_limit_kw=float(grid.get("export_limit_kw", rating)),
+                prices=data["prices"],
             )
         except (KeyError, TypeError, ValueError) as err:
             raise ScenarioError(f"scenario: {err}") from err
@@ -101,9 +108,15 @@ class Scenario:
         rng = random.Random(f"{p.get('seed', 1)}-{slot.isoformat()}")
         hour = slot.hour + slot.minute / 60
         # Cheap nights and solar middays, dear mornings and evenings, and day-to-day noise.
-        shape = (0.55 * math.exp(-((hour - 19) / 2.2) ** 2) + 0.3 * math.exp(-((hour - 8) / 1.5) ** 2)
-                 - 0.35 * math.exp(-((hour - 13.5) / 2.5) ** 2) - 0.2 * math.exp(-((hour - 3) / 2.5) ** 2))
-        return round(float(p["base"]) + float(p["amplitude"]) * shape + rng.gauss(0, float(p.get("noise", 0.01))), 5)
+        shape = (
+            0.55 * math.exp(-(((hour - 19) / 2.2) ** 2))
+            + 0.3 * math.exp(-(((hour - 8) / 1.5) ** 2))
+            - 0.35 * math.exp(-(((hour - 13.5) / 2.5) ** 2))
+            - 0.2 * math.exp(-(((hour - 3) / 2.5) ** 2))
+        )
+        return round(
+            float(p["base"]) + float(p["amplitude"]) * shape + rng.gauss(0, float(p.get("noise", 0.01))), 5
+        )
 
     def export_price(self, moment: datetime) -> float:
         rule = self.prices.get("export", {})
@@ -118,20 +131,34 @@ class Scenario:
         battery = None
         if b := d.get("battery"):
             capacity = float(b["capacity_kwh"])
-            battery = Battery(capacity_kwh=capacity, soc_kwh=capacity * float(b.get("initial_soc", 50)) / 100,
-                              max_charge_kw=float(b["max_charge_kw"]), max_discharge_kw=float(b["max_discharge_kw"]),
-                              min_soc_kwh=capacity * float(b.get("min_soc", 10)) / 100,
-                              efficiency=float(b.get("efficiency", 0.95)))
+            battery = Battery(
+                capacity_kwh=capacity,
+                soc_kwh=capacity * float(b.get("initial_soc", 50)) / 100,
+                max_charge_kw=float(b["max_charge_kw"]),
+                max_discharge_kw=float(b["max_discharge_kw"]),
+                min_soc_kwh=capacity * float(b.get("min_soc", 10)) / 100,
+                efficiency=float(b.get("efficiency", 0.95)),
+            )
         chargers = [self._charger(c) for c in d.get("chargers", [])]
-        appliances = [Appliance(name=a["name"], profile_kw=list(a.get("profile_kw") or APPLIANCE_PROFILES_KW[a["kind"]]),
-                                earliest=time.fromisoformat(a["earliest"]),
-                                latest_finish=time.fromisoformat(a["latest_finish"]))
-                      for a in d.get("appliances", [])]
+        appliances = [
+            Appliance(
+                name=a["name"],
+                profile_kw=list(a.get("profile_kw") or APPLIANCE_PROFILES_KW[a["kind"]]),
+                earliest=time.fromisoformat(a["earliest"]),
+                latest_finish=time.fromisoformat(a["latest_finish"]),
+            )
+            for a in d.get("appliances", [])
+        ]
         heater = WaterHeater(**d["water_heater"]) if d.get("water_heater") else None
         return Home(
-            scenario=self, weather=Weather(**d.get("weather", {})),
-            pv=[PvArray(**a) for a in d.get("pv", [])], inverter=Inverter(**d.get("inverter", {})),
-            battery=battery, chargers=chargers, appliances=appliances, water_heater=heater,
+            scenario=self,
+            weather=Weather(**d.get("weather", {})),
+            pv=[PvArray(**a) for a in d.get("pv", [])],
+            inverter=Inverter(**d.get("inverter", {})),
+            battery=battery,
+            chargers=chargers,
+            appliances=appliances,
+            water_heater=heater,
             base=BaseLoad(scale=float(d.get("base_load", {}).get("scale", 1.0)), seed=self.seed),
             grid=Grid(fuse_a=float(grid["fuse_a"]), phases=int(grid.get("phases", 1)), outages=outages),
         )
@@ -151,11 +178,22 @@ class Scenario:
                 rng = random.Random(f"{self.seed}-{c['name']}-{when.date()}")
                 jitter = timedelta(minutes=5 * round(rng.gauss(0, 3)))
                 soc = min(95.0, max(5.0, float(rule["arrival_soc"]) + rng.gauss(0, 8)))
-                visits.append(Visit(arrival=arrive + jitter, departure=leave, arrival_soc=soc,
-                                    target_soc=float(rule["target_soc"])))
-        return Charger(name=c["name"], phases=int(c.get("phases", 3)), min_a=float(c.get("min_a", 6)),
-                       max_a=float(c.get("max_a", 16)), car_capacity_kwh=float(c.get("car_capacity_kwh", 60)),
-                       visits=sorted(visits, key=lambda v: v.arrival))
+                visits.append(
+                    Visit(
+                        arrival=arrive + jitter,
+                        departure=leave,
+                        arrival_soc=soc,
+                        target_soc=float(rule["target_soc"]),
+                    )
+                )
+        return Charger(
+            name=c["name"],
+            phases=int(c.get("phases", 3)),
+            min_a=float(c.get("min_a", 6)),
+            max_a=float(c.get("max_a", 16)),
+            car_capacity_kwh=float(c.get("car_capacity_kwh", 60)),
+            visits=sorted(visits, key=lambda v: v.arrival),
+        )
 
 
 FUSE_TRIP_FACTOR = 1.13  # a gG fuse carries 1.13 x its rating indefinitely, trips above it
@@ -223,4 +261,6 @@ class Home:
             self.battery.apply(battery, dt_h)
         for charger in self.chargers:
             charger.charge(dt_h)
-        return Tick(pv=pv, house=house, evs=evs, battery=battery, grid=grid, grid_up=grid_up, unserved=unserved)
+        return Tick(
+            pv=pv, house=house, evs=evs, battery=battery, grid=grid, grid_up=grid_up, unserved=unserved
+        )

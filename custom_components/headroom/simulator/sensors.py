@@ -68,34 +68,64 @@ HEATER_ID = "water_heater"
 
 def site_config(scenario: Scenario) -> dict[str, Any]:
     """The site as a person would set it up in Headroom's form."""
-    return {CONF_IMPORT_LIMIT_KW: scenario.import_limit_kw, CONF_EXPORT_LIMIT_KW: scenario.export_limit_kw,
-            CONF_STEP_MINUTES: scenario.plan_step_minutes, CONF_HORIZON_HOURS: scenario.horizon_hours}
+    return {
+        CONF_IMPORT_LIMIT_KW: scenario.import_limit_kw,
+        CONF_EXPORT_LIMIT_KW: scenario.export_limit_kw,
+        CONF_STEP_MINUTES: scenario.plan_step_minutes,
+        CONF_HORIZON_HOURS: scenario.horizon_hours,
+    }
 
 
 def device_configs(home: Home) -> dict[str, DeviceConfig]:
     """Every simulated device as a person would configure it in Headroom."""
     out: dict[str, DeviceConfig] = {}
     for charger in home.chargers:
-        out[charger.name] = DeviceConfig(SUBENTRY_EV_CHARGER, {
-            CONF_PHASES: str(charger.phases), CONF_MIN_CURRENT_A: charger.min_a, CONF_MAX_CURRENT_A: charger.max_a,
-            CONF_EV_CAPACITY_KWH: charger.car_capacity_kwh})
+        out[charger.name] = DeviceConfig(
+            SUBENTRY_EV_CHARGER,
+            {
+                CONF_PHASES: str(charger.phases),
+                CONF_MIN_CURRENT_A: charger.min_a,
+                CONF_MAX_CURRENT_A: charger.max_a,
+                CONF_EV_CAPACITY_KWH: charger.car_capacity_kwh,
+            },
+        )
     if (b := home.battery) is not None:
-        out[BATTERY_ID] = DeviceConfig(SUBENTRY_BATTERY, {
-            CONF_CAPACITY_KWH: b.capacity_kwh, CONF_MAX_CHARGE_KW: b.max_charge_kw,
-            CONF_MAX_DISCHARGE_KW: b.max_discharge_kw, CONF_MIN_SOC_PERCENT: b.min_soc_kwh / b.capacity_kwh * 100})
+        out[BATTERY_ID] = DeviceConfig(
+            SUBENTRY_BATTERY,
+            {
+                CONF_CAPACITY_KWH: b.capacity_kwh,
+                CONF_MAX_CHARGE_KW: b.max_charge_kw,
+                CONF_MAX_DISCHARGE_KW: b.max_discharge_kw,
+                CONF_MIN_SOC_PERCENT: b.min_soc_kwh / b.capacity_kwh * 100,
+            },
+        )
     if (h := home.water_heater) is not None and h.driven:
         # As its owner would set it up: warm enough for a shower with a little margin, the
         # showers' heat per day, the tank's own losses.
         shower_kwh = h.shower_litres * WATER_KWH_PER_LITRE_K * (h.comfort_c + 5.0 - h.COLD_WATER_C)
-        out[HEATER_ID] = DeviceConfig(SUBENTRY_THERMAL, {
-            CONF_VOLUME_LITRES: h.litres, CONF_MIN_TEMPERATURE: h.COLD_WATER_C + 20.0,
-            CONF_COMFORT_TEMPERATURE: h.comfort_c + 3.0, CONF_MAX_TEMPERATURE: h.max_c, CONF_ELEMENT_KW: h.power_kw,
-            CONF_USE_TIMES: ", ".join(f"{hour:02d}:{minute * 5:02d}" for hour, minute in h.SHOWERS),
-            CONF_DAILY_USE_KWH: shower_kwh * len(h.SHOWERS), CONF_LOSS_C_PER_HOUR: h.LOSS_C_PER_HOUR})
+        out[HEATER_ID] = DeviceConfig(
+            SUBENTRY_THERMAL,
+            {
+                CONF_VOLUME_LITRES: h.litres,
+                CONF_MIN_TEMPERATURE: h.COLD_WATER_C + 20.0,
+                CONF_COMFORT_TEMPERATURE: h.comfort_c + 3.0,
+                CONF_MAX_TEMPERATURE: h.max_c,
+                CONF_ELEMENT_KW: h.power_kw,
+                CONF_USE_TIMES: ", ".join(f"{hour:02d}:{minute * 5:02d}" for hour, minute in h.SHOWERS),
+                CONF_DAILY_USE_KWH: shower_kwh * len(h.SHOWERS),
+                CONF_LOSS_C_PER_HOUR: h.LOSS_C_PER_HOUR,
+            },
+        )
     for appliance in home.appliances:
-        out[appliance.name] = DeviceConfig(SUBENTRY_APPLIANCE, {
-            CONF_RUN_POWER_KW: float(np.mean(appliance.profile_kw)), CONF_RUN_MINUTES: appliance.minutes,
-            CONF_EARLIEST_START: appliance.earliest.isoformat(), CONF_LATEST_FINISH: appliance.latest_finish.isoformat()})
+        out[appliance.name] = DeviceConfig(
+            SUBENTRY_APPLIANCE,
+            {
+                CONF_RUN_POWER_KW: float(np.mean(appliance.profile_kw)),
+                CONF_RUN_MINUTES: appliance.minutes,
+                CONF_EARLIEST_START: appliance.earliest.isoformat(),
+                CONF_LATEST_FINISH: appliance.latest_finish.isoformat(),
+            },
+        )
     return out
 
 
@@ -124,17 +154,23 @@ class Sensors:
         devices: dict[str, DeviceReading] = {}
         for charger in home.chargers:
             devices[charger.name] = ChargerReading(
-                plugged=charger.visit is not None, power_kw=self.charger_power(charger.name, charger.power_kw),
-                limit_a=charger.allowed_a, soc_percent=charger.soc if charger.visit is not None else None)
+                plugged=charger.visit is not None,
+                power_kw=self.charger_power(charger.name, charger.power_kw),
+                limit_a=charger.allowed_a,
+                soc_percent=charger.soc if charger.visit is not None else None,
+            )
         if (b := home.battery) is not None:
-            devices[BATTERY_ID] = BatteryReading(soc_percent=b.soc_kwh / b.capacity_kwh * 100, power_kw=b.last_kw,
-                                                 mode=b.mode)
+            devices[BATTERY_ID] = BatteryReading(
+                soc_percent=b.soc_kwh / b.capacity_kwh * 100, power_kw=b.last_kw, mode=b.mode
+            )
         if (h := home.water_heater) is not None and h.driven:
-            devices[HEATER_ID] = ThermalReading(temperature_c=h.temperature_c,
-                                                power_kw=h.power_kw if h.heating else 0.0, heating=h.heating)
+            devices[HEATER_ID] = ThermalReading(
+                temperature_c=h.temperature_c, power_kw=h.power_kw if h.heating else 0.0, heating=h.heating
+            )
         for appliance in home.appliances:
-            devices[appliance.name] = ApplianceReading(running=appliance.running(now),
-                                                       power_kw=appliance.power_at(now))
+            devices[appliance.name] = ApplianceReading(
+                running=appliance.running(now), power_kw=appliance.power_at(now)
+            )
         return Readings(now=now.astimezone(home.scenario.tz), house_power_kw=house_kw, devices=devices)
 
 
@@ -146,8 +182,9 @@ def goals(home: Home, intents: Intents) -> None:
             continue
         visit = charger.visit
         local = visit.departure.astimezone(home.scenario.tz)
-        intents.goals[charger.name] = EvGoal(target_soc=visit.target_soc, departure=local.time(),
-                                             departure_at=local)
+        intents.goals[charger.name] = EvGoal(
+            target_soc=visit.target_soc, departure=local.time(), departure_at=local
+        )
 
 
 def outage_requests(scenario: Scenario, home: Home, timeline: Timeline, intents: Intents) -> None:
@@ -200,8 +237,11 @@ class Forecaster:
         self._islanded(home, moments, base, pv)
         return Forecasts(
             import_price=np.array([sc.import_price(m) for m in moments]),
-            export_price=np.array([sc.export_price(m) for m in moments]), pv_kw=pv,
-            base_load_kw=base if self.load_history else None, base_load_basis="the simulator's forecaster")
+            export_price=np.array([sc.export_price(m) for m in moments]),
+            pv_kw=pv,
+            base_load_kw=base if self.load_history else None,
+            base_load_basis="the simulator's forecaster",
+        )
 
     def _islanded(self, home: Home, moments: list[datetime], base: Any, pv: Any) -> None:
         """In an outage the house can draw only what the battery gives, and PV only cover that."""
@@ -211,5 +251,3 @@ class Forecaster:
             if any(a <= clock < b for a, b in home.grid.outages):
                 base[t] = min(base[t], battery.max_discharge_kw if battery else 0.0)
                 pv[t] = min(pv[t], base[t] + (battery.max_charge_kw if battery else 0.0))
-
-

@@ -73,15 +73,24 @@ def profile_from_hours(house_kw: dict[datetime, float]) -> BaseLoadProfile | Non
     )
 
 
-def house_hours(means: dict[str, dict[datetime, float]], *, house: str | None, grid: str | None,
-                pv: str | None, battery: list[str], devices: list[str]) -> dict[datetime, float]:
+def house_hours(
+    means: dict[str, dict[datetime, float]],
+    *,
+    house: str | None,
+    grid: str | None,
+    pv: str | None,
+    battery: list[str],
+    devices: list[str],
+) -> dict[datetime, float]:
     """Hourly house consumption without Headroom's devices, from each sensor's hourly means."""
     if house and house in means:
         base = dict(means[house])
     elif grid and grid in means:
         hours = means[grid]
-        base = {t: v + means.get(pv or "", {}).get(t, 0.0) - sum(means.get(b, {}).get(t, 0.0) for b in battery)
-                for t, v in hours.items()}
+        base = {
+            t: v + means.get(pv or "", {}).get(t, 0.0) - sum(means.get(b, {}).get(t, 0.0) for b in battery)
+            for t, v in hours.items()
+        }
     else:
         return {}
     for device in devices:
@@ -91,7 +100,9 @@ def house_hours(means: dict[str, dict[datetime, float]], *, house: str | None, g
     return base
 
 
-async def async_hourly_means(hass: HomeAssistant, entity_ids: set[str], now: datetime) -> dict[str, dict[datetime, float]]:
+async def async_hourly_means(
+    hass: HomeAssistant, entity_ids: set[str], now: datetime
+) -> dict[str, dict[datetime, float]]:
     """Hourly mean power of each sensor over ``HISTORY``, in kW, from long-term statistics."""
     if "recorder" not in hass.config.components or not entity_ids:
         return {}
@@ -100,10 +111,20 @@ async def async_hourly_means(hass: HomeAssistant, entity_ids: set[str], now: dat
     from homeassistant.helpers.recorder import get_instance
 
     rows = await get_instance(hass).async_add_executor_job(
-        statistics_during_period, hass, now - HISTORY, now, entity_ids, "hour",
-        {"power": UnitOfPower.KILO_WATT}, {"mean"})
+        statistics_during_period,
+        hass,
+        now - HISTORY,
+        now,
+        entity_ids,
+        "hour",
+        {"power": UnitOfPower.KILO_WATT},
+        {"mean"},
+    )
     out: dict[str, dict[datetime, float]] = {}
     for entity_id, stats in rows.items():
-        out[entity_id] = {dt_util.utc_from_timestamp(r["start"]): float(mean)
-                          for r in stats if (mean := r.get("mean")) is not None}
+        out[entity_id] = {
+            dt_util.utc_from_timestamp(r["start"]): float(mean)
+            for r in stats
+            if (mean := r.get("mean")) is not None
+        }
     return out

@@ -50,7 +50,9 @@ def pv_forecast_entities(config: dict[str, Any]) -> list[str]:
     return [value] if isinstance(value, str) else list(value)
 
 
-def read_forecasts(hass: HomeAssistant, config: dict[str, Any], inputs: Inputs, timeline: Timeline) -> Forecasts:
+def read_forecasts(
+    hass: HomeAssistant, config: dict[str, Any], inputs: Inputs, timeline: Timeline
+) -> Forecasts:
     stale: list[str] = []
     assumptions: list[str] = []
     import_price, description = _import_prices(hass, config, inputs, timeline, stale, assumptions)
@@ -66,21 +68,30 @@ def read_forecasts(hass: HomeAssistant, config: dict[str, Any], inputs: Inputs, 
         assumptions.append("no PV forecast: PV counts as part of the measured load")
     base = inputs.base_load
     return Forecasts(
-        import_price=import_price, export_price=export_price, pv_kw=pv,
-        base_load_kw=None if base is None else base.series(timeline.start, timeline.step_minutes, timeline.steps),
-        base_load_basis=base.basis if base is not None else "", stale=stale, assumptions=assumptions,
+        import_price=import_price,
+        export_price=export_price,
+        pv_kw=pv,
+        base_load_kw=None
+        if base is None
+        else base.series(timeline.start, timeline.step_minutes, timeline.steps),
+        base_load_basis=base.basis if base is not None else "",
+        stale=stale,
+        assumptions=assumptions,
         price_description=description,
     )
 
 
-def _export_prices(hass: HomeAssistant, config: dict[str, Any], import_price: Any, timeline: Timeline,
-                   stale: list[str]) -> Any:
+def _export_prices(
+    hass: HomeAssistant, config: dict[str, Any], import_price: Any, timeline: Timeline, stale: list[str]
+) -> Any:
     """Its own sensor, or the rule "fraction of the import price plus an offset" (a fixed price
     is a fraction of 0)."""
     factor = float(config.get(CONF_EXPORT_PRICE_FACTOR, 0.0))
     export_price = factor * import_price + float(config.get(CONF_EXPORT_PRICE_FIXED, 0.0))
     if export_entity := config.get(CONF_EXPORT_PRICE_ENTITY):
-        exported = price_series(hass.states.get(export_entity), timeline.start, timeline.step_minutes, timeline.steps)
+        exported = price_series(
+            hass.states.get(export_entity), timeline.start, timeline.step_minutes, timeline.steps
+        )
         if exported is None:
             stale.append(export_entity)
         else:
@@ -89,7 +100,11 @@ def _export_prices(hass: HomeAssistant, config: dict[str, Any], import_price: An
 
 
 def _import_prices(
-    hass: HomeAssistant, config: dict[str, Any], inputs: Inputs, timeline: Timeline, stale: list[str],
+    hass: HomeAssistant,
+    config: dict[str, Any],
+    inputs: Inputs,
+    timeline: Timeline,
+    stale: list[str],
     assumptions: list[str],
 ) -> tuple[Any, str]:
     """An entity's prices (with fees), a time-of-use schedule, or a fixed price."""
@@ -103,17 +118,26 @@ def _import_prices(
             stale.append(price_entity)  # a price now but no forecast Headroom can read
             assumptions.append(f"no price forecast in {price_entity}: the price now is held")
         elif prices.known_steps < steps:
-            assumptions.append(f"prices known for {prices.known_steps * step_minutes / 60:.1f} h; "
-                               "the rest repeats the day before")
-        values = with_fees(prices.values, float(config.get(CONF_PRICE_MULTIPLIER, 1.0)),
-                           float(config.get(CONF_PRICE_OFFSET, 0.0)))
+            assumptions.append(
+                f"prices known for {prices.known_steps * step_minutes / 60:.1f} h; "
+                "the rest repeats the day before"
+            )
+        values = with_fees(
+            prices.values,
+            float(config.get(CONF_PRICE_MULTIPLIER, 1.0)),
+            float(config.get(CONF_PRICE_OFFSET, 0.0)),
+        )
         return np.array(values), prices.description
     if config.get(CONF_TOU_PEAK_PRICE) is not None and config.get(CONF_TOU_OFF_PEAK_PRICE) is not None:
         values = tou_series(
-            start, step_minutes, steps, peak=float(config[CONF_TOU_PEAK_PRICE]),
+            start,
+            step_minutes,
+            steps,
+            peak=float(config[CONF_TOU_PEAK_PRICE]),
             off_peak=float(config[CONF_TOU_OFF_PEAK_PRICE]),
             peak_start=time.fromisoformat(config.get(CONF_TOU_PEAK_START, "07:00:00")),
             peak_end=time.fromisoformat(config.get(CONF_TOU_PEAK_END, "23:00:00")),
-            weekend_off_peak=bool(config.get(CONF_TOU_WEEKEND_OFF_PEAK, False)))
+            weekend_off_peak=bool(config.get(CONF_TOU_WEEKEND_OFF_PEAK, False)),
+        )
         return np.array(values), "time-of-use schedule"
     return np.full(steps, float(config.get(CONF_PRICE_FIXED, FALLBACK_PRICE))), "fixed price"

@@ -51,13 +51,17 @@ class ServicePrices:
     async def async_points(self, entity_id: str) -> list[PricePoint] | None:
         """The forecast for the entity, or None when it is not a service-only family."""
         family = self.family(entity_id)
-        if family is None or not self.hass.services.has_service(family, "get_prices" if family == "tibber"
-                                                                  else "get_prices_for_date"):
+        if family is None or not self.hass.services.has_service(
+            family, "get_prices" if family == "tibber" else "get_prices_for_date"
+        ):
             return None
         now = dt_util.utcnow()
         cached = self._cache.get(entity_id)
-        if cached is not None and now - cached[0] < REFRESH and \
-                dt_util.as_local(cached[0]).date() == dt_util.as_local(now).date():
+        if (
+            cached is not None
+            and now - cached[0] < REFRESH
+            and dt_util.as_local(cached[0]).date() == dt_util.as_local(now).date()
+        ):
             return cached[1]
         try:
             points = await (self._nordpool(entity_id) if family == "nordpool" else self._tibber(entity_id))
@@ -76,8 +80,12 @@ class ServicePrices:
         for day in (today, today + timedelta(days=1)):
             try:
                 response = await self.hass.services.async_call(
-                    "nordpool", "get_prices_for_date", {"config_entry": entry.config_entry_id, "date": day.isoformat()},
-                    blocking=True, return_response=True)
+                    "nordpool",
+                    "get_prices_for_date",
+                    {"config_entry": entry.config_entry_id, "date": day.isoformat()},
+                    blocking=True,
+                    return_response=True,
+                )
             except HomeAssistantError:
                 if day == today:
                     raise
@@ -88,8 +96,12 @@ class ServicePrices:
     async def _tibber(self, entity_id: str) -> list[PricePoint]:
         start = dt_util.start_of_local_day()
         response = await self.hass.services.async_call(
-            "tibber", "get_prices", {"start": start.isoformat(), "end": (start + timedelta(days=2)).isoformat()},
-            blocking=True, return_response=True)
+            "tibber",
+            "get_prices",
+            {"start": start.isoformat(), "end": (start + timedelta(days=2)).isoformat()},
+            blocking=True,
+            return_response=True,
+        )
         answer: dict[str, Any] = dict(response or {})
         state = self.hass.states.get(entity_id)
         name = str(state.attributes.get("friendly_name", "")) if state is not None else ""

@@ -28,8 +28,14 @@ START_KEYS = ("start", "start_time", "from", "startsAt", "hour", "time", "valid_
 END_KEYS = ("end", "end_time", "till", "to", "valid_to", "period_end")
 # Value keys with the factor to currency/kWh they imply regardless of the entity's unit.
 VALUE_KEYS: dict[str, float | None] = {
-    "value": None, "price": None, "per_kwh": None, "value_inc_vat": None, "price_per_kwh": None, "total": None,
-    "price_ct_per_kwh": 0.01, "price_eur_per_mwh": 0.001,
+    "value": None,
+    "price": None,
+    "per_kwh": None,
+    "value_inc_vat": None,
+    "price_per_kwh": None,
+    "total": None,
+    "price_ct_per_kwh": 0.01,
+    "price_eur_per_mwh": 0.001,
 }
 
 
@@ -115,8 +121,11 @@ def points_from_list(items: Iterable[Any], factor: float) -> list[PricePoint]:
     points: list[PricePoint] = []
     for i, (start, end, price) in enumerate(raw):
         if end is None:
-            end = raw[i + 1][0] if i + 1 < len(raw) else start + (
-                (start - raw[i - 1][0]) if i > 0 else timedelta(hours=1))
+            end = (
+                raw[i + 1][0]
+                if i + 1 < len(raw)
+                else start + ((start - raw[i - 1][0]) if i > 0 else timedelta(hours=1))
+            )
         points.append(PricePoint(start, end, price))
     return points
 
@@ -159,8 +168,12 @@ def current_price(state: State | None, extra: list[PricePoint] | None = None) ->
 
 def sibling_points(hass: HomeAssistant, entity_id: str) -> list[PricePoint]:
     """The price points the entity's siblings (see ``sibling_entities``) hold."""
-    return [p for sibling in sibling_entities(entity_id) if (state := hass.states.get(sibling)) is not None
-            for p in points_from_state(state)]
+    return [
+        p
+        for sibling in sibling_entities(entity_id)
+        if (state := hass.states.get(sibling)) is not None
+        for p in points_from_state(state)
+    ]
 
 
 def sibling_entities(entity_id: str) -> list[str]:
@@ -180,8 +193,9 @@ def describe(points: list[PricePoint], now: datetime, source: str) -> str:
     return f"{source}, {resolution}-minute prices, {ahead:.0f} h ahead"
 
 
-def series_from_points(points: list[PricePoint], start: datetime, step_minutes: int, steps: int,
-                       now_price: float, source: str) -> PriceSeries:
+def series_from_points(
+    points: list[PricePoint], start: datetime, step_minutes: int, steps: int, now_price: float, source: str
+) -> PriceSeries:
     """Time-weighted price per step; past the last known price, the same time a day earlier."""
     step = timedelta(minutes=step_minutes)
     values = np.full(steps, np.nan)
@@ -213,8 +227,9 @@ def series_from_points(points: list[PricePoint], start: datetime, step_minutes: 
     return PriceSeries([float(v) for v in values], known, resolution, describe(points, start, source))
 
 
-def price_series(state: State | None, start: datetime, step_minutes: int, steps: int,
-                 extra: list[PricePoint] | None = None) -> PriceSeries | None:
+def price_series(
+    state: State | None, start: datetime, step_minutes: int, steps: int, extra: list[PricePoint] | None = None
+) -> PriceSeries | None:
     """Prices for each step from ``start``; None when the entity has no usable price now.
     ``extra`` are points from elsewhere (a service response, a sibling entity) for the same price."""
     now_price = current_price(state, extra)

@@ -27,8 +27,11 @@ def solcast_points(state: State, pessimistic: bool = False) -> list[PricePoint]:
     out: list[PricePoint] = []
     parsed: list[tuple[datetime, float]] = []
     for row in rows:
-        if isinstance(row, dict) and (t := parse_time(row.get("period_start"))) is not None \
-                and isinstance(v := row.get(key), (int, float)):
+        if (
+            isinstance(row, dict)
+            and (t := parse_time(row.get("period_start"))) is not None
+            and isinstance(v := row.get(key), (int, float))
+        ):
             parsed.append((t, float(v)))
     for i, (start, value) in enumerate(parsed):
         nxt = parsed[i + 1][0] if i + 1 < len(parsed) else None

@@ -9,8 +9,17 @@ from datetime import datetime, time, timedelta
 from homeassistant.util import dt as dt_util
 
 
-def tou_series(start: datetime, step_minutes: int, steps: int, *, peak: float, off_peak: float,
-               peak_start: time, peak_end: time, weekend_off_peak: bool) -> list[float]:
+def tou_series(
+    start: datetime,
+    step_minutes: int,
+    steps: int,
+    *,
+    peak: float,
+    off_peak: float,
+    peak_start: time,
+    peak_end: time,
+    weekend_off_peak: bool,
+) -> list[float]:
     """The price at the middle of each step (local time)."""
     out: list[float] = []
     for t in range(steps):

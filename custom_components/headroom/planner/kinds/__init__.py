@@ -136,6 +136,17 @@ def committed(dev: Device, steps: int) -> DevicePlan | None:
 
 
 __all__ = [
-    "KINDS", "Appliance", "Battery", "Device", "DeviceKind", "Ev", "Fixed", "GreedyRank", "ThermalStorage",
-    "committed", "kind_named", "kind_of", "names",
+    "KINDS",
+    "Appliance",
+    "Battery",
+    "Device",
+    "DeviceKind",
+    "Ev",
+    "Fixed",
+    "GreedyRank",
+    "ThermalStorage",
+    "committed",
+    "kind_named",
+    "kind_of",
+    "names",
 ]

@@ -97,7 +97,8 @@ def _windows(r: Reader, steps: int) -> tuple[tuple[int, int], ...]:
     windows = []
     for i, w in enumerate(raw):
         if (
-            not isinstance(w, list) or len(w) != 2
+            not isinstance(w, list)
+            or len(w) != 2
             or any(isinstance(x, bool) or not isinstance(x, int) for x in w)
         ):
             raise ProblemError(f"{path}[{i}]", "must be [first_start_step, end_step] (whole numbers)")
@@ -145,13 +146,16 @@ class ApplianceKind:
             previous_power_kw=r.previous(steps),
         )
         if started is None and len(appliance.allowed_starts(steps)) == 0:
-            raise ProblemError(r.sub("windows"), f"no window fits the {len(profile)}-step run inside the horizon")
+            raise ProblemError(
+                r.sub("windows"), f"no window fits the {len(profile)}-step run inside the horizon"
+            )
         return appliance
 
     def dump(self, appliance: Appliance) -> dict[str, Any]:
         out: dict[str, Any] = {
             "profile_kw": listed(appliance.profile_kw),
-            "windows": [list(w) for w in appliance.windows], "started_step": appliance.started_step,
+            "windows": [list(w) for w in appliance.windows],
+            "started_step": appliance.started_step,
         }
         if appliance.previous_power_kw is not None:
             out["previous_power_kw"] = listed(appliance.previous_power_kw)
@@ -162,7 +166,8 @@ class ApplianceKind:
         if appliance.started_step is None:
             return None
         return DevicePlan(
-            power_kw=appliance.power_for_start(appliance.started_step, steps), start=appliance.started_step)
+            power_kw=appliance.power_for_start(appliance.started_step, steps), start=appliance.started_step
+        )
 
     def build(self, ctx: Context, appliance: Appliance) -> ApplianceVars:
         lp, n = ctx.lp, ctx.steps
@@ -210,13 +215,15 @@ class ApplianceKind:
         run_cost = _run_costs(appliance, starts, problem)
         chosen = int(np.nonzero(starts == plan.start)[0][0])
         earliest = appliance.power_for_start(int(starts[0]), problem.steps)
-        reasons: list[Reason] = [{
-            "code": "cheapest_window" if chosen == int(np.argmin(run_cost)) else "chosen_start",
-            "start": plan.start,
-            "earliest_start": int(starts[0]),
-            "run_price_cost": round(run_cost[chosen], 5),
-            "earliest_price_cost": round(run_cost[0], 5),
-        }]
+        reasons: list[Reason] = [
+            {
+                "code": "cheapest_window" if chosen == int(np.argmin(run_cost)) else "chosen_start",
+                "start": plan.start,
+                "earliest_start": int(starts[0]),
+                "run_price_cost": round(run_cost[chosen], 5),
+                "earliest_price_cost": round(run_cost[0], 5),
+            }
+        ]
         if ((scene.plan.grid_import_kw - plan.power_kw + earliest) > scene.limit + scene.tolerance_kw).any():
             reasons.append({"code": "import_limit_binding", "steps": scene.steps(earliest > 0)})
         return reasons

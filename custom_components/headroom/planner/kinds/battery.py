@@ -67,7 +67,11 @@ class BatteryVars:
 
     def power_terms(self) -> tuple[IntArray, IntArray, FloatArray]:
         t = np.arange(self.steps, dtype=np.int64)
-        return np.r_[t, t], np.r_[self.charge, self.discharge], np.r_[np.ones(self.steps), -np.ones(self.steps)]
+        return (
+            np.r_[t, t],
+            np.r_[self.charge, self.discharge],
+            np.r_[np.ones(self.steps), -np.ones(self.steps)],
+        )
 
     def extract(self, x: FloatArray) -> DevicePlan:
         charge = np.clip(x[self.charge], 0.0, None)
@@ -164,7 +168,9 @@ def _soc_bounds(r: Reader, capacity: float) -> tuple[float, float, float]:
     return min_soc, max_soc, min(max(soc, min_soc), max_soc)
 
 
-def _build_balance(ctx: Context, battery: Battery, charge: IntArray, discharge: IntArray, soc: IntArray) -> None:
+def _build_balance(
+    ctx: Context, battery: Battery, charge: IntArray, discharge: IntArray, soc: IntArray
+) -> None:
     """SoC follows the efficiencies; a wanted end SoC is soft; never charge and discharge at once."""
     lp, dt, n = ctx.lp, ctx.dt, ctx.steps
     rows = np.arange(n)
@@ -174,19 +180,34 @@ def _build_balance(ctx: Context, battery: Battery, charge: IntArray, discharge: 
         n,
         np.r_[rows, rows[1:], rows, rows],
         np.r_[soc, soc[:-1], charge, discharge],
-        np.r_[np.ones(n), -np.ones(n - 1), np.full(n, -battery.charge_efficiency * dt),
-              np.full(n, dt / battery.discharge_efficiency)],
-        lb=rhs, ub=rhs,
+        np.r_[
+            np.ones(n),
+            -np.ones(n - 1),
+            np.full(n, -battery.charge_efficiency * dt),
+            np.full(n, dt / battery.discharge_efficiency),
+        ],
+        lb=rhs,
+        ub=rhs,
     )
     if battery.final_soc_kwh is not None and battery.final_soc_kwh > battery.min_soc_kwh:
         missed = lp.add_vars(1, 0.0, battery.final_soc_kwh - battery.min_soc_kwh, 2.0 * ctx.weights.base)
         lp.add_rows(1, [0, 0], np.r_[soc[-1], missed], [1.0, 1.0], lb=battery.final_soc_kwh)
     if battery.max_charge_kw > 0 and battery.max_discharge_kw > 0:
         charging = lp.add_vars(n, 0.0, 1.0, 0.0, BINARY)
-        lp.add_rows(n, np.r_[rows, rows], np.r_[charge, charging],
-                    np.r_[np.ones(n), np.full(n, -battery.max_charge_kw)], ub=0.0)
-        lp.add_rows(n, np.r_[rows, rows], np.r_[discharge, charging],
-                    np.r_[np.ones(n), np.full(n, battery.max_discharge_kw)], ub=battery.max_discharge_kw)
+        lp.add_rows(
+            n,
+            np.r_[rows, rows],
+            np.r_[charge, charging],
+            np.r_[np.ones(n), np.full(n, -battery.max_charge_kw)],
+            ub=0.0,
+        )
+        lp.add_rows(
+            n,
+            np.r_[rows, rows],
+            np.r_[discharge, charging],
+            np.r_[np.ones(n), np.full(n, battery.max_discharge_kw)],
+            ub=battery.max_discharge_kw,
+        )
 
 
 class BatteryKind:
@@ -225,13 +246,18 @@ class BatteryKind:
 
     def dump(self, battery: Battery) -> dict[str, Any]:
         out: dict[str, Any] = {
-            "capacity_kwh": battery.capacity_kwh, "soc_kwh": battery.soc_kwh,
-            "min_soc_kwh": battery.min_soc_kwh, "max_soc_kwh": battery.max_soc_kwh,
-            "max_charge_kw": battery.max_charge_kw, "max_discharge_kw": battery.max_discharge_kw,
+            "capacity_kwh": battery.capacity_kwh,
+            "soc_kwh": battery.soc_kwh,
+            "min_soc_kwh": battery.min_soc_kwh,
+            "max_soc_kwh": battery.max_soc_kwh,
+            "max_charge_kw": battery.max_charge_kw,
+            "max_discharge_kw": battery.max_discharge_kw,
             "charge_efficiency": battery.charge_efficiency,
             "discharge_efficiency": battery.discharge_efficiency,
-            "final_soc_kwh": battery.final_soc_kwh, "grid_charge": battery.grid_charge,
-            "grid_export": battery.grid_export, "cycle_cost_per_kwh": battery.cycle_cost_per_kwh,
+            "final_soc_kwh": battery.final_soc_kwh,
+            "grid_charge": battery.grid_charge,
+            "grid_export": battery.grid_export,
+            "cycle_cost_per_kwh": battery.cycle_cost_per_kwh,
         }
         if battery.previous_power_kw is not None:
             out["previous_power_kw"] = [float(v) for v in battery.previous_power_kw]
@@ -254,8 +280,9 @@ class BatteryKind:
         soc = lp.add_vars(n, battery.min_soc_kwh, battery.max_soc_kwh)
         _build_balance(ctx, battery, charge, discharge, soc)
         t = np.arange(n, dtype=np.int64)
-        ctx.add_stability(np.r_[t, t], np.r_[charge, discharge], np.r_[np.ones(n), -np.ones(n)],
-                          battery.previous_power_kw)
+        ctx.add_stability(
+            np.r_[t, t], np.r_[charge, discharge], np.r_[np.ones(n), -np.ones(n)], battery.previous_power_kw
+        )
         return BatteryVars(battery=battery, charge=charge, discharge=discharge, soc=soc, steps=n)
 
     def baseline(self, problem: ProblemView, battery: Battery) -> None:

@@ -105,7 +105,9 @@ def _on_off(ctx: Context, ev: Ev, window: IntArray, power: IntArray) -> None:
     # power <= max * on ; power >= min * on
     lp.add_rows(n, np.r_[rows, rows], np.r_[power, on], np.r_[np.ones(n), -max_kw * np.ones(n)], ub=0.0)
     if ev.min_kw > 0:
-        lp.add_rows(n, np.r_[rows, rows], np.r_[power, on], np.r_[np.ones(n), -ev.min_kw * np.ones(n)], lb=0.0)
+        lp.add_rows(
+            n, np.r_[rows, rows], np.r_[power, on], np.r_[np.ones(n), -ev.min_kw * np.ones(n)], lb=0.0
+        )
     # start_t >= on_t - on_{t-1}; charging now counts as "on" before the window. Starts
     # cost only in the near term (what runs before the next replans): charged over the
     # whole horizon they made homes several times slower, for plans replanned anyway.
@@ -115,8 +117,11 @@ def _on_off(ctx: Context, ev: Ev, window: IntArray, power: IntArray) -> None:
     lb = np.zeros(n)
     lb[0] = -was_on
     lp.add_rows(
-        n, np.r_[rows, rows, rows[1:]], np.r_[start, on, on[:-1]],
-        np.r_[np.ones(n), -np.ones(n), np.ones(n - 1)], lb=lb,
+        n,
+        np.r_[rows, rows, rows[1:]],
+        np.r_[start, on, on[:-1]],
+        np.r_[np.ones(n), -np.ones(n), np.ones(n - 1)],
+        lb=lb,
     )
     # Minimum on-time: a start at t keeps it on for min_on_steps (within the window).
     for j in range(1, min(ev.min_on_steps, n)):
@@ -144,12 +149,14 @@ def _reasons_for_power(scene: Scene, ev: Ev, plan: DevicePlan, window: BoolArray
     price, on = scene.price, plan.power_kw > scene.tolerance_kw
     reasons: list[Reason] = []
     if on.any():
-        reasons.append({
-            "code": "cheapest_steps" if ev.mode == "cheapest" else "fastest",
-            "steps": scene.steps(on),
-            "mean_price": round(float(price[on].mean()), 5),
-            "window_mean_price": round(float(price[window].mean()), 5),
-        })
+        reasons.append(
+            {
+                "code": "cheapest_steps" if ev.mode == "cheapest" else "fastest",
+                "steps": scene.steps(on),
+                "mean_price": round(float(price[on].mean()), 5),
+                "window_mean_price": round(float(price[window].mean()), 5),
+            }
+        )
     waiting = window & ~on
     if waiting.any() and (plan.finish_step is None or waiting[: plan.finish_step].any()):
         reasons.append({"code": "waiting", "steps": scene.steps(waiting[: plan.finish_step or None])})
@@ -167,7 +174,7 @@ def _limited(scene: Scene, ev: Ev, plan: DevicePlan, window: BoolArray) -> BoolA
     missing = ev.max_kw - plan.power_kw
     limited = window & (missing > tol) & (scene.plan.grid_import_kw + missing > scene.limit + tol)
     if plan.finish_step is not None:
-        limited[plan.finish_step:] = False
+        limited[plan.finish_step :] = False
     return limited
 
 
@@ -181,7 +188,8 @@ def _reasons_for_shortfall(scene: Scene, ev: Ev, plan: DevicePlan, window: BoolA
         reasons.append({"code": "window", "shortfall_kwh": round(plan.shortfall_kwh or 0, 4)})
     limited = _limited(scene, ev, plan, window)
     rivals = [
-        e.id for e in problem.of_kind(Ev)
+        e.id
+        for e in problem.of_kind(Ev)
         if e.priority > ev.priority and (scene.plan.devices[e.id].power_kw[limited] > 0).any()
     ]
     if rivals:
@@ -222,9 +230,15 @@ class EvKind:
 
     def dump(self, ev: Ev) -> dict[str, Any]:
         out: dict[str, Any] = {
-            "arrival": ev.arrival, "departure": ev.departure, "energy_kwh": ev.energy_kwh,
-            "max_kw": ev.max_kw, "min_kw": ev.min_kw, "mode": ev.mode, "priority": ev.priority,
-            "power_now_kw": ev.power_now_kw, "start_penalty": ev.start_penalty,
+            "arrival": ev.arrival,
+            "departure": ev.departure,
+            "energy_kwh": ev.energy_kwh,
+            "max_kw": ev.max_kw,
+            "min_kw": ev.min_kw,
+            "mode": ev.mode,
+            "priority": ev.priority,
+            "power_now_kw": ev.power_now_kw,
+            "start_penalty": ev.start_penalty,
             "min_on_steps": ev.min_on_steps,
         }
         if ev.max_kw_per_step is not None:
@@ -257,8 +271,12 @@ class EvKind:
         wanted = min(ev.energy_kwh, float(ceiling.sum()) * dt)
         shortfall = lp.add_vars(1, 0.0, wanted, value_per_kwh(w, ev, steps))
         lp.add_rows(
-            1, np.zeros(n + 1, dtype=np.int64), np.r_[power, shortfall], np.r_[np.full(n, dt), 1.0],
-            lb=wanted, ub=wanted + ev.min_kw * dt if wanted > 0 else 0.0,
+            1,
+            np.zeros(n + 1, dtype=np.int64),
+            np.r_[power, shortfall],
+            np.r_[np.full(n, dt), 1.0],
+            lb=wanted,
+            ub=wanted + ev.min_kw * dt if wanted > 0 else 0.0,
         )
         ctx.add_stability(window, power, np.ones(n), ev.previous_power_kw)
         return EvVars(ev=ev, window=window, power=power, steps=steps, dt=dt)
@@ -287,7 +305,9 @@ class EvKind:
         for t in range(ev.arrival, ev.departure):
             if remaining <= 1e-9:
                 break
-            ceiling = ev.max_kw if ev.max_kw_per_step is None else min(ev.max_kw, float(ev.max_kw_per_step[t]))
+            ceiling = (
+                ev.max_kw if ev.max_kw_per_step is None else min(ev.max_kw, float(ev.max_kw_per_step[t]))
+            )
             p = min(ceiling, room.available(t, ev.phases), remaining / dt)
             if p < ev.min_kw or p <= 1e-9:
                 continue
@@ -301,12 +321,12 @@ class EvKind:
 
     def explain(self, scene: Scene, ev: Ev, plan: DevicePlan) -> list[Reason]:
         window = np.zeros(scene.problem.steps, dtype=bool)
-        window[ev.arrival:ev.departure] = True
+        window[ev.arrival : ev.departure] = True
         return _reasons_for_power(scene, ev, plan, window) + _reasons_for_shortfall(scene, ev, plan, window)
 
     def ceiling(self, problem: ProblemView, ev: Ev, planned: FloatArray) -> FloatArray:
         most: FloatArray = np.zeros(problem.steps)
-        most[ev.arrival:ev.departure] = ev.max_kw
+        most[ev.arrival : ev.departure] = ev.max_kw
         return most
 
 

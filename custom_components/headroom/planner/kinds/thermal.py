@@ -44,14 +44,14 @@ class ThermalStorage:
     """A hot-water tank or heat-pump buffer as a leaky store of heat (kWh above the coldest usable state)."""
 
     id: str
-    capacity_kwh: float            # heat held between the lowest and the highest allowed temperature
-    energy_kwh: float              # heat held now (may be below comfort, never negative)
-    max_kw: float                  # electrical power of the element / heat pump at full power
-    on_off: bool = True            # True: element is off or at max_kw (a resistive element behind a switch); False: modulating 0..max_kw
-    efficiency: float = 1.0        # heat per electrical kWh (a heat pump's COP; 1.0 for a resistive element)
-    loss_kw: float = 0.0           # standing loss, heat kW, constant
-    draw_kw: FloatArray | None = None        # forecast hot-water use per step, heat kW (None = none)
-    comfort_kwh: FloatArray | None = None    # per-step minimum heat to hold (soft; None = 0)
+    capacity_kwh: float  # heat held between the lowest and the highest allowed temperature
+    energy_kwh: float  # heat held now (may be below comfort, never negative)
+    max_kw: float  # electrical power of the element / heat pump at full power
+    on_off: bool = True  # True: element is off or at max_kw (a resistive element behind a switch); False: modulating 0..max_kw
+    efficiency: float = 1.0  # heat per electrical kWh (a heat pump's COP; 1.0 for a resistive element)
+    loss_kw: float = 0.0  # standing loss, heat kW, constant
+    draw_kw: FloatArray | None = None  # forecast hot-water use per step, heat kW (None = none)
+    comfort_kwh: FloatArray | None = None  # per-step minimum heat to hold (soft; None = 0)
     phases: tuple[int, ...] = (1, 2, 3)
     previous_power_kw: FloatArray | None = None
 
@@ -85,8 +85,8 @@ def thermal_plan(store: ThermalStorage, power: FloatArray, dt: float) -> DeviceP
 @dataclass
 class ThermalVars:
     store: ThermalStorage
-    power: IntArray       # one column per step: the power itself, or on/off (0..1)
-    per_unit_kw: float    # kW per unit of the column: max_kw for on/off, 1 for power
+    power: IntArray  # one column per step: the power itself, or on/off (0..1)
+    per_unit_kw: float  # kW per unit of the column: max_kw for on/off, 1 for power
     steps: int
     dt: float
     supply_kw = 0.0
@@ -130,8 +130,14 @@ def _count_steps_on(ctx: Context, on: IntArray) -> None:
     lp, n = ctx.lp, ctx.steps
     count = lp.add_vars(n, 0.0, n, 0.0, INTEGER)
     rows = np.arange(n)
-    lp.add_rows(n, np.r_[rows, rows[1:], rows], np.r_[count, count[:-1], on],
-                np.r_[np.ones(n), -np.ones(n - 1), -np.ones(n)], lb=0.0, ub=0.0)
+    lp.add_rows(
+        n,
+        np.r_[rows, rows[1:], rows],
+        np.r_[count, count[:-1], on],
+        np.r_[np.ones(n), -np.ones(n - 1), -np.ones(n)],
+        lb=0.0,
+        ub=0.0,
+    )
 
 
 def _heat_balance(ctx: Context, store: ThermalStorage, power: IntArray, per_unit_kw: float) -> IntArray:
@@ -142,9 +148,12 @@ def _heat_balance(ctx: Context, store: ThermalStorage, power: IntArray, per_unit
     rhs = -leaving_kw(store, n) * dt
     rhs[0] += store.energy_kwh
     lp.add_rows(
-        n, np.r_[rows, rows[1:], rows], np.r_[heat, heat[:-1], power],
+        n,
+        np.r_[rows, rows[1:], rows],
+        np.r_[heat, heat[:-1], power],
         np.r_[np.ones(n), -np.ones(n - 1), np.full(n, -store.efficiency * per_unit_kw * dt)],
-        lb=rhs, ub=rhs,
+        lb=rhs,
+        ub=rhs,
     )
     return heat
 
@@ -169,8 +178,13 @@ def _shortfall(ctx: Context, store: ThermalStorage, heat: IntArray) -> None:
     value = ctx.weights.base / min(store.efficiency, 1.0)
     short = ctx.lp.add_vars(k, 0.0, most[steps], value)
     r = np.arange(k)
-    ctx.lp.add_rows(k, np.r_[r, r], np.r_[heat[steps], short], np.r_[np.ones(k), np.ones(k)],
-                    lb=floor[steps] - unavoidable[steps])
+    ctx.lp.add_rows(
+        k,
+        np.r_[r, r],
+        np.r_[heat[steps], short],
+        np.r_[np.ones(k), np.ones(k)],
+        lb=floor[steps] - unavoidable[steps],
+    )
 
 
 def _parse_floor(r: Reader, steps: int, capacity: float) -> FloatArray | None:
@@ -193,7 +207,12 @@ def _parse_levels(r: Reader) -> tuple[float, float]:
 
 
 def _cheapest_fill(
-    store: ThermalStorage, power: FloatArray, by: int, deficit: float, room: FloatArray, price: FloatArray,
+    store: ThermalStorage,
+    power: FloatArray,
+    by: int,
+    deficit: float,
+    room: FloatArray,
+    price: FloatArray,
     dt: float,
 ) -> tuple[int, float] | None:
     """The cheapest step up to ``by`` that can still heat (latest among equals), and how many kW
@@ -202,8 +221,9 @@ def _cheapest_fill(
         return None
     heat = heat_kwh(store, power, dt)
     later_max = np.maximum.accumulate(heat[::-1])[::-1]
-    spare = np.minimum.reduce([
-        store.max_kw - power, room, (store.capacity_kwh - later_max) / (store.efficiency * dt)])[: by + 1]
+    spare = np.minimum.reduce(
+        [store.max_kw - power, room, (store.capacity_kwh - later_max) / (store.efficiency * dt)]
+    )[: by + 1]
     if store.on_off:
         usable = (power[: by + 1] == 0) & (spare >= store.max_kw - POWER_EPS_KW)
     else:
@@ -254,11 +274,18 @@ class ThermalKind:
 
     def dump(self, store: ThermalStorage) -> dict[str, Any]:
         out: dict[str, Any] = {
-            "capacity_kwh": store.capacity_kwh, "energy_kwh": store.energy_kwh, "max_kw": store.max_kw,
-            "on_off": store.on_off, "efficiency": store.efficiency, "loss_kw": store.loss_kw,
+            "capacity_kwh": store.capacity_kwh,
+            "energy_kwh": store.energy_kwh,
+            "max_kw": store.max_kw,
+            "on_off": store.on_off,
+            "efficiency": store.efficiency,
+            "loss_kw": store.loss_kw,
         }
-        for key, values in (("draw_kw", store.draw_kw), ("comfort_kwh", store.comfort_kwh),
-                            ("previous_power_kw", store.previous_power_kw)):
+        for key, values in (
+            ("draw_kw", store.draw_kw),
+            ("comfort_kwh", store.comfort_kwh),
+            ("previous_power_kw", store.previous_power_kw),
+        ):
             if values is not None:
                 out[key] = listed(values)
         return out
@@ -319,7 +346,9 @@ class ThermalKind:
                 deficit -= store.efficiency * kw * dt
         plan = thermal_plan(store, power, dt)
         if (plan.shortfall_kwh or 0.0) > 1e-3:
-            notes.append(f"{store.id}: heat short of comfort by {plan.shortfall_kwh:.3f} kWh (summed over steps)")
+            notes.append(
+                f"{store.id}: heat short of comfort by {plan.shortfall_kwh:.3f} kWh (summed over steps)"
+            )
         return plan
 
     def follow(self, problem: ProblemView, store: ThermalStorage, net_kw: FloatArray) -> None:
@@ -332,19 +361,27 @@ class ThermalKind:
         bought = on & ~scene.surplus
         reasons: list[Reason] = []
         if bought.any():
-            reasons.append({
-                "code": "cheapest_steps", "steps": scene.steps(bought),
-                "mean_price": round(float(price[bought].mean()), 5),
-                "window_mean_price": round(float(price.mean()), 5),
-            })
+            reasons.append(
+                {
+                    "code": "cheapest_steps",
+                    "steps": scene.steps(bought),
+                    "mean_price": round(float(price[bought].mean()), 5),
+                    "window_mean_price": round(float(price.mean()), 5),
+                }
+            )
         for k, steps in sorted(_needed_by(store, plan, on, scene.problem.step_hours).items()):
             reasons.append({"code": "comfort", "needed_by": k, "steps": steps})
         if (on & scene.surplus).any():
             reasons.append({"code": "pv_surplus", "steps": scene.steps(on & scene.surplus)})
         if (plan.shortfall_kwh or 0.0) > 1e-3 and plan.soc_kwh is not None:
             cold = plan.soc_kwh < floor_kwh(store, n) - 1e-3
-            reasons.append({"code": "comfort_shortfall", "shortfall_kwh": round(plan.shortfall_kwh or 0.0, 4),
-                            "steps": scene.steps(cold)})
+            reasons.append(
+                {
+                    "code": "comfort_shortfall",
+                    "shortfall_kwh": round(plan.shortfall_kwh or 0.0, 4),
+                    "steps": scene.steps(cold),
+                }
+            )
         return reasons
 
     def ceiling(self, problem: ProblemView, store: ThermalStorage, planned: FloatArray) -> FloatArray:
