@@ -17,6 +17,7 @@ It knows the coordinator only through ``ControllerHooks``: data flows one way.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections import deque
 from collections.abc import Awaitable, Callable
@@ -132,22 +133,17 @@ class DeviceController:
 
     # ------------------------------------------------------------------ applying the plan
 
-    def wanted(self, data: HeadroomData) -> list[Setpoint]:
-        """What the plan's current step asks of every device Headroom drives, from the cycle's
-        own readings (read once, when the plan was made)."""
-        readings = Readings(
-            now=dt_util.now(),
-            house_power_kw=data.readings.house_power_kw,
-            grid_power_kw=data.readings.grid_power_kw,
-            devices=data.readings.devices,
-        )
-        return setpoints(data.problem, data.plan, data.devices, readings, self.hooks.intents(), self.driven())
+    def wanted(self, data: HeadroomData, readings: Readings | None = None) -> list[Setpoint]:
+        """What the plan's current step asks of every device Headroom drives: from the cycle's own
+        readings right after a plan, from a fresh read when a later step begins."""
+        readings = readings or dataclasses.replace(data.readings, now=dt_util.now())
+        return setpoints(data.problem, data.plan, data.devices, readings, self.driven())
 
-    async def async_apply(self, data: HeadroomData) -> None:
+    async def async_apply(self, data: HeadroomData, readings: Readings | None = None) -> None:
         if self.hooks.control_mode() != ControlMode.ACTIVE:
             return
         self._applied = (data.planned_at, data.step_of(dt_util.now()))
-        await self._send(self.wanted(data), urgent=False)
+        await self._send(self.wanted(data, readings), urgent=False)
 
     async def _async_next_step(self) -> None:
         """A plan's next step begins: apply it now rather than at the next plan."""
@@ -158,7 +154,8 @@ class DeviceController:
             and self._applied[0] == data.planned_at
             and self._applied[1] != data.step_of(dt_util.now())
         ):
-            await self.async_apply(data)
+            driven = {d: data.devices[d] for d in self.driven() if d in data.devices}
+            await self.async_apply(data, Readings(now=dt_util.now(), devices=read_devices(self.hass, driven)))
 
     def _commands(self, wanted: list[Setpoint]) -> list[tuple[Setpoint, Command]]:
         out = []

@@ -30,4 +30,3 @@ class Moment:
     now: datetime
     step: int
     headroom_kw: float
-    intents: Intents

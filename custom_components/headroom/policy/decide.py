@@ -23,11 +23,11 @@ from .timeline import Timeline
 LIMIT_TOLERANCE_KW = 0.0
 
 
-def moment_of(problem: Problem, plan: Plan, intents: Intents, now: datetime) -> Moment:
+def moment_of(problem: Problem, plan: Plan, now: datetime) -> Moment:
     """The plan's step that runs now and the room it leaves under the import limit."""
     step = Timeline(problem.start, problem.step_minutes, problem.steps).step_of(now)
     headroom = float(problem.site.import_limit_kw[step] - plan.grid_import_kw[step])
-    return Moment(now=now, step=step, headroom_kw=max(headroom, 0.0), intents=intents)
+    return Moment(now=now, step=step, headroom_kw=max(headroom, 0.0))
 
 
 def setpoints(
@@ -35,11 +35,10 @@ def setpoints(
     plan: Plan,
     devices: Mapping[str, DeviceConfig],
     readings: Readings,
-    intents: Intents,
     driven: Iterable[str],
 ) -> list[Setpoint]:
     """What the plan's current step asks of every device Headroom drives."""
-    moment = moment_of(problem, plan, intents, readings.now)
+    moment = moment_of(problem, plan, readings.now)
     out: list[Setpoint] = []
     for device_id in driven:
         config, reading = devices.get(device_id), readings.devices.get(device_id)

@@ -165,7 +165,7 @@ class _Headroom:
         )
         if step != self.applied_step:
             self.applied_step = step
-            wanted = setpoints(self.problem, self.plan, self.devices, readings, self.intents, self.devices)
+            wanted = setpoints(self.problem, self.plan, self.devices, readings, self.devices)
             self.decisions.append(
                 Decision(
                     readings=readings, forecasts=forecasts, setpoints=wanted, goals=dict(self.intents.goals)
@@ -255,16 +255,6 @@ class Simulation:
         )
         self.heater_kw = 0.0
         self._pv_cache: dict[datetime, float] = {}
-
-    def pv_mean(self, home: Home, moment: datetime, minutes: int) -> float:
-        ticks = minutes // self.scenario.tick_minutes
-        return (
-            sum(
-                self.pv_at(home, moment + timedelta(minutes=k * self.scenario.tick_minutes))
-                for k in range(ticks)
-            )
-            / ticks
-        )
 
     def pv_at(self, home: Home, moment: datetime) -> float:
         if moment not in self._pv_cache:
