@@ -50,6 +50,7 @@ from .policy.intents import Intents
 from .policy.readings import Readings
 from .policy.setpoints import Setpoint, paced
 from .sources import power_kw
+from .unavailable import Unavailable
 
 _LOGGER = logging.getLogger(__name__)
 VERIFY_AFTER = timedelta(minutes=3)
@@ -88,6 +89,7 @@ class DeviceController:
         self.hooks = hooks
         self.unresponsive: set[str] = set()
         self._ours: deque[str] = deque(maxlen=500)
+        self._unavailable = Unavailable(_LOGGER)
         self._last_write: dict[tuple[str, str], datetime] = {}
         self._commanded: dict[tuple[str, str], Command] = {}
         # What each device was last told to draw (kW): the cut's account when its sensor lags.
@@ -194,10 +196,16 @@ class DeviceController:
                 command.domain, command.service, command.data, blocking=True, context=context
             )
         except (HomeAssistantError, vol.Invalid) as err:
-            _LOGGER.warning(
-                "Could not %s.%s for %s: %s", command.domain, command.service, command.device_id, err
+            self._unavailable.failed(
+                f"{command.domain}.{command.service} for {command.device_id}",
+                "Could not %s.%s for %s: %s",
+                command.domain,
+                command.service,
+                command.device_id,
+                err,
             )
             return False
+        self._unavailable.worked(f"{command.domain}.{command.service} for {command.device_id}")
         key = (command.device_id, command.key)
         self._last_write[key] = now
         self._commanded[key] = command

@@ -16,11 +16,12 @@ from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, Event, EventStateChangedData, HomeAssistant, callback
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.debounce import Debouncer
 from homeassistant.helpers.event import async_track_state_change_event
 from homeassistant.helpers.storage import Store
-from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
 from .const import (
@@ -152,10 +153,29 @@ class HeadroomCoordinator(DataUpdateCoordinator[HeadroomData]):
         await self.async_save()
         await self.async_refresh()
         if not self.last_update_success or self.data is None:
-            raise self.last_exception or RuntimeError("replan failed")
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="replan_failed",
+                translation_placeholders={"error": str(self.last_exception or "no plan")},
+            ) from self.last_exception
         return self.data
 
     async def _async_update_data(self) -> HeadroomData:
+        """One cycle; a fault in it is a translated ``UpdateFailed`` (the entities go unavailable
+        and the next cycle tries again), never a half-made plan."""
+        try:
+            return await self._async_cycle()
+        except UpdateFailed:
+            raise
+        except Exception as err:
+            _LOGGER.exception("Headroom's planning cycle failed")
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="cycle_failed",
+                translation_placeholders={"error": str(err)},
+            ) from err
+
+    async def _async_cycle(self) -> HeadroomData:
         started = time_mod.perf_counter()
         now = dt_util.now()
         for reservation_id in self.intents.expire(now):

@@ -31,12 +31,12 @@ from .const import (
     DOMAIN,
     SOLVE_TIME_LIMIT_S,
     SUBENTRY_APPLIANCE,
-    SUBENTRY_BATTERY,
     SUBENTRY_EV_CHARGER,
     ChargeMode,
 )
 from .coordinator import HeadroomConfigEntry, HeadroomCoordinator
 from .data import HeadroomData
+from .devices import KINDS
 from .planner import Ev, FeasibilityAnswer, check_feasibility
 from .planner.grid_request import answer_grid_request
 from .planner.plan import DevicePlan
@@ -523,9 +523,7 @@ async def _async_flex_request(call: ServiceCall) -> ServiceResponse:
 async def _async_override(call: ServiceCall) -> None:
     entry = _entry(call.hass)
     coordinator = entry.runtime_data
-    sub = _subentry(
-        call.hass, entry, call.data[ATTR_DEVICE_ID], SUBENTRY_EV_CHARGER, SUBENTRY_BATTERY, SUBENTRY_APPLIANCE
-    )
+    sub = _subentry(call.hass, entry, call.data[ATTR_DEVICE_ID], *KINDS)
     if call.data["action"] == "release":
         coordinator.intents.overrides.pop(sub.subentry_id, None)
         await coordinator.controller.async_release(sub.subentry_id)

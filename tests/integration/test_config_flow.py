@@ -89,6 +89,38 @@ async def test_a_time_of_use_schedule_instead_of_a_price_entity(hass: HomeAssist
     assert status.state == "optimal" and status.attributes["price_source"] == "time-of-use schedule"
 
 
+async def test_a_fixed_price_instead_of_a_price_entity(hass: HomeAssistant, home: None) -> None:
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": config_entries.SOURCE_USER})
+    fixed = {**{k: v for k, v in FORM.items() if k != "price_entity"}, "price_fixed": 0.27}
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], fixed)
+    assert result["description_placeholders"]["found"] == "fixed price"
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    status = hass.states.get("sensor.home_plan_status")
+    assert status.attributes["price_source"] == "fixed price"
+
+
+async def test_a_battery_without_a_mode_select_needs_no_second_step(
+    hass: HomeAssistant, entry: MockConfigEntry
+) -> None:
+    result = await hass.config_entries.subentries.async_init(
+        (entry.entry_id, "battery"), context={"source": config_entries.SOURCE_USER}
+    )
+    form = {
+        "name": "Shed battery",
+        "soc_entity": "input_number.battery_soc",
+        "capacity_kwh": 5,
+        "min_soc_percent": 10,
+        "max_charge_kw": 2.5,
+        "max_discharge_kw": 2.5,
+    }
+    result = await hass.config_entries.subentries.async_configure(result["flow_id"], form)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert hass.states.get("sensor.shed_battery_planned_mode") is not None
+
+
 async def test_only_one_site(hass: HomeAssistant, entry: MockConfigEntry) -> None:
     result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": config_entries.SOURCE_USER})
     assert result["type"] is FlowResultType.ABORT

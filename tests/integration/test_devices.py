@@ -331,6 +331,34 @@ async def test_ocpp_charger_is_driven_through_its_action(
     assert len(received) == count  # unchanged: not sent again
 
 
+async def test_a_charger_that_cannot_be_reached_is_logged_once_until_it_answers(
+    hass: HomeAssistant, home: None, freezer: FrozenDateTimeFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The OCPP integration is not loaded (its action does not exist): one warning, not one per cycle."""
+    sub = charger_subentry()
+    data = {**sub["data"], "control_adapter": "ocpp", "vendor_charger_id": "charger-1"}
+    await setup(
+        hass,
+        "active",
+        ConfigSubentryData(subentry_type="ev_charger", title="Driveway", unique_id=None, data=data),
+    )
+    for _ in range(3):
+        freezer.tick(timedelta(seconds=61))
+        await replan(hass)
+    failures = [r for r in caplog.records if "Could not ocpp.set_charge_rate" in r.getMessage()]
+    assert [r.levelname for r in failures].count("WARNING") == 1 and len(failures) >= 3
+
+    received: list[ServiceCall] = []
+
+    async def set_charge_rate(call: ServiceCall) -> None:
+        received.append(call)
+
+    hass.services.async_register("ocpp", "set_charge_rate", set_charge_rate)
+    freezer.tick(timedelta(seconds=61))
+    await replan(hass)
+    assert received and "works again" in caplog.text
+
+
 async def test_battery_mode_follows_the_plan(
     hass: HomeAssistant, home: None, freezer: FrozenDateTimeFactory
 ) -> None:

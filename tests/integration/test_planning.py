@@ -180,3 +180,29 @@ async def test_solar_only_waits_for_the_sun(hass: HomeAssistant, freezer: Frozen
         assert p["value"] <= max(s["value"] - b["value"], 0.0) + 1e-3
     # Three sunny hours tomorrow at 8 - 0.6 kW: about 22 kWh of the 24 wanted, none from the cheap night.
     assert sum(p["value"] for p in power) * 0.25 == pytest.approx(3 * 7.4, abs=0.5)
+
+
+async def test_a_failed_cycle_is_said_in_words_and_the_next_one_recovers(
+    hass: HomeAssistant, entry: MockConfigEntry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fault inside the cycle (here the solver itself breaking, injected: real solves fall back
+    instead of failing) reaches the person as a translated error; the next cycle plans again."""
+    from homeassistant.exceptions import HomeAssistantError
+
+    from custom_components.headroom import coordinator as coordinator_module
+
+    real_solve = coordinator_module.solve
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("solver crashed")
+
+    monkeypatch.setattr(coordinator_module, "solve", broken)
+    with pytest.raises(HomeAssistantError) as raised:
+        await hass.services.async_call(DOMAIN, "replan", {}, blocking=True)
+    assert raised.value.translation_key == "replan_failed"
+    assert "solver crashed" in str(raised.value)
+    assert hass.states.get("sensor.home_plan_status").state == STATE_UNAVAILABLE
+
+    monkeypatch.setattr(coordinator_module, "solve", real_solve)
+    await hass.services.async_call(DOMAIN, "replan", {}, blocking=True)
+    assert hass.states.get("sensor.home_plan_status").state in ("optimal", "feasible")

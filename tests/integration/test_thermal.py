@@ -12,6 +12,7 @@ from homeassistant import config_entries
 from homeassistant.config_entries import ConfigSubentryData
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers import device_registry as dr
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -108,6 +109,25 @@ async def test_the_water_is_heated_in_the_cheap_night_for_the_morning(
     await hass.services.async_call(DOMAIN, "replan", {}, blocking=True)
     await hass.async_block_till_done(wait_background_tasks=True)
     assert hass.states.get(ELEMENT).state == "on"
+
+
+async def test_a_person_forces_hot_water_now(hass: HomeAssistant) -> None:
+    """The plan waits for the night; a person who wants hot water now wins."""
+    await geyser_home(hass)
+    entry = await setup(hass)
+    assert hass.states.get(ELEMENT).state == "off"
+    device = next(
+        d
+        for d in dr.async_get(hass).devices.values()
+        if (DOMAIN, next(iter(entry.subentries))) in d.identifiers
+    )
+    until = (dt_util.now() + timedelta(hours=2)).isoformat()
+    await hass.services.async_call(
+        DOMAIN, "override", {"device_id": device.id, "action": "force", "until": until}, blocking=True
+    )
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get(ELEMENT).state == "on"
+    assert float(hass.states.get("sensor.geyser_planned_power").state) == 3.0
 
 
 async def test_a_cold_tank_is_heated_at_once_whatever_the_price(hass: HomeAssistant) -> None:

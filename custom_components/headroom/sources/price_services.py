@@ -15,6 +15,7 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
 
+from ..unavailable import Unavailable
 from .prices import PricePoint, points_from_list
 
 _LOGGER = logging.getLogger(__name__)
@@ -40,6 +41,7 @@ class ServicePrices:
 
     def __init__(self, hass: HomeAssistant) -> None:
         self.hass = hass
+        self._unavailable = Unavailable(_LOGGER)
         self._cache: dict[str, tuple[datetime, list[PricePoint]]] = {}
 
     def family(self, entity_id: str) -> str | None:
@@ -66,8 +68,9 @@ class ServicePrices:
         try:
             points = await (self._nordpool(entity_id) if family == "nordpool" else self._tibber(entity_id))
         except (HomeAssistantError, ValueError, KeyError) as err:
-            _LOGGER.warning("Could not ask %s for prices: %s", family, err)
+            self._unavailable.failed(f"{family} prices", "Could not ask %s for prices: %s", family, err)
             return cached[1] if cached else []
+        self._unavailable.worked(f"{family} prices")
         self._cache[entity_id] = (now, points)
         return points
 

@@ -14,9 +14,12 @@ from homeassistant.const import UnitOfPower
 from homeassistant.core import HomeAssistant, State
 from homeassistant.loader import IntegrationNotFound, async_get_integration
 
+from ..unavailable import Unavailable
 from .prices import PricePoint, parse_time, points_from_list
 
 _LOGGER = logging.getLogger(__name__)
+# A PV forecast integration without an energy platform is said once, not every cycle.
+_UNAVAILABLE = Unavailable(_LOGGER)
 ENERGY_FORECAST_DOMAINS = ("forecast_solar", "open_meteo_solar_forecast", "solcast_solar")
 
 
@@ -73,8 +76,11 @@ async def async_energy_forecast(hass: HomeAssistant, entry_id: str) -> list[Pric
         integration = await async_get_integration(hass, entry.domain)
         platform = await integration.async_get_platform("energy")
     except (IntegrationNotFound, ImportError) as err:
-        _LOGGER.warning("No energy platform for %s: %s", entry.domain, err)
+        _UNAVAILABLE.failed(
+            f"{entry.domain} energy platform", "No energy platform for %s: %s", entry.domain, err
+        )
         return []
+    _UNAVAILABLE.worked(f"{entry.domain} energy platform")
     forecast = await platform.async_get_solar_forecast(hass, entry_id)
     return energy_points(forecast)
 
