@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from datetime import timedelta
 from typing import Any
 
@@ -178,3 +179,14 @@ async def entry(hass: HomeAssistant, home: None) -> MockConfigEntry:
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     return entry
+
+
+async def start_subentry_reconfigure(
+    hass: HomeAssistant, entry: MockConfigEntry, kind: str, subentry_id: str
+) -> Any:
+    """The reconfigure flow of a subentry, on Home Assistant 2025.4 (which also takes the subentry
+    type) and on 2026.x (which does not)."""
+    parameters = inspect.signature(entry.start_subentry_reconfigure_flow).parameters
+    if "subentry_flow_type" in parameters:
+        return await entry.start_subentry_reconfigure_flow(hass, kind, subentry_id)  # type: ignore[call-arg]
+    return await entry.start_subentry_reconfigure_flow(hass, subentry_id)  # type: ignore[call-arg]

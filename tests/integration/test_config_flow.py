@@ -11,7 +11,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.headroom.const import DOMAIN
 
-from .conftest import PRICE, SITE
+from .conftest import PRICE, SITE, start_subentry_reconfigure
 
 FORM = {
     "name": "Home",
@@ -173,7 +173,7 @@ async def test_add_edit_and_remove_a_charger(hass: HomeAssistant, entry: MockCon
     street = next(s for s in entry.subentries.values() if s.title == "Street")
     assert hass.states.get("sensor.street_planned_power") is not None
 
-    result = await entry.start_subentry_reconfigure_flow(hass, "ev_charger", street.subentry_id)
+    result = await start_subentry_reconfigure(hass, entry, "ev_charger", street.subentry_id)
     result = await hass.config_entries.subentries.async_configure(
         result["flow_id"], {**form, "min_current_a": 6, "max_current_a": 32}
     )
