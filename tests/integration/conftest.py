@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,6 +13,9 @@ from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
+from syrupy.assertion import SnapshotAssertion
+from syrupy.location import PyTestLocation
 
 from custom_components.headroom.const import DOMAIN
 
@@ -190,3 +194,17 @@ async def start_subentry_reconfigure(
     if "subentry_flow_type" in parameters:
         return await entry.start_subentry_reconfigure_flow(hass, kind, subentry_id)  # type: ignore[call-arg]
     return await entry.start_subentry_reconfigure_flow(hass, subentry_id)  # type: ignore[call-arg]
+
+
+class PinnedSnapshots(HomeAssistantSnapshotExtension):
+    """Home Assistant's snapshot format in one folder, ``__snapshots__`` beside the tests, on every
+    supported version (the test plugin's own folder differs between 2025.4 and 2026.x)."""
+
+    @classmethod
+    def dirname(cls, *, test_location: PyTestLocation) -> str:
+        return str(Path(test_location.filepath).parent / "__snapshots__")
+
+
+@pytest.fixture
+def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    return snapshot.use_extension(PinnedSnapshots)

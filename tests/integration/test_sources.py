@@ -11,6 +11,7 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.recorder import Recorder
 from homeassistant.components.recorder.models import StatisticMeanType
 from homeassistant.components.recorder.statistics import async_import_statistics
+from homeassistant.const import MAJOR_VERSION, MINOR_VERSION
 from homeassistant.core import HomeAssistant, ServiceCall, ServiceResponse, SupportsResponse
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import issue_registry as ir
@@ -361,18 +362,17 @@ async def test_base_load_from_recorder_history(
         ("sensor.house_power", lambda m: 1000 * (house_kw(m) + charging_kw(m))),
         ("sensor.charger_power", lambda m: 1000 * charging_kw(m)),
     ):
-        async_import_statistics(
-            hass,
-            {
-                "mean_type": StatisticMeanType.ARITHMETIC,
-                "has_sum": False,
-                "name": None,
-                "source": "recorder",
-                "statistic_id": entity_id,
-                "unit_of_measurement": "W",
-            },
-            stats(value),
-        )
+        metadata: dict[str, Any] = {
+            "mean_type": StatisticMeanType.ARITHMETIC,
+            "has_sum": False,
+            "name": None,
+            "source": "recorder",
+            "statistic_id": entity_id,
+            "unit_of_measurement": "W",
+        }
+        if (MAJOR_VERSION, MINOR_VERSION) >= (2025, 11):
+            metadata["unit_class"] = "power"  # asked for from Home Assistant 2025.11 on
+        async_import_statistics(hass, metadata, stats(value))  # type: ignore[arg-type]
     await async_wait_recording_done(hass)
 
     entry = MockConfigEntry(domain=DOMAIN, title="Home", data=SITE, subentries_data=[charger_subentry()])
