@@ -59,6 +59,9 @@ async def _async_register_card(hass: HomeAssistant) -> None:
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: HeadroomConfigEntry) -> bool:
+    """Plan once before the platforms load (a failed first plan makes HA retry the entry), register the
+    site device every device names as ``via_device``, start the replan triggers and the controller, then
+    set up the platforms and watch for devices that appear or vanish."""
     coordinator = HeadroomCoordinator(hass, entry)
     await coordinator.async_config_entry_first_refresh()
     entry.runtime_data = coordinator
@@ -106,5 +109,7 @@ async def _async_reload(hass: HomeAssistant, entry: HeadroomConfigEntry) -> None
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: HeadroomConfigEntry) -> bool:
+    """Save intents, the control mode and the last plan to the Store first, so that a reload or restart
+    loses nothing people asked for."""
     await entry.runtime_data.async_save()
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)

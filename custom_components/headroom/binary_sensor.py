@@ -20,6 +20,8 @@ PARALLEL_UPDATES = 0
 
 @dataclass(frozen=True, kw_only=True)
 class HeadroomBinaryDescription(BinarySensorEntityDescription):
+    """A yes/no read off the plan: ``value_fn(data, device_id)`` gives on, off or None (unknown)."""
+
     value_fn: Callable[[HeadroomData, str], bool | None]
 
 
@@ -48,6 +50,8 @@ SHOULD_RUN = HeadroomBinaryDescription(
 async def async_setup_entry(
     hass: HomeAssistant, entry: HeadroomConfigEntry, async_add_entities: AddConfigEntryEntitiesCallback
 ) -> None:
+    """Per EV charger, whether its goal is reachable; per appliance, whether the plan runs it in the
+    current step. The site gets none."""
     coordinator = entry.runtime_data
     for kind, description in ((SUBENTRY_EV_CHARGER, GOAL_REACHABLE), (SUBENTRY_APPLIANCE, SHOULD_RUN)):
         for sub in subentries_of(coordinator, kind):
@@ -57,6 +61,9 @@ async def async_setup_entry(
 
 
 class HeadroomBinarySensor(HeadroomEntity, BinarySensorEntity):
+    """One device's yes/no from the latest plan: a goal counts as reachable when at most 0.01 kWh would be
+    missing; unknown while no car is plugged in."""
+
     entity_description: HeadroomBinaryDescription
 
     @property

@@ -176,6 +176,10 @@ def validate_site(
 
 
 class HeadroomConfigFlow(ConfigFlow, domain=DOMAIN):
+    """Sets up a site: its name, grid limits and price source, checked and then confirmed with what was
+    found in the price source; reconfigured later in the same form. Devices are added as subentries, one
+    flow per kind."""
+
     VERSION = 1
     _site: tuple[str, dict[str, Any]]
 
@@ -225,6 +229,9 @@ class HeadroomConfigFlow(ConfigFlow, domain=DOMAIN):
 
 
 class HeadroomOptionsFlow(OptionsFlow):
+    """Changes the site's settings after setup, with the same form and checks; the entry reloads, so the
+    next plan uses them."""
+
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         errors: dict[str, str] = {}
         if user_input is not None:

@@ -106,6 +106,10 @@ class ControlMode(StrEnum):
 
 
 class ChargeMode(StrEnum):
+    """How a charger's car is charged: ``smart`` in the cheapest steps before departure, ``fastest`` as
+    early as it can, ``solar_only`` from PV surplus only (whatever the price), ``off`` not at all (a force
+    override still charges)."""
+
     SMART = "smart"
     FASTEST = "fastest"
     SOLAR_ONLY = "solar_only"

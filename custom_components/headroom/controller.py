@@ -84,6 +84,10 @@ class _Watch:
 
 
 class DeviceController:
+    """Writes the plan's setpoints to the devices Headroom drives (in active mode only), defends the fuse
+    by cutting loads as soon as the meter shows more than the limit, and detects take-overs: a change it
+    did not make leaves that device to the person until released."""
+
     def __init__(self, hass: HomeAssistant, hooks: ControllerHooks) -> None:
         self.hass = hass
         self.hooks = hooks

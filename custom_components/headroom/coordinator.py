@@ -71,6 +71,10 @@ type HeadroomConfigEntry = ConfigEntry[HeadroomCoordinator]
 
 
 class HeadroomCoordinator(DataUpdateCoordinator[HeadroomData]):
+    """One planning cycle per replan interval (and, debounced, when a price, a PV forecast or a plug
+    changes): read HA states -> policy -> solve in an executor (time-limited) -> publish to the entities,
+    events and the controller. It also keeps people's intents and the control mode in the Store."""
+
     config_entry: HeadroomConfigEntry
 
     def __init__(self, hass: HomeAssistant, entry: HeadroomConfigEntry) -> None:

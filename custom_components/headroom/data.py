@@ -15,6 +15,10 @@ from .policy.timeline import Timeline
 
 @dataclass
 class HeadroomData:
+    """One cycle's result: the problem as built, its plan, the readings it came from, what was stale or
+    assumed, and each device's capacity envelope (kW); what entities, actions and the controller read
+    until the next cycle."""
+
     status: PlanState
     problem: Problem
     plan: Plan

@@ -31,11 +31,16 @@ class HeadroomSensorDescription(SensorEntityDescription):
 
 
 def device_power(data: HeadroomData, device_id: str) -> list[Any] | None:
+    """A device's planned power per step (kW; a battery's is negative while it discharges), None if it is
+    not in the plan."""
     device = data.plan.devices.get(device_id)
     return None if device is None else [float(v) for v in device.power_kw]
 
 
 def now_of(series: Series) -> Callable[[HeadroomData, str, datetime], StateType]:
+    """A sensor state from a per-step series: its value in the step that holds now (3 decimals), 0 when
+    the device is not planned."""
+
     def value(data: HeadroomData, device_id: str, now: datetime) -> StateType:
         values = series(data, device_id)
         return 0.0 if values is None else round(float(values[data.step_of(now)]), 3)
@@ -44,10 +49,13 @@ def now_of(series: Series) -> Callable[[HeadroomData, str, datetime], StateType]
 
 
 def grid_power(data: HeadroomData, _: str) -> list[Any]:
+    """Planned net grid power per step (kW): import positive, export negative."""
     return [float(v) for v in data.plan.grid_import_kw - data.plan.grid_export_kw]
 
 
 def import_headroom(data: HeadroomData, _: str) -> list[Any]:
+    """Import room left under the site's limit per step (kW, never below 0): what another load could take
+    without a breach."""
     return [float(v) for v in np.clip(data.problem.site.import_limit_kw - data.plan.grid_import_kw, 0, None)]
 
 
@@ -62,26 +70,34 @@ def stored_energy(data: HeadroomData, device_id: str) -> list[Any] | None:
 
 
 def planned_modes(data: HeadroomData, device_id: str) -> list[Any] | None:
+    """A battery's planned mode per step (idle, self_consumption, forced_charge, ...), None if it has
+    none."""
     device = data.plan.devices.get(device_id)
     return None if device is None or device.mode is None else list(device.mode)
 
 
 def mode_now(data: HeadroomData, device_id: str, now: datetime) -> StateType:
+    """The battery mode the plan holds for the current step."""
     modes = planned_modes(data, device_id)
     return None if modes is None else str(modes[data.step_of(now)])
 
 
 def planned_energy(data: HeadroomData, device_id: str, _: datetime) -> StateType:
+    """Energy the plan delivers to the device over the horizon (kWh, 2 decimals); 0 when it has none (no
+    car plugged in)."""
     device = data.plan.devices.get(device_id)
     return 0.0 if device is None or device.energy_kwh is None else round(device.energy_kwh, 2)
 
 
 def planned_start(data: HeadroomData, device_id: str, _: datetime) -> datetime | None:
+    """When the plan starts the appliance (the start of its step), None if it is not planned to run."""
     device = data.plan.devices.get(device_id)
     return None if device is None or device.start is None else data.step_start(device.start)
 
 
 def allocated(data: HeadroomData, device_id: str) -> list[Any] | None:
+    """A device's capacity envelope per step (kW): its planned power plus its share of the spare room
+    under the import limit."""
     values = data.allocated_kw.get(device_id)
     return None if values is None else [float(v) for v in values]
 

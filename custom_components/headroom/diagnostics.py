@@ -18,6 +18,8 @@ TO_REDACT = {"latitude", "longitude", "title"}
 async def async_get_config_entry_diagnostics(
     hass: HomeAssistant, entry: HeadroomConfigEntry
 ) -> dict[str, Any]:
+    """The site's and every device's settings (title and location redacted), intents, control mode, and
+    the last problem and plan in the planner's JSON, so that a plan can be replayed offline."""
     coordinator = entry.runtime_data
     data = coordinator.data
     return {

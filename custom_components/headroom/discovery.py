@@ -287,6 +287,7 @@ def _gone(hass: HomeAssistant, entity_id: str) -> bool:
 
 
 def configured_entities(entry: ConfigEntry) -> set[str]:
+    """Every entity id a configured device uses, so that discovery does not offer it again."""
     return {
         v
         for sub in entry.subentries.values()

@@ -19,6 +19,9 @@ MODELS = {
 
 
 class HeadroomEntity(CoordinatorEntity[HeadroomCoordinator]):
+    """Base of every Headroom entity: on the site's device without a subentry, else on the device's own
+    (via the site); unique ids from the entry or subentry and the description key."""
+
     _attr_has_entity_name = True
 
     def __init__(
@@ -59,4 +62,5 @@ class HeadroomEntity(CoordinatorEntity[HeadroomCoordinator]):
 
 
 def subentries_of(coordinator: HeadroomCoordinator, kind: str) -> list[ConfigSubentry]:
+    """The entry's devices of one kind (subentry type)."""
     return [s for s in coordinator.config_entry.subentries.values() if s.subentry_type == kind]

@@ -8,6 +8,7 @@ from homeassistant.helpers import selector
 
 
 def entity(domain: str | list[str], device_class: str | list[str] | None = None) -> selector.EntitySelector:
+    """An entity picker limited to the given domains (and device classes)."""
     config = selector.EntitySelectorConfig(domain=domain)
     if device_class is not None:
         config = selector.EntitySelectorConfig(domain=domain, device_class=device_class)
@@ -17,6 +18,7 @@ def entity(domain: str | list[str], device_class: str | list[str] | None = None)
 def number(
     minimum: float, maximum: float, step: float | Literal["any"], unit: str
 ) -> selector.NumberSelector:
+    """A number box with bounds, step and unit (kW, kWh, A, %, min)."""
     return selector.NumberSelector(
         selector.NumberSelectorConfig(
             min=minimum,
@@ -29,6 +31,9 @@ def number(
 
 
 def defaults_of(defaults: dict[str, Any]) -> tuple[Any, Any]:
+    """The two field helpers of a form: ``d(key, fallback)`` gives a default (required fields), ``s(key)``
+    a suggested value that can be cleared (optional entities)."""
+
     def d(key: str, fallback: Any = None) -> dict[str, Any]:
         value = defaults.get(key, fallback)
         return {} if value is None else {"default": value}

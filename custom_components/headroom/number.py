@@ -26,6 +26,7 @@ TARGET_SOC = NumberEntityDescription(
 async def async_setup_entry(
     hass: HomeAssistant, entry: HeadroomConfigEntry, async_add_entities: AddConfigEntryEntitiesCallback
 ) -> None:
+    """A target SoC (10-100 %) per EV charger; the site gets none."""
     coordinator = entry.runtime_data
     for sub in subentries_of(coordinator, SUBENTRY_EV_CHARGER):
         async_add_entities(
@@ -34,6 +35,9 @@ async def async_setup_entry(
 
 
 class TargetSocNumber(HeadroomEntity, NumberEntity):
+    """The charge the car should have at departure (%); setting it drops any energy goal (kWh), is saved
+    and replans."""
+
     @property
     def native_value(self) -> float:
         return self.coordinator.goal(self.device_key).target_soc

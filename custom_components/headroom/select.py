@@ -29,6 +29,7 @@ CHARGE_MODE = SelectEntityDescription(
 async def async_setup_entry(
     hass: HomeAssistant, entry: HeadroomConfigEntry, async_add_entities: AddConfigEntryEntitiesCallback
 ) -> None:
+    """The site's control mode (off, advisory, active), and a charge mode per EV charger."""
     coordinator = entry.runtime_data
     async_add_entities([ControlModeSelect(coordinator, CONTROL_MODE)])
     for sub in subentries_of(coordinator, SUBENTRY_EV_CHARGER):
@@ -51,6 +52,8 @@ class ControlModeSelect(HeadroomEntity, SelectEntity):
 
 
 class ChargeModeSelect(HeadroomEntity, SelectEntity):
+    """How this charger's car is charged (smart, fastest, solar only, off); a change is saved and replans."""
+
     @property
     def current_option(self) -> str:
         return self.coordinator.goal(self.device_key).mode.value

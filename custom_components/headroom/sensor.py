@@ -123,6 +123,8 @@ SITE_SENSORS: tuple[HeadroomSensorDescription, ...] = (
 async def async_setup_entry(
     hass: HomeAssistant, entry: HeadroomConfigEntry, async_add_entities: AddConfigEntryEntitiesCallback
 ) -> None:
+    """The site's sensors (plan status, grid power, import headroom, forecasts, costs and saving, next
+    replan, solve time), and per device its kind's plan sensors and its control state."""
     coordinator = entry.runtime_data
     async_add_entities(HeadroomSensor(coordinator, d) for d in SITE_SENSORS)
     for sub in entry.subentries.values():
@@ -134,6 +136,9 @@ async def async_setup_entry(
 
 
 class HeadroomSensor(HeadroomEntity, SensorEntity):
+    """A figure from the latest plan: the per-step series goes in a ``forecast`` attribute (not recorded),
+    the plan status carries the notes and stale inputs, a device's sensors its reasons."""
+
     entity_description: HeadroomSensorDescription
     _unrecorded_attributes = frozenset({"forecast", "notes", "assumptions", "reasons"})
 

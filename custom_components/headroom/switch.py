@@ -23,12 +23,16 @@ CONTROL = SwitchEntityDescription(
 async def async_setup_entry(
     hass: HomeAssistant, entry: HeadroomConfigEntry, async_add_entities: AddConfigEntryEntitiesCallback
 ) -> None:
+    """A control switch per device, of every kind; the site gets none."""
     coordinator = entry.runtime_data
     for sub in entry.subentries.values():
         async_add_entities([ControlSwitch(coordinator, CONTROL, sub)], config_subentry_id=sub.subentry_id)
 
 
 class ControlSwitch(HeadroomEntity, SwitchEntity):
+    """On: Headroom drives the device. Off: a person does (switched off by hand, or by Headroom when it
+    notices a change it did not make); on again hands control back and replans."""
+
     @property
     def is_on(self) -> bool:
         return not self.coordinator.intents.is_manual(self.device_key, dt_util.now())

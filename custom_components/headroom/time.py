@@ -19,6 +19,9 @@ PARALLEL_UPDATES = 1
 
 @dataclass(frozen=True, kw_only=True)
 class HeadroomTimeDescription(TimeEntityDescription):
+    """A time of day kept in the intents: ``value_fn`` reads it (the subentry's settings give its
+    default), ``set_fn`` writes it."""
+
     value_fn: Callable[[HeadroomCoordinator, str, dict[str, str]], time]
     set_fn: Callable[[HeadroomCoordinator, str, time], None]
 
@@ -52,6 +55,7 @@ LATEST_FINISH = HeadroomTimeDescription(
 async def async_setup_entry(
     hass: HomeAssistant, entry: HeadroomConfigEntry, async_add_entities: AddConfigEntryEntitiesCallback
 ) -> None:
+    """A departure time per EV charger and a latest finish per appliance; the site gets none."""
     coordinator = entry.runtime_data
     for kind, description in ((SUBENTRY_EV_CHARGER, DEPARTURE), (SUBENTRY_APPLIANCE, LATEST_FINISH)):
         for sub in subentries_of(coordinator, kind):
@@ -61,6 +65,8 @@ async def async_setup_entry(
 
 
 class HeadroomTime(HeadroomEntity, TimeEntity):
+    """A time of day a person sets; a change is saved and replans."""
+
     entity_description: HeadroomTimeDescription
 
     @property

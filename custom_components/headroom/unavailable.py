@@ -8,6 +8,9 @@ from typing import Any
 
 
 class Unavailable:
+    """Logs a failing source or device once as a warning, then quietly (debug) until it works again, which
+    is logged once (info)."""
+
     def __init__(self, logger: logging.Logger) -> None:
         self._logger = logger
         self._down: set[str] = set()

@@ -48,6 +48,8 @@ KINDS: dict[str, DeviceKind] = {
 
 
 def kind_of(subentry_type: str) -> DeviceKind:
+    """The Home Assistant module for a subentry type; an unknown type raises rather than leaving the
+    device out of the plan."""
     try:
         return KINDS[subentry_type]
     except KeyError:

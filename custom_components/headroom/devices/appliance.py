@@ -34,6 +34,8 @@ BUTTONS = ("button", "input_button")
 
 
 def read(hass: HomeAssistant, data: dict[str, Any]) -> ApplianceReading:
+    """Running when its power sensor shows more than 0.05 kW; without a power reading, when its switch is
+    on."""
     power = power_kw(hass.states.get(data.get(CONF_POWER_ENTITY) or ""))
     if power is None and (switch := data.get(CONF_SWITCH_ENTITY)):
         state = hass.states.get(switch)
@@ -42,6 +44,8 @@ def read(hass: HomeAssistant, data: dict[str, Any]) -> ApplianceReading:
 
 
 def commands(hass: HomeAssistant, data: dict[str, Any], wanted: Setpoint) -> list[Command]:
+    """Start: press its button or turn its switch on. Stop: turn its switch off (a button cannot stop it).
+    Nothing without a switch, or when it is already so."""
     switch = data.get(CONF_SWITCH_ENTITY)
     if not switch:
         return []
@@ -87,6 +91,7 @@ def schema(defaults: dict[str, Any]) -> vol.Schema:
 
 
 def validate(user_input: dict[str, Any]) -> dict[str, str]:
+    """Nothing to cross-check: the form's selectors bound every field."""
     return {}
 
 

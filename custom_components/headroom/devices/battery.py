@@ -40,6 +40,8 @@ KEYS = {CONF_MODE_SELECT_ENTITY: "mode", CONF_POWER_SETPOINT_ENTITY: "setpoint"}
 
 
 def read(hass: HomeAssistant, data: dict[str, Any]) -> BatteryReading:
+    """SoC (%) from its sensor, power (kW) from its power sensor if any, and the mode select's current
+    option."""
     select = hass.states.get(data.get(CONF_MODE_SELECT_ENTITY) or "")
     return BatteryReading(
         soc_percent=state_number(hass.states.get(data[CONF_SOC_ENTITY])),
@@ -49,6 +51,8 @@ def read(hass: HomeAssistant, data: dict[str, Any]) -> BatteryReading:
 
 
 def commands(hass: HomeAssistant, data: dict[str, Any], wanted: Setpoint) -> list[Command]:
+    """The mode, as the option the person mapped to the plan's mode (only when it differs), and the power
+    setpoint in the number's own unit (W or kW), rounded to its step and kept within its range."""
     device_id, delta, target_kw = wanted.device_id, wanted.delta_kw, wanted.power_kw
     out: list[Command | None] = []
     select = data.get(CONF_MODE_SELECT_ENTITY)
@@ -105,6 +109,7 @@ def schema(defaults: dict[str, Any]) -> vol.Schema:
 
 
 def validate(user_input: dict[str, Any]) -> dict[str, str]:
+    """Nothing to cross-check: the form's selectors bound every field."""
     return {}
 
 

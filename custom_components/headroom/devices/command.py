@@ -61,6 +61,8 @@ def set_number(
 def switch_to(
     device_id: str, key: str, hass: HomeAssistant, entity_id: str, on: bool, delta_kw: float
 ) -> Command | None:
+    """``turn_on``/``turn_off`` (the ``homeassistant`` action outside switch and input_boolean), only when
+    the entity is not in that state already."""
     state = hass.states.get(entity_id)
     wanted = "on" if on else "off"
     if state is not None and state.state == wanted:

@@ -49,6 +49,8 @@ KEYS = {
 
 
 def read(hass: HomeAssistant, data: dict[str, Any]) -> ChargerReading:
+    """Plugged in (its plug sensor, else drawing more than 0.05 kW), power (kW), current limit (A), the
+    car's SoC (%) and, when driven through its entities, the current range its number accepts."""
     power = power_kw(hass.states.get(data.get(CONF_CHARGER_POWER_ENTITY) or ""))
     if plugged_entity := data.get(CONF_PLUGGED_ENTITY):
         state = hass.states.get(plugged_entity)
@@ -169,6 +171,7 @@ def schema(defaults: dict[str, Any]) -> vol.Schema:
 
 
 def validate(user_input: dict[str, Any]) -> dict[str, str]:
+    """Rejects a minimum current above the maximum."""
     if float(user_input[CONF_MIN_CURRENT_A]) > float(user_input[CONF_MAX_CURRENT_A]):
         return {CONF_MIN_CURRENT_A: "min_above_max"}
     return {}

@@ -47,6 +47,8 @@ ATTR_CURRENT_TEMPERATURE = "current_temperature"
 
 
 def read(hass: HomeAssistant, data: dict[str, Any]) -> ThermalReading:
+    """Temperature (°C) from its sensor, else the water heater's current temperature; power (kW) if
+    measured; heating while its element's switch is on."""
     heater = hass.states.get(data.get(CONF_WATER_HEATER_ENTITY) or "")
     if sensor := data.get(CONF_TEMPERATURE_ENTITY):
         temperature = state_number(hass.states.get(sensor))
@@ -62,6 +64,9 @@ def read(hass: HomeAssistant, data: dict[str, Any]) -> ThermalReading:
 
 
 def commands(hass: HomeAssistant, data: dict[str, Any], wanted: Setpoint) -> list[Command]:
+    """Heat or not, through whatever the person configured: the element's switch, a power setpoint (W or
+    kW, rounded and kept in range), and the water heater's target (its highest temperature to heat now,
+    its lowest usable to let it cool)."""
     device_id, on, delta = wanted.device_id, bool(wanted.on), wanted.delta_kw
     out: list[Command | None] = []
     if switch := data.get(CONF_SWITCH_ENTITY):

@@ -26,6 +26,8 @@ def _load(path: str) -> Any:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """``solve`` prints the plan for a problem file; ``feasibility`` whether a prospective EV session
+    fits. Returns the exit code: 0, or 2 on bad input."""
     parser = argparse.ArgumentParser(prog="python -m custom_components.headroom.planner")
     sub = parser.add_subparsers(dest="command", required=True)
     p_solve = sub.add_parser("solve", help="plan a problem and print the plan as JSON")

@@ -65,6 +65,8 @@ def settle(problem: Problem, devices: dict[str, DevicePlan]) -> Flows:
 
 
 def baseline(problem: Problem) -> Flows:
+    """Business as usual for this problem: each device as it runs without a planner, then the devices that
+    follow the net load; its cost is what the plan's saving is measured against."""
     devices: dict[str, DevicePlan] = {}
     for dev in problem.devices:
         if committed(dev, problem.steps) is None:

@@ -37,6 +37,9 @@ class Weights:
 
 @dataclass
 class Context:
+    """What a device kind's ``build`` gets: the problem (read-only), the program to add its variables and
+    rows to, the objective weights, and the fixed load per step (kW)."""
+
     problem: ProblemView
     lp: LinearProgram
     weights: Weights

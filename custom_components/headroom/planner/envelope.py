@@ -16,6 +16,8 @@ from .model import FloatArray, Plan, Problem
 
 
 def allocations(problem: Problem, plan: Plan) -> dict[str, FloatArray]:
+    """Each device's capacity envelope per step (kW): what the plan gives it plus an equal share of the
+    spare import room, up to what it can take; in total never more than the limit minus the fixed load."""
     room = np.clip(problem.site.import_limit_kw - problem.fixed_load_kw(), 0.0, None)
     takers: dict[str, FloatArray] = {}
     ceiling: dict[str, FloatArray] = {}

@@ -61,6 +61,8 @@ class Headroom:
 
 
 def greedy(problem: Problem) -> tuple[Flows, list[str]]:
+    """The catch-all plan: movable devices take only the headroom left under the limit (site-wide and per
+    phase), in their kinds' rank order; with notes on what did not fit."""
     room = Headroom(problem)
     devices: dict[str, DevicePlan] = {}
     notes: list[str] = []

@@ -22,6 +22,10 @@ ENERGY_TOLERANCE_KWH = 1e-3
 
 @dataclass
 class FeasibilityAnswer:
+    """Whether a prospective session can be met; the most energy the site could give it (kWh), its
+    earliest finish step when charging fastest, the extra energy cost, and what limits it (window,
+    import_limit or max_power)."""
+
     feasible: bool
     max_energy_kwh: float
     earliest_finish_step: int | None
@@ -59,6 +63,10 @@ def request_from_json(data: Any, problem: Problem) -> Ev:
 def check_feasibility(
     problem: Problem, request: Ev, *, time_limit: float = DEFAULT_TIME_LIMIT_S
 ) -> FeasibilityAnswer:
+    """Plans the problem with and without the session (at the lowest priority, so it gets only what the
+    others can spare); up to four solves, each within ``time_limit`` (s). The current plan does not
+    change."""
+
     def with_session(ev: Ev) -> Problem:
         return dataclasses.replace(problem, devices=(*problem.devices, ev))
 

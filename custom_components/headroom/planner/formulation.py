@@ -25,6 +25,9 @@ from .model import DevicePlan, Plan, PlanStatus, Problem, energy_cost
 
 @dataclass
 class Formulation:
+    """A built program and the variable blocks it reads back: grid import, breach, export and PV used per
+    step, and each device's part."""
+
     problem: Problem
     lp: LinearProgram
     weights: Weights
@@ -63,6 +66,9 @@ def weights_for(problem: Problem) -> Weights:
 
 
 def formulate(problem: Problem, *, breach: bool = False) -> Formulation:
+    """The one MILP for the problem: the power balance per step, the grid and phase limits, the peak
+    tariff, the import caps and every device not committed; ``breach`` allows penalised import above the
+    limit up to the site's breach margin."""
     n, dt = problem.steps, problem.step_hours
     site, tariff = problem.site, problem.tariff
     lp = LinearProgram()
@@ -237,6 +243,8 @@ def extract(
     mip_gap: float | None,
     seconds: float,
 ) -> Plan:
+    """A solution as a plan: import and export netted per step (a meter never does both), each device's
+    plan, the energy cost, breach (kWh) and battery wear."""
     problem = form.problem
     n, dt = problem.steps, problem.step_hours
     imp = np.clip(x[form.grid_import], 0.0, None)

@@ -39,6 +39,9 @@ class LpResult:
 
 
 class LinearProgram:
+    """One sparse MILP built from numpy blocks: variables a block at a time, constraints as COO triplets,
+    assembled into one CSR matrix and solved by HiGHS (``scipy.optimize.milp``)."""
+
     def __init__(self) -> None:
         self._lb: list[FloatArray] = []
         self._ub: list[FloatArray] = []

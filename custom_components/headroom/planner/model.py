@@ -81,6 +81,9 @@ class ImportCap:
 
 @dataclass(frozen=True, kw_only=True)
 class Site:
+    """The grid connection per step: import and export limits (kW), the share of the import limit a breach
+    plan may add (0-1), the per-phase fuse, and import caps (kWh over a window)."""
+
     import_limit_kw: FloatArray
     export_limit_kw: FloatArray
     breach_margin: float = 0.0
@@ -90,6 +93,9 @@ class Site:
 
 @dataclass(frozen=True, kw_only=True)
 class Tariff:
+    """Import and export prices per step (currency per kWh), and a capacity charge per kW of peak import,
+    counting the peak already reached this billing period."""
+
     import_price: FloatArray
     export_price: FloatArray
     peak_price_per_kw: float = 0.0
@@ -98,6 +104,9 @@ class Tariff:
 
 @dataclass(frozen=True, kw_only=True)
 class Problem:
+    """Everything the solver needs for one horizon: ``steps`` steps of ``step_minutes`` from ``start``,
+    the site, the tariff, base load and PV per step (kW), and the devices."""
+
     start: datetime
     step_minutes: int
     steps: int

@@ -56,6 +56,10 @@ class DevicePlan:
 
 @dataclass(kw_only=True)
 class Plan:
+    """The planner's answer: its status (optimal, feasible at the time limit, breach, fallback), energy
+    cost, grid flows and PV used per step (kW), each device's plan, the business-as-usual cost, and the
+    explanations."""
+
     status: PlanStatus
     cost: float
     objective: float
@@ -99,5 +103,6 @@ class Plan:
 
 
 def rounded(values: FloatArray, digits: int = 4) -> list[float]:
+    """A series as JSON numbers to ``digits`` decimals, never ``-0.0``."""
     # +0.0 turns -0.0 into 0.0 so that JSON never shows "-0.0".
     return [round(float(v), digits) + 0.0 for v in values]

@@ -143,6 +143,7 @@ class Reader:
 
 
 def number(value: Any, path: str, minimum: float | None = None, maximum: float | None = None) -> float:
+    """A JSON value as a finite float within the bounds, else a ``ProblemError`` naming its path."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ProblemError(path, "must be a number")
     result = float(value)
@@ -158,6 +159,8 @@ def number(value: Any, path: str, minimum: float | None = None, maximum: float |
 def series(
     value: Any, path: str, steps: int, *, minimum: float | None = None, scalar_ok: bool = False
 ) -> FloatArray:
+    """A per-step JSON list of exactly ``steps`` numbers (or one number for every step, where
+    ``scalar_ok``), else a ``ProblemError`` naming the path."""
     if scalar_ok and not isinstance(value, list):
         return np.full(steps, number(value, path, minimum))
     if not isinstance(value, list):

@@ -25,6 +25,10 @@ GrantStatus = Literal["granted", "partial", "rejected"]
 
 @dataclass
 class Grant:
+    """The answer to a reservation: granted, partial or rejected; the kW granted per step of its window,
+    the extra energy cost, the kWh each car already planned loses to it, and (when forced) the kW granted
+    beyond the import limit."""
+
     status: GrantStatus
     first: int
     end: int

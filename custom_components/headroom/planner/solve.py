@@ -25,6 +25,9 @@ LIMIT_TOLERANCE_KW = 1e-3
 def solve(
     problem: Problem, *, time_limit: float = DEFAULT_TIME_LIMIT_S, mip_rel_gap: float = DEFAULT_MIP_GAP
 ) -> Plan:
+    """Plans a problem: the MILP within the import limit, else with the breach margin, else the greedy
+    fallback; then the business-as-usual cost and the explanations. ``time_limit`` (s) bounds the solver
+    runs together (a breach retry gets what is left, at least 0.5 s)."""
     started = time.perf_counter()
     notes: list[str] = []
     plan, infeasible = _milp(problem, False, time_limit, mip_rel_gap, notes)

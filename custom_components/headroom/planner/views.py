@@ -19,6 +19,8 @@ BINDING_TOLERANCE_KW = 1e-3
 
 
 class TariffView(Protocol):
+    """The prices a device kind may read: the import price per step (currency per kWh)."""
+
     @property
     def import_price(self) -> FloatArray: ...
 

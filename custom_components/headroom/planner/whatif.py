@@ -109,6 +109,8 @@ def _with_ev(problem: Problem, change: Change) -> Problem:
 
 
 def summary(problem: Problem, plan: Plan) -> dict[str, Any]:
+    """A plan's headline numbers: cost, baseline cost, peak import (kW), import and export (kWh), EV
+    shortfall (kWh) and breach (kWh)."""
     dt = problem.step_hours
     shortfall = sum(plan.devices[e.id].shortfall_kwh or 0.0 for e in problem.of_kind(Ev))
     return {
@@ -126,6 +128,8 @@ def summary(problem: Problem, plan: Plan) -> dict[str, Any]:
 def compare(
     current: Problem, variant: Problem, *, time_limit: float = DEFAULT_TIME_LIMIT_S
 ) -> dict[str, Any]:
+    """Plans the current and the changed problem and gives both summaries and their difference (variant
+    minus current)."""
     now = summary(current, solve(current, time_limit=time_limit))
     then = summary(variant, solve(variant, time_limit=time_limit))
     keys = ("cost", "peak_import_kw", "import_kwh", "export_kwh", "ev_shortfall_kwh")

@@ -36,6 +36,9 @@ DEFAULT_RUN_MINUTES = 120
 
 @dataclass(frozen=True, kw_only=True)
 class ApplianceConfig:
+    """An appliance's settings: one run of ``run_minutes`` at ``run_power_kw`` a day, between its earliest
+    start and latest finish (local times), and whether Headroom may switch it off."""
+
     run_power_kw: float = DEFAULT_RUN_POWER_KW
     run_minutes: float = DEFAULT_RUN_MINUTES
     earliest_start: time = DEFAULT_EARLIEST_START
@@ -56,12 +59,16 @@ class ApplianceConfig:
 
 
 def measured_kw(reading: ApplianceReading) -> float | None:
+    """What the appliance draws now by its power sensor (kW), None without one."""
     return reading.power_kw
 
 
 def device(
     cycle: Cycle, device_id: str, data: Mapping[str, Any], reading: ApplianceReading
 ) -> Appliance | None:
+    """The appliance's next run for the planner: committed if already running, now if forced, in its
+    one-off window if one is set, else in its daily window; None when blocked or when no window fits a
+    whole run."""
     config = ApplianceConfig.from_data(data)
     timeline = cycle.timeline
     length = max(1, math.ceil(config.run_minutes / timeline.step_minutes))
@@ -129,6 +136,7 @@ def cut_rank(intents: Intents, device_id: str) -> None:
 def cut_to(
     device_id: str, data: Mapping[str, Any], reading: ApplianceReading, keep_kw: float, drawing_kw: float
 ) -> Setpoint:
+    """Never cut: the setpoint keeps what it draws."""
     return Setpoint(device_id=device_id, kind=KIND, power_kw=drawing_kw, delta_kw=0.0)
 
 

@@ -33,6 +33,9 @@ CUT_MODE: BatteryMode = "self_consumption"
 
 @dataclass(frozen=True, kw_only=True)
 class BatteryConfig:
+    """A battery's settings: usable capacity (kWh), charge and discharge limits (kW), and the reserve (%
+    SoC) it is never planned below."""
+
     capacity_kwh: float
     max_charge_kw: float
     max_discharge_kw: float
@@ -49,12 +52,16 @@ class BatteryConfig:
 
 
 def measured_kw(reading: BatteryReading) -> float | None:
+    """What the battery draws now by its power sensor (kW), None without one."""
     return reading.power_kw
 
 
 def device(
     cycle: Cycle, device_id: str, data: Mapping[str, Any], reading: BatteryReading
 ) -> Battery | Fixed | None:
+    """The battery for the planner from its SoC (held between reserve and full): free to charge and
+    discharge, held still when blocked, a full-power charge when forced; None (a stale input) while its
+    SoC cannot be read."""
     if reading.soc_percent is None:
         cycle.stale.append(data[CONF_SOC_ENTITY])
         return None
@@ -99,6 +106,7 @@ def setpoint(
     reading: BatteryReading,
     planned: DevicePlan | None,
 ) -> Setpoint | None:
+    """The plan's power (kW, positive charging) and mode for the current step; None when it has no plan."""
     if planned is None:
         return None
     target = float(planned.power_kw[moment.step])

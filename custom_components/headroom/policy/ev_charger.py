@@ -69,6 +69,7 @@ class ChargerConfig:
 
 
 def measured_kw(reading: ChargerReading) -> float | None:
+    """What the charger draws now by its power sensor (kW), None without one."""
     return reading.power_kw
 
 
@@ -176,4 +177,6 @@ def cut_rank(intents: Intents, device_id: str) -> int:
 def cut_to(
     device_id: str, data: Mapping[str, Any], reading: ChargerReading, keep_kw: float, drawing_kw: float
 ) -> Setpoint:
+    """The current (A) that keeps the charger at or below ``keep_kw``; 0 A (off) when that is below its
+    minimum current."""
     return setpoint_for(device_id, data, reading, keep_kw, drawing_kw=drawing_kw)

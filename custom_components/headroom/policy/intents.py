@@ -160,6 +160,10 @@ class GridRequest:
 
 @dataclass
 class Intents:
+    """Everything people and automations asked for, per device: EV goals, latest finishes, reservations,
+    overrides, one-off appliance runs, grid requests and take-overs; kept in the Store and dropped as they
+    expire."""
+
     goals: dict[str, EvGoal] = field(default_factory=dict)
     latest_finish: dict[str, time] = field(default_factory=dict)
     reservations: dict[str, Reservation] = field(default_factory=dict)

@@ -17,6 +17,9 @@ from .setpoints import Setpoint
 
 
 class KindPolicy(Protocol):
+    """What each kind's policy module offers: its measured draw, its device for the planner, its setpoint
+    now, and its turn and setpoint in the fuse cut."""
+
     KIND: str
 
     def measured_kw(self, reading: Any, /) -> float | None:
@@ -54,6 +57,8 @@ POLICIES: dict[str, KindPolicy] = {
 
 
 def policy_for(kind: str) -> KindPolicy:
+    """The policy module for a device kind; an unregistered kind raises rather than being left out of the
+    plan."""
     try:
         return POLICIES[kind]
     except KeyError:

@@ -48,6 +48,9 @@ class DeviceConfig:
 
 @dataclass
 class Snapshot:
+    """A built problem and what the plan status says about it: the stale inputs, the assumptions made in
+    their place, and where the prices came from."""
+
     problem: Problem
     stale: list[str] = field(default_factory=list)
     assumptions: list[str] = field(default_factory=list)

@@ -24,6 +24,9 @@ class CurrentRange:
 
 @dataclass(frozen=True, kw_only=True)
 class ChargerReading:
+    """A charger now: plugged in or not, power (kW), current limit (A), the car's SoC (%) and the current
+    range its control accepts."""
+
     plugged: bool
     power_kw: float | None
     limit_a: float | None = None
@@ -33,6 +36,8 @@ class ChargerReading:
 
 @dataclass(frozen=True, kw_only=True)
 class BatteryReading:
+    """A battery now: SoC (%), power (kW) and the mode its select shows."""
+
     soc_percent: float | None
     power_kw: float | None = None
     mode: str | None = None
@@ -40,6 +45,8 @@ class BatteryReading:
 
 @dataclass(frozen=True, kw_only=True)
 class ApplianceReading:
+    """An appliance now: running or not, and its power (kW) if measured."""
+
     running: bool
     power_kw: float | None = None
 

@@ -134,6 +134,9 @@ def uses(config: ThermalConfig, timeline: Timeline) -> tuple[Any, Any]:
 def device(
     cycle: Cycle, device_id: str, data: Mapping[str, Any], reading: ThermalReading
 ) -> ThermalStorage | Fixed | None:
+    """The heat store for the planner: its heat above the coldest usable state (kWh, at most its
+    capacity), the day's hot-water draws and comfort floors; a full-power heat when forced; None when
+    blocked or while its temperature cannot be read."""
     if reading.temperature_c is None:
         if entity := data.get(CONF_TEMPERATURE_ENTITY) or data.get(CONF_WATER_HEATER_ENTITY):
             cycle.stale.append(entity)

@@ -31,6 +31,9 @@ def next_occurrence(now: datetime, at: time) -> datetime:
 
 @dataclass(frozen=True)
 class Timeline:
+    """A plan's horizon: ``steps`` steps of ``step_minutes`` from ``start`` (a step boundary, local time),
+    and the conversions between moments and steps."""
+
     start: datetime
     step_minutes: int
     steps: int

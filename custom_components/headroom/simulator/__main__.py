@@ -45,6 +45,8 @@ def _write_png(result: Result, path: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """``run`` a scenario for ``--days`` under one policy (bau, headroom, oracle), or ``--compare`` all
+    three; prints a table, optionally writes a CSV or chart. Exit code 2 when the scenario cannot be read."""
     parser = argparse.ArgumentParser(prog="python -m custom_components.headroom.simulator")
     sub = parser.add_subparsers(dest="command", required=True)
     runner = sub.add_parser("run", help="run a scenario")

@@ -89,6 +89,9 @@ class Weather:
 
 @dataclass
 class PvArray:
+    """A PV array of ``kwp`` kWp at a tilt and azimuth (degrees, 180 = south), less ``losses``: its DC
+    power (kW) from irradiance (W/m²) and the sun's position."""
+
     kwp: float
     tilt_deg: float = 35.0
     azimuth_deg: float = 180.0
@@ -113,6 +116,8 @@ class PvArray:
 
 @dataclass
 class Inverter:
+    """Turns DC into AC at ``efficiency``, clipped at ``ac_limit_kw``."""
+
     ac_limit_kw: float = 10.0
     efficiency: float = 0.97
 

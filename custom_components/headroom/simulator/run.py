@@ -33,6 +33,10 @@ Policy = Literal["bau", "headroom", "oracle"]
 
 @dataclass
 class Result:
+    """One simulated run's outcome: energy cost, import and export (kWh), peak (kW), fuse trips, EV goals
+    met, appliance runs, cold showers, outage minutes covered, energy not served (kWh), and the per-tick
+    rows when recorded."""
+
     policy: str
     days: float
     cost: float = 0.0
@@ -228,6 +232,9 @@ def _heater_step(heater: WaterHeater | None, local: datetime, dt_h: float) -> fl
 
 
 class Simulation:
+    """A scenario's home ticked forward under one policy (bau, headroom, oracle), which commands its
+    devices every tick; ``run`` gives the ``Result``."""
+
     def __init__(
         self,
         scenario: Scenario,

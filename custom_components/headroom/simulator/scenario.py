@@ -33,11 +33,15 @@ APPLIANCE_PROFILES_KW = {
 
 
 class ScenarioError(ValueError):
-    pass
+    """A scenario that cannot be read: a missing or wrong field."""
 
 
 @dataclass
 class Scenario:
+    """A simulated home as its JSON describes it: location and time zone, start, tick and plan step
+    lengths, horizon, replan interval, forecast error, grid limits (kW, from the fuse unless given) and
+    prices."""
+
     name: str
     data: dict[str, Any]
     tz: ZoneInfo
@@ -214,6 +218,9 @@ class Tick:
 
 @dataclass
 class Home:
+    """The simulated home's devices, weather, base load and grid; ``settle`` moves its physics on one
+    tick."""
+
     scenario: Scenario
     weather: Weather
     pv: list[PvArray]

@@ -46,6 +46,7 @@ class Inputs:
 
 
 def pv_forecast_entities(config: dict[str, Any]) -> list[str]:
+    """The configured PV forecast entities (one or several)."""
     value = config.get(CONF_PV_FORECAST_ENTITY) or []
     return [value] if isinstance(value, str) else list(value)
 
@@ -53,6 +54,8 @@ def pv_forecast_entities(config: dict[str, Any]) -> list[str]:
 def read_forecasts(
     hass: HomeAssistant, config: dict[str, Any], inputs: Inputs, timeline: Timeline
 ) -> Forecasts:
+    """The horizon's import and export prices, PV (kW) and base load per step, with what was stale and
+    what was assumed instead."""
     stale: list[str] = []
     assumptions: list[str] = []
     import_price, description = _import_prices(hass, config, inputs, timeline, stale, assumptions)

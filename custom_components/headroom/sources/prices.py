@@ -41,6 +41,9 @@ VALUE_KEYS: dict[str, float | None] = {
 
 @dataclass(frozen=True)
 class PriceFormat:
+    """How one price integration lays out its attributes: its name, the attributes that hold price lists,
+    and a marker only it has."""
+
     name: str
     attributes: tuple[str, ...]
     marker: str  # an attribute (or key of the first item) only this format has
@@ -59,6 +62,8 @@ FORMATS = (
 
 @dataclass(frozen=True)
 class PricePoint:
+    """One value over [start, end): a price in currency per kWh (PV forecasts reuse it for kW)."""
+
     start: datetime
     end: datetime
     price: float
@@ -87,6 +92,7 @@ def unit_factor(unit: str | None) -> float:
 
 
 def parse_time(value: Any) -> datetime | None:
+    """A datetime or ISO string in UTC (a naive one is read in HA's time zone); None for anything else."""
     if isinstance(value, datetime):
         moment = value
     elif isinstance(value, str):
@@ -131,6 +137,7 @@ def points_from_list(items: Iterable[Any], factor: float) -> list[PricePoint]:
 
 
 def detect_format(state: State) -> str:
+    """Which integration's attribute layout the price entity has, else ``price list``."""
     attrs = state.attributes
     for fmt in FORMATS:
         if fmt.marker and fmt.marker in attrs and any(isinstance(attrs.get(a), list) for a in fmt.attributes):

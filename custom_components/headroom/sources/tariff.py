@@ -36,4 +36,5 @@ def tou_series(
 
 
 def with_fees(prices: list[float], multiplier: float, offset: float) -> list[float]:
+    """Spot prices with taxes and fees: ``price x multiplier + offset``, in currency per kWh."""
     return [p * multiplier + offset for p in prices]

@@ -53,6 +53,9 @@ class Appliance:
 
 @dataclass
 class ApplianceVars:
+    """An appliance's part of the program: one binary per allowed start step, exactly one chosen; its
+    power is the profile from that start."""
+
     appliance: Appliance
     starts: IntArray
     chosen: IntArray

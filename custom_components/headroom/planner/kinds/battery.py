@@ -47,6 +47,9 @@ class Battery:
 
 @dataclass
 class BatteryVars:
+    """A battery's part of the program: charge and discharge power (kW) and SoC (kWh) per step; the site
+    sees charge minus discharge."""
+
     battery: Battery
     charge: IntArray
     discharge: IntArray

@@ -50,6 +50,9 @@ class Ev:
 
 @dataclass
 class EvVars:
+    """An EV session's part of the program: one power column (kW) per step of its window, from arrival to
+    departure."""
+
     ev: Ev
     window: IntArray
     power: IntArray

@@ -84,6 +84,9 @@ def thermal_plan(store: ThermalStorage, power: FloatArray, dt: float) -> DeviceP
 
 @dataclass
 class ThermalVars:
+    """A heat store's part of the program: one column per step, the element's power (kW) or, behind a
+    switch, on/off times ``max_kw``."""
+
     store: ThermalStorage
     power: IntArray  # one column per step: the power itself, or on/off (0..1)
     per_unit_kw: float  # kW per unit of the column: max_kw for on/off, 1 for power
