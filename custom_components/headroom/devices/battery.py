@@ -7,7 +7,7 @@ from typing import Any
 
 import voluptuous as vol
 from homeassistant.components.sensor import SensorDeviceClass
-from homeassistant.const import CONF_NAME, UnitOfPower
+from homeassistant.const import CONF_NAME
 from homeassistant.core import HomeAssistant
 
 from ..const import (
@@ -34,7 +34,7 @@ from ..policy.battery import DEFAULT_MIN_SOC_PERCENT, PLAN_MODES
 from ..policy.readings import BatteryReading
 from ..policy.setpoints import Setpoint
 from ..sources import power_kw, state_number
-from .command import Command, number_limits, set_number
+from .command import Command, set_power
 
 KEYS = {CONF_MODE_SELECT_ENTITY: "mode", CONF_POWER_SETPOINT_ENTITY: "setpoint"}
 
@@ -73,12 +73,7 @@ def commands(hass: HomeAssistant, data: dict[str, Any], wanted: Setpoint) -> lis
             )
         )
     if setpoint := data.get(CONF_POWER_SETPOINT_ENTITY):
-        sstate = hass.states.get(setpoint)
-        low, high, step = number_limits(sstate)
-        watts = sstate is not None and sstate.attributes.get("unit_of_measurement") == UnitOfPower.WATT
-        value = target_kw * 1000.0 if watts else target_kw
-        value = max(low, min(high, round(value / step) * step))
-        out.append(set_number(device_id, "setpoint", hass, setpoint, value, delta))
+        out.append(set_power(device_id, "setpoint", hass, setpoint, target_kw, delta))
     return [c for c in out if c is not None]
 
 

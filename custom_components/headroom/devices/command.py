@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from homeassistant.const import UnitOfPower
 from homeassistant.core import HomeAssistant, State
 
 from ..sources import state_number
@@ -83,3 +84,16 @@ def switch_to(
 def _as_state(value: float) -> str:
     """How HA writes a number's state (``16.0``), so that our own writes can be recognised."""
     return str(float(value))
+
+
+def set_power(
+    device_id: str, key: str, hass: HomeAssistant, entity_id: str, power_kw: float, delta_kw: float
+) -> Command | None:
+    """A power number set in its own unit (W or kW), rounded to its step and kept in its range."""
+    state = hass.states.get(entity_id)
+    low, high, step = number_limits(state)
+    watts = state is not None and state.attributes.get("unit_of_measurement") == UnitOfPower.WATT
+    value = power_kw * 1000.0 if watts else power_kw
+    return set_number(
+        device_id, key, hass, entity_id, max(low, min(high, round(value / step) * step)), delta_kw
+    )

@@ -9,7 +9,7 @@ from typing import Any
 
 import voluptuous as vol
 from homeassistant.components.sensor import SensorDeviceClass
-from homeassistant.const import ATTR_TEMPERATURE, CONF_NAME, STATE_ON, UnitOfPower
+from homeassistant.const import ATTR_TEMPERATURE, CONF_NAME, STATE_ON
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import selector
 
@@ -36,7 +36,7 @@ from ..policy.readings import ThermalReading
 from ..policy.setpoints import Setpoint
 from ..policy.thermal import ThermalConfig, parse_times
 from ..sources import power_kw, state_number
-from .command import Command, number_limits, set_number, switch_to
+from .command import Command, set_power, switch_to
 
 KEYS = {
     CONF_SWITCH_ENTITY: "switch",
@@ -72,15 +72,7 @@ def commands(hass: HomeAssistant, data: dict[str, Any], wanted: Setpoint) -> lis
     if switch := data.get(CONF_SWITCH_ENTITY):
         out.append(switch_to(device_id, "switch", hass, switch, on, delta))
     if setpoint := data.get(CONF_POWER_SETPOINT_ENTITY):
-        state = hass.states.get(setpoint)
-        low, high, step = number_limits(state)
-        watts = state is not None and state.attributes.get("unit_of_measurement") == UnitOfPower.WATT
-        value = wanted.power_kw * 1000.0 if watts else wanted.power_kw
-        out.append(
-            set_number(
-                device_id, "setpoint", hass, setpoint, max(low, min(high, round(value / step) * step)), delta
-            )
-        )
+        out.append(set_power(device_id, "setpoint", hass, setpoint, wanted.power_kw, delta))
     if heater := data.get(CONF_WATER_HEATER_ENTITY):
         config = ThermalConfig.from_data(data)
         target = config.max_temp_c if on else config.min_temp_c
