@@ -119,8 +119,8 @@ def show_readings(hass: HomeAssistant, readings: Readings) -> None:
 
 
 def show_forecasts(hass: HomeAssistant, readings: Readings, forecasts: Forecasts) -> None:
-    """The forecasts as a day-ahead price sensor (HACS Nord Pool's ``raw_today`` rows of start, end,
-    value) and a PV forecast sensor (a generic ``forecast`` list of start, end, kW)."""
+    """The forecasts as Headroom's generic lists: a price sensor and a PV forecast sensor whose
+    ``forecast`` attribute lists ``{start, end, value}`` per step (EUR/kWh, kW)."""
     start = readings.now.replace(
         minute=readings.now.minute - readings.now.minute % 15, second=0, microsecond=0
     )
@@ -132,7 +132,7 @@ def show_forecasts(hass: HomeAssistant, readings: Readings, forecasts: Forecasts
     hass.states.async_set(
         PRICE,
         repr(rows[0]["value"]),
-        {"unit_of_measurement": "EUR/kWh", "raw_today": rows, "raw_tomorrow": []},
+        {"unit_of_measurement": "EUR/kWh", "forecast": rows},
     )
     hass.states.async_set(PV, repr(pv[0]["value"]), {"unit_of_measurement": "kW", "forecast": pv})
 
