@@ -70,7 +70,6 @@ def read(hass: HomeAssistant, data: dict[str, Any]) -> ChargerReading:
     return ChargerReading(
         plugged=plugged,
         power_kw=power,
-        limit_a=state_number(hass.states.get(limit_entity)) if limit_entity else None,
         soc_percent=state_number(hass.states.get(soc_entity)) if soc_entity else None,
         current_range=accepted,
     )

@@ -107,7 +107,6 @@ def daily_window(
     start = timeline.start
     run = timedelta(minutes=length * timeline.step_minutes)
     opened = next_occurrence(start, earliest) - timedelta(days=1)
-    closes = next_occurrence(opened, latest)
     for _ in range(2):
         closes = next_occurrence(opened, latest)
         if closes - run >= start and (last_started is None or last_started < opened):

@@ -29,7 +29,6 @@ class ChargerReading:
 
     plugged: bool
     power_kw: float | None
-    limit_a: float | None = None
     soc_percent: float | None = None
     current_range: CurrentRange | None = None
 

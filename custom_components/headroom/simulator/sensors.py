@@ -156,7 +156,6 @@ class Sensors:
             devices[charger.name] = ChargerReading(
                 plugged=charger.visit is not None,
                 power_kw=self.charger_power(charger.name, charger.power_kw),
-                limit_a=charger.allowed_a,
                 soc_percent=charger.soc if charger.visit is not None else None,
             )
         if (b := home.battery) is not None:
