@@ -33,6 +33,14 @@ CONF_STEP_MINUTES: Final = "step_minutes"
 CONF_HORIZON_HOURS: Final = "horizon_hours"
 CONF_REPLAN_MINUTES: Final = "replan_minutes"
 CONF_CONTROL_MODE: Final = "control_mode"
+# How far forced promises (reservations with ``force``) and a breach plan may go above the limit,
+# as a share of it (0 = never); the fuse is sacred, so the default is none.
+CONF_BREACH_MARGIN: Final = "breach_margin"
+DEFAULT_BREACH_MARGIN: Final = 0.0
+# Per-phase meter readings (current in A or power in W/kW), optional.
+CONF_PHASE_POWER_ENTITIES: Final = "phase_power_entities"
+# Power sensors whose sign is the other way round (export, or discharge, counted positive).
+CONF_GRID_EXPORT_POSITIVE: Final = "grid_export_positive"
 
 DEFAULT_STEP_MINUTES: Final = 15
 DEFAULT_HORIZON_HOURS: Final = 36
@@ -54,6 +62,10 @@ CONF_EV_CAPACITY_KWH: Final = "ev_capacity_kwh"
 CONF_MIN_CURRENT_A: Final = "min_current_a"
 CONF_MAX_CURRENT_A: Final = "max_current_a"
 CONF_PHASES: Final = "phases"
+# The phase a single-phase device is wired to ("L1", "L2", "L3"); "all" for a balanced 3-phase one.
+CONF_PHASE: Final = "phase"
+PHASE_ALL: Final = "all"
+PHASE_NAMES: Final = ("L1", "L2", "L3")
 CONF_DEFAULT_ENERGY_KWH: Final = "default_energy_kwh"
 
 CONF_CHARGE_SWITCH_ENTITY: Final = "charge_switch_entity"
@@ -140,6 +152,7 @@ class PlanState(StrEnum):
     OPTIMAL = "optimal"
     FEASIBLE = "feasible"
     BREACH = "breach"
+    OVER_LIMIT = "over_limit"
     FALLBACK = "fallback"
     STALE_INPUTS = "stale_inputs"
     ERROR = "error"
