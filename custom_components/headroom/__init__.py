@@ -63,6 +63,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: HeadroomConfigEntry) -> 
     site device every device names as ``via_device``, start the replan triggers and the controller, then
     set up the platforms and watch for devices that appear or vanish."""
     coordinator = HeadroomCoordinator(hass, entry)
+    await coordinator.controller.async_load()
     await coordinator.async_config_entry_first_refresh()
     entry.runtime_data = coordinator
     # The site device first: every device's entities name it as their ``via_device``.
@@ -112,4 +113,5 @@ async def async_unload_entry(hass: HomeAssistant, entry: HeadroomConfigEntry) ->
     """Save intents, the control mode and the last plan to the Store first, so that a reload or restart
     loses nothing people asked for."""
     await entry.runtime_data.async_save()
+    await entry.runtime_data.controller.async_save()
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)

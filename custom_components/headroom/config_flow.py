@@ -20,11 +20,13 @@ from homeassistant.helpers import selector
 from homeassistant.util import dt as dt_util
 
 from .const import (
+    CONF_BREACH_MARGIN,
     CONF_CONTROL_MODE,
     CONF_EXPORT_LIMIT_KW,
     CONF_EXPORT_PRICE_ENTITY,
     CONF_EXPORT_PRICE_FACTOR,
     CONF_EXPORT_PRICE_FIXED,
+    CONF_GRID_EXPORT_POSITIVE,
     CONF_GRID_POWER_ENTITY,
     CONF_HORIZON_HOURS,
     CONF_HOUSE_POWER_ENTITY,
@@ -33,6 +35,7 @@ from .const import (
     CONF_MODE_OPTION_PREFIX,
     CONF_MODE_SELECT_ENTITY,
     CONF_PHASE_COUNT,
+    CONF_PHASE_POWER_ENTITIES,
     CONF_PRICE_ENTITY,
     CONF_PRICE_FIXED,
     CONF_PRICE_MULTIPLIER,
@@ -48,6 +51,7 @@ from .const import (
     CONF_TOU_PEAK_PRICE,
     CONF_TOU_PEAK_START,
     CONF_TOU_WEEKEND_OFF_PEAK,
+    DEFAULT_BREACH_MARGIN,
     DEFAULT_HORIZON_HOURS,
     DEFAULT_REPLAN_MINUTES,
     DEFAULT_STEP_MINUTES,
@@ -58,7 +62,6 @@ from .const import (
 from .devices import KINDS, kind_of
 from .discovery import async_candidates, configured_entities
 from .forms import defaults_of, entity, number
-from .planner.units import kw_from_amps
 from .policy.battery import PLAN_MODES
 from .sources.price_services import ServicePrices
 from .sources.prices import current_price, describe, detect_format, points_from_state, sibling_points
@@ -66,6 +69,22 @@ from .sources.pv import ENERGY_FORECAST_DOMAINS
 
 CONF_DISCOVERED = "discovered"
 MANUAL = "manual"
+SITE_OPTIONAL = (
+    CONF_MAIN_FUSE_A,
+    CONF_IMPORT_LIMIT_KW,
+    CONF_EXPORT_LIMIT_KW,
+    CONF_PRICE_ENTITY,
+    CONF_PRICE_FIXED,
+    CONF_TOU_PEAK_PRICE,
+    CONF_TOU_OFF_PEAK_PRICE,
+    CONF_EXPORT_PRICE_ENTITY,
+    CONF_GRID_POWER_ENTITY,
+    CONF_PHASE_POWER_ENTITIES,
+    CONF_HOUSE_POWER_ENTITY,
+    CONF_PV_POWER_ENTITY,
+    CONF_PV_FORECAST_ENTITY,
+    CONF_PV_FORECAST_ENTRIES,
+)
 
 
 def _site_schema(hass: HomeAssistant, defaults: dict[str, Any]) -> vol.Schema:
@@ -79,11 +98,14 @@ def _site_schema(hass: HomeAssistant, defaults: dict[str, Any]) -> vol.Schema:
     return vol.Schema(
         {
             vol.Optional(CONF_MAIN_FUSE_A, **s(CONF_MAIN_FUSE_A)): number(6, 400, 1, "A"),
-            vol.Required(CONF_PHASE_COUNT, **d(CONF_PHASE_COUNT, 3)): selector.SelectSelector(
+            vol.Required(CONF_PHASE_COUNT, **d(CONF_PHASE_COUNT, "3")): selector.SelectSelector(
                 selector.SelectSelectorConfig(options=["1", "3"], translation_key=CONF_PHASE_COUNT)
             ),
             vol.Optional(CONF_IMPORT_LIMIT_KW, **s(CONF_IMPORT_LIMIT_KW)): number(1, 1000, 0.1, "kW"),
             vol.Optional(CONF_EXPORT_LIMIT_KW, **s(CONF_EXPORT_LIMIT_KW)): number(0, 1000, 0.1, "kW"),
+            vol.Required(CONF_BREACH_MARGIN, **d(CONF_BREACH_MARGIN, DEFAULT_BREACH_MARGIN)): number(
+                0, 0.5, 0.01, "×"
+            ),
             vol.Optional(CONF_PRICE_ENTITY, **s(CONF_PRICE_ENTITY)): entity(["sensor", "event"]),
             vol.Optional(CONF_PRICE_FIXED, **s(CONF_PRICE_FIXED)): number(-1, 5, 0.001, "/kWh"),
             vol.Optional(CONF_TOU_PEAK_PRICE, **s(CONF_TOU_PEAK_PRICE)): number(-1, 5, 0.001, "/kWh"),
@@ -104,6 +126,16 @@ def _site_schema(hass: HomeAssistant, defaults: dict[str, Any]) -> vol.Schema:
             ),
             vol.Optional(CONF_GRID_POWER_ENTITY, **s(CONF_GRID_POWER_ENTITY)): entity(
                 "sensor", SensorDeviceClass.POWER
+            ),
+            vol.Required(
+                CONF_GRID_EXPORT_POSITIVE, **d(CONF_GRID_EXPORT_POSITIVE, False)
+            ): selector.BooleanSelector(),
+            vol.Optional(CONF_PHASE_POWER_ENTITIES, **s(CONF_PHASE_POWER_ENTITIES)): selector.EntitySelector(
+                selector.EntitySelectorConfig(
+                    domain="sensor",
+                    device_class=[SensorDeviceClass.POWER, SensorDeviceClass.CURRENT],
+                    multiple=True,
+                )
             ),
             vol.Optional(CONF_HOUSE_POWER_ENTITY, **s(CONF_HOUSE_POWER_ENTITY)): entity(
                 "sensor", SensorDeviceClass.POWER
@@ -143,14 +175,18 @@ def validate_site(
 ) -> tuple[dict[str, Any], dict[str, str], str]:
     """Normalise the site form; returns (data, errors, what was found in the price entity)."""
     errors: dict[str, str] = {}
-    data = dict(user_input)
-    phases = int(data.get(CONF_PHASE_COUNT, 3))
+    # Every optional field the form leaves empty is stored as None: saved options then clear what
+    # the entry's data held, instead of the old value showing through (``site_settings``).
+    data = {**dict.fromkeys(SITE_OPTIONAL, None), **user_input}
+    phases = int(data.get(CONF_PHASE_COUNT) or 3)
     data[CONF_PHASE_COUNT] = str(phases)
-    if data.get(CONF_IMPORT_LIMIT_KW) is None:
-        if data.get(CONF_MAIN_FUSE_A) is None:
-            errors["base"] = "import_limit_missing"
-        else:
-            data[CONF_IMPORT_LIMIT_KW] = round(kw_from_amps(float(data[CONF_MAIN_FUSE_A]), phases), 2)
+    # The limit follows the fuse: it is worked out each cycle (``policy.problem.site_limits``),
+    # so a fuse changed later takes effect; a kW limit is kept only when one is typed in.
+    if data.get(CONF_IMPORT_LIMIT_KW) is None and data.get(CONF_MAIN_FUSE_A) is None:
+        errors["base"] = "import_limit_missing"
+    entities = data.get(CONF_PHASE_POWER_ENTITIES) or []
+    if entities and len(entities) != phases:
+        errors[CONF_PHASE_POWER_ENTITIES] = "phase_entities_count"
     data[CONF_STEP_MINUTES] = str(int(data.get(CONF_STEP_MINUTES, DEFAULT_STEP_MINUTES)))
     found = ""
     if price_entity := data.get(CONF_PRICE_ENTITY):

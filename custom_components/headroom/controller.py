@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import math
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ from homeassistant.core import CALLBACK_TYPE, Context, Event, EventStateChangedD
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.event import async_track_state_change_event, async_track_time_interval
+from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
 from .const import (
@@ -42,14 +44,14 @@ from .const import (
     ControlMode,
     ControlState,
 )
-from .data import HeadroomData
+from .data import HeadroomData, site_settings
 from .devices import Command, configs, kind_of, read_devices
 from .devices import ev_charger as ev_charger_kind
-from .policy.decide import LIMIT_TOLERANCE_KW, drawing_now, fuse_cut, setpoints
+from .meter import grid_kw, grid_sign, phase_entities, phase_kw
+from .policy.decide import Excess, drawing_now, excess_at, fuse_cut, held, setpoints
 from .policy.intents import Intents
 from .policy.readings import Readings
 from .policy.setpoints import Setpoint, paced
-from .sources import power_kw
 from .unavailable import Unavailable
 
 _LOGGER = logging.getLogger(__name__)
@@ -57,6 +59,8 @@ VERIFY_AFTER = timedelta(minutes=3)
 CHECK_INTERVAL = timedelta(seconds=30)
 FOLLOW_TOLERANCE_KW = 0.5
 ISSUE_NOT_FOLLOWING = "device_not_following"
+ISSUE_COMMAND_FAILED = "device_command_failed"
+COMMANDED_STORAGE_VERSION = 1
 
 
 @dataclass(frozen=True)
@@ -92,6 +96,9 @@ class DeviceController:
         self.hass = hass
         self.hooks = hooks
         self.unresponsive: set[str] = set()
+        # Devices whose control actions fail: shown as not following and planned as what they draw,
+        # but still written to each cycle, so that they come back by themselves once a call works.
+        self.failing: set[str] = set()
         self._ours: deque[str] = deque(maxlen=500)
         self._unavailable = Unavailable(_LOGGER)
         self._last_write: dict[tuple[str, str], datetime] = {}
@@ -101,6 +108,13 @@ class DeviceController:
         self._watch: dict[str, _Watch] = {}
         # The plan and step last applied: a new step is applied as it comes, between plans too.
         self._applied: tuple[datetime, int] | None = None
+        # Devices cut for the fuse, at the level (kW) they stay at until the meter shows room.
+        self.holds: dict[str, float] = {}
+        # What Headroom last wrote, kept across restarts: a device confirming it is not a person.
+        self._store: Store[dict[str, Any]] = Store(
+            hass, COMMANDED_STORAGE_VERSION, f"{DOMAIN}.{hooks.entry.entry_id}.commanded"
+        )
+        self._expected: dict[tuple[str, str], str | None] = {}
 
     @property
     def _subentries(self) -> Any:
@@ -114,19 +128,37 @@ class DeviceController:
             return ControlState.OFF
         if self.hooks.intents().is_manual(device_id, dt_util.now()):
             return ControlState.MANUAL
-        if device_id in self.unresponsive:
+        if device_id in self.unresponsive or device_id in self.failing:
             return ControlState.NOT_FOLLOWING
         return ControlState.ADVISORY if mode == ControlMode.ADVISORY else ControlState.ACTIVE
 
+    @property
+    def not_following(self) -> frozenset[str]:
+        """Devices the plan takes as drawing what they draw: they ignore or refuse commands."""
+        return frozenset(self.unresponsive | self.failing)
+
     def driven(self) -> list[str]:
-        return [d for d in self._subentries if self.state_of(d) == ControlState.ACTIVE]
+        """Devices Headroom writes to: active ones, and failing ones (to see them work again)."""
+        return [
+            d
+            for d in self._subentries
+            if self.state_of(d) == ControlState.ACTIVE
+            or (d in self.failing and d not in self.unresponsive and self._active_but_failing(d))
+        ]
+
+    def _active_but_failing(self, device_id: str) -> bool:
+        return self.hooks.control_mode() == ControlMode.ACTIVE and not self.hooks.intents().is_manual(
+            device_id, dt_util.now()
+        )
 
     async def async_release(self, device_id: str) -> None:
         """Headroom drives the device again (a person switched its control back on)."""
         self.hooks.intents().manual.pop(device_id, None)
         self.unresponsive.discard(device_id)
+        self.failing.discard(device_id)
         self._watch.pop(device_id, None)
         ir.async_delete_issue(self.hass, DOMAIN, f"{ISSUE_NOT_FOLLOWING}_{device_id}")
+        ir.async_delete_issue(self.hass, DOMAIN, f"{ISSUE_COMMAND_FAILED}_{device_id}")
         self.hooks.entities_changed()
         await self.hooks.replan_now()
 
@@ -149,7 +181,18 @@ class DeviceController:
         if self.hooks.control_mode() != ControlMode.ACTIVE:
             return
         self._applied = (data.planned_at, data.step_of(dt_util.now()))
-        await self._send(self.wanted(data, readings), urgent=False)
+        readings = readings or dataclasses.replace(data.readings, now=dt_util.now())
+        wanted = self.wanted(data, readings)
+        if self.holds:
+            room = self._excess(data)
+            if room is None:
+                self.holds.clear()  # no meter to judge by: the plan (within the limit) holds
+            else:
+                phases = data.problem.site.phases
+                wanted, self.holds = held(
+                    wanted, self.holds, room, data.devices, readings, phases.count if phases else 1
+                )
+        await self._send(wanted, urgent=False)
 
     async def _async_next_step(self) -> None:
         """A plan's next step begins: apply it now rather than at the next plan."""
@@ -181,7 +224,7 @@ class DeviceController:
             c for _, c in pairs if c.entity_id is not None or self._commanded.get((c.device_id, c.key)) != c
         ]
         ready = paced(fresh, self._last_write, now, urgent=urgent)
-        sent_ok = {id(c) for c in ready if await self._call(c, now)}
+        sent_ok = {id(c) for c in ready if await self._call(c, now) or await self._retry(c, now)}
         for setpoint in wanted:
             mine = [c for s, c in pairs if s is setpoint]
             if all(id(c) in sent_ok or c not in fresh for c in mine):
@@ -210,10 +253,72 @@ class DeviceController:
             )
             return False
         self._unavailable.worked(f"{command.domain}.{command.service} for {command.device_id}")
+        if command.device_id in self.failing:
+            self.failing.discard(command.device_id)
+            ir.async_delete_issue(self.hass, DOMAIN, f"{ISSUE_COMMAND_FAILED}_{command.device_id}")
+            self.hooks.entities_changed()
         key = (command.device_id, command.key)
         self._last_write[key] = now
         self._commanded[key] = command
+        self._expected[key] = command.expect
+        self._store.async_delay_save(self._stored, 10)
         return True
+
+    async def _retry(self, command: Command, now: datetime) -> bool:
+        """A failed write is tried once more; failing again, the device does not follow Headroom:
+        it is planned as what it draws and a repair says which action failed, until a write works."""
+        if await self._call(command, now):
+            return True
+        if command.device_id not in self.failing:
+            self.failing.add(command.device_id)
+            sub = self._subentries.get(command.device_id)
+            ir.async_create_issue(
+                self.hass,
+                DOMAIN,
+                f"{ISSUE_COMMAND_FAILED}_{command.device_id}",
+                is_fixable=False,
+                severity=ir.IssueSeverity.WARNING,
+                translation_key=ISSUE_COMMAND_FAILED,
+                translation_placeholders={
+                    "device": sub.title if sub else command.device_id,
+                    "action": f"{command.domain}.{command.service}",
+                    "entity_id": command.entity_id or "-",
+                },
+            )
+            self.hooks.entities_changed()
+            self.hass.async_create_task(self._async_refresh())
+        return False
+
+    async def _async_refresh(self) -> None:
+        await self.hooks.request_refresh()
+
+    def _stored(self) -> dict[str, Any]:
+        return {
+            "expected": [{"device_id": d, "key": k, "expect": e} for (d, k), e in self._expected.items()],
+            "told_kw": self.told_kw,
+        }
+
+    async def async_save(self) -> None:
+        """Write the record of Headroom's own writes now (an unload, a reload)."""
+        await self._store.async_save(self._stored())
+
+    async def async_load(self) -> None:
+        """What Headroom wrote before a restart, so that a device confirming it is not taken for a
+        person; a file that cannot be read only loses that memory."""
+        try:
+            stored = await self._store.async_load() or {}
+            for row in stored.get("expected", []):
+                self._expected[(str(row["device_id"]), str(row["key"]))] = (
+                    None if row.get("expect") is None else str(row["expect"])
+                )
+            self.told_kw.update(
+                {str(k): float(v) for k, v in stored.get("told_kw", {}).items() if math.isfinite(float(v))}
+            )
+        except (HomeAssistantError, ValueError, TypeError, KeyError, AttributeError) as err:
+            _LOGGER.warning(
+                "Headroom's record of its own writes could not be read (%s); starting afresh", err
+            )
+            self._expected.clear()
 
     def _track(self, setpoint: Setpoint, commands: list[Command], now: datetime) -> None:
         watch = self._watch.get(setpoint.device_id)
@@ -243,9 +348,10 @@ class DeviceController:
             unsubs.append(
                 async_track_state_change_event(self.hass, list(entities), self._changed_by(entities))
             )
-        config = {**self.hooks.entry.data, **self.hooks.entry.options}
-        if grid := config.get(CONF_GRID_POWER_ENTITY):
-            unsubs.append(async_track_state_change_event(self.hass, [grid], self._grid_changed))
+        config = site_settings(self.hooks.entry)
+        meters = [e for e in (config.get(CONF_GRID_POWER_ENTITY), *phase_entities(config)) if e]
+        if meters:
+            unsubs.append(async_track_state_change_event(self.hass, meters, self._meter_changed))
 
         @callback
         def stop() -> None:
@@ -270,10 +376,10 @@ class DeviceController:
             if new.context.id in self._ours:
                 return
             device_id, key = entities[event.data["entity_id"]]
-            ours = self._commanded.get((device_id, key))
-            if ours is None or self.state_of(device_id) != ControlState.ACTIVE:
+            if self.state_of(device_id) != ControlState.ACTIVE:
                 return  # nothing of ours to defend
-            if ours.expect is not None and _same(ours.expect, new.state):
+            expected = self._expected.get((device_id, key))
+            if expected is not None and _same(expected, new.state):
                 return  # the device confirming our own command
             _LOGGER.info(
                 "%s changed by hand (%s -> %s): Headroom leaves %s alone until released",
@@ -329,34 +435,54 @@ class DeviceController:
         for command in sorted(commands, key=lambda c: c.delta_kw):
             await self._call(command, now)
 
+    def _excess(self, data: HeadroomData) -> Excess | None:
+        """The meter now against the limit of the plan's current step and each phase's fuse; None
+        without a grid meter reading."""
+        config = site_settings(self.hooks.entry)
+        meter = grid_kw(self.hass, config)
+        if meter is None:
+            return None
+        sign = grid_sign(config)
+        phases = tuple(phase_kw(self.hass.states.get(e), sign) for e in phase_entities(config))
+        limit = float(data.problem.site.import_limit_kw[data.step_of(dt_util.now())])
+        return excess_at(meter, phases, limit, data.problem.site.phases)
+
     @callback
-    def _grid_changed(self, event: Event[EventStateChangedData]) -> None:
+    def _meter_changed(self, event: Event[EventStateChangedData]) -> None:
         data = self.hooks.data()
-        measured = power_kw(event.data["new_state"])
-        if data is None or measured is None:
+        if data is None:
             return
-        now = dt_util.now()
-        limit = float(data.problem.site.import_limit_kw[data.step_of(now)])
-        if measured - limit <= LIMIT_TOLERANCE_KW:
+        excess = self._excess(data)
+        if excess is None or not excess.over:
             return
+        config = site_settings(self.hooks.entry)
         self.hass.bus.async_fire(
             f"{DOMAIN}_limit_risk",
-            {"measured_kw": round(measured, 3), "limit_kw": limit, "status": "over_limit"},
+            {
+                "measured_kw": round(grid_kw(self.hass, config) or 0.0, 3),
+                "limit_kw": round(float(data.problem.site.import_limit_kw[data.step_of(dt_util.now())]), 3),
+                "over_kw": round(max(excess.site_kw, *excess.phase_kw, 0.0), 3),
+                "status": "over_limit",
+            },
         )
-        self.hass.async_create_task(self._async_cut(measured, limit))
+        self.hass.async_create_task(self._async_cut(excess, data))
 
-    async def _async_cut(self, meter_kw: float, limit_kw: float) -> None:
-        """Lower what Headroom drives by the meter's excess, now, from a fresh read of the devices."""
+    async def _async_cut(self, excess: Excess, data: HeadroomData) -> None:
+        """Lower what Headroom drives by the meter's excess, now, from a fresh read of the devices;
+        each device cut stays at its lowered level until the meter shows room (``held``)."""
         if self.hooks.control_mode() == ControlMode.ACTIVE:
             devices = configs(self._subentries)
             driven = self.driven()
             readings = Readings(
-                now=dt_util.now(),
-                grid_power_kw=meter_kw,
-                devices=read_devices(self.hass, {d: devices[d] for d in driven}),
+                now=dt_util.now(), devices=read_devices(self.hass, {d: devices[d] for d in driven})
             )
-            loads = drawing_now(devices, readings, self.hooks.intents(), self.told_kw, driven)
-            await self._send(fuse_cut(meter_kw, limit_kw, loads, devices, readings), urgent=True)
+            phases = data.problem.site.phases
+            count = phases.count if phases else 1
+            loads = drawing_now(devices, readings, self.hooks.intents(), self.told_kw, driven, count)
+            cuts = fuse_cut(excess, loads, devices, readings)
+            await self._send(cuts, urgent=True)
+            for cut in cuts:
+                self.holds[cut.device_id] = min(cut.power_kw, self.holds.get(cut.device_id, math.inf))
         await self.hooks.request_refresh()
 
 

@@ -46,15 +46,15 @@ from .const import (
     PlanState,
 )
 from .controller import ControllerHooks, DeviceController
-from .data import HeadroomData
+from .data import HeadroomData, site_settings
 from .devices import configs, read_devices
+from .meter import read_meter
 from .planner import Ev, Plan, Problem, problem_to_json, solve
 from .planner.envelope import allocations
 from .policy import appliance as appliance_policy
 from .policy.intents import EvGoal, Intents
 from .policy.problem import DeviceConfig, PreviousPlan, build_problem, timeline_for
 from .policy.readings import ApplianceReading, Readings
-from .sources import power_kw
 from .sources.base_load import BaseLoadProfile, async_hourly_means, house_hours, profile_from_hours
 from .sources.forecasts import Inputs, pv_forecast_entities, read_forecasts
 from .sources.price_services import ServicePrices
@@ -118,7 +118,7 @@ class HeadroomCoordinator(DataUpdateCoordinator[HeadroomData]):
     @property
     def config(self) -> dict[str, Any]:
         """Site settings: the entry's data, overridden by its options."""
-        return {**self.config_entry.data, **self.config_entry.options}
+        return site_settings(self.config_entry)
 
     async def _async_setup(self) -> None:
         stored = await self.store.async_load() or {}
@@ -204,7 +204,7 @@ class HeadroomCoordinator(DataUpdateCoordinator[HeadroomData]):
             forecasts,
             self.intents,
             self._previous,
-            frozenset(self.controller.unresponsive),
+            self.controller.not_following,
         )
         plan = await self.hass.async_add_executor_job(
             lambda: solve(snapshot.problem, time_limit=SOLVE_TIME_LIMIT_S)
@@ -256,21 +256,15 @@ class HeadroomCoordinator(DataUpdateCoordinator[HeadroomData]):
 
     def _read(self, now: datetime, devices: dict[str, DeviceConfig]) -> Readings:
         """The one read of the house this cycle: the meters and every device, by its kind's reader."""
-        config = self.config
-        stale: list[str] = []
-        house: float | None = None
-        if house_entity := config.get(CONF_HOUSE_POWER_ENTITY):
-            house = power_kw(self.hass.states.get(house_entity))
-            if house is None:
-                stale.append(house_entity)
-        grid_entity = config.get(CONF_GRID_POWER_ENTITY)
-        grid = power_kw(self.hass.states.get(grid_entity)) if grid_entity else None
+        meter = read_meter(self.hass, self.config)
         return Readings(
             now=now,
-            house_power_kw=house,
-            grid_power_kw=grid,
+            house_power_kw=meter.house_kw,
+            grid_power_kw=meter.grid_kw,
+            grid_phase_kw=meter.phase_kw,
+            pv_power_kw=meter.pv_kw,
             devices=read_devices(self.hass, devices),
-            stale=tuple(stale),
+            stale=meter.stale,
         )
 
     async def _async_inputs(self, now: datetime) -> Inputs:

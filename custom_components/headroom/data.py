@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from homeassistant.config_entries import ConfigEntry
+
 from .const import PlanState
 from .planner import Plan, Problem
 from .policy.problem import DeviceConfig
@@ -41,3 +43,9 @@ class HeadroomData:
 
     def step_start(self, index: int) -> datetime:
         return self.timeline.moment(index)
+
+
+def site_settings(entry: ConfigEntry) -> dict[str, Any]:
+    """The site's settings: the entry's data, overridden by its options; a field a form left empty
+    is stored as None and means "not set" (so saved options can clear what the data held)."""
+    return {k: v for k, v in {**entry.data, **entry.options}.items() if v is not None}

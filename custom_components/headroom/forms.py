@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+import voluptuous as vol
 from homeassistant.helpers import selector
+
+from .const import CONF_PHASE, PHASE_ALL, PHASE_NAMES
 
 
 def entity(domain: str | list[str], device_class: str | list[str] | None = None) -> selector.EntitySelector:
@@ -43,3 +46,13 @@ def defaults_of(defaults: dict[str, Any]) -> tuple[Any, Any]:
         return {} if value is None else {"description": {"suggested_value": value}}
 
     return d, s
+
+
+def phase_field(defaults: dict[str, Any]) -> dict[Any, Any]:
+    """The phase a device is wired to, for the per-phase fuse: one of L1-L3 for a single-phase
+    device, "all" for a balanced three-phase one (every kind's form has it)."""
+    return {
+        vol.Required(CONF_PHASE, default=defaults.get(CONF_PHASE) or PHASE_ALL): selector.SelectSelector(
+            selector.SelectSelectorConfig(options=[PHASE_ALL, *PHASE_NAMES], translation_key=CONF_PHASE)
+        )
+    }

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from homeassistant import config_entries
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
@@ -38,9 +40,13 @@ async def test_user_flow_creates_the_site_from_the_fuse(hass: HomeAssistant, hom
     result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["title"] == "Home"
-    assert result["data"]["import_limit_kw"] == 17.25  # 25 A x 3 phases x 230 V
+    assert result["data"]["main_fuse_a"] == 25
     await hass.async_block_till_done()
     assert hass.states.get("sensor.home_plan_status") is not None
+    # The plan keeps the site under 25 A x 3 phases x 230 V, and each phase under 25 A.
+    site = result["result"].runtime_data.data.problem.site
+    assert site.import_limit_kw[0] == pytest.approx(17.25)
+    assert site.phases is not None and (site.phases.count, site.phases.fuse_a) == (3, 25.0)
 
 
 async def test_user_flow_errors_then_recovers(hass: HomeAssistant, home: None) -> None:
@@ -147,7 +153,26 @@ async def test_reconfigure(hass: HomeAssistant, entry: MockConfigEntry) -> None:
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reconfigure_successful"
     await hass.async_block_till_done()
-    assert entry.data["import_limit_kw"] == 11.04
+    assert entry.runtime_data.data.problem.site.import_limit_kw[0] == pytest.approx(11.04)
+
+
+async def test_a_fuse_changed_in_the_options_changes_the_limit(hass: HomeAssistant, home: None) -> None:
+    """The limit follows the fuse: set up at 25 A, changed to 35 A in Configure, planned at 35 A."""
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": config_entries.SOURCE_USER})
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], FORM)
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+    entry = result["result"]
+    await hass.async_block_till_done()
+    options = await hass.config_entries.options.async_init(entry.entry_id)
+    form = {k: v for k, v in FORM.items() if k != "name"}
+    options = await hass.config_entries.options.async_configure(
+        options["flow_id"], {**form, "main_fuse_a": 35}
+    )
+    assert options["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    site = hass.config_entries.async_get_entry(entry.entry_id).runtime_data.data.problem.site
+    assert site.import_limit_kw[0] == pytest.approx(24.15)  # 35 A x 3 x 230 V
+    assert site.phases is not None and site.phases.fuse_a == 35.0
 
 
 async def test_add_edit_and_remove_a_charger(hass: HomeAssistant, entry: MockConfigEntry) -> None:

@@ -22,7 +22,7 @@ from ..const import (
     RUNNING_THRESHOLD_KW,
 )
 from ..descriptions import ALLOCATED_CAPACITY, PLANNED_POWER, HeadroomSensorDescription, planned_start
-from ..forms import defaults_of, entity, number
+from ..forms import defaults_of, entity, number, phase_field
 from ..policy.appliance import ApplianceConfig
 from ..policy.readings import ApplianceReading
 from ..policy.setpoints import Setpoint
@@ -86,6 +86,7 @@ def schema(defaults: dict[str, Any]) -> vol.Schema:
             vol.Required(
                 CONF_ALLOW_SWITCH_OFF, **d(CONF_ALLOW_SWITCH_OFF, base.allow_switch_off)
             ): selector.BooleanSelector(),
+            **phase_field(defaults),
         }
     )
 

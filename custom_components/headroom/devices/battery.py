@@ -29,7 +29,7 @@ from ..descriptions import (
     mode_now,
     planned_modes,
 )
-from ..forms import defaults_of, entity, number
+from ..forms import defaults_of, entity, number, phase_field
 from ..policy.battery import DEFAULT_MIN_SOC_PERCENT, PLAN_MODES
 from ..policy.readings import BatteryReading
 from ..policy.setpoints import Setpoint
@@ -99,6 +99,7 @@ def schema(defaults: dict[str, Any]) -> vol.Schema:
             ),
             vol.Required(CONF_MAX_CHARGE_KW, **d(CONF_MAX_CHARGE_KW, 5)): number(0.1, 100, 0.1, "kW"),
             vol.Required(CONF_MAX_DISCHARGE_KW, **d(CONF_MAX_DISCHARGE_KW, 5)): number(0.1, 100, 0.1, "kW"),
+            **phase_field(defaults),
         }
     )
 

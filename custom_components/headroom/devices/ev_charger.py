@@ -33,7 +33,7 @@ from ..const import (
 )
 from ..data import HeadroomData
 from ..descriptions import ALLOCATED_CAPACITY, PLANNED_POWER, HeadroomSensorDescription, planned_energy
-from ..forms import defaults_of, entity, number
+from ..forms import defaults_of, entity, number, phase_field
 from ..planner.units import kw_from_amps
 from ..policy.ev_charger import ChargerConfig
 from ..policy.readings import ChargerReading, CurrentRange
@@ -165,6 +165,7 @@ def schema(defaults: dict[str, Any]) -> vol.Schema:
             vol.Required(
                 CONF_DEFAULT_ENERGY_KWH, **d(CONF_DEFAULT_ENERGY_KWH, base.default_energy_kwh)
             ): number(0, 200, 0.5, "kWh"),
+            **phase_field(defaults),
         }
     )
 

@@ -31,7 +31,7 @@ from ..const import (
     CONF_WATER_HEATER_ENTITY,
 )
 from ..descriptions import ALLOCATED_CAPACITY, PLANNED_POWER, STORED_ENERGY, HeadroomSensorDescription
-from ..forms import defaults_of, entity, number
+from ..forms import defaults_of, entity, number, phase_field
 from ..policy.readings import ThermalReading
 from ..policy.setpoints import Setpoint
 from ..policy.thermal import ThermalConfig, parse_times
@@ -133,6 +133,7 @@ def schema(defaults: dict[str, Any]) -> vol.Schema:
             vol.Required(CONF_LOSS_C_PER_HOUR, **d(CONF_LOSS_C_PER_HOUR, base.loss_c_per_hour)): number(
                 0, 5, 0.1, "°C/h"
             ),
+            **phase_field(defaults),
         }
     )
 

@@ -6,21 +6,24 @@ moment the meter shows more than the limit (it does not wait for a plan).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from ..planner.model import Plan, Problem
+from ..planner.model import Phases, Plan, Problem
+from ..planner.units import kw_from_amps
 from .cycle import Moment
 from .intents import Intents
 from .kinds import policy_for
-from .problem import DeviceConfig
+from .problem import DeviceConfig, wired_phases
 from .readings import Readings
 from .setpoints import Setpoint
 from .timeline import Timeline
 
 # Any excess over the limit is cut: the limit is a promise, not a target with slack.
 LIMIT_TOLERANCE_KW = 0.0
+# A cut device goes back up only when the meter shows this much room beyond the raise.
+RELEASE_MARGIN_KW = 0.5
 
 
 def moment_of(problem: Problem, plan: Plan, now: datetime) -> Moment:
@@ -54,12 +57,58 @@ def setpoints(
 
 @dataclass(frozen=True, kw_only=True)
 class Drawing:
-    """A load the cut may lower: what it draws by the best account there is."""
+    """A load the cut may lower: what it draws by the best account there is, and on which phases."""
 
     device_id: str
     kind: str
     power_kw: float
     priority: int
+    phases: tuple[int, ...] = (1, 2, 3)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Excess:
+    """How far the meter is over its limits now (kW; negative: room left), site-wide and per phase
+    (index 0 is L1). The cut lowers loads until none is positive; a held cut is released only
+    when there is room for the raise."""
+
+    site_kw: float
+    phase_kw: tuple[float, ...] = ()
+
+    @property
+    def over(self) -> bool:
+        return self.site_kw > LIMIT_TOLERANCE_KW + 1e-9 or any(
+            p > LIMIT_TOLERANCE_KW + 1e-9 for p in self.phase_kw
+        )
+
+    def needed_kw(self, phases: tuple[int, ...]) -> float:
+        """How much a load on ``phases`` must shed to clear the site and each of its phases."""
+        need = self.site_kw
+        for phase in phases:
+            if phase <= len(self.phase_kw):
+                need = max(need, self.phase_kw[phase - 1] * len(phases))
+        return need
+
+    def less(self, phases: tuple[int, ...], kw: float) -> Excess:
+        """The excess once a load on ``phases`` draws ``kw`` less (more, when negative)."""
+        per_phase = list(self.phase_kw)
+        for phase in phases:
+            if phase <= len(per_phase):
+                per_phase[phase - 1] -= kw / len(phases)
+        return Excess(site_kw=self.site_kw - kw, phase_kw=tuple(per_phase))
+
+
+def excess_at(
+    meter_kw: float | None, phase_kw: Sequence[float | None], limit_kw: float, phases: Phases | None
+) -> Excess:
+    """The meter against the import limit and, with per-phase readings, each phase against its
+    fuse. A reading that is missing counts as at its limit (no excess, no room)."""
+    site = meter_kw - limit_kw if meter_kw is not None else 0.0
+    per_phase: tuple[float, ...] = ()
+    if phases is not None and phase_kw:
+        fuse_kw = kw_from_amps(phases.fuse_a, 1, phases.voltage_v)
+        per_phase = tuple(p - fuse_kw if p is not None else 0.0 for p in phase_kw)
+    return Excess(site_kw=site, phase_kw=per_phase)
 
 
 def drawing_now(
@@ -68,6 +117,7 @@ def drawing_now(
     intents: Intents,
     commanded_kw: Mapping[str, float],
     driven: Iterable[str],
+    phase_count: int = 1,
 ) -> list[Drawing]:
     """The loads Headroom drives that the cut may lower (each kind says whether and in which turn),
     each counted at what it was last told to draw, else at what its own sensor reads. A charger's
@@ -85,35 +135,81 @@ def drawing_now(
         told = commanded_kw.get(device_id)
         power = told if told is not None else (kind.measured_kw(reading) or 0.0)
         if power > 0:
-            out.append(Drawing(device_id=device_id, kind=config.kind, power_kw=power, priority=rank))
+            out.append(
+                Drawing(
+                    device_id=device_id,
+                    kind=config.kind,
+                    power_kw=power,
+                    priority=rank,
+                    phases=wired_phases(config.data, phase_count),
+                )
+            )
     return out
 
 
 def fuse_cut(
-    meter_kw: float,
-    limit_kw: float,
+    excess: Excess,
     loads: list[Drawing],
     devices: Mapping[str, DeviceConfig],
     readings: Readings,
 ) -> list[Setpoint]:
-    """Lower the loads by the meter's excess over the limit, at once, in the kinds' turn (heat stores,
-    then batteries charging from the grid, then cars from the lowest priority up). Empty when the
-    meter is within the limit."""
-    excess = meter_kw - limit_kw
-    if excess <= LIMIT_TOLERANCE_KW + 1e-9:
+    """Lower the loads by the meter's excess, at once, in the kinds' turn (heat stores, then batteries
+    charging from the grid, then cars from the lowest priority up); a load on an overloaded phase
+    sheds that phase's excess (a 1-phase load all of it, a 3-phase one a third per phase). Empty
+    when the meter is within its limits."""
+    if not excess.over:
         return []
     out: list[Setpoint] = []
     for load in sorted(loads, key=lambda d: d.priority):
-        if excess <= 0:
-            break
-        keep = max(load.power_kw - excess, 0.0)
-        cut = policy_for(load.kind).cut_to(
-            load.device_id,
-            devices[load.device_id].data,
-            readings.devices[load.device_id],
-            keep,
-            load.power_kw,
-        )
+        need = excess.needed_kw(load.phases)
+        if need <= LIMIT_TOLERANCE_KW + 1e-9:
+            continue
+        cut = _lowered(load, max(load.power_kw - need, 0.0), devices, readings)
         out.append(cut)
-        excess -= load.power_kw - cut.power_kw
+        excess = excess.less(load.phases, load.power_kw - cut.power_kw)
     return out
+
+
+def _lowered(
+    load: Drawing, keep_kw: float, devices: Mapping[str, DeviceConfig], readings: Readings
+) -> Setpoint:
+    return policy_for(load.kind).cut_to(
+        load.device_id, devices[load.device_id].data, readings.devices[load.device_id], keep_kw, load.power_kw
+    )
+
+
+def held(
+    wanted: list[Setpoint],
+    holds: Mapping[str, float],
+    room: Excess,
+    devices: Mapping[str, DeviceConfig],
+    readings: Readings,
+    phase_count: int = 1,
+) -> tuple[list[Setpoint], dict[str, float]]:
+    """A cut holds until the meter shows room: a setpoint above a device's held level goes out
+    only when the raise fits under every limit with ``RELEASE_MARGIN_KW`` to spare (the kettle is
+    off again), else the device stays at its held level. Returns the setpoints to send and the
+    holds that remain."""
+    out: list[Setpoint] = []
+    remaining: dict[str, float] = {}
+    for setpoint in wanted:
+        hold = holds.get(setpoint.device_id)
+        if hold is None or setpoint.power_kw <= hold + 1e-9:
+            out.append(setpoint)
+            if hold is not None and setpoint.power_kw < hold - 1e-9:
+                remaining[setpoint.device_id] = setpoint.power_kw
+            continue
+        config = devices.get(setpoint.device_id)
+        reading = readings.devices.get(setpoint.device_id)
+        if config is None or reading is None:
+            continue
+        phases = wired_phases(config.data, phase_count)
+        raise_kw = setpoint.power_kw - hold
+        after = room.less(phases, -(raise_kw + RELEASE_MARGIN_KW))
+        if after.site_kw <= 0 and all(p <= 0 for p in after.phase_kw):
+            out.append(setpoint)
+            room = room.less(phases, -raise_kw)
+            continue
+        remaining[setpoint.device_id] = hold
+        out.append(policy_for(config.kind).cut_to(setpoint.device_id, config.data, reading, hold, hold))
+    return out, remaining

@@ -17,16 +17,25 @@ from typing import Any
 import numpy as np
 
 from ..const import (
+    CONF_BREACH_MARGIN,
     CONF_EXPORT_LIMIT_KW,
     CONF_HORIZON_HOURS,
     CONF_IMPORT_LIMIT_KW,
+    CONF_MAIN_FUSE_A,
+    CONF_PHASE,
+    CONF_PHASE_COUNT,
+    CONF_PHASES,
     CONF_STEP_MINUTES,
     DEFAULT_BASE_LOAD_KW,
+    DEFAULT_BREACH_MARGIN,
     DEFAULT_HORIZON_HOURS,
     DEFAULT_STEP_MINUTES,
+    PHASE_NAMES,
+    SUBENTRY_BATTERY,
 )
 from ..planner import Fixed, Problem, Site, Tariff
-from ..planner.model import Device, FloatArray, ImportCap
+from ..planner.model import Device, FloatArray, ImportCap, Phases
+from ..planner.units import kw_from_amps
 from .cycle import Cycle
 from .intents import Intents
 from .kinds import policy_for
@@ -36,6 +45,9 @@ from .timeline import Timeline
 RESERVATION_PREFIX = "reservation:"
 # Devices Headroom does not drive now are planned as drawing what they draw, for this long.
 MEASURED_HOLD_MINUTES = 60
+# What the house draws now beyond the forecast (a kettle, an oven) is held as load this long, so
+# that the next plan does not raise a car straight back while the meter is still over.
+MEASURED_FLOOR_MINUTES = 15
 
 
 @dataclass(frozen=True)
@@ -89,7 +101,8 @@ def build_problem(
     timeline = timeline_for(config, readings.now)
     stale = [*forecasts.stale, *readings.stale]
     assumptions = list(forecasts.assumptions)
-    base = _base_load(timeline, readings, forecasts, assumptions)
+    limit_kw, phases = site_limits(config)
+    base = _base_load(timeline, devices, readings, forecasts, intents, assumptions)
     pv = forecasts.pv_kw
     cycle = Cycle(
         timeline=timeline,
@@ -111,13 +124,17 @@ def build_problem(
         else:
             device = kind.device(cycle, device_id, device_config.data, reading)
         if device is not None:
+            if phases is not None:
+                device = dataclasses.replace(device, phases=wired_phases(device_config.data, phases.count))
             planned.append(_with_previous(device, previous, timeline))
     planned += _reservations(intents, timeline)
+    if phases is not None and "base_share" in {f.name for f in dataclasses.fields(Phases)}:  # TEMP until planner lands
+        phases = dataclasses.replace(phases, base_share=base_share(phases.count, devices, readings))  # type: ignore[call-arg]
     problem = Problem(
         start=timeline.start,
         step_minutes=timeline.step_minutes,
         steps=timeline.steps,
-        site=_site(config, intents, timeline),
+        site=_site(config, intents, timeline, limit_kw, phases),
         tariff=Tariff(import_price=forecasts.import_price, export_price=forecasts.export_price),
         base_load_kw=base,
         pv_kw=pv,
@@ -127,31 +144,130 @@ def build_problem(
 
 
 def _base_load(
-    timeline: Timeline, readings: Readings, forecasts: Forecasts, assumptions: list[str]
+    timeline: Timeline,
+    devices: Mapping[str, DeviceConfig],
+    readings: Readings,
+    forecasts: Forecasts,
+    intents: Intents,
+    assumptions: list[str],
 ) -> FloatArray:
-    """The forecast from history with the measured value now, else the measured value held."""
-    measured = readings.house_power_kw
+    """The forecast from history (which already leaves Headroom's devices out) with the load
+    measured now, else the measured load held. Measured now is counted once: see ``house_load_now``.
+    A load measured above the forecast (a kettle) is held for ``MEASURED_FLOOR_MINUTES``."""
+    forecast_now = float(forecasts.base_load_kw[0]) if forecasts.base_load_kw is not None else None
+    measured = house_load_now(devices, readings, intents, forecast_now)
     if forecasts.base_load_kw is not None:
         base = np.array(forecasts.base_load_kw, dtype=float)
         if measured is not None:
-            base[0] = max(measured, 0.0)  # now is known; the rest is the forecast
+            base[0] = measured  # now is known; the rest is the forecast
+            floor = max(1, MEASURED_FLOOR_MINUTES // timeline.step_minutes)
+            base[:floor] = np.maximum(base[:floor], measured)
         assumptions.append(f"base load forecast from history ({forecasts.base_load_basis})")
         return base
     assumptions.append(
         "base load: "
         + (
-            "the house's consumption now, held"
+            "the house's consumption now without Headroom's devices, held"
             if measured is not None
             else f"{DEFAULT_BASE_LOAD_KW} kW assumed (no consumption sensor)"
         )
     )
-    return np.full(timeline.steps, max(measured, 0.0) if measured is not None else DEFAULT_BASE_LOAD_KW)
+    return np.full(timeline.steps, measured if measured is not None else DEFAULT_BASE_LOAD_KW)
 
 
-def _site(config: Mapping[str, Any], intents: Intents, timeline: Timeline) -> Site:
-    """The import limit, lowered where a grid request asks, and the requests' import caps."""
+def house_load_now(
+    devices: Mapping[str, DeviceConfig], readings: Readings, intents: Intents, expected_kw: float | None
+) -> float | None:
+    """What the house draws now that Headroom neither drives nor has promised (kW), counted once.
+
+    The house sensor includes every load in the house, Headroom's devices too; without one the
+    house is grid + PV - battery (the home's own balance). Either way what Headroom's devices draw
+    by their own sensors is taken out (the rule the history forecast follows too), and so is what
+    a running reservation shows: the part of the rest above the usual load (``expected_kw``, else
+    the default), up to its grant. None when neither meter can be read."""
+    batteries = sum(
+        policy_for(c.kind).measured_kw(r) or 0.0
+        for i, c in devices.items()
+        if c.kind == SUBENTRY_BATTERY and (r := readings.devices.get(i)) is not None
+    )
+    others = sum(
+        max(policy_for(c.kind).measured_kw(r) or 0.0, 0.0)
+        for i, c in devices.items()
+        if c.kind != SUBENTRY_BATTERY and (r := readings.devices.get(i)) is not None
+    )
+    if readings.house_power_kw is not None:
+        rest = readings.house_power_kw - others
+    elif readings.grid_power_kw is not None:
+        rest = readings.grid_power_kw + (readings.pv_power_kw or 0.0) - batteries - others
+    else:
+        return None
+    usual = expected_kw if expected_kw is not None else DEFAULT_BASE_LOAD_KW
+    reserved = sum(r.power_at(readings.now) for r in intents.reservations.values())
+    rest -= min(reserved, max(rest - usual, 0.0))
+    return max(rest, 0.0)
+
+
+def site_limits(config: Mapping[str, Any]) -> tuple[float, Phases | None]:
+    """The import limit (kW) and the per-phase fuse: the main fuse's amps on each of its phases, and
+    a kW limit where one is set (a contract, a single-phase supply); the lower of the two holds."""
+    count = int(config.get(CONF_PHASE_COUNT, 3))
+    fuse = config.get(CONF_MAIN_FUSE_A)
+    limits = [float(config[CONF_IMPORT_LIMIT_KW])] if config.get(CONF_IMPORT_LIMIT_KW) is not None else []
+    if fuse:
+        limits.append(kw_from_amps(float(fuse), count))
+    if not limits:
+        raise ValueError("the site has neither a main fuse nor an import limit")
+    phases = Phases(count=count, fuse_a=float(fuse)) if fuse and count > 1 else None
+    return min(limits), phases
+
+
+def wired_phases(data: Mapping[str, Any], site_phase_count: int) -> tuple[int, ...]:
+    """The phases a device draws from (1-based): a charger's own phase count first (a 3-phase
+    charger draws from all three, a 1-phase one from the phase it is set to, L1 unless said), else
+    the phase the device is set to, else all of the site's."""
+    if site_phase_count <= 1:
+        return (1,)
+    everywhere = tuple(range(1, site_phase_count + 1))
+    name = data.get(CONF_PHASE)
+    wires = int(data[CONF_PHASES]) if data.get(CONF_PHASES) is not None else None
+    if wires is not None and wires >= 2:
+        return everywhere[:wires]
+    if name in PHASE_NAMES:
+        return (PHASE_NAMES.index(name) + 1,)
+    return (1,) if wires == 1 else everywhere
+
+
+def base_share(
+    count: int, devices: Mapping[str, DeviceConfig], readings: Readings
+) -> tuple[float, ...] | None:
+    """How the house's own load splits over the phases, from the meter's per-phase readings less
+    what Headroom's devices draw on each; None (an even split) unless every phase is read."""
+    measured = readings.grid_phase_kw
+    if len(measured) != count or any(v is None for v in measured):
+        return None
+    rest = [float(v or 0.0) for v in measured]
+    for device_id, device_config in devices.items():
+        reading = readings.devices.get(device_id)
+        if reading is None:
+            continue
+        drawn = policy_for(device_config.kind).measured_kw(reading) or 0.0
+        on = wired_phases(device_config.data, count)
+        for phase in on:
+            rest[phase - 1] -= drawn / len(on)
+    rest = [max(v, 0.0) for v in rest]
+    total = sum(rest)
+    if total < 0.1:
+        return None
+    return tuple(v / total for v in rest)
+
+
+def _site(
+    config: Mapping[str, Any], intents: Intents, timeline: Timeline, limit_kw: float, phases: Phases | None
+) -> Site:
+    """The import limit, lowered where a grid request asks, the per-phase fuse, the breach margin and
+    the requests' import caps."""
     steps = timeline.steps
-    limit = np.full(steps, float(config[CONF_IMPORT_LIMIT_KW]))
+    limit = np.full(steps, limit_kw)
     caps: list[ImportCap] = []
     for request in intents.grid_requests.values():
         first, end = timeline.steps_before(request.start), timeline.first_step_from(request.end)
@@ -161,9 +277,13 @@ def _site(config: Mapping[str, Any], intents: Intents, timeline: Timeline) -> Si
             limit[first:end] = np.minimum(limit[first:end], request.limit_kw)
         if request.max_import_kwh is not None:
             caps.append(ImportCap(first=first, end=end, max_kwh=request.max_import_kwh))
-    export = float(config.get(CONF_EXPORT_LIMIT_KW, config[CONF_IMPORT_LIMIT_KW]))
+    export = float(config.get(CONF_EXPORT_LIMIT_KW, limit_kw))
     return Site(
-        import_limit_kw=limit, export_limit_kw=np.full(steps, export), phases=None, import_caps=tuple(caps)
+        import_limit_kw=limit,
+        export_limit_kw=np.full(steps, export),
+        breach_margin=float(config.get(CONF_BREACH_MARGIN, DEFAULT_BREACH_MARGIN)),
+        phases=phases,
+        import_caps=tuple(caps),
     )
 
 

@@ -64,11 +64,19 @@ DeviceReading = ChargerReading | BatteryReading | ApplianceReading | ThermalRead
 
 @dataclass(frozen=True, kw_only=True)
 class Readings:
-    """One moment of the house. ``now`` is aware and on the home's local clock."""
+    """One moment of the house. ``now`` is aware and on the home's local clock.
+
+    ``house_power_kw`` is the house's consumption as its sensor shows it, which in most homes
+    includes what Headroom's own devices draw (the policy takes them out, once);
+    ``grid_power_kw`` is import (+) or export (-) at the meter, ``grid_phase_kw`` the same per
+    phase when the meter reports phases (None for a phase it does not), ``pv_power_kw`` what the
+    panels make now."""
 
     now: datetime
     house_power_kw: float | None = None
     grid_power_kw: float | None = None
+    grid_phase_kw: tuple[float | None, ...] = ()
+    pv_power_kw: float | None = None
     devices: dict[str, DeviceReading] = field(default_factory=dict)
     # Entities that could not be read (named so that the plan status can say which).
     stale: tuple[str, ...] = ()

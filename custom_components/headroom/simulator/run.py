@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from ..planner import Plan, Problem, solve
 from ..policy import appliance as appliance_policy
-from ..policy.decide import drawing_now, fuse_cut, setpoints
+from ..policy.decide import drawing_now, excess_at, fuse_cut, setpoints
 from ..policy.intents import EvGoal, Intents
 from ..policy.problem import PreviousPlan, build_problem, timeline_for
 from ..policy.readings import ApplianceReading, Forecasts, Readings
@@ -144,10 +144,16 @@ class _Headroom:
         self.decisions: list[Decision] = []
 
     def house_kw(self, now: datetime, home: Home, sim: Simulation) -> float:
-        """The house's consumption sensor: the loads Headroom does not drive."""
+        """The house's consumption sensor as most homes have it: everything the house draws, the
+        cars, appliances and water heater Headroom drives included (the policy takes them out)."""
         heater = home.water_heater
-        undriven = sim.heater_kw if heater is None or not heater.driven else 0.0
-        return home.base.kw(now.astimezone(self.scenario.tz)) + undriven
+        heater_kw = sim.heater_kw if heater is not None else 0.0
+        return (
+            home.base.kw(now.astimezone(self.scenario.tz))
+            + heater_kw
+            + sum(a.power_at(now) for a in home.appliances)
+            + sum(c.power_kw for c in home.chargers if c.visit is not None)
+        )
 
     def act(self, now: datetime, home: Home, sim: Simulation) -> None:
         sc = self.scenario
@@ -219,8 +225,10 @@ class _Headroom:
         (within the tick, as the integration's cut follows the meter within seconds)."""
         meter = sim.meter_preview(now, home)
         limit = float(self.problem.site.import_limit_kw[self.applied_step or 0]) if self.problem else 0.0
-        loads = drawing_now(self.devices, readings, self.intents, self.told_kw, self.devices)
-        cut = fuse_cut(meter, limit, loads, self.devices, readings)
+        phases = self.problem.site.phases if self.problem else None
+        count = phases.count if phases else 1
+        loads = drawing_now(self.devices, readings, self.intents, self.told_kw, self.devices, count)
+        cut = fuse_cut(excess_at(meter, (), limit, phases), loads, self.devices, readings)
         if cut:
             self.cuts += 1
             self._apply(cut, home, now)
