@@ -453,7 +453,12 @@ class DeviceController:
         if data is None:
             return
         excess = self._excess(data)
-        if excess is None or not excess.over:
+        if excess is None:
+            return
+        if not excess.over:
+            if self.holds and self.hooks.control_mode() == ControlMode.ACTIVE:
+                # Room again? Devices held down since a cut go back up as far as it allows.
+                self.hass.async_create_task(self.async_apply(data))
             return
         config = site_settings(self.hooks.entry)
         self.hass.bus.async_fire(

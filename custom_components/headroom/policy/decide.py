@@ -6,6 +6,7 @@ moment the meter shows more than the limit (it does not wait for a plan).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,8 +23,9 @@ from .timeline import Timeline
 
 # Any excess over the limit is cut: the limit is a promise, not a target with slack.
 LIMIT_TOLERANCE_KW = 0.0
-# A cut device goes back up only when the meter shows this much room beyond the raise.
-RELEASE_MARGIN_KW = 0.5
+# A cut device goes back up only as far as leaves this much room on the meter: none, since the
+# plan itself may run at the limit (a raise that fits under it is what the plan asked for).
+RELEASE_MARGIN_KW = 0.0
 
 
 def moment_of(problem: Problem, plan: Plan, now: datetime) -> Moment:
@@ -102,12 +104,12 @@ def excess_at(
     meter_kw: float | None, phase_kw: Sequence[float | None], limit_kw: float, phases: Phases | None
 ) -> Excess:
     """The meter against the import limit and, with per-phase readings, each phase against its
-    fuse. A reading that is missing counts as at its limit (no excess, no room)."""
+    fuse. A phase that cannot be read says nothing (the site's total still holds)."""
     site = meter_kw - limit_kw if meter_kw is not None else 0.0
     per_phase: tuple[float, ...] = ()
     if phases is not None and phase_kw:
         fuse_kw = kw_from_amps(phases.fuse_a, 1, phases.voltage_v)
-        per_phase = tuple(p - fuse_kw if p is not None else 0.0 for p in phase_kw)
+        per_phase = tuple(p - fuse_kw if p is not None else -math.inf for p in phase_kw)
     return Excess(site_kw=site, phase_kw=per_phase)
 
 
@@ -186,30 +188,31 @@ def held(
     readings: Readings,
     phase_count: int = 1,
 ) -> tuple[list[Setpoint], dict[str, float]]:
-    """A cut holds until the meter shows room: a setpoint above a device's held level goes out
-    only when the raise fits under every limit with ``RELEASE_MARGIN_KW`` to spare (the kettle is
-    off again), else the device stays at its held level. Returns the setpoints to send and the
-    holds that remain."""
+    """A cut holds until the meter shows room: a setpoint above a device's held level goes up only
+    as far as the meter's room under every limit allows, less ``RELEASE_MARGIN_KW`` (while the
+    kettle is on, not at all), and the hold ends once the whole raise fits. Returns the setpoints
+    to send and the holds that remain."""
     out: list[Setpoint] = []
     remaining: dict[str, float] = {}
     for setpoint in wanted:
         hold = holds.get(setpoint.device_id)
-        if hold is None or setpoint.power_kw <= hold + 1e-9:
-            out.append(setpoint)
-            if hold is not None and setpoint.power_kw < hold - 1e-9:
-                remaining[setpoint.device_id] = setpoint.power_kw
-            continue
         config = devices.get(setpoint.device_id)
         reading = readings.devices.get(setpoint.device_id)
-        if config is None or reading is None:
+        if hold is None or setpoint.power_kw <= hold + 1e-9 or config is None or reading is None:
+            out.append(setpoint)
+            if hold is not None and setpoint.power_kw <= hold + 1e-9:
+                remaining[setpoint.device_id] = setpoint.power_kw
             continue
         phases = wired_phases(config.data, phase_count)
+        free = -room.needed_kw(phases) - RELEASE_MARGIN_KW
         raise_kw = setpoint.power_kw - hold
-        after = room.less(phases, -(raise_kw + RELEASE_MARGIN_KW))
-        if after.site_kw <= 0 and all(p <= 0 for p in after.phase_kw):
+        if raise_kw <= free:
             out.append(setpoint)
             room = room.less(phases, -raise_kw)
             continue
-        remaining[setpoint.device_id] = hold
-        out.append(policy_for(config.kind).cut_to(setpoint.device_id, config.data, reading, hold, hold))
+        level = hold + max(free, 0.0)
+        lowered = policy_for(config.kind).cut_to(setpoint.device_id, config.data, reading, level, level)
+        remaining[setpoint.device_id] = max(lowered.power_kw, hold)
+        room = room.less(phases, hold - lowered.power_kw)
+        out.append(lowered)
     return out, remaining

@@ -48,6 +48,8 @@ MEASURED_HOLD_MINUTES = 60
 # What the house draws now beyond the forecast (a kettle, an oven) is held as load this long, so
 # that the next plan does not raise a car straight back while the meter is still over.
 MEASURED_FLOOR_MINUTES = 15
+# A house sensor this far below what the devices draw does not include them.
+EXCLUDES_DEVICES_KW = 0.5
 
 
 @dataclass(frozen=True)
@@ -128,7 +130,9 @@ def build_problem(
                 device = dataclasses.replace(device, phases=wired_phases(device_config.data, phases.count))
             planned.append(_with_previous(device, previous, timeline))
     planned += _reservations(intents, timeline)
-    if phases is not None and "base_share" in {f.name for f in dataclasses.fields(Phases)}:  # TEMP until planner lands
+    if phases is not None and "base_share" in {
+        f.name for f in dataclasses.fields(Phases)
+    }:  # TEMP until planner lands
         phases = dataclasses.replace(phases, base_share=base_share(phases.count, devices, readings))  # type: ignore[call-arg]
     problem = Problem(
         start=timeline.start,
@@ -155,7 +159,7 @@ def _base_load(
     measured now, else the measured load held. Measured now is counted once: see ``house_load_now``.
     A load measured above the forecast (a kettle) is held for ``MEASURED_FLOOR_MINUTES``."""
     forecast_now = float(forecasts.base_load_kw[0]) if forecasts.base_load_kw is not None else None
-    measured = house_load_now(devices, readings, intents, forecast_now)
+    measured = house_load_now(devices, readings, intents, forecast_now, assumptions)
     if forecasts.base_load_kw is not None:
         base = np.array(forecasts.base_load_kw, dtype=float)
         if measured is not None:
@@ -176,7 +180,11 @@ def _base_load(
 
 
 def house_load_now(
-    devices: Mapping[str, DeviceConfig], readings: Readings, intents: Intents, expected_kw: float | None
+    devices: Mapping[str, DeviceConfig],
+    readings: Readings,
+    intents: Intents,
+    expected_kw: float | None,
+    assumptions: list[str] | None = None,
 ) -> float | None:
     """What the house draws now that Headroom neither drives nor has promised (kW), counted once.
 
@@ -184,7 +192,9 @@ def house_load_now(
     house is grid + PV - battery (the home's own balance). Either way what Headroom's devices draw
     by their own sensors is taken out (the rule the history forecast follows too), and so is what
     a running reservation shows: the part of the rest above the usual load (``expected_kw``, else
-    the default), up to its grant. None when neither meter can be read."""
+    the default), up to its grant. A house sensor reading clearly less than the devices draw
+    cannot include them (it measures the house's own circuits): it is taken as it is, and said.
+    None when neither meter can be read."""
     batteries = sum(
         policy_for(c.kind).measured_kw(r) or 0.0
         for i, c in devices.items()
@@ -197,6 +207,12 @@ def house_load_now(
     )
     if readings.house_power_kw is not None:
         rest = readings.house_power_kw - others
+        if rest < -EXCLUDES_DEVICES_KW:
+            rest = readings.house_power_kw
+            if assumptions is not None:
+                assumptions.append(
+                    "the house sensor reads less than Headroom's devices draw: taken as without them"
+                )
     elif readings.grid_power_kw is not None:
         rest = readings.grid_power_kw + (readings.pv_power_kw or 0.0) - batteries - others
     else:
