@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +17,10 @@ from homeassistant.helpers.start import async_at_started
 from homeassistant.helpers.typing import ConfigType
 from homeassistant.loader import async_get_integration
 
-from .const import DOMAIN
+from .const import CONF_IMPORT_LIMIT_KW, CONF_MAIN_FUSE_A, CONF_PHASE_COUNT, DOMAIN
 from .coordinator import HeadroomConfigEntry, HeadroomCoordinator
 from .discovery import async_check_devices
+from .planner.units import kw_from_amps
 from .services import async_setup_services
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
@@ -102,6 +104,29 @@ def _watch_devices(hass: HomeAssistant, entry: HeadroomConfigEntry) -> None:
 
     for event_type in (dr.EVENT_DEVICE_REGISTRY_UPDATED, er.EVENT_ENTITY_REGISTRY_UPDATED):
         entry.async_on_unload(hass.bus.async_listen(event_type, registry_changed))
+
+
+async def async_migrate_entry(hass: HomeAssistant, entry: HeadroomConfigEntry) -> bool:
+    """1.1 -> 1.2: the import limit the first forms worked out from the fuse is dropped, so that the
+    limit follows the fuse (a kW limit someone typed in, different from the fuse's, is kept)."""
+    if entry.version == 1 and entry.minor_version < 2:
+        hass.config_entries.async_update_entry(
+            entry,
+            data=without_derived_limit(entry.data),
+            options=without_derived_limit(entry.options),
+            minor_version=2,
+        )
+    return entry.version == 1
+
+
+def without_derived_limit(settings: Mapping[str, Any]) -> dict[str, Any]:
+    """The settings without an import limit that only restates the main fuse."""
+    out = dict(settings)
+    fuse, limit = out.get(CONF_MAIN_FUSE_A), out.get(CONF_IMPORT_LIMIT_KW)
+    phases = int(out.get(CONF_PHASE_COUNT) or 3)
+    if fuse and limit is not None and abs(float(limit) - round(kw_from_amps(float(fuse), phases), 2)) < 0.01:
+        out[CONF_IMPORT_LIMIT_KW] = None
+    return out
 
 
 async def _async_reload(hass: HomeAssistant, entry: HeadroomConfigEntry) -> None:

@@ -217,6 +217,8 @@ class HeadroomConfigFlow(ConfigFlow, domain=DOMAIN):
     flow per kind."""
 
     VERSION = 1
+    # 1.2: the import limit is no longer worked out from the fuse and stored (``async_migrate_entry``).
+    MINOR_VERSION = 2
     _site: tuple[str, dict[str, Any]]
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:

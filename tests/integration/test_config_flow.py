@@ -208,3 +208,25 @@ async def test_add_edit_and_remove_a_charger(hass: HomeAssistant, entry: MockCon
     assert hass.config_entries.async_remove_subentry(entry, street.subentry_id)
     await hass.async_block_till_done()
     assert hass.states.get("sensor.street_planned_power") is None
+
+
+@pytest.mark.parametrize(("stored_kw", "kept"), [(17.25, False), (10.0, True)])
+async def test_entries_from_before_the_limit_followed_the_fuse_are_migrated(
+    hass: HomeAssistant, home: None, stored_kw: float, kept: bool
+) -> None:
+    """Entries made by 1.1 stored the limit worked out from their 25 A fuse (17.25 kW): it is dropped,
+    so that the limit follows the fuse from now on. A limit someone typed in (10 kW) stays."""
+    site = {k: v for k, v in FORM.items() if k != "name"}
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Home",
+        version=1,
+        minor_version=1,
+        data={**site, "phase_count": "3", "import_limit_kw": stored_kw},
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.minor_version == 2
+    assert (entry.data["import_limit_kw"] == stored_kw) is kept
+    assert entry.runtime_data.data.problem.site.import_limit_kw[0] == pytest.approx(stored_kw)
