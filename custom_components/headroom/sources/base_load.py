@@ -8,6 +8,7 @@ house consumption sensor, the house is grid + PV - battery (the home's own balan
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -54,7 +55,9 @@ class BaseLoadProfile:
 
 
 def profile_from_hours(house_kw: dict[datetime, float]) -> BaseLoadProfile | None:
-    """Build the profile from hourly means (hour start -> kW), negatives clipped to 0."""
+    """Build the profile from hourly means (hour start -> kW), negatives clipped to 0; an hour whose
+    mean is not a finite number is left out."""
+    house_kw = {k: v for k, v in house_kw.items() if math.isfinite(v)}
     if not house_kw:
         return None
     weekly: dict[tuple[int, int], list[float]] = defaultdict(list)
@@ -125,6 +128,6 @@ async def async_hourly_means(
         out[entity_id] = {
             dt_util.utc_from_timestamp(r["start"]): float(mean)
             for r in stats
-            if (mean := r.get("mean")) is not None
+            if (mean := r.get("mean")) is not None and math.isfinite(mean)
         }
     return out

@@ -8,7 +8,8 @@ from datetime import time
 from typing import Any
 
 import numpy as np
-from homeassistant.core import HomeAssistant
+from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN
+from homeassistant.core import HomeAssistant, State
 
 from ..const import (
     CONF_EXPORT_PRICE_ENTITY,
@@ -29,8 +30,8 @@ from ..const import (
 from ..policy.readings import Forecasts
 from ..policy.timeline import Timeline
 from .base_load import BaseLoadProfile
-from .prices import PricePoint, price_series
-from .pv import attribute_points, pv_series
+from .prices import PricePoint, PriceSeries, not_a_number, price_series
+from .pv import attribute_points, not_finite, pv_series
 from .tariff import tou_series, with_fees
 
 FALLBACK_PRICE = 0.25
@@ -55,28 +56,30 @@ def read_forecasts(
     hass: HomeAssistant, config: dict[str, Any], inputs: Inputs, timeline: Timeline
 ) -> Forecasts:
     """The horizon's import and export prices, PV (kW) and base load per step, with what was stale and
-    what was assumed instead."""
+    what was assumed instead. Every series is finite: a source's value that is not a number is
+    left out, its source named in ``stale`` and what was used instead in ``assumptions``."""
     stale: list[str] = []
     assumptions: list[str] = []
     import_price, description = _import_prices(hass, config, inputs, timeline, stale, assumptions)
-    export_price = _export_prices(hass, config, import_price, timeline, stale)
-    arrays = list(inputs.pv_arrays)
-    for pv_entity in pv_forecast_entities(config):
-        if (pv_state := hass.states.get(pv_entity)) is None:
-            stale.append(pv_entity)
-        else:
-            arrays.append(attribute_points(pv_state, bool(config.get(CONF_PV_PESSIMISTIC, False))))
-    pv = pv_series(arrays, timeline.start, timeline.step_minutes, timeline.steps)
-    if not arrays:
-        assumptions.append("no PV forecast: PV counts as part of the measured load")
+    export_price = _export_prices(hass, config, import_price, timeline, stale, assumptions)
+    pv = _pv(hass, config, inputs, timeline, stale, assumptions)
     base = inputs.base_load
+    base_load = None if base is None else base.series(timeline.start, timeline.step_minutes, timeline.steps)
+    if base_load is not None and not np.isfinite(base_load).all():
+        base = base_load = None
+        assumptions.append("the base load history has values that are not numbers: the load now is held")
+    for name, series in (
+        ("import price", import_price),
+        ("export price", export_price),
+        ("PV", pv),
+        ("base load", base_load),
+    ):
+        assert series is None or np.isfinite(series).all(), f"{name} forecast is not finite"
     return Forecasts(
         import_price=import_price,
         export_price=export_price,
         pv_kw=pv,
-        base_load_kw=None
-        if base is None
-        else base.series(timeline.start, timeline.step_minutes, timeline.steps),
+        base_load_kw=base_load,
         base_load_basis=base.basis if base is not None else "",
         stale=stale,
         assumptions=assumptions,
@@ -84,22 +87,80 @@ def read_forecasts(
     )
 
 
+def _pv(
+    hass: HomeAssistant,
+    config: dict[str, Any],
+    inputs: Inputs,
+    timeline: Timeline,
+    stale: list[str],
+    assumptions: list[str],
+) -> Any:
+    """The energy platforms' and the forecast entities' PV, summed. An entity that is missing,
+    unavailable or unknown is a stale input (its PV counts as none), not silently "no PV"."""
+    arrays = list(inputs.pv_arrays)
+    if bad := sum(not_finite(points) for points in arrays):
+        assumptions.append(
+            f"{bad} PV forecast values from the energy platform are not numbers: no PV for them"
+        )
+    unavailable: list[str] = []
+    for pv_entity in pv_forecast_entities(config):
+        pv_state = hass.states.get(pv_entity)
+        if pv_state is None or pv_state.state in (STATE_UNAVAILABLE, STATE_UNKNOWN):
+            stale.append(pv_entity)
+            unavailable.append(pv_entity)
+            assumptions.append(f"PV forecast {pv_entity} is unavailable: no PV planned from it")
+            continue
+        points = attribute_points(pv_state, bool(config.get(CONF_PV_PESSIMISTIC, False)))
+        if bad := not_finite(points):
+            stale.append(pv_entity)
+            assumptions.append(f"{bad} values in {pv_entity} are not numbers: no PV planned for them")
+        arrays.append(points)
+    if not arrays and not unavailable:
+        assumptions.append("no PV forecast: PV counts as part of the measured load")
+    return pv_series(arrays, timeline.start, timeline.step_minutes, timeline.steps)
+
+
 def _export_prices(
-    hass: HomeAssistant, config: dict[str, Any], import_price: Any, timeline: Timeline, stale: list[str]
+    hass: HomeAssistant,
+    config: dict[str, Any],
+    import_price: Any,
+    timeline: Timeline,
+    stale: list[str],
+    assumptions: list[str],
 ) -> Any:
     """Its own sensor, or the rule "fraction of the import price plus an offset" (a fixed price
     is a fraction of 0)."""
     factor = float(config.get(CONF_EXPORT_PRICE_FACTOR, 0.0))
     export_price = factor * import_price + float(config.get(CONF_EXPORT_PRICE_FIXED, 0.0))
     if export_entity := config.get(CONF_EXPORT_PRICE_ENTITY):
-        exported = price_series(
-            hass.states.get(export_entity), timeline.start, timeline.step_minutes, timeline.steps
-        )
+        state = hass.states.get(export_entity)
+        exported = price_series(state, timeline.start, timeline.step_minutes, timeline.steps)
         if exported is None:
             stale.append(export_entity)
         else:
+            _not_numbers(export_entity, state, exported, timeline.step_minutes, stale, assumptions)
             export_price = np.array(exported.values)
     return export_price
+
+
+def _not_numbers(
+    entity_id: str,
+    state: State | None,
+    prices: PriceSeries,
+    step_minutes: int,
+    stale: list[str],
+    assumptions: list[str],
+) -> None:
+    """A price source that said NaN or inf somewhere is stale, and the plan says what it used instead."""
+    if not_a_number(state):
+        assumptions.append(f"the state of {entity_id} is not a number: the price now comes from its list")
+    if prices.bad_steps:
+        assumptions.append(
+            f"prices of {entity_id} for {prices.bad_steps * step_minutes / 60:.2f} h are not numbers: "
+            "those steps repeat the day before or hold the price now"
+        )
+    if (not_a_number(state) or prices.bad_steps) and entity_id not in stale:
+        stale.append(entity_id)
 
 
 def _import_prices(
@@ -113,12 +174,15 @@ def _import_prices(
     """An entity's prices (with fees), a time-of-use schedule, or a fixed price."""
     start, step_minutes, steps = timeline.start, timeline.step_minutes, timeline.steps
     if price_entity := config.get(CONF_PRICE_ENTITY):
-        prices = price_series(hass.states.get(price_entity), start, step_minutes, steps, inputs.price_points)
+        state = hass.states.get(price_entity)
+        prices = price_series(state, start, step_minutes, steps, inputs.price_points)
         if prices is None:
             stale.append(price_entity)
             return np.full(steps, FALLBACK_PRICE), "price unavailable"
+        _not_numbers(price_entity, state, prices, step_minutes, stale, assumptions)
         if prices.known_steps == 0:
-            stale.append(price_entity)  # a price now but no forecast Headroom can read
+            if price_entity not in stale:
+                stale.append(price_entity)  # a price now but no forecast Headroom can read
             assumptions.append(f"no price forecast in {price_entity}: the price now is held")
         elif prices.known_steps < steps:
             assumptions.append(

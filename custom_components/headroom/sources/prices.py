@@ -8,11 +8,14 @@ Octopus Energy (event entities' ``rates``, today and tomorrow), and any generic 
 ``{start|start_time|from, end?, value|price}``. Units become currency per kWh.
 
 Steps are filled by time-weighted averaging, so 15- and 60-minute prices both work with any
-step length; times are absolute, so 23- and 25-hour days need nothing special.
+step length; times are absolute, so 23- and 25-hour days need nothing special. A row whose
+value is not a finite number (NaN, inf) is kept as such, so that the series can skip it, fill
+its steps as a gap and say how many steps it filled (``PriceSeries.bad_steps``).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -71,12 +74,14 @@ class PricePoint:
 
 @dataclass(frozen=True)
 class PriceSeries:
-    """Prices per step; ``known_steps`` came from the source, the rest repeat the day before."""
+    """Prices per step; ``known_steps`` came from the source, the rest repeat the day before.
+    ``bad_steps`` is how many steps a row that was not a finite number touched (filled as gaps)."""
 
     values: list[float]
     known_steps: int
     resolution_minutes: int
     description: str
+    bad_steps: int = 0
 
 
 def unit_factor(unit: str | None) -> float:
@@ -168,9 +173,19 @@ def current_price(state: State | None, extra: list[PricePoint] | None = None) ->
         return value * unit_factor(state.attributes.get("unit_of_measurement"))
     now = dt_util.utcnow()
     for point in (extra or []) + points_from_state(state):
-        if point.start <= now < point.end:
+        if point.start <= now < point.end and math.isfinite(point.price):
             return point.price
     return None
+
+
+def not_a_number(state: State | None) -> bool:
+    """Whether the entity's state is a number that is not finite ("nan", "inf")."""
+    if state is None:
+        return False
+    try:
+        return not math.isfinite(float(state.state))
+    except ValueError:
+        return False
 
 
 def sibling_points(hass: HomeAssistant, entity_id: str) -> list[PricePoint]:
@@ -203,26 +218,33 @@ def describe(points: list[PricePoint], now: datetime, source: str) -> str:
 def series_from_points(
     points: list[PricePoint], start: datetime, step_minutes: int, steps: int, now_price: float, source: str
 ) -> PriceSeries:
-    """Time-weighted price per step; past the last known price, the same time a day earlier."""
+    """Time-weighted price per step; past the last known price, the same time a day earlier. A step
+    a non-finite row falls in is a gap, filled the same way, and counted in ``bad_steps``."""
     step = timedelta(minutes=step_minutes)
     values = np.full(steps, np.nan)
-    known = 0
+    known = bad = 0
     for t in range(steps):
         lo, hi = start + t * step, start + (t + 1) * step
         covered = weighted = 0.0
+        touched_bad = False
         for p in points:
             if p.end <= lo:
                 continue
             if p.start >= hi:
                 break
+            if not math.isfinite(p.price):
+                touched_bad = True
+                continue
             overlap = (min(p.end, hi) - max(p.start, lo)).total_seconds()
             covered += overlap
             weighted += overlap * p.price
-        if covered >= step.total_seconds() * 0.99:
+        if touched_bad or not math.isfinite(weighted):  # a row said NaN or inf, or one too big to add
+            bad += 1
+        elif covered >= step.total_seconds() * 0.99:
             values[t] = weighted / covered
             known = t + 1 if known == t else known
     if not np.isfinite(values).any():
-        return PriceSeries([now_price] * steps, 0, 0, f"{source}, current price only")
+        return PriceSeries([now_price] * steps, 0, 0, f"{source}, current price only", bad)
     day = round(24 * 60 / step_minutes)
     for t in range(steps):
         if np.isnan(values[t]):
@@ -231,7 +253,7 @@ def series_from_points(
                 back -= day
             values[t] = values[back] if back >= 0 else now_price
     resolution = round((points[0].end - points[0].start).total_seconds() / 60)
-    return PriceSeries([float(v) for v in values], known, resolution, describe(points, start, source))
+    return PriceSeries([float(v) for v in values], known, resolution, describe(points, start, source), bad)
 
 
 def price_series(
@@ -242,8 +264,10 @@ def price_series(
     now_price = current_price(state, extra)
     if state is None or now_price is None:
         return None
-    merged = {p.start: p for p in (extra or [])}
-    for p in points_from_state(state):
-        merged.setdefault(p.start, p)
+    merged: dict[datetime, PricePoint] = {}
+    for p in [*(extra or []), *points_from_state(state)]:
+        # The first source wins, unless what it said for this time is not a number.
+        if p.start not in merged or not math.isfinite(merged[p.start].price):
+            merged[p.start] = p
     points = [merged[k] for k in sorted(merged)]
     return series_from_points(points, start, step_minutes, steps, now_price, detect_format(state))

@@ -1,11 +1,16 @@
 """PV forecasts: Forecast.Solar, Open-Meteo Solar Forecast and Solcast through Home Assistant's
 energy platform, Solcast's ``detailedForecast`` attribute (``pv_estimate``, or the pessimistic
 ``pv_estimate10``), and generic attribute lists. Several arrays add up. Without a forecast PV is
-none: it shows in the measured load, and the plan says so instead of guessing."""
+none: it shows in the measured load, and the plan says so instead of guessing.
+
+A forecast is never negative (some integrations publish -1 W at night: that is 0) and a value
+that is not a finite number counts as no PV for its period (``not_finite`` counts them, so that
+the plan can say so)."""
 
 from __future__ import annotations
 
 import logging
+import math
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -34,12 +39,13 @@ def solcast_points(state: State, pessimistic: bool = False) -> list[PricePoint]:
             isinstance(row, dict)
             and (t := parse_time(row.get("period_start"))) is not None
             and isinstance(v := row.get(key), (int, float))
+            and not isinstance(v, bool)
         ):
             parsed.append((t, float(v)))
     for i, (start, value) in enumerate(parsed):
         nxt = parsed[i + 1][0] if i + 1 < len(parsed) else None
         end = nxt if nxt is not None and nxt > start else start + timedelta(minutes=30)
-        out.append(PricePoint(start, end, max(float(value), 0.0)))
+        out.append(PricePoint(start, end, value))
     return out
 
 
@@ -62,8 +68,8 @@ def energy_points(forecast: dict[str, Any] | None) -> list[PricePoint]:
     out: list[PricePoint] = []
     for stamp, wh in sorted(hours.items()):
         start = parse_time(stamp)
-        if start is not None and isinstance(wh, (int, float)):
-            out.append(PricePoint(start, start + timedelta(hours=1), max(float(wh), 0.0) / 1000.0))
+        if start is not None and isinstance(wh, (int, float)) and not isinstance(wh, bool):
+            out.append(PricePoint(start, start + timedelta(hours=1), float(wh) / 1000.0))
     return out
 
 
@@ -85,8 +91,14 @@ async def async_energy_forecast(hass: HomeAssistant, entry_id: str) -> list[Pric
     return energy_points(forecast)
 
 
+def not_finite(points: list[PricePoint]) -> int:
+    """How many of the forecast's values are not finite numbers (NaN, inf)."""
+    return sum(1 for p in points if not math.isfinite(p.price))
+
+
 def pv_series(arrays: list[list[PricePoint]], start: datetime, step_minutes: int, steps: int) -> Any:
-    """Summed kW per step (time-weighted within a step; unknown periods are 0)."""
+    """Summed kW per step (time-weighted within a step; unknown periods are 0, a negative value is 0,
+    a value that is not a finite number is unknown)."""
     step = timedelta(minutes=step_minutes)
     total = np.zeros(steps)
     for points in arrays:
@@ -94,8 +106,9 @@ def pv_series(arrays: list[list[PricePoint]], start: datetime, step_minutes: int
             lo, hi = start + t * step, start + (t + 1) * step
             energy = 0.0
             for p in points:
-                if p.end <= lo or p.start >= hi:
+                if p.end <= lo or p.start >= hi or not math.isfinite(p.price):
                     continue
-                energy += (min(p.end, hi) - max(p.start, lo)).total_seconds() * p.price
+                energy += (min(p.end, hi) - max(p.start, lo)).total_seconds() * max(p.price, 0.0)
             total[t] += energy / step.total_seconds()
+    total[~np.isfinite(total)] = 0.0  # values too big to add up are no forecast either
     return total
