@@ -41,6 +41,8 @@ DEFAULT_BREACH_MARGIN: Final = 0.0
 CONF_PHASE_POWER_ENTITIES: Final = "phase_power_entities"
 # Power sensors whose sign is the other way round (export, or discharge, counted positive).
 CONF_GRID_EXPORT_POSITIVE: Final = "grid_export_positive"
+# A battery power sensor that counts discharge as positive (GoodWe, Enphase and others).
+CONF_DISCHARGE_POSITIVE: Final = "power_discharge_positive"
 
 DEFAULT_STEP_MINUTES: Final = 15
 DEFAULT_HORIZON_HOURS: Final = 36

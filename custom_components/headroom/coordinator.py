@@ -52,6 +52,7 @@ from .meter import read_meter
 from .planner import Ev, Plan, Problem, problem_to_json, solve
 from .planner.envelope import allocations
 from .policy import appliance as appliance_policy
+from .policy.checks import inverted_readings
 from .policy.intents import EvGoal, Intents
 from .policy.problem import DeviceConfig, PreviousPlan, build_problem, timeline_for
 from .policy.readings import ApplianceReading, Readings
@@ -65,6 +66,9 @@ _LOGGER = logging.getLogger(__name__)
 STORAGE_VERSION = 1
 REPLAN_DEBOUNCE_S = 10.0
 ISSUE_PRICE_UNAVAILABLE = "price_unavailable"
+ISSUE_READING_INVERTED = "reading_inverted"
+# A reading must look inverted this many cycles in a row (sensors lag each other) before a repair.
+SIGN_CYCLES = 3
 BASE_LOAD_REFRESH = timedelta(hours=1)
 
 type HeadroomConfigEntry = ConfigEntry[HeadroomCoordinator]
@@ -114,6 +118,8 @@ class HeadroomCoordinator(DataUpdateCoordinator[HeadroomData]):
             ),
         )
         self._unreachable: set[str] = set()
+        # Cycles in a row each reading has looked inverted.
+        self._inverted: dict[str, int] = {}
 
     @property
     def config(self) -> dict[str, Any]:
@@ -194,6 +200,7 @@ class HeadroomCoordinator(DataUpdateCoordinator[HeadroomData]):
             )
         devices = configs(self.config_entry.subentries)
         readings = self._read(now, devices)
+        self._check_signs(devices, readings)
         self._note_appliance_runs(now, devices, readings)
         inputs = await self._async_inputs(now)
         forecasts = read_forecasts(self.hass, self.config, inputs, timeline_for(self.config, now))
@@ -266,6 +273,48 @@ class HeadroomCoordinator(DataUpdateCoordinator[HeadroomData]):
             devices=read_devices(self.hass, devices),
             stale=meter.stale,
         )
+
+    def _check_signs(self, devices: dict[str, DeviceConfig], readings: Readings) -> None:
+        """A repair for a reading that has looked the wrong way round for ``SIGN_CYCLES`` cycles in a
+        row (a sign setting that does not match the sensor); removed once it looks right."""
+        entry_id = self.config_entry.entry_id
+        flagged = set(inverted_readings(devices, readings))
+        for role in flagged | set(self._inverted):
+            issue_id = f"{ISSUE_READING_INVERTED}_{entry_id}_{role}"
+            if role not in flagged:
+                self._inverted.pop(role, None)
+                ir.async_delete_issue(self.hass, DOMAIN, issue_id)
+                continue
+            self._inverted[role] = self._inverted.get(role, 0) + 1
+            entity_id = self._sign_entity(role)
+            if self._inverted[role] == SIGN_CYCLES and entity_id:
+                ir.async_create_issue(
+                    self.hass,
+                    DOMAIN,
+                    issue_id,
+                    is_fixable=False,
+                    severity=ir.IssueSeverity.WARNING,
+                    translation_key=ISSUE_READING_INVERTED,
+                    translation_placeholders={"entity_id": entity_id},
+                )
+
+    def _sign_entity(self, role: str) -> str | None:
+        """The sensor behind a reading the sign check names."""
+        site_keys = {
+            "house": CONF_HOUSE_POWER_ENTITY,
+            "pv": CONF_PV_POWER_ENTITY,
+            "grid": CONF_GRID_POWER_ENTITY,
+        }
+        if role in site_keys:
+            return self.config.get(site_keys[role])
+        subs = self.config_entry.subentries
+        if role == "battery":
+            found = [
+                s.data.get(CONF_POWER_ENTITY) for s in subs.values() if s.subentry_type == SUBENTRY_BATTERY
+            ]
+            return ", ".join(e for e in found if e) or None
+        sub = subs.get(role)
+        return (sub.data.get(CONF_CHARGER_POWER_ENTITY) or sub.data.get(CONF_POWER_ENTITY)) if sub else None
 
     async def _async_inputs(self, now: datetime) -> Inputs:
         """What the readers cannot read from states: action answers, energy platforms, history."""

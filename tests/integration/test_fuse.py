@@ -318,3 +318,49 @@ async def test_a_failing_action_is_reported_and_recovers(hass: HomeAssistant, ho
     assert received
     assert ir.async_get(hass).async_get_issue(DOMAIN, f"device_command_failed_{device_id}") is None
     assert hass.states.get("sensor.one_control").state == "active"
+
+
+async def test_a_grid_meter_read_the_wrong_way_round_raises_a_repair(hass: HomeAssistant, home: None) -> None:
+    """The panels make 5 kW, the house uses 0.6 kW, and the meter shows +4.4 kW: export counted as
+    positive, but the setting says import. Three plans in a row, then a repair names the meter."""
+    await _currents(hass)
+    hass.states.async_set("sensor.pv_power", "5000", W)
+    hass.states.async_set(GRID, "4400", W)
+    entry = await setup(hass, {"pv_power_entity": "sensor.pv_power"}, charger("one"))
+    issue_id = f"reading_inverted_{entry.entry_id}_grid"
+    await replan(hass)
+    assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None  # not on one look
+    await replan(hass)
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, issue_id)
+    assert issue is not None and issue.translation_placeholders == {"entity_id": GRID}
+    hass.states.async_set(GRID, "-4400", W)  # the person fixed the sign
+    await replan(hass)
+    assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None
+
+
+async def test_a_battery_that_counts_discharge_as_positive_is_read_as_discharging(
+    hass: HomeAssistant, home: None
+) -> None:
+    """With its direction set, a GoodWe-style battery showing +3 kW is discharging 3 kW: the house's
+    own load is the meter's 0.5 kW plus those 3 kW, not 0.5 - 3."""
+    await _currents(hass)
+    hass.states.async_set("sensor.battery_power", "3000", W)
+    hass.states.async_set("sensor.battery_soc", "50", {"unit_of_measurement": "%"})
+    hass.states.async_set(GRID, "500", W)
+    battery = ConfigSubentryData(
+        subentry_type="battery",
+        title="Battery",
+        unique_id=None,
+        data={
+            "soc_entity": "sensor.battery_soc",
+            "power_entity": "sensor.battery_power",
+            "power_discharge_positive": True,
+            "capacity_kwh": 10.0,
+            "min_soc_percent": 10,
+            "max_charge_kw": 5.0,
+            "max_discharge_kw": 5.0,
+        },
+    )
+    entry = await setup(hass, {"house_power_entity": None}, battery)
+    assert entry.runtime_data.data.readings.devices[next(iter(entry.subentries))].power_kw == -3.0
+    assert entry.runtime_data.data.problem.base_load_kw[0] == pytest.approx(3.5)

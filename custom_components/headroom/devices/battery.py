@@ -9,9 +9,11 @@ import voluptuous as vol
 from homeassistant.components.sensor import SensorDeviceClass
 from homeassistant.const import CONF_NAME
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import selector
 
 from ..const import (
     CONF_CAPACITY_KWH,
+    CONF_DISCHARGE_POSITIVE,
     CONF_MAX_CHARGE_KW,
     CONF_MAX_DISCHARGE_KW,
     CONF_MIN_SOC_PERCENT,
@@ -40,12 +42,15 @@ KEYS = {CONF_MODE_SELECT_ENTITY: "mode", CONF_POWER_SETPOINT_ENTITY: "setpoint"}
 
 
 def read(hass: HomeAssistant, data: dict[str, Any]) -> BatteryReading:
-    """SoC (%) from its sensor, power (kW) from its power sensor if any, and the mode select's current
-    option."""
+    """SoC (%) from its sensor, power (kW, charging positive, whichever way its sensor counts) from its
+    power sensor if any, and the mode select's current option."""
     select = hass.states.get(data.get(CONF_MODE_SELECT_ENTITY) or "")
+    power = power_kw(hass.states.get(data.get(CONF_POWER_ENTITY) or ""))
+    if power is not None and data.get(CONF_DISCHARGE_POSITIVE):
+        power = -power  # Headroom counts charging as positive, like any load
     return BatteryReading(
         soc_percent=state_number(hass.states.get(data[CONF_SOC_ENTITY])),
-        power_kw=power_kw(hass.states.get(data.get(CONF_POWER_ENTITY) or "")),
+        power_kw=power,
         mode=select.state if select is not None else None,
     )
 
@@ -87,6 +92,9 @@ def schema(defaults: dict[str, Any]) -> vol.Schema:
             vol.Optional(CONF_POWER_ENTITY, **s(CONF_POWER_ENTITY)): entity(
                 "sensor", SensorDeviceClass.POWER
             ),
+            vol.Required(
+                CONF_DISCHARGE_POSITIVE, **d(CONF_DISCHARGE_POSITIVE, False)
+            ): selector.BooleanSelector(),
             vol.Optional(CONF_MODE_SELECT_ENTITY, **s(CONF_MODE_SELECT_ENTITY)): entity(
                 ["select", "input_select"]
             ),
