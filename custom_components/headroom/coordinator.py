@@ -250,7 +250,7 @@ class HeadroomCoordinator(DataUpdateCoordinator[HeadroomData]):
             f"{DOMAIN}_plan_updated", {"status": status.value, "cost": round(plan.cost, 4)}
         )
         self._fire_goal_events(snapshot.problem, plan)
-        if plan.status in ("breach", "fallback"):
+        if plan.status in ("breach", "over_limit", "fallback"):
             self.hass.bus.async_fire(
                 f"{DOMAIN}_limit_risk",
                 {"status": plan.status, "breach_kwh": round(plan.breach_kwh, 3), "notes": plan.notes},
