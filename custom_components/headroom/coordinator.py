@@ -61,6 +61,7 @@ from .sources.forecasts import Inputs, pv_forecast_entities, read_forecasts
 from .sources.price_services import ServicePrices
 from .sources.prices import sibling_entities, sibling_points
 from .sources.pv import async_energy_forecast
+from .sources.stored import async_read_store, storable
 
 _LOGGER = logging.getLogger(__name__)
 STORAGE_VERSION = 1
@@ -127,25 +128,22 @@ class HeadroomCoordinator(DataUpdateCoordinator[HeadroomData]):
         return site_settings(self.config_entry)
 
     async def _async_setup(self) -> None:
-        stored = await self.store.async_load() or {}
-        self.intents = Intents.from_dict(stored.get("intents", {"goals": stored.get("goals", {})}))
-        if mode := stored.get("control_mode"):
-            self.control_mode = ControlMode(mode)
+        """Intents, the control mode and the last plan from the Store. A file that cannot be read is
+        moved aside and the entry starts without it; parts that are not valid are left out; a repair
+        says which and where the old file is (``sources.stored``). Setup goes on either way."""
+        stored = await async_read_store(self.hass, self.store, self.config_entry.entry_id)
+        self.intents = stored.intents
+        if stored.control_mode is not None:
+            self.control_mode = stored.control_mode
         # The plan from before the restart keeps the first new plan from jumping about.
-        if (plan := stored.get("last_plan")) and (problem := stored.get("last_problem")):
-            start = dt_util.parse_datetime(problem["start"])
-            if start is not None:
-                self._previous = PreviousPlan(
-                    start,
-                    int(problem["step_minutes"]),
-                    {k: v["power_kw"] for k, v in plan.get("devices", {}).items()},
-                )
+        if stored.previous is not None:
+            self._previous = stored.previous
 
     async def async_save(self) -> None:
         await self.store.async_save(self._stored())
 
     def _stored(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"intents": self.intents.to_dict(), "control_mode": self.control_mode.value}
+        data: dict[str, Any] = {"intents": storable(self.intents), "control_mode": self.control_mode.value}
         if self.data is not None:
             data["last_plan"] = self.data.plan.to_json()
             data["last_problem"] = problem_to_json(self.data.problem)
