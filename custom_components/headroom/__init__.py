@@ -12,13 +12,15 @@ from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.debounce import Debouncer
 from homeassistant.helpers.start import async_at_started
+from homeassistant.helpers.storage import Store
 from homeassistant.helpers.typing import ConfigType
 from homeassistant.loader import async_get_integration
 
 from .const import CONF_IMPORT_LIMIT_KW, CONF_MAIN_FUSE_A, CONF_PHASE_COUNT, DOMAIN
-from .coordinator import HeadroomConfigEntry, HeadroomCoordinator
+from .coordinator import STORAGE_VERSION, HeadroomConfigEntry, HeadroomCoordinator
 from .discovery import async_check_devices
 from .planner.units import kw_from_amps
 from .services import async_setup_services
@@ -140,3 +142,18 @@ async def async_unload_entry(hass: HomeAssistant, entry: HeadroomConfigEntry) ->
     await entry.runtime_data.async_save()
     await entry.runtime_data.controller.async_save()
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: HeadroomConfigEntry) -> None:
+    """Nothing of a removed entry stays behind: every repair it raised (their ids carry the entry's or
+    one of its devices' ids; Home Assistant's own repair for its unreadable Store too) and its Store.
+    With the last entry gone, the device suggestions go as well."""
+    ids = {entry.entry_id, *entry.subentries}
+    last = not hass.config_entries.async_entries(DOMAIN)
+    registry = ir.async_get(hass)
+    for (domain, issue_id), issue in list(registry.issues.items()):
+        if DOMAIN not in (domain, issue.issue_domain):
+            continue
+        if any(i in issue_id for i in ids) or (last and domain == DOMAIN):
+            ir.async_delete_issue(hass, domain, issue_id)
+    await Store[dict[str, Any]](hass, STORAGE_VERSION, f"{DOMAIN}.{entry.entry_id}").async_remove()

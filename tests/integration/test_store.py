@@ -1,6 +1,6 @@
 """A Store that cannot be read does not keep the entry from starting: the file is set aside, the
 entry starts without it (or without the parts that are not valid) and a repair says what happened
-and where the old file is."""
+and where the old file is. And a removed entry leaves no repair behind."""
 
 from __future__ import annotations
 
@@ -23,10 +23,13 @@ from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.headroom.const import DOMAIN
+from custom_components.headroom.controller import ISSUE_COMMAND_FAILED, ISSUE_NOT_FOLLOWING
+from custom_components.headroom.coordinator import ISSUE_PRICE_UNAVAILABLE
+from custom_components.headroom.discovery import ISSUE_ENTITY_MISSING, ISSUE_NEW_DEVICE
 from custom_components.headroom.policy.intents import EvGoal
 from custom_components.headroom.sources.stored import ISSUE_STORE_PARTS_DROPPED, ISSUE_STORE_UNREADABLE
 
-from .conftest import SITE, appliance_subentry, charger_subentry
+from .conftest import PRICE, SITE, appliance_subentry, charger_subentry
 
 # Captured before the test plugin swaps the Store's file access for a dict (``hass_storage``).
 REAL_LOAD = Store._async_load
@@ -215,3 +218,60 @@ async def test_a_copy_is_kept_of_a_file_with_parts_left_out(
         "parts": "goals",
         "moved_to": str(copy),
     }
+
+
+async def test_repairs_go_with_the_entry(hass: HomeAssistant, home: None) -> None:
+    """Every repair an entry raised, by its id or one of its devices' ids, goes when the entry is
+    removed; another entry's and another integration's stay until the last entry goes."""
+    entry, other = new_entry(hass), new_entry(hass)
+    await set_up(hass, entry)  # the integration's setup sets up both
+    assert other.state is ConfigEntryState.LOADED
+    charger, appliance = list(entry.subentries)
+    # The price goes away: the real cycle raises its repair (for both entries).
+    hass.states.async_set(PRICE, "unavailable")
+    await entry.runtime_data.async_refresh()
+    await other.runtime_data.async_refresh()
+    registry = ir.async_get(hass)
+    assert registry.async_get_issue(DOMAIN, f"{ISSUE_PRICE_UNAVAILABLE}_{entry.entry_id}") is not None
+    # The rest as the controller, discovery and the Store raise them.
+    for issue_id in (
+        f"{ISSUE_NOT_FOLLOWING}_{charger}",
+        f"{ISSUE_COMMAND_FAILED}_{appliance}",
+        f"{ISSUE_ENTITY_MISSING}_{charger}",
+        f"{ISSUE_STORE_UNREADABLE}_{entry.entry_id}",
+        f"reading_inverted_{entry.entry_id}_grid",
+        f"{ISSUE_NEW_DEVICE}_somedevice",
+    ):
+        ir.async_create_issue(
+            hass, DOMAIN, issue_id, is_fixable=False, severity=ir.IssueSeverity.WARNING, translation_key="x"
+        )
+    ir.async_create_issue(
+        hass,
+        "homeassistant",
+        f"storage_corruption_{DOMAIN}.{entry.entry_id}_2026-11-22T00:00:00",
+        is_fixable=True,
+        issue_domain=DOMAIN,
+        severity=ir.IssueSeverity.CRITICAL,
+        translation_key="storage_corruption",
+    )
+    ir.async_create_issue(
+        hass, "nordpool", "outage", is_fixable=False, severity=ir.IssueSeverity.WARNING, translation_key="x"
+    )
+
+    def ours(config_entry: MockConfigEntry) -> list[str]:
+        ids = {config_entry.entry_id, *config_entry.subentries}
+        return [i for (_, i) in registry.issues if any(x in i for x in ids)]
+
+    assert len(ours(entry)) == 7
+    await hass.config_entries.async_remove(entry.entry_id)
+    await hass.async_block_till_done()
+    assert ours(entry) == []
+    assert ours(other) == [f"{ISSUE_PRICE_UNAVAILABLE}_{other.entry_id}"]
+    assert (
+        registry.async_get_issue(DOMAIN, f"{ISSUE_NEW_DEVICE}_somedevice") is not None
+    )  # another entry's too
+
+    await hass.config_entries.async_remove(other.entry_id)
+    await hass.async_block_till_done()
+    assert [key for key in registry.issues if DOMAIN in (key[0], registry.issues[key].issue_domain)] == []
+    assert registry.async_get_issue("nordpool", "outage") is not None
