@@ -20,6 +20,7 @@ from homeassistant.helpers.typing import ConfigType
 from homeassistant.loader import async_get_integration
 
 from .const import CONF_IMPORT_LIMIT_KW, CONF_MAIN_FUSE_A, CONF_PHASE_COUNT, DOMAIN
+from .controller import COMMANDED_STORAGE_VERSION, commanded_store_key
 from .coordinator import STORAGE_VERSION, HeadroomConfigEntry, HeadroomCoordinator
 from .discovery import async_check_devices
 from .planner.units import kw_from_amps
@@ -157,3 +158,6 @@ async def async_remove_entry(hass: HomeAssistant, entry: HeadroomConfigEntry) ->
         if any(i in issue_id for i in ids) or (last and domain == DOMAIN):
             ir.async_delete_issue(hass, domain, issue_id)
     await Store[dict[str, Any]](hass, STORAGE_VERSION, f"{DOMAIN}.{entry.entry_id}").async_remove()
+    await Store[dict[str, Any]](
+        hass, COMMANDED_STORAGE_VERSION, commanded_store_key(entry.entry_id)
+    ).async_remove()

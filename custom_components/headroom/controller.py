@@ -112,7 +112,7 @@ class DeviceController:
         self.holds: dict[str, float] = {}
         # What Headroom last wrote, kept across restarts: a device confirming it is not a person.
         self._store: Store[dict[str, Any]] = Store(
-            hass, COMMANDED_STORAGE_VERSION, f"{DOMAIN}.{hooks.entry.entry_id}.commanded"
+            hass, COMMANDED_STORAGE_VERSION, commanded_store_key(hooks.entry.entry_id)
         )
         self._expected: dict[tuple[str, str], str | None] = {}
 
@@ -489,6 +489,11 @@ class DeviceController:
             for cut in cuts:
                 self.holds[cut.device_id] = min(cut.power_kw, self.holds.get(cut.device_id, math.inf))
         await self.hooks.request_refresh()
+
+
+def commanded_store_key(entry_id: str) -> str:
+    """Where the record of Headroom's own writes is kept (removed with the entry)."""
+    return f"{DOMAIN}.{entry_id}.commanded"
 
 
 def _same(expected: str, actual: str) -> bool:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from homeassistant import config_entries
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
