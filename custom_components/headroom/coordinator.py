@@ -323,7 +323,12 @@ class HeadroomCoordinator(DataUpdateCoordinator[HeadroomData]):
                 points = sibling_points(self.hass, price_entity) or None
             inputs.price_points = points
         for entry_id in self.config.get(CONF_PV_FORECAST_ENTRIES) or []:
-            inputs.pv_arrays.append(await async_energy_forecast(self.hass, entry_id))
+            points = await async_energy_forecast(self.hass, entry_id)
+            if points:
+                inputs.pv_arrays.append(points)
+            else:
+                source = self.hass.config_entries.async_get_entry(entry_id)
+                inputs.pv_missing.append(source.title if source else entry_id)
         if self._base_load is None or now - self._base_load[0] >= BASE_LOAD_REFRESH:
             self._base_load = (now, await self._async_base_load(now))
         inputs.base_load = self._base_load[1]

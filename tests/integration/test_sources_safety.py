@@ -284,3 +284,28 @@ async def test_base_load_values_that_are_not_numbers(hass: HomeAssistant) -> Non
         "the base load history has values that are not numbers: the load now is held" in forecasts.assumptions
     )
     assert np.isfinite(forecasts.pv_kw).all() and np.isfinite(forecasts.import_price).all()
+
+
+async def test_a_forecast_integration_that_gives_nothing_is_a_stale_input(
+    hass: HomeAssistant, home: None
+) -> None:
+    """A PV forecast integration read through its energy platform answers nothing (its API is down):
+    the plan names it as stale instead of planning silently without PV."""
+    from types import SimpleNamespace
+
+    from pytest_homeassistant_custom_component.common import MockModule, mock_integration, mock_platform
+
+    async def async_get_solar_forecast(hass: HomeAssistant, config_entry_id: str) -> dict[str, Any] | None:
+        # Forecast.Solar's energy platform answers None when its entry has no data: HA core
+        # homeassistant/components/forecast_solar/energy.py (2025.4.4, as installed here).
+        return None
+
+    mock_integration(hass, MockModule("solar_forecast_test"))
+    mock_platform(
+        hass, "solar_forecast_test.energy", SimpleNamespace(async_get_solar_forecast=async_get_solar_forecast)
+    )
+    source = MockConfigEntry(domain="solar_forecast_test", title="Roof forecast")
+    source.add_to_hass(hass)
+    data = await plan_with(hass, pv_forecast_entries=[source.entry_id])
+    assert "Roof forecast" in data.stale
+    assert any("Roof forecast is unavailable" in a for a in data.assumptions)

@@ -43,6 +43,8 @@ class Inputs:
 
     price_points: list[PricePoint] | None = None
     pv_arrays: list[list[PricePoint]] = field(default_factory=list)
+    # Forecast integrations whose energy platform gave nothing (named by their entry's title).
+    pv_missing: list[str] = field(default_factory=list)
     base_load: BaseLoadProfile | None = None
 
 
@@ -102,7 +104,10 @@ def _pv(
         assumptions.append(
             f"{bad} PV forecast values from the energy platform are not numbers: no PV for them"
         )
-    unavailable: list[str] = []
+    unavailable: list[str] = list(inputs.pv_missing)
+    for source in inputs.pv_missing:
+        stale.append(source)
+        assumptions.append(f"PV forecast from {source} is unavailable: no PV planned from it")
     for pv_entity in pv_forecast_entities(config):
         pv_state = hass.states.get(pv_entity)
         if pv_state is None or pv_state.state in (STATE_UNAVAILABLE, STATE_UNKNOWN):
