@@ -1,8 +1,19 @@
 """Actions for automations: goals, feasibility, reservations, grid requests, overrides, what-if.
 
-Registered once in ``async_setup``. Schemas only check types; what is wrong in energy terms
-(a past departure, an end before its start, a negative energy, a charger that is not a
-charger) is a translated ``ServiceValidationError`` raised before anything changes.
+Registered once in ``async_setup``. The schemas refuse what can never be right with a translated
+``ServiceValidationError`` naming the field: a number that is not finite or lies outside the range its
+selector in ``services.yaml`` declares (``RANGES`` is the one source; a test holds the two together),
+an empty id, a time that is not one. What is wrong in energy terms (a past departure, an end before
+its start, a charger that is not a charger, forced promises beyond the limit and its margin) is refused
+in the handler, also before anything changes; when the replan that follows a change fails, the change
+is undone.
+
+Who may call what: actions that only answer (``get_plan``, ``check_feasibility``, ``simulate``,
+``replan``) are open to every user. Actions on one device (``set_ev_goal``, ``override``,
+``schedule_appliance``) need control permission on every entity of that device and every entity
+Headroom drives for it, as HA asks of the device's own entities. Actions that promise the site's
+capacity or change its limit (``reserve_capacity``, ``release_capacity``, ``flex_request`` unless
+``dry_run``) need an administrator. Calls without a user (automations, scripts) may do all.
 
 Each handler validates, turns times into steps of the published plan, calls the HA-free
 planner (``feasibility``, ``reservation``, ``grid_request``, ``whatif``) in the executor, keeps
@@ -12,22 +23,31 @@ scenario is built in ``whatif.py``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import copy
+import dataclasses
+import math
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
 import numpy as np
 import voluptuous as vol
+from homeassistant.auth.models import User
+from homeassistant.auth.permissions.const import POLICY_CONTROL
 from homeassistant.config_entries import ConfigEntryState, ConfigSubentry
 from homeassistant.core import HomeAssistant, ServiceCall, ServiceResponse, SupportsResponse
-from homeassistant.exceptions import ServiceValidationError
+from homeassistant.exceptions import ServiceValidationError, Unauthorized, UnknownUser
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
 
 from .const import (
+    CONF_BREACH_MARGIN,
     CONF_RUN_MINUTES,
+    DEFAULT_BREACH_MARGIN,
     DOMAIN,
     SOLVE_TIME_LIMIT_S,
     SUBENTRY_APPLIANCE,
@@ -37,7 +57,7 @@ from .const import (
 from .coordinator import HeadroomConfigEntry, HeadroomCoordinator
 from .data import HeadroomData
 from .devices import KINDS
-from .planner import Ev, FeasibilityAnswer, check_feasibility
+from .planner import Ev, FeasibilityAnswer, Problem, check_feasibility
 from .planner.grid_request import answer_grid_request
 from .planner.plan import DevicePlan
 from .planner.reservation import Grant, grant_capacity
@@ -48,7 +68,10 @@ from .whatif import async_closed_loop
 
 ATTR_DEVICE_ID = "device_id"
 MAX_SIMULATED_DAYS = 7
+MAX_ID_LENGTH = 64
+MAX_WINDOWS = 20
 REACHABLE_SHORTFALL_KWH = 0.05  # a goal missed by less than this is reached
+PROMISE_TOLERANCE_KW = 1e-3  # a forced promise this little above the room still fits
 
 SERVICE_REPLAN = "replan"
 SERVICE_GET_PLAN = "get_plan"
@@ -61,80 +84,26 @@ SERVICE_OVERRIDE = "override"
 SERVICE_SCHEDULE_APPLIANCE = "schedule_appliance"
 SERVICE_SIMULATE = "simulate"
 
-_number = vol.Coerce(float)
-
-SET_EV_GOAL_SCHEMA = vol.Schema(
-    {
-        vol.Required(ATTR_DEVICE_ID): cv.string,
-        vol.Optional("energy_kwh"): _number,
-        vol.Optional("target_soc"): _number,
-        vol.Optional("departure"): cv.datetime,
-        vol.Optional("mode"): vol.In(["cheapest", "fastest"]),
-        vol.Optional("priority"): vol.In(list(PRIORITIES)),
-        vol.Optional("clear", default=False): cv.boolean,
-    }
-)
-CHECK_FEASIBILITY_SCHEMA = vol.Schema(
-    {
-        vol.Required("arrival"): cv.datetime,
-        vol.Required("departure"): cv.datetime,
-        vol.Required("energy_kwh"): _number,
-        vol.Required("max_power_kw"): _number,
-        vol.Optional("min_power_kw", default=0.0): _number,
-    }
-)
-RESERVE_CAPACITY_SCHEMA = vol.Schema(
-    {
-        vol.Required("id"): cv.string,
-        vol.Required("start"): cv.datetime,
-        vol.Required("end"): cv.datetime,
-        vol.Required("power_kw"): _number,
-        vol.Optional("energy_kwh"): _number,
-        vol.Optional("force", default=False): cv.boolean,
-    }
-)
-RELEASE_CAPACITY_SCHEMA = vol.Schema({vol.Required("id"): cv.string})
-FLEX_REQUEST_SCHEMA = vol.Schema(
-    {
-        vol.Required("id"): cv.string,
-        vol.Required("start"): cv.datetime,
-        vol.Required("end"): cv.datetime,
-        vol.Optional("limit_kw"): _number,
-        vol.Optional("energy_kwh"): _number,
-        vol.Optional("dry_run", default=False): cv.boolean,
-    }
-)
-OVERRIDE_SCHEMA = vol.Schema(
-    {
-        vol.Required(ATTR_DEVICE_ID): cv.string,
-        vol.Required("action"): vol.In(["block", "force", "release"]),
-        vol.Optional("until"): cv.datetime,
-    }
-)
-SCHEDULE_APPLIANCE_SCHEMA = vol.Schema(
-    {
-        vol.Required(ATTR_DEVICE_ID): cv.string,
-        vol.Optional("windows"): [
-            vol.Schema({vol.Required("start"): cv.datetime, vol.Required("end"): cv.datetime})
-        ],
-        vol.Optional("earliest_start"): cv.datetime,
-        vol.Optional("deadline"): cv.datetime,
-    }
-)
-SIMULATE_SCHEMA = vol.Schema(
-    {
-        vol.Optional("battery_capacity_kwh"): _number,
-        vol.Optional("battery_power_kw"): _number,
-        vol.Optional("import_limit_kw"): _number,
-        vol.Optional("import_price"): _number,
-        vol.Optional("price_factor"): _number,
-        vol.Optional("ev_arrival"): cv.datetime,
-        vol.Optional("ev_departure"): cv.datetime,
-        vol.Optional("ev_energy_kwh"): _number,
-        vol.Optional("ev_max_power_kw"): _number,
-        vol.Optional("days"): vol.Coerce(int),
-    }
-)
+# Every numeric field of every action: (min, max), both inclusive. The one source of these ranges:
+# the schemas below are built from it and services.yaml's number selectors say the same.
+RANGES: dict[str, dict[str, tuple[float, float]]] = {
+    SERVICE_SET_EV_GOAL: {"energy_kwh": (0, 200), "target_soc": (0, 100)},
+    SERVICE_CHECK_FEASIBILITY: {"energy_kwh": (0, 500), "max_power_kw": (0, 400), "min_power_kw": (0, 400)},
+    SERVICE_RESERVE_CAPACITY: {"power_kw": (0, 400), "energy_kwh": (0, 1000)},
+    SERVICE_FLEX_REQUEST: {"limit_kw": (0, 1000), "energy_kwh": (0, 1000)},
+    SERVICE_SIMULATE: {
+        "battery_capacity_kwh": (0, 200),
+        "battery_power_kw": (0, 100),
+        "import_limit_kw": (0, 1000),
+        "import_price": (-100, 1000),
+        "price_factor": (0, 10),
+        "ev_energy_kwh": (0, 200),
+        "ev_max_power_kw": (0, 50),
+        "days": (1, MAX_SIMULATED_DAYS),
+    },
+}
+# Numeric fields that take whole numbers only.
+WHOLE = {(SERVICE_SIMULATE, "days")}
 
 
 def _invalid(key: str, **placeholders: Any) -> ServiceValidationError:
@@ -143,6 +112,152 @@ def _invalid(key: str, **placeholders: Any) -> ServiceValidationError:
         translation_key=key,
         translation_placeholders={k: str(v) for k, v in placeholders.items()} or None,
     )
+
+
+def _shown(value: Any) -> str:
+    """A refused value as the error shows it (a long one cut short)."""
+    try:
+        text = repr(value) if isinstance(value, str) else str(value)
+    except ValueError:  # an integer with more digits than Python prints
+        return "(too long to show)"
+    return text if len(text) <= 40 else f"{text[:37]}..."
+
+
+def _bound(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _number(service: str, field: str) -> Callable[[Any], float | int]:
+    """A finite number within the field's range in ``RANGES``, else a translated refusal naming the field."""
+    low, high = RANGES[service][field]
+    whole = (service, field) in WHOLE
+
+    def check(value: Any) -> float | int:
+        if isinstance(value, bool):
+            raise _invalid("not_a_number", field=field, value=_shown(value))
+        try:
+            number = float(value)
+        except (TypeError, ValueError, OverflowError):
+            raise _invalid("not_a_number", field=field, value=_shown(value)) from None
+        if not math.isfinite(number):
+            raise _invalid("not_finite", field=field, value=_shown(value))
+        if not low <= number <= high:
+            raise _invalid(
+                "out_of_range", field=field, value=_shown(value), min=_bound(low), max=_bound(high)
+            )
+        if whole:
+            if not number.is_integer():
+                raise _invalid("not_whole", field=field, value=_shown(value))
+            return int(number)
+        return number + 0.0
+
+    return check
+
+
+def _id(field: str) -> Callable[[Any], str]:
+    """A name given by the caller: text, not blank, at most ``MAX_ID_LENGTH`` characters."""
+
+    def check(value: Any) -> str:
+        if not isinstance(value, str | int) or isinstance(value, bool):
+            raise _invalid("invalid_id", field=field, most=MAX_ID_LENGTH)
+        text = str(value)
+        if not text.strip():
+            raise _invalid("empty_id", field=field)
+        if len(text) > MAX_ID_LENGTH or not text.isprintable():
+            raise _invalid("invalid_id", field=field, most=MAX_ID_LENGTH)
+        return text
+
+    return check
+
+
+def _moment(field: str) -> Callable[[Any], datetime]:
+    def check(value: Any) -> datetime:
+        try:
+            return cv.datetime(value)
+        except vol.Invalid:
+            raise _invalid("not_a_time", field=field, value=_shown(value)) from None
+
+    return check
+
+
+def _windows(value: Any) -> list[tuple[datetime, datetime]]:
+    """Appliance windows: a list of 1 to ``MAX_WINDOWS`` mappings, each with a start and an end."""
+    if not isinstance(value, list) or not 1 <= len(value) <= MAX_WINDOWS:
+        raise _invalid("invalid_windows", most=MAX_WINDOWS)
+    windows = []
+    for window in value:
+        if not isinstance(window, Mapping) or set(window) != {"start", "end"}:
+            raise _invalid("invalid_windows", most=MAX_WINDOWS)
+        windows.append((_moment("windows.start")(window["start"]), _moment("windows.end")(window["end"])))
+    return windows
+
+
+def _numbers(service: str) -> dict[Any, Any]:
+    """The service's numeric fields, all optional here (a schema marks the required ones again)."""
+    return {vol.Optional(field): _number(service, field) for field in RANGES[service]}
+
+
+SET_EV_GOAL_SCHEMA = vol.Schema(
+    {
+        vol.Required(ATTR_DEVICE_ID): _id(ATTR_DEVICE_ID),
+        **_numbers(SERVICE_SET_EV_GOAL),
+        vol.Optional("departure"): _moment("departure"),
+        vol.Optional("mode"): vol.In(["cheapest", "fastest"]),
+        vol.Optional("priority"): vol.In(list(PRIORITIES)),
+        vol.Optional("clear", default=False): cv.boolean,
+    }
+)
+CHECK_FEASIBILITY_SCHEMA = vol.Schema(
+    {
+        vol.Required("arrival"): _moment("arrival"),
+        vol.Required("departure"): _moment("departure"),
+        vol.Required("energy_kwh"): _number(SERVICE_CHECK_FEASIBILITY, "energy_kwh"),
+        vol.Required("max_power_kw"): _number(SERVICE_CHECK_FEASIBILITY, "max_power_kw"),
+        vol.Optional("min_power_kw", default=0.0): _number(SERVICE_CHECK_FEASIBILITY, "min_power_kw"),
+    }
+)
+RESERVE_CAPACITY_SCHEMA = vol.Schema(
+    {
+        vol.Required("id"): _id("id"),
+        vol.Required("start"): _moment("start"),
+        vol.Required("end"): _moment("end"),
+        vol.Required("power_kw"): _number(SERVICE_RESERVE_CAPACITY, "power_kw"),
+        vol.Optional("energy_kwh"): _number(SERVICE_RESERVE_CAPACITY, "energy_kwh"),
+        vol.Optional("force", default=False): cv.boolean,
+    }
+)
+RELEASE_CAPACITY_SCHEMA = vol.Schema({vol.Required("id"): _id("id")})
+FLEX_REQUEST_SCHEMA = vol.Schema(
+    {
+        vol.Required("id"): _id("id"),
+        vol.Required("start"): _moment("start"),
+        vol.Required("end"): _moment("end"),
+        **_numbers(SERVICE_FLEX_REQUEST),
+        vol.Optional("dry_run", default=False): cv.boolean,
+    }
+)
+OVERRIDE_SCHEMA = vol.Schema(
+    {
+        vol.Required(ATTR_DEVICE_ID): _id(ATTR_DEVICE_ID),
+        vol.Required("action"): vol.In(["block", "force", "release"]),
+        vol.Optional("until"): _moment("until"),
+    }
+)
+SCHEDULE_APPLIANCE_SCHEMA = vol.Schema(
+    {
+        vol.Required(ATTR_DEVICE_ID): _id(ATTR_DEVICE_ID),
+        vol.Optional("windows"): _windows,
+        vol.Optional("earliest_start"): _moment("earliest_start"),
+        vol.Optional("deadline"): _moment("deadline"),
+    }
+)
+SIMULATE_SCHEMA = vol.Schema(
+    {
+        **_numbers(SERVICE_SIMULATE),
+        vol.Optional("ev_arrival"): _moment("ev_arrival"),
+        vol.Optional("ev_departure"): _moment("ev_departure"),
+    }
+)
 
 
 def _aware(moment: datetime) -> datetime:
@@ -168,6 +283,69 @@ def _subentry(hass: HomeAssistant, entry: HeadroomConfigEntry, device_id: str, *
     if subentry.subentry_type not in kinds:
         raise _invalid("wrong_device_kind", device=subentry.title, kinds=", ".join(kinds))
     return subentry
+
+
+async def _caller(call: ServiceCall) -> User | None:
+    """The user behind the call; None for a call without one (an automation, a script)."""
+    if not call.context.user_id:
+        return None
+    user = await call.hass.auth.async_get_user(call.context.user_id)
+    if user is None:
+        raise UnknownUser(context=call.context, permission=POLICY_CONTROL)
+    return user
+
+
+async def _require_admin(call: ServiceCall) -> None:
+    """Promises of the site's capacity and its limit are an administrator's to make."""
+    user = await _caller(call)
+    if user is not None and not user.is_admin:
+        raise Unauthorized(context=call.context, permission=POLICY_CONTROL)
+
+
+def device_entities(hass: HomeAssistant, sub: ConfigSubentry) -> set[str]:
+    """The entities that stand for a device: those Headroom drives for it and Headroom's own on it."""
+    driven = {sub.data[key] for key in KINDS[sub.subentry_type].KEYS if sub.data.get(key)}
+    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, sub.subentry_id)})
+    own = (
+        {e.entity_id for e in er.async_entries_for_device(er.async_get(hass), device.id)}
+        if device is not None
+        else set()
+    )
+    return driven | own
+
+
+async def _require_control(call: ServiceCall, sub: ConfigSubentry) -> None:
+    """What a device does is for those who may control each of its entities."""
+    user = await _caller(call)
+    if user is None or user.is_admin:
+        return
+    for entity_id in sorted(device_entities(call.hass, sub)):
+        if not user.permissions.check_entity(entity_id, POLICY_CONTROL):
+            raise Unauthorized(context=call.context, entity_id=entity_id, permission=POLICY_CONTROL)
+
+
+@asynccontextmanager
+async def _undone_on_failure(
+    coordinator: HeadroomCoordinator, *slots: tuple[str, str]
+) -> AsyncIterator[None]:
+    """What the block changes in the intents at ``slots`` (table, key) is put back, and saved, when it
+    fails (the replan after a change failing): a failed call leaves what was asked before."""
+    saved = []
+    for table, key in slots:
+        held: dict[str, Any] = getattr(coordinator.intents, table)
+        saved.append((table, key, key in held, copy.deepcopy(held.get(key))))
+    try:
+        yield
+    except BaseException:
+        for table, key, had, old in saved:
+            # Looked up again: a planning cycle replaces some of the tables as it expires them.
+            held = getattr(coordinator.intents, table)
+            if had:
+                held[key] = old
+            else:
+                held.pop(key, None)
+        await coordinator.async_save()
+        raise
 
 
 def _window(data: HeadroomData, start: datetime, end: datetime) -> tuple[int, int]:
@@ -329,12 +507,14 @@ async def _async_set_ev_goal(call: ServiceCall) -> ServiceResponse:
     entry = _entry(call.hass)
     coordinator = entry.runtime_data
     sub = _subentry(call.hass, entry, call.data[ATTR_DEVICE_ID], SUBENTRY_EV_CHARGER)
+    await _require_control(call, sub)
     departure = _checked_goal(call)
-    if call.data["clear"]:
-        coordinator.intents.goals.pop(sub.subentry_id, None)
-    else:
-        _update_goal(coordinator.goal(sub.subentry_id), call.data, departure)
-    data = await coordinator.async_replan_now()
+    async with _undone_on_failure(coordinator, ("goals", sub.subentry_id)):
+        if call.data["clear"]:
+            coordinator.intents.goals.pop(sub.subentry_id, None)
+        else:
+            _update_goal(coordinator.goal(sub.subentry_id), call.data, departure)
+        data = await coordinator.async_replan_now()
     device = data.plan.devices.get(sub.subentry_id)
     if device is None:
         return {"planned": False, "reason": "not plugged in or charging is off"}
@@ -345,10 +525,6 @@ def _checked_goal(call: ServiceCall) -> datetime | None:
     """Refuse a goal that cannot be one; its departure, if it has one."""
     if "energy_kwh" in call.data and "target_soc" in call.data:
         raise _invalid("energy_or_soc")
-    if call.data.get("energy_kwh", 1.0) < 0:
-        raise _invalid("not_positive", field="energy_kwh", value=call.data["energy_kwh"])
-    if not 0 <= call.data.get("target_soc", 50.0) <= 100:
-        raise _invalid("soc_range", value=call.data["target_soc"])
     departure = _aware(call.data["departure"]) if "departure" in call.data else None
     if departure is not None and departure <= dt_util.now():
         raise _invalid("in_the_past", end=departure.isoformat())
@@ -417,51 +593,101 @@ def _feasibility_response(
 
 async def _async_reserve_capacity(call: ServiceCall) -> ServiceResponse:
     coordinator = _entry(call.hass).runtime_data
+    await _require_admin(call)
     _positive(call, "power_kw", "energy_kwh")
+    reservation_id = call.data["id"]
     async with coordinator.promise_lock:
-        # Against the plan that holds every earlier promise, less this id's old one.
-        intents = coordinator.intents
-        old = intents.reservations.pop(call.data["id"], None)
-        try:
-            data = await coordinator.async_replan_now()
-            first, end = _window(data, call.data["start"], call.data["end"])
-            grant = await _solve(
-                call.hass,
-                grant_capacity,
-                data.problem,
-                call.data["id"],
-                first,
-                end,
-                power_kw=call.data["power_kw"],
-                energy_kwh=call.data.get("energy_kwh"),
-                force=call.data["force"],
-                before=data.plan,
-            )
-        except Exception:
-            if old is not None:
-                intents.reservations[old.id] = old
-            raise
+        # Refused at once if the window cannot be one, before a plan is made.
+        _window(coordinator.data, call.data["start"], call.data["end"])
+        data = await coordinator.async_replan_now()
+        first, end = _window(data, call.data["start"], call.data["end"])
+        # Against the plan that holds every earlier promise, less this id's old one: left out of the
+        # problem, not out of the intents, so that a refusal keeps it.
+        replaced = reservation_id in coordinator.intents.reservations
+        problem = _without_reservation(data.problem, reservation_id) if replaced else data.problem
+        grant = await _solve(
+            call.hass,
+            grant_capacity,
+            problem,
+            reservation_id,
+            first,
+            end,
+            power_kw=call.data["power_kw"],
+            energy_kwh=call.data.get("energy_kwh"),
+            force=call.data["force"],
+            before=None if replaced else data.plan,
+        )
+        breach = _checked_promise(coordinator, problem, grant, force=call.data["force"])
         if grant.status != "rejected":
-            intents.reservations[call.data["id"]] = Reservation(
-                id=call.data["id"],
-                start=data.step_start(first),
-                step_minutes=data.problem.step_minutes,
-                granted_kw=[round(float(v), 3) for v in grant.granted_kw],
-                requested_kw=call.data["power_kw"],
-                energy_kwh=call.data.get("energy_kwh"),
-                force=call.data["force"],
-                status=grant.status,
-            )
-        await coordinator.async_replan_now()
-    call.hass.bus.async_fire(f"{DOMAIN}_reservation_changed", {"id": call.data["id"], "status": grant.status})
-    return _grant_response(coordinator, data, grant)
+            async with _undone_on_failure(coordinator, ("reservations", reservation_id)):
+                coordinator.intents.reservations[reservation_id] = Reservation(
+                    id=reservation_id,
+                    start=data.step_start(first),
+                    step_minutes=data.problem.step_minutes,
+                    granted_kw=[round(float(v), 3) for v in grant.granted_kw],
+                    requested_kw=call.data["power_kw"],
+                    energy_kwh=call.data.get("energy_kwh"),
+                    force=call.data["force"],
+                    status=grant.status,
+                )
+                await coordinator.async_replan_now()
+    call.hass.bus.async_fire(
+        f"{DOMAIN}_reservation_changed", {"id": reservation_id, "status": grant.status, "breach": breach}
+    )
+    return _grant_response(coordinator, data, grant, breach)
 
 
-def _grant_response(coordinator: HeadroomCoordinator, data: HeadroomData, grant: Grant) -> dict[str, Any]:
+def _without_reservation(problem: Problem, reservation_id: str) -> Problem:
+    """The problem without the reservation ``reservation_id`` (which a new request replaces)."""
+    key = f"{RESERVATION_PREFIX}{reservation_id}"
+    return dataclasses.replace(problem, devices=tuple(d for d in problem.devices if d.id != key))
+
+
+def _margin(coordinator: HeadroomCoordinator) -> float:
+    """The site's breach margin, a share of the limit in [0, 1]."""
+    try:
+        margin = float(coordinator.config.get(CONF_BREACH_MARGIN, DEFAULT_BREACH_MARGIN) or 0.0)
+    except (TypeError, ValueError):
+        return 0.0
+    return min(max(margin, 0.0), 1.0) if math.isfinite(margin) else 0.0
+
+
+def _checked_promise(
+    coordinator: HeadroomCoordinator, problem: Problem, grant: Grant, *, force: bool
+) -> bool:
+    """Refuse a forced grant that would take what cannot move beyond the import limit and its breach
+    margin in any step; whether the grant goes beyond the import limit (a breach).
+
+    What cannot move is the problem's (without this id's old reservation): the forecast base load,
+    which already leaves Headroom's devices and running reservations out, so nothing is counted
+    twice, plus every other reservation, forced or not, devices a person drives and appliance runs
+    under way. PV is not counted on: a forced promise holds when the sun does not come."""
+    window = slice(grant.first, grant.end)
+    planned_breach = bool((grant.breach_kw > PROMISE_TOLERANCE_KW).any())
+    if not force or grant.status == "rejected":
+        return planned_breach
+    limit = problem.site.import_limit_kw[window]
+    ceiling = limit * (1.0 + _margin(coordinator))
+    committed = problem.fixed_load_kw()[window]
+    total = committed + grant.granted_kw
+    if (total > ceiling + PROMISE_TOLERANCE_KW).any():
+        raise _invalid(
+            "forced_beyond_limit",
+            left=f"{max(float((ceiling - committed).min()), 0.0):.2f}",
+            asked=f"{float(grant.granted_kw.max()):.2f}",
+            limit=f"{float(limit.min()):.2f}",
+        )
+    return planned_breach or bool((total > limit + PROMISE_TOLERANCE_KW).any())
+
+
+def _grant_response(
+    coordinator: HeadroomCoordinator, data: HeadroomData, grant: Grant, breach: bool
+) -> dict[str, Any]:
     """The grant per step, and the cars it squeezes by their names."""
     subentries = coordinator.config_entry.subentries
     return {
         "status": grant.status,
+        "breach": breach,
         "granted_kw": _series(data, grant.granted_kw, grant.first),
         "granted_kwh": round(float(grant.granted_kw.sum()) * data.problem.step_hours, 3),
         "requested_kwh": round(grant.requested_kwh, 3),
@@ -475,19 +701,23 @@ def _grant_response(coordinator: HeadroomCoordinator, data: HeadroomData, grant:
 
 async def _async_release_capacity(call: ServiceCall) -> None:
     coordinator = _entry(call.hass).runtime_data
+    await _require_admin(call)
+    reservation_id = call.data["id"]
     async with coordinator.promise_lock:
-        if coordinator.intents.reservations.pop(call.data["id"], None) is None:
-            raise _invalid("unknown_reservation", id=call.data["id"])
-        await coordinator.async_replan_now()
-    call.hass.bus.async_fire(f"{DOMAIN}_reservation_changed", {"id": call.data["id"], "status": "released"})
+        if reservation_id not in coordinator.intents.reservations:
+            raise _invalid("unknown_reservation", id=reservation_id)
+        async with _undone_on_failure(coordinator, ("reservations", reservation_id)):
+            del coordinator.intents.reservations[reservation_id]
+            await coordinator.async_replan_now()
+    call.hass.bus.async_fire(f"{DOMAIN}_reservation_changed", {"id": reservation_id, "status": "released"})
 
 
 async def _async_flex_request(call: ServiceCall) -> ServiceResponse:
     coordinator = _entry(call.hass).runtime_data
+    if not call.data["dry_run"]:
+        await _require_admin(call)
     if ("limit_kw" in call.data) == ("energy_kwh" in call.data):
         raise _invalid("limit_or_energy")
-    if call.data.get("limit_kw", 0.0) < 0:
-        raise _invalid("not_positive", field="limit_kw", value=call.data["limit_kw"])
     _positive(call, "energy_kwh")
     async with coordinator.promise_lock:
         data = coordinator.data
@@ -504,15 +734,16 @@ async def _async_flex_request(call: ServiceCall) -> ServiceResponse:
         )
         applied = not call.data["dry_run"] and answer.status != "rejected"
         if applied:
-            # What the home showed it can do, which for a partial answer is less than asked.
-            coordinator.intents.grid_requests[call.data["id"]] = GridRequest(
-                id=call.data["id"],
-                start=_aware(call.data["start"]),
-                end=_aware(call.data["end"]),
-                limit_kw=answer.lowest_limit_kw,
-                max_import_kwh=answer.max_import_kwh,
-            )
-            await coordinator.async_replan_now()
+            async with _undone_on_failure(coordinator, ("grid_requests", call.data["id"])):
+                # What the home showed it can do, which for a partial answer is less than asked.
+                coordinator.intents.grid_requests[call.data["id"]] = GridRequest(
+                    id=call.data["id"],
+                    start=_aware(call.data["start"]),
+                    end=_aware(call.data["end"]),
+                    limit_kw=answer.lowest_limit_kw,
+                    max_import_kwh=answer.max_import_kwh,
+                )
+                await coordinator.async_replan_now()
     return {
         **answer.to_json(),
         "planned_import_kw": _series(data, answer.planned_import_kw, first),
@@ -524,26 +755,33 @@ async def _async_override(call: ServiceCall) -> None:
     entry = _entry(call.hass)
     coordinator = entry.runtime_data
     sub = _subentry(call.hass, entry, call.data[ATTR_DEVICE_ID], *KINDS)
+    await _require_control(call, sub)
+    key = sub.subentry_id
     if call.data["action"] == "release":
-        coordinator.intents.overrides.pop(sub.subentry_id, None)
-        await coordinator.controller.async_release(sub.subentry_id)
-    else:
-        if "until" not in call.data:
-            raise _invalid("until_required")
-        until = _aware(call.data["until"])
-        if until <= dt_util.now():
-            raise _invalid("in_the_past", end=until.isoformat())
-        coordinator.intents.overrides[sub.subentry_id] = Override(action=call.data["action"], until=until)
-    await coordinator.async_replan_now()
+        async with _undone_on_failure(coordinator, ("overrides", key), ("manual", key)):
+            coordinator.intents.overrides.pop(key, None)
+            await coordinator.controller.async_release(key)
+            await coordinator.async_replan_now()
+        return
+    if "until" not in call.data:
+        raise _invalid("until_required")
+    until = _aware(call.data["until"])
+    if until <= dt_util.now():
+        raise _invalid("in_the_past", end=until.isoformat())
+    async with _undone_on_failure(coordinator, ("overrides", key)):
+        coordinator.intents.overrides[key] = Override(action=call.data["action"], until=until)
+        await coordinator.async_replan_now()
 
 
 async def _async_schedule_appliance(call: ServiceCall) -> ServiceResponse:
     entry = _entry(call.hass)
     coordinator = entry.runtime_data
     sub = _subentry(call.hass, entry, call.data[ATTR_DEVICE_ID], SUBENTRY_APPLIANCE)
+    await _require_control(call, sub)
     windows = _appliance_windows(call, timedelta(minutes=float(sub.data[CONF_RUN_MINUTES])))
-    coordinator.intents.appliance_runs[sub.subentry_id] = windows
-    data = await coordinator.async_replan_now()
+    async with _undone_on_failure(coordinator, ("appliance_runs", sub.subentry_id)):
+        coordinator.intents.appliance_runs[sub.subentry_id] = windows
+        data = await coordinator.async_replan_now()
     device = data.plan.devices.get(sub.subentry_id)
     if device is None or device.start is None:
         return {"planned_start": None, "planned_finish": None}
@@ -558,7 +796,7 @@ def _appliance_windows(call: ServiceCall, run: timedelta) -> list[tuple[datetime
     """The windows asked for; refused unless one of them holds a whole run within three days."""
     now = dt_util.now()
     if "windows" in call.data:
-        windows = [(_aware(w["start"]), _aware(w["end"])) for w in call.data["windows"]]
+        windows = [(_aware(start), _aware(end)) for start, end in call.data["windows"]]
     elif "deadline" in call.data:
         windows = [(_aware(call.data.get("earliest_start", now)), _aware(call.data["deadline"]))]
     else:
@@ -586,8 +824,6 @@ async def _async_simulate(call: ServiceCall) -> ServiceResponse:
     if changed is data.problem:
         raise _invalid("nothing_to_simulate")
     if "days" in call.data:
-        if not 1 <= call.data["days"] <= MAX_SIMULATED_DAYS:
-            raise _invalid("days_range", value=call.data["days"], most=MAX_SIMULATED_DAYS)
         return await async_closed_loop(call.hass, coordinator, dict(call.data))
     return await _solve(call.hass, compare, data.problem, changed)
 

@@ -374,9 +374,9 @@ async def test_allocated_capacity_never_exceeds_the_room(
     ("service", "data", "key"),
     [
         ("set_ev_goal", {"departure": "2026-11-22T10:00:00-08:00"}, "in_the_past"),
-        ("set_ev_goal", {"energy_kwh": -5}, "not_positive"),
+        ("set_ev_goal", {"energy_kwh": -5}, "out_of_range"),
         ("set_ev_goal", {"energy_kwh": 5, "target_soc": 80}, "energy_or_soc"),
-        ("set_ev_goal", {"target_soc": 120}, "soc_range"),
+        ("set_ev_goal", {"target_soc": 120}, "out_of_range"),
         ("set_ev_goal", {"device_id": "not-a-device"}, "unknown_device"),
         ("set_ev_goal", {"device": "Dishwasher"}, "wrong_device_kind"),
         (
@@ -387,7 +387,7 @@ async def test_allocated_capacity_never_exceeds_the_room(
         (
             "check_feasibility",
             {"arrival": "+1", "departure": "+3", "energy_kwh": -5, "max_power_kw": 11},
-            "not_positive",
+            "out_of_range",
         ),
         (
             "check_feasibility",
@@ -395,7 +395,7 @@ async def test_allocated_capacity_never_exceeds_the_room(
             "outside_horizon",
         ),
         ("reserve_capacity", {"id": "x", "start": "+2", "end": "+1", "power_kw": 2}, "end_before_start"),
-        ("reserve_capacity", {"id": "x", "start": "+1", "end": "+2", "power_kw": -2}, "not_positive"),
+        ("reserve_capacity", {"id": "x", "start": "+1", "end": "+2", "power_kw": -2}, "out_of_range"),
         ("release_capacity", {"id": "nobody"}, "unknown_reservation"),
         ("flex_request", {"id": "x", "start": "+1", "end": "+2"}, "limit_or_energy"),
         ("override", {"action": "block"}, "until_required"),
@@ -442,7 +442,7 @@ async def test_simulate_days_in_closed_loop(hass: HomeAssistant, entry: MockConf
     assert any("prices" in a for a in answer["assumptions"])
     with pytest.raises(ServiceValidationError) as err:
         await call(hass, "simulate", battery_capacity_kwh=20, days=30)
-    assert err.value.translation_key == "days_range"
+    assert err.value.translation_key == "out_of_range"
 
 
 async def test_simulate_a_car_tonight(hass: HomeAssistant, two_evs: MockConfigEntry) -> None:
