@@ -78,6 +78,9 @@ def main(argv: list[str] | None = None) -> int:
         record=bool(args.csv or args.png),
     )
     _print_table([result])
+    if result.statuses:
+        statuses = ", ".join(f"{status} {count}" for status, count in sorted(result.statuses.items()))
+        print(f"plans: {statuses}; fuse cuts: {result.cuts}")
     if args.csv:
         with args.csv.open("w", newline="") as handle:
             writer = csv.DictWriter(handle, fieldnames=list(result.rows[0]))

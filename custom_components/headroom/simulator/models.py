@@ -15,7 +15,24 @@ import random
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
+from ..const import PHASE_NAMES
 from ..planner.units import kw_from_amps
+
+
+def on_phases(kw: float, phase: str | None, count: int, wires: int | None = None) -> list[float]:
+    """``kw`` over a ``count``-phase supply: all of it on ``phase`` (L1, L2, L3) when one is named,
+    else evenly over the first ``wires`` phases (all of them unless said)."""
+    if count <= 1:
+        return [kw]
+    out = [0.0] * count
+    if phase in PHASE_NAMES and (wires is None or wires == 1):
+        out[min(PHASE_NAMES.index(phase), count - 1)] = kw
+        return out
+    n = min(wires or count, count)
+    for index in range(n):
+        out[index] = kw / n
+    return out
+
 
 # ------------------------------------------------------------------------- sun and weather
 
@@ -197,9 +214,15 @@ class Charger:
     departures: list[tuple[datetime, float, float]] = field(default_factory=list)
     ramp_s: float = 30.0
     _last_a: float = 0.0
+    # The phase a 1-phase charger is wired to (L1 unless said); a 3-phase one draws from all.
+    phase: str = "L1"
 
     def kw(self, amps: float) -> float:
         return kw_from_amps(amps, self.phases)
+
+    def on_phases(self, kw: float, count: int) -> list[float]:
+        """``kw`` drawn by this charger, per phase of a ``count``-phase supply."""
+        return on_phases(kw, self.phase, count, self.phases)
 
     @property
     def power_kw(self) -> float:
@@ -260,6 +283,7 @@ class Appliance:
     latest_finish: time
     started: datetime | None = None
     runs: int = 0
+    phase: str | None = None  # the phase it is wired to (None: spread over all)
 
     @property
     def minutes(self) -> int:
@@ -301,6 +325,7 @@ class WaterHeater:
     shower_litres: float = 40.0
     showers: int = 0
     cold_showers: int = 0
+    phase: str | None = None  # the phase its element is wired to (None: spread over all)
 
     SHOWERS = ((7, 0), (19, 0))
     LOSS_C_PER_HOUR = 0.6
@@ -359,32 +384,64 @@ HOUSE_PROFILE_KW = [
 @dataclass
 class BaseLoad:
     """The house's own load: a daily profile (lights, fridge, TV) with noise, a kettle now and
-    then, and the oven most evenings."""
+    then, and the oven most evenings. ``share``: how the profile splits over the phases (even
+    unless said); ``spike_phase``: the kettle and oven's phase (else they split as the rest)."""
 
     scale: float = 1.0
     seed: int = 1
+    kettle_kw: float = 2.0
+    kettle_chance: float = 0.25  # per tick in the kettle hours
+    kettle_hours: tuple[int, ...] = (7, 13, 16, 21)
+    oven_kw: float = 2.2
+    oven_chance: float = 0.7  # per evening
+    oven_hour: int = 17
+    share: tuple[float, ...] | None = None
+    spike_phase: str | None = None
 
-    def kw(self, local: datetime) -> float:
+    def parts(self, local: datetime) -> tuple[float, float]:
+        """The profile's load and the kettle and oven's (kW) at ``local``."""
         rng = random.Random(f"{self.seed}-{local.isoformat()}")
         value = HOUSE_PROFILE_KW[local.hour] * self.scale * (1.0 + rng.gauss(0, 0.15))
-        if local.hour in (7, 13, 16, 21) and rng.random() < 0.25:
-            value += 2.0  # kettle
+        spike = 0.0
+        if local.hour in self.kettle_hours and rng.random() < self.kettle_chance:
+            spike += self.kettle_kw
         day = random.Random(f"{self.seed}-oven-{local.date().isoformat()}")
-        if day.random() < 0.7 and 17 <= local.hour < 18:
-            value += 2.2  # oven
-        return max(value, 0.05)
+        if day.random() < self.oven_chance and local.hour == self.oven_hour:
+            spike += self.oven_kw
+        return max(value, 0.05), spike
+
+    def kw(self, local: datetime) -> float:
+        """The house's own load now (kW)."""
+        value, spike = self.parts(local)
+        return value + spike
+
+    def on_phases(self, local: datetime, count: int) -> list[float]:
+        """The house's own load now, per phase of a ``count``-phase supply."""
+        value, spike = self.parts(local)
+        if count <= 1:
+            return [value + spike]
+        share = self.share if self.share is not None and len(self.share) == count else (1.0 / count,) * count
+        total = sum(share) or 1.0
+        out = [value * s / total for s in share]
+        if self.spike_phase is not None:
+            spikes = on_phases(spike, self.spike_phase, count)
+        else:
+            spikes = [spike * s / total for s in share]
+        return [a + b for a, b in zip(out, spikes, strict=True)]
 
     def expected_kw(self, local: datetime) -> float:
         """What a forecaster who knows the habits but not the day would say."""
-        oven = 2.2 * 0.7 if 17 <= local.hour < 18 else 0.0
-        kettle = 2.0 * 0.25 if local.hour in (7, 13, 16, 21) else 0.0
+        oven = self.oven_kw * self.oven_chance if local.hour == self.oven_hour else 0.0
+        kettle = self.kettle_kw * self.kettle_chance if local.hour in self.kettle_hours else 0.0
         return HOUSE_PROFILE_KW[local.hour] * self.scale + oven + kettle
 
 
 @dataclass
 class Grid:
-    """The connection: a main fuse that trips when import stays above its rating for a whole
-    step (it then stays off ``reset_minutes``), and outages (load shedding) on a daily schedule."""
+    """The connection: a main fuse per phase that trips when import on any phase stays above its
+    rating (times ``FUSE_TRIP_FACTOR``) for a whole tick (it then stays off ``reset_minutes``), and
+    outages (load shedding) on a daily schedule. ``meter_export_positive``: the grid meter counts
+    export as positive (its reader must be told); ``meter_phases``: it reports each phase too."""
 
     fuse_a: float
     phases: int
@@ -392,10 +449,17 @@ class Grid:
     reset_minutes: int = 30
     tripped_until: datetime | None = None
     trips: int = 0
+    meter_export_positive: bool = False
+    meter_phases: bool = True
 
     @property
     def rating_kw(self) -> float:
         return kw_from_amps(self.fuse_a, self.phases)
+
+    @property
+    def phase_rating_kw(self) -> float:
+        """One phase's fuse (kW)."""
+        return kw_from_amps(self.fuse_a, 1)
 
     def available(self, now: datetime, local: datetime) -> bool:
         if self.tripped_until is not None and now < self.tripped_until:
@@ -404,6 +468,16 @@ class Grid:
         return not any(start <= clock < end for start, end in self.outages)
 
     def check(self, now: datetime, import_kw: float) -> None:
+        """Trip when the whole connection's import is above its rating."""
         if import_kw > self.rating_kw + 1e-6:
-            self.trips += 1
-            self.tripped_until = now + timedelta(minutes=self.reset_minutes)
+            self.trip(now)
+
+    def check_phases(self, now: datetime, phase_kw: list[float], factor: float = 1.0) -> None:
+        """Trip when any phase's import is above ``factor`` times its fuse."""
+        if phase_kw and max(phase_kw) > self.phase_rating_kw * factor + 1e-6:
+            self.trip(now)
+
+    def trip(self, now: datetime) -> None:
+        """The fuse blows: no grid for ``reset_minutes``."""
+        self.trips += 1
+        self.tripped_until = now + timedelta(minutes=self.reset_minutes)

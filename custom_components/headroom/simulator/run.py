@@ -4,29 +4,33 @@
   when their window opens, the battery runs self-consumption.
 - ``headroom``: the integration's own policy (``policy/``) and planner: it replans every
   ``replan_minutes`` (and when a car comes or goes, or after a fuse cut) on forecasts that differ
-  from what then happens by ``forecast_error``, applies the plan's step as it comes, and cuts
-  loads when the meter shows more than the limit, exactly as the integration does.
+  from what then happens by ``forecast_error``, applies the plan's step as it comes, cuts loads
+  when the meter (total or any phase) shows more than the limit and holds them there until the
+  meter shows room, calling the same policy functions in the same order as the integration's
+  controller does.
 - ``oracle``: the same policy with perfect forecasts (not a bound: it knows no more of tomorrow's
   cars than Headroom does).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import math
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from ..planner import Plan, Problem, solve
 from ..policy import appliance as appliance_policy
-from ..policy.decide import drawing_now, excess_at, fuse_cut, setpoints
+from ..policy.decide import Excess, drawing_now, excess_at, fuse_cut, held, setpoints
 from ..policy.intents import EvGoal, Intents
 from ..policy.problem import PreviousPlan, build_problem, timeline_for
 from ..policy.readings import ApplianceReading, Forecasts, Readings
 from ..policy.setpoints import Setpoint, paced
 from ..policy.timeline import Timeline
 from . import sensors
-from .models import WaterHeater
-from .scenario import Home, Scenario
+from .models import WaterHeater, on_phases
+from .scenario import Faults, Flows, Home, Scenario, Tick
 
 Policy = Literal["bau", "headroom", "oracle"]
 
@@ -34,8 +38,11 @@ Policy = Literal["bau", "headroom", "oracle"]
 @dataclass
 class Result:
     """One simulated run's outcome: energy cost, import and export (kWh), peak (kW), fuse trips, EV goals
-    met, appliance runs, cold showers, outage minutes covered, energy not served (kWh), and the per-tick
-    rows when recorded."""
+    met, the energy the cars lacked at their departures (kWh) and the largest shortfall (SoC %),
+    appliance runs, cold showers, outage minutes covered, energy not served (kWh), and the per-tick rows
+    when recorded. Per phase: the highest current (A), the ticks with a phase above its fuse, and of
+    those the ticks where a load Headroom could lower (a car, a battery charging, a driven water heater)
+    still drew on that phase. For Headroom: the fuse cuts and the plan statuses."""
 
     policy: str
     days: float
@@ -46,6 +53,8 @@ class Result:
     fuse_trips: int = 0
     ev_goals_met: int = 0
     ev_goals: int = 0
+    ev_short_kwh: float = 0.0
+    ev_worst_short_percent: float = 0.0
     appliance_runs: int = 0
     showers: int = 0
     cold_showers: int = 0
@@ -54,6 +63,11 @@ class Result:
     unserved_kwh: float = 0.0
     value_of_lost_load: float = 0.0
     solves: int = 0
+    peak_phase_a: float = 0.0
+    over_fuse_ticks: int = 0
+    over_fuse_ticks_with_loads: int = 0
+    cuts: int = 0
+    statuses: dict[str, int] = field(default_factory=dict)
     rows: list[dict[str, Any]] = field(default_factory=list)
 
     @property
@@ -70,7 +84,10 @@ class Result:
             "export kWh": round(self.export_kwh, 1),
             "peak kW": round(self.peak_kw, 2),
             "fuse trips": self.fuse_trips,
+            "peak phase A": round(self.peak_phase_a, 1),
+            "ticks over a phase fuse": self.over_fuse_ticks,
             "EV goals met": f"{self.ev_goals_met}/{self.ev_goals}",
+            "EV short kWh": round(self.ev_short_kwh, 1),
             "appliance runs": self.appliance_runs,
             "cold showers": f"{self.cold_showers}/{self.showers}",
             "outage minutes covered": f"{self.outage_minutes_covered}/{self.outage_minutes}",
@@ -110,8 +127,9 @@ class Decision:
 class _Headroom:
     """Headroom's own decisions in closed loop: every cycle the policy builds the Problem from what
     the home's sensors read and its forecasters say, the planner solves it, and the policy's
-    setpoints drive the devices; at every tick the policy's fuse cut answers the meter. Nothing
-    here decides: it reads, calls ``policy/``, and applies."""
+    setpoints drive the devices; at every tick the meter is read as the controller reads it: over
+    the limit (total or a phase), the policy's fuse cut, and the cut devices held at their level
+    until the meter shows room. Nothing here decides: it reads, calls ``policy/``, and applies."""
 
     def __init__(
         self,
@@ -120,13 +138,13 @@ class _Headroom:
         error: float,
         seed: int,
         sim: Simulation,
-        sensor_lag: int = 0,
+        faults: Faults | None = None,
         load_history: bool = True,
     ) -> None:
         self.scenario = scenario
         self.config = sensors.site_config(scenario)
         self.devices = sensors.device_configs(home)
-        self.sensors = sensors.Sensors(home, sensor_lag)
+        self.sensors = sensors.Sensors(home, faults or scenario.faults, self.config, seed)
         self.forecaster = sensors.Forecaster(
             scenario, error, seed, lambda moment: sim.pv_at(home, moment), load_history
         )
@@ -138,6 +156,8 @@ class _Headroom:
         self.plugged: tuple[bool, ...] = ()
         self.replan_wanted = False
         self.told_kw: dict[str, float] = {}
+        # Devices cut for the fuse, at the level (kW) they stay at until the meter shows room.
+        self.holds: dict[str, float] = {}
         self.solves = 0
         self.statuses: dict[str, int] = {}
         self.cuts = 0
@@ -155,9 +175,14 @@ class _Headroom:
             + sum(c.power_kw for c in home.chargers if c.visit is not None)
         )
 
+    @property
+    def phase_count(self) -> int:
+        phases = self.problem.site.phases if self.problem is not None else None
+        return phases.count if phases is not None else 1
+
     def act(self, now: datetime, home: Home, sim: Simulation) -> None:
         sc = self.scenario
-        readings = self.sensors.read(now, self.house_kw(now, home, sim))
+        readings = self.sensors.read(now, self.house_kw(now, home, sim), sim.meter_preview(now, home))
         for device_id, config in self.devices.items():
             reading = readings.devices[device_id]
             if isinstance(reading, ApplianceReading):
@@ -174,14 +199,14 @@ class _Headroom:
             readings.now
         )
         if step != self.applied_step:
+            # The controller's ``async_apply``: the step's setpoints, held where a cut holds.
             self.applied_step = step
-            wanted = setpoints(self.problem, self.plan, self.devices, readings, self.devices)
+            sent = self._apply_plan(readings, home, now)
             self.decisions.append(
                 Decision(
-                    readings=readings, forecasts=forecasts, setpoints=wanted, goals=dict(self.intents.goals)
+                    readings=readings, forecasts=forecasts, setpoints=sent, goals=dict(self.intents.goals)
                 )
             )
-            self._apply(wanted, home, now)
         self._defend_fuse(now, home, sim, readings)
 
     def _plan(self, readings: Readings, home: Home) -> Forecasts:
@@ -203,6 +228,28 @@ class _Headroom:
         self.statuses[self.plan.status] = self.statuses.get(self.plan.status, 0) + 1
         return forecasts
 
+    def _excess(self, meter_kw: float | None, phase_kw: tuple[float | None, ...]) -> Excess | None:
+        """The controller's ``_excess``: the meter against the current step's limit and each phase's
+        fuse; None without a meter reading."""
+        if self.problem is None or meter_kw is None:
+            return None
+        limit = float(self.problem.site.import_limit_kw[self.applied_step or 0])
+        return excess_at(meter_kw, phase_kw, limit, self.problem.site.phases)
+
+    def _apply_plan(self, readings: Readings, home: Home, now: datetime) -> list[Setpoint]:
+        """The plan's current step, as the controller's ``async_apply``: a device held since a cut goes
+        up only as far as the meter's room allows (``held``)."""
+        assert self.problem is not None and self.plan is not None
+        wanted = setpoints(self.problem, self.plan, self.devices, readings, self.devices)
+        if self.holds:
+            room = self._excess(readings.grid_power_kw, readings.grid_phase_kw)
+            if room is None:
+                self.holds.clear()  # no meter to judge by: the plan (within the limit) holds
+            else:
+                wanted, self.holds = held(wanted, self.holds, room, self.devices, readings, self.phase_count)
+        self._apply(wanted, home, now)
+        return wanted
+
     def _apply(self, wanted: list[Setpoint], home: Home, now: datetime) -> None:
         chargers = {c.name: c for c in home.chargers}
         appliances = {a.name: a for a in home.appliances}
@@ -221,18 +268,31 @@ class _Headroom:
                 self.intents.appliance_started[setpoint.device_id] = now.astimezone(self.scenario.tz)
 
     def _defend_fuse(self, now: datetime, home: Home, sim: Simulation, readings: Readings) -> None:
-        """The meter a moment after this tick's loads switch on; over the limit, the policy cuts
-        (within the tick, as the integration's cut follows the meter within seconds)."""
-        meter = sim.meter_preview(now, home)
-        limit = float(self.problem.site.import_limit_kw[self.applied_step or 0]) if self.problem else 0.0
-        phases = self.problem.site.phases if self.problem else None
-        count = phases.count if phases else 1
-        loads = drawing_now(self.devices, readings, self.intents, self.told_kw, self.devices, count)
-        cut = fuse_cut(excess_at(meter, (), limit, phases), loads, self.devices, readings)
-        if cut:
+        """The meter a moment after this tick's loads switch on, as the controller's ``_meter_changed``
+        sees it: over the limit (total or a phase), the policy cuts (within the tick, as the
+        integration's cut follows the meter within seconds) and the cut devices are held at their
+        level; within it, devices held since a cut go back up as far as the room allows."""
+        meter_kw, phase_kw = self.sensors.meter(sim.meter_preview(now, home), now)
+        excess = self._excess(meter_kw, phase_kw)
+        if excess is None or self.problem is None or self.plan is None:
+            return
+        if not excess.over:
+            if self.holds:
+                self._apply_plan(
+                    dataclasses.replace(readings, grid_power_kw=meter_kw, grid_phase_kw=phase_kw), home, now
+                )
+            return
+        # ``_async_cut``: what Headroom drives, lowered by the excess; each cut held; then a replan.
+        loads = drawing_now(
+            self.devices, readings, self.intents, self.told_kw, self.devices, self.phase_count
+        )
+        cuts = fuse_cut(excess, loads, self.devices, readings)
+        if cuts:
             self.cuts += 1
-            self._apply(cut, home, now)
-            self.replan_wanted = True
+            self._apply(cuts, home, now)
+            for cut in cuts:
+                self.holds[cut.device_id] = min(cut.power_kw, self.holds.get(cut.device_id, math.inf))
+        self.replan_wanted = True
 
 
 def _heater_step(heater: WaterHeater | None, local: datetime, dt_h: float) -> float:
@@ -250,11 +310,17 @@ class Simulation:
         forecast_error: float | None = None,
         sensor_lag: int = 0,
         load_history: bool = True,
+        faults: Faults | None = None,
     ) -> None:
+        """``faults``: the sensors' faults (the scenario's unless given); ``sensor_lag``: ticks by which
+        the chargers' own power sensors lag the meter, over the faults' own."""
         self.scenario = scenario
         self.home = scenario.build()
         self.policy_name = policy
         error = scenario.forecast_error if forecast_error is None else forecast_error
+        faults = faults if faults is not None else scenario.faults
+        if sensor_lag:
+            faults = dataclasses.replace(faults, charger_lag_ticks=sensor_lag)
         self.policy: _Bau | _Headroom = (
             _Bau()
             if policy == "bau"
@@ -264,7 +330,7 @@ class Simulation:
                 0.0 if policy == "oracle" else error,
                 scenario.seed,
                 self,
-                sensor_lag,
+                faults,
                 load_history,
             )
         )
@@ -276,22 +342,20 @@ class Simulation:
             self._pv_cache[moment] = home.pv_kw(moment)
         return self._pv_cache[moment]
 
-    def meter_preview(self, now: datetime, home: Home) -> float:
-        """What the grid meter shows once this tick's loads are on, before the fuse acts on it."""
-        local = now.astimezone(self.scenario.tz)
+    def meter_preview(self, now: datetime, home: Home) -> Flows:
+        """The home's balance once this tick's loads are on as commanded, before the fuse acts on it:
+        what the grid meter shows (total and per phase) a moment later."""
         heater = home.water_heater
         heater_kw = (
             heater.power_kw if heater is not None and heater.driven and heater.will_heat() else self.heater_kw
         )
-        house = home.base.kw(local) + heater_kw + sum(a.power_at(now) for a in home.appliances)
-        evs = sum(
-            c.kw(c.allowed_a if c.allowed_a >= c.min_a and c.needed_kwh > 0 else 0.0)
+        evs = [
+            c.kw(min(c.allowed_a, c.max_a))
+            if c.visit is not None and c.allowed_a >= c.min_a and c.needed_kwh > 0
+            else 0.0
             for c in home.chargers
-            if c.visit is not None
-        )
-        net = house + evs - self.pv_at(home, now)
-        battery = home.battery.power_for(net, self.scenario.tick_minutes / 60) if home.battery else 0.0
-        return net + battery
+        ]
+        return home.flows(now, heater_kw, self.pv_at(home, now), evs, self.scenario.tick_minutes / 60)
 
     @staticmethod
     def ran_today(appliance: Any, local: datetime) -> bool:
@@ -336,6 +400,7 @@ class Simulation:
             result.import_kwh += imp * dt_h
             result.export_kwh += exp * dt_h
             result.peak_kw = max(result.peak_kw, imp)
+            self._count_phases(tick, result)
             if record:
                 result.rows.append(
                     {
@@ -349,17 +414,52 @@ class Simulation:
                         "grid_kw": round(tick.grid, 3),
                         "grid_up": tick.grid_up,
                     }
+                    | {
+                        f"grid_l{i + 1}_kw": round(kw, 3)
+                        for i, kw in enumerate(tick.phases)
+                        if len(tick.phases) > 1
+                    }
                 )
             now += timedelta(minutes=sc.tick_minutes)
         result.fuse_trips = home.grid.trips
         for charger in home.chargers:
             result.ev_goals_met += charger.goals_met
             result.ev_goals += charger.goals_met + charger.goals_missed
+            short = [max(target - soc, 0.0) for _, soc, target in charger.departures]
+            result.ev_short_kwh += sum(short) / 100.0 * charger.car_capacity_kwh
+            result.ev_worst_short_percent = max([result.ev_worst_short_percent, *short])
         result.appliance_runs = sum(a.runs for a in home.appliances)
         if home.water_heater is not None:
             result.showers, result.cold_showers = home.water_heater.showers, home.water_heater.cold_showers
-        result.solves = self.policy.solves if isinstance(self.policy, _Headroom) else 0
+        if isinstance(self.policy, _Headroom):
+            result.solves, result.cuts = self.policy.solves, self.policy.cuts
+            result.statuses = dict(self.policy.statuses)
         return result
+
+    def _count_phases(self, tick: Tick, result: Result) -> None:
+        """The tick's highest phase current; whether a phase was above its fuse, and whether a load
+        Headroom could have lowered (a car, a battery charging, a driven water heater) drew on it."""
+        home = self.home
+        if not tick.grid_up or not tick.phases:
+            return
+        count = len(tick.phases)
+        fuse_kw = home.grid.phase_rating_kw
+        result.peak_phase_a = max(result.peak_phase_a, max(tick.phases) / fuse_kw * home.grid.fuse_a)
+        over = [i for i, kw in enumerate(tick.phases) if kw > fuse_kw + 1e-6]
+        if not over:
+            return
+        result.over_fuse_ticks += 1
+        lowerable = [max(tick.battery, 0.0) / count] * count
+        for charger in home.chargers:
+            lowerable = [
+                a + b for a, b in zip(lowerable, charger.on_phases(charger.power_kw, count), strict=True)
+            ]
+        heater = home.water_heater
+        if heater is not None and heater.driven and self.heater_kw:
+            drawn = on_phases(self.heater_kw, heater.phase, count)
+            lowerable = [a + b for a, b in zip(lowerable, drawn, strict=True)]
+        if any(lowerable[i] > 1e-6 for i in over):
+            result.over_fuse_ticks_with_loads += 1
 
 
 def run(
@@ -370,9 +470,11 @@ def run(
     forecast_error: float | None = None,
     record: bool = False,
     sensor_lag: int = 0,
+    faults: Faults | None = None,
 ) -> Result:
-    """``sensor_lag``: ticks by which the chargers' own power sensors lag the meter."""
-    return Simulation(scenario, policy, forecast_error, sensor_lag).run(days, record)
+    """``sensor_lag``: ticks by which the chargers' own power sensors lag the meter; ``faults``: the
+    sensors' faults instead of the scenario's."""
+    return Simulation(scenario, policy, forecast_error, sensor_lag, faults=faults).run(days, record)
 
 
 def compare(scenario: Scenario, days: float, *, forecast_error: float | None = None) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from ..const import PHASE_NAMES
 from .models import (
     Appliance,
     BaseLoad,
@@ -21,6 +22,7 @@ from .models import (
     WaterHeater,
     Weather,
     clear_sky_ghi,
+    on_phases,
     sun_position,
 )
 
@@ -36,11 +38,37 @@ class ScenarioError(ValueError):
     """A scenario that cannot be read: a missing or wrong field."""
 
 
+# Sensors that may read nothing now and then (``Faults.unavailable``).
+SENSOR_KINDS = ("charger_power", "ev_soc", "house_power", "pv_power", "grid_phase")
+
+
+@dataclass
+class Faults:
+    """What goes wrong with the home's sensors: the chargers' own power sensors lag the meter by
+    ``charger_lag_ticks`` ticks, and each kind of sensor in ``unavailable`` (``SENSOR_KINDS``) reads
+    nothing (unavailable) for that share of the ticks, seeded. The meter's total never fails."""
+
+    charger_lag_ticks: int = 0
+    unavailable: dict[str, float] = field(default_factory=dict)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Faults:
+        unavailable = {str(k): float(v) for k, v in data.get("unavailable", {}).items()}
+        if bad := [k for k in unavailable if k not in SENSOR_KINDS]:
+            raise ValueError(f"unavailable sensor {bad[0]!r} is none of {', '.join(SENSOR_KINDS)}")
+        if any(not 0.0 <= v <= 1.0 for v in unavailable.values()):
+            raise ValueError("an unavailable share is between 0 and 1")
+        lag = int(data.get("charger_lag_ticks", 0))
+        if lag < 0:
+            raise ValueError("charger_lag_ticks is 0 or more")
+        return cls(charger_lag_ticks=lag, unavailable=unavailable)
+
+
 @dataclass
 class Scenario:
     """A simulated home as its JSON describes it: location and time zone, start, tick and plan step
-    lengths, horizon, replan interval, forecast error, grid limits (kW, from the fuse unless given) and
-    prices."""
+    lengths, horizon, replan interval, forecast error, grid limits (kW, from the fuse unless given),
+    prices, the sensors' faults and the settings a person gave Headroom."""
 
     name: str
     data: dict[str, Any]
@@ -57,6 +85,10 @@ class Scenario:
     import_limit_kw: float = 0.0
     export_limit_kw: float = 0.0
     prices: dict[str, Any] = field(default_factory=dict)
+    faults: Faults = field(default_factory=Faults)
+    # Headroom's settings where the person set them otherwise than the home is (the grid meter's
+    # direction set wrong, a lower limit): merged over what ``sensors.site_config`` derives.
+    settings: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Scenario:
@@ -82,11 +114,21 @@ class Scenario:
                 import_limit_kw=float(grid.get("import_limit_kw", rating)),
                 export_limit_kw=float(grid.get("export_limit_kw", rating)),
                 prices=data["prices"],
+                faults=Faults.from_json(data.get("faults", {})),
+                settings=dict(data.get("settings", {})),
             )
         except (KeyError, TypeError, ValueError) as err:
             raise ScenarioError(f"scenario: {err}") from err
         if scenario.plan_step_minutes % scenario.tick_minutes:
             raise ScenarioError("scenario: plan_step_minutes must be a multiple of tick_minutes")
+        named = [
+            *(c.get("phase") for c in data.get("chargers", [])),
+            *(a.get("phase") for a in data.get("appliances", [])),
+            (data.get("water_heater") or {}).get("phase"),
+            data.get("base_load", {}).get("spike_phase"),
+        ]
+        if bad := [p for p in named if p is not None and p not in PHASE_NAMES]:
+            raise ScenarioError(f"scenario: phase {bad[0]!r} is none of {', '.join(PHASE_NAMES)}")
         return scenario
 
     # ------------------------------------------------------------------ prices
@@ -150,6 +192,7 @@ class Scenario:
                 profile_kw=list(a.get("profile_kw") or APPLIANCE_PROFILES_KW[a["kind"]]),
                 earliest=time.fromisoformat(a["earliest"]),
                 latest_finish=time.fromisoformat(a["latest_finish"]),
+                phase=a.get("phase"),
             )
             for a in d.get("appliances", [])
         ]
@@ -163,8 +206,31 @@ class Scenario:
             chargers=chargers,
             appliances=appliances,
             water_heater=heater,
-            base=BaseLoad(scale=float(d.get("base_load", {}).get("scale", 1.0)), seed=self.seed),
-            grid=Grid(fuse_a=float(grid["fuse_a"]), phases=int(grid.get("phases", 1)), outages=outages),
+            base=self._base_load(d.get("base_load", {})),
+            grid=Grid(
+                fuse_a=float(grid["fuse_a"]),
+                phases=int(grid.get("phases", 1)),
+                outages=outages,
+                meter_export_positive=bool(grid.get("meter_export_positive", False)),
+                meter_phases=bool(grid.get("meter_phases", True)),
+            ),
+        )
+
+    def _base_load(self, b: dict[str, Any]) -> BaseLoad:
+        """The house's own load; kettle and oven as large and as often as the scenario says."""
+        defaults = BaseLoad()
+        share = b.get("phase_share")
+        return BaseLoad(
+            scale=float(b.get("scale", 1.0)),
+            seed=self.seed,
+            kettle_kw=float(b.get("kettle_kw", defaults.kettle_kw)),
+            kettle_chance=float(b.get("kettle_chance", defaults.kettle_chance)),
+            kettle_hours=tuple(int(h) for h in b.get("kettle_hours", defaults.kettle_hours)),
+            oven_kw=float(b.get("oven_kw", defaults.oven_kw)),
+            oven_chance=float(b.get("oven_chance", defaults.oven_chance)),
+            oven_hour=int(b.get("oven_hour", defaults.oven_hour)),
+            share=tuple(float(v) for v in share) if share else None,
+            spike_phase=b.get("spike_phase"),
         )
 
     def _charger(self, c: dict[str, Any]) -> Charger:
@@ -197,6 +263,7 @@ class Scenario:
             max_a=float(c.get("max_a", 16)),
             car_capacity_kwh=float(c.get("car_capacity_kwh", 60)),
             visits=sorted(visits, key=lambda v: v.arrival),
+            phase=str(c.get("phase", "L1")),
         )
 
 
@@ -205,7 +272,8 @@ FUSE_TRIP_FACTOR = 1.13  # a gG fuse carries 1.13 x its rating indefinitely, tri
 
 @dataclass
 class Tick:
-    """One step's flows (kW), after the commands: ``grid`` is + import, 0 while the grid is down."""
+    """One step's flows (kW), after the commands: ``grid`` is + import, 0 while the grid is down;
+    ``phases`` the grid's import per phase (L1 first)."""
 
     pv: float
     house: float
@@ -214,6 +282,20 @@ class Tick:
     grid: float
     grid_up: bool
     unserved: float
+    phases: tuple[float, ...] = ()
+
+
+@dataclass(frozen=True)
+class Flows:
+    """The home's balance at one moment (kW): the house's own load with its appliances and water
+    heater, the cars, PV, the battery (+ charging) and the grid (+ import), total and per phase."""
+
+    house: float
+    evs: float
+    pv: float
+    battery: float
+    grid: float
+    phases: tuple[float, ...]
 
 
 @dataclass
@@ -238,36 +320,81 @@ class Home:
         ghi = clear_sky_ghi(elevation) * self.weather.irradiance_factor(moment)
         return self.inverter.ac_kw(sum(a.dc_kw(ghi, elevation, azimuth) for a in self.pv))
 
-    def settle(self, now: datetime, dt_h: float, heater_kw: float, pv_kw: float | None = None) -> Tick:
-        """One step of the home's physics once the chargers, battery and appliances have their
-        commands: the balance, islanding in an outage, the fuse, and the stored energy moving on."""
+    def flows(
+        self,
+        now: datetime,
+        heater_kw: float,
+        pv_kw: float,
+        charger_kw: list[float],
+        dt_h: float,
+        battery_mode: str | None = None,
+    ) -> Flows:
+        """The balance once the loads draw what they draw (``charger_kw`` per charger): the battery
+        answers the net load (in ``battery_mode``, else its own), the grid carries the rest; per
+        phase, each load on the phases it is wired to, PV and battery spread over all."""
         local = now.astimezone(self.scenario.tz)
-        grid_up = self.grid.available(now, local)
-        pv = self.pv_kw(now) if pv_kw is None else pv_kw
-        house = self.base.kw(local) + heater_kw + sum(a.power_at(now) for a in self.appliances)
-        if not grid_up:
-            for charger in self.chargers:
-                charger.drawing_a = 0.0
-        evs = sum(c.power_kw for c in self.chargers)
-        net = house + evs - pv
+        count = max(self.grid.phases, 1)
+        phases = self.base.on_phases(local, count)
+        heater = self.water_heater
+        loads = [(heater_kw, heater.phase if heater is not None else None)]
+        loads += [(a.power_at(now), a.phase) for a in self.appliances]
+        for kw, phase in loads:
+            if kw:
+                phases = [p + q for p, q in zip(phases, on_phases(kw, phase, count), strict=True)]
+        house = sum(phases)
+        for charger, kw in zip(self.chargers, charger_kw, strict=True):
+            if kw:
+                phases = [p + q for p, q in zip(phases, charger.on_phases(kw, count), strict=True)]
+        evs = sum(charger_kw)
+        net = house + evs - pv_kw
         battery = 0.0
         if self.battery is not None:
             mode = self.battery.mode
-            if not grid_up:
-                self.battery.mode = "self_consumption"  # islanded: it holds the balance alone
+            self.battery.mode = battery_mode or mode
             battery = self.battery.power_for(net, dt_h)
             self.battery.mode = mode
-        grid = net + battery
+        phases = [p + (battery - pv_kw) / count for p in phases]
+        return Flows(
+            house=house, evs=evs, pv=pv_kw, battery=battery, grid=net + battery, phases=tuple(phases)
+        )
+
+    def settle(self, now: datetime, dt_h: float, heater_kw: float, pv_kw: float | None = None) -> Tick:
+        """One step of the home's physics once the chargers, battery and appliances have their
+        commands: the balance, islanding in an outage, the fuse on each phase, and the stored energy
+        moving on."""
+        local = now.astimezone(self.scenario.tz)
+        grid_up = self.grid.available(now, local)
+        pv = self.pv_kw(now) if pv_kw is None else pv_kw
+        if not grid_up:
+            for charger in self.chargers:
+                charger.drawing_a = 0.0
+        # Islanded, the battery holds the balance alone.
+        flows = self.flows(
+            now,
+            heater_kw,
+            pv,
+            [c.power_kw for c in self.chargers],
+            dt_h,
+            None if grid_up else "self_consumption",
+        )
+        grid, phases = flows.grid, flows.phases
         unserved = 0.0
         if not grid_up:
             unserved = max(grid, 0.0)  # the house goes dark for what is missing
-            grid = 0.0  # surplus PV is curtailed, nothing is imported
-        elif grid > self.grid.rating_kw * FUSE_TRIP_FACTOR:
-            self.grid.check(now, grid / FUSE_TRIP_FACTOR)
+            grid, phases = 0.0, tuple(0.0 for _ in phases)  # surplus PV is curtailed, nothing imported
+        else:
+            self.grid.check_phases(now, list(phases), FUSE_TRIP_FACTOR)
         if self.battery is not None:
-            self.battery.apply(battery, dt_h)
+            self.battery.apply(flows.battery, dt_h)
         for charger in self.chargers:
             charger.charge(dt_h)
         return Tick(
-            pv=pv, house=house, evs=evs, battery=battery, grid=grid, grid_up=grid_up, unserved=unserved
+            pv=pv,
+            house=flows.house,
+            evs=flows.evs,
+            battery=flows.battery,
+            grid=grid,
+            grid_up=grid_up,
+            unserved=unserved,
+            phases=phases,
         )

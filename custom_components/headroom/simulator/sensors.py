@@ -2,9 +2,11 @@
 now, and what its forecasters say. The simulator's counterpart of ``devices/`` and ``sources/``
 in Home Assistant; the decisions themselves are the policy's (``policy/``), never copied here.
 
-The imperfections a real home has can be injected: a charger's power sensor that lags the
-meter by a tick (``sensor_lag``), forecasts off by ``error`` (seeded per hour, so a replan sees
-the same forecast for the same hour).
+The imperfections a real home has can be injected (``scenario.Faults``): chargers' power sensors
+that lag the meter by some ticks, sensors that now and then read nothing (seeded), a grid meter
+that counts export as positive (read with the direction the site's settings give, as the
+integration's meter reader does), forecasts off by ``error`` (seeded per hour, so a replan sees the
+same forecast for the same hour).
 """
 
 from __future__ import annotations
@@ -25,10 +27,12 @@ from ..const import (
     CONF_ELEMENT_KW,
     CONF_EV_CAPACITY_KWH,
     CONF_EXPORT_LIMIT_KW,
+    CONF_GRID_EXPORT_POSITIVE,
     CONF_HORIZON_HOURS,
     CONF_IMPORT_LIMIT_KW,
     CONF_LATEST_FINISH,
     CONF_LOSS_C_PER_HOUR,
+    CONF_MAIN_FUSE_A,
     CONF_MAX_CHARGE_KW,
     CONF_MAX_CURRENT_A,
     CONF_MAX_DISCHARGE_KW,
@@ -36,12 +40,15 @@ from ..const import (
     CONF_MIN_CURRENT_A,
     CONF_MIN_SOC_PERCENT,
     CONF_MIN_TEMPERATURE,
+    CONF_PHASE,
+    CONF_PHASE_COUNT,
     CONF_PHASES,
     CONF_RUN_MINUTES,
     CONF_RUN_POWER_KW,
     CONF_STEP_MINUTES,
     CONF_USE_TIMES,
     CONF_VOLUME_LITRES,
+    PHASE_ALL,
     SUBENTRY_APPLIANCE,
     SUBENTRY_BATTERY,
     SUBENTRY_EV_CHARGER,
@@ -60,20 +67,28 @@ from ..policy.readings import (
 )
 from ..policy.thermal import WATER_KWH_PER_LITRE_K
 from ..policy.timeline import Timeline
-from .scenario import Home, Scenario
+from .scenario import Faults, Flows, Home, Scenario
 
 BATTERY_ID = "battery"
 HEATER_ID = "water_heater"
 
 
 def site_config(scenario: Scenario) -> dict[str, Any]:
-    """The site as a person would set it up in Headroom's form."""
-    return {
-        CONF_IMPORT_LIMIT_KW: scenario.import_limit_kw,
+    """The site as a person would set it up in Headroom's form: the main fuse's amps and phase
+    count (a kW import limit only where the scenario has a contract below the fuse), the grid
+    meter's direction as the meter counts, and whatever the scenario says the person set otherwise."""
+    grid = scenario.data["grid"]
+    config: dict[str, Any] = {
+        CONF_MAIN_FUSE_A: float(grid["fuse_a"]),
+        CONF_PHASE_COUNT: str(int(grid.get("phases", 1))),
         CONF_EXPORT_LIMIT_KW: scenario.export_limit_kw,
         CONF_STEP_MINUTES: scenario.plan_step_minutes,
         CONF_HORIZON_HOURS: scenario.horizon_hours,
+        CONF_GRID_EXPORT_POSITIVE: bool(grid.get("meter_export_positive", False)),
     }
+    if grid.get("import_limit_kw") is not None:
+        config[CONF_IMPORT_LIMIT_KW] = float(grid["import_limit_kw"])
+    return {**config, **scenario.settings}
 
 
 def device_configs(home: Home) -> dict[str, DeviceConfig]:
@@ -84,6 +99,7 @@ def device_configs(home: Home) -> dict[str, DeviceConfig]:
             SUBENTRY_EV_CHARGER,
             {
                 CONF_PHASES: str(charger.phases),
+                CONF_PHASE: charger.phase if charger.phases == 1 else PHASE_ALL,
                 CONF_MIN_CURRENT_A: charger.min_a,
                 CONF_MAX_CURRENT_A: charger.max_a,
                 CONF_EV_CAPACITY_KWH: charger.car_capacity_kwh,
@@ -114,6 +130,7 @@ def device_configs(home: Home) -> dict[str, DeviceConfig]:
                 CONF_USE_TIMES: ", ".join(f"{hour:02d}:{minute * 5:02d}" for hour, minute in h.SHOWERS),
                 CONF_DAILY_USE_KWH: shower_kwh * len(h.SHOWERS),
                 CONF_LOSS_C_PER_HOUR: h.LOSS_C_PER_HOUR,
+                CONF_PHASE: h.phase or PHASE_ALL,
             },
         )
     for appliance in home.appliances:
@@ -124,18 +141,34 @@ def device_configs(home: Home) -> dict[str, DeviceConfig]:
                 CONF_RUN_MINUTES: appliance.minutes,
                 CONF_EARLIEST_START: appliance.earliest.isoformat(),
                 CONF_LATEST_FINISH: appliance.latest_finish.isoformat(),
+                CONF_PHASE: appliance.phase or PHASE_ALL,
             },
         )
     return out
 
 
+def grid_sign(config: dict[str, Any]) -> float:
+    """The site's setting for the grid meter's direction: -1 when it counts export as positive
+    (the same setting, ``grid_export_positive``, the integration's meter reader follows)."""
+    return -1.0 if config.get(CONF_GRID_EXPORT_POSITIVE) else 1.0
+
+
 @dataclass
 class Sensors:
-    """Reads the simulated home; ``sensor_lag`` ticks of delay on the chargers' own power sensors."""
+    """Reads the simulated home as Home Assistant's entities would show it, with the scenario's
+    faults: chargers' power sensors ``faults.charger_lag_ticks`` ticks late, sensors that read
+    nothing now and then (seeded per sensor and tick), and a grid meter that counts in its own
+    direction, read with the direction the site's settings give."""
 
     home: Home
-    sensor_lag: int = 0
+    faults: Faults = field(default_factory=Faults)
+    config: dict[str, Any] = field(default_factory=dict)
+    seed: int = 1
     _charger_history: dict[str, list[float]] = field(default_factory=dict)
+
+    @property
+    def sensor_lag(self) -> int:
+        return self.faults.charger_lag_ticks
 
     def tick(self) -> None:
         """Record this tick's charger powers (what a lagging sensor shows later)."""
@@ -148,15 +181,48 @@ class Sensors:
         history = self._charger_history.get(name, [])
         return history[0] if self.sensor_lag and len(history) > self.sensor_lag else now_kw
 
-    def read(self, now: datetime, house_kw: float) -> Readings:
-        """``house_kw``: what the house's consumption sensor shows (the loads Headroom does not drive)."""
+    def _reads(self, kind: str, entity_id: str, now: datetime) -> bool:
+        """Whether this sensor shows a value at ``now`` (``faults.unavailable``: the share it does not)."""
+        share = self.faults.unavailable.get(kind, 0.0)
+        return share <= 0 or random.Random(f"{self.seed}-{entity_id}-{now.isoformat()}").random() >= share
+
+    def meter(self, flows: Flows, now: datetime) -> tuple[float, tuple[float | None, ...]]:
+        """The grid meter as its reader gives it to the policy (kW, import positive if the site's
+        direction setting is right): the total and, when the meter reports phases, each phase."""
+        raw = -1.0 if self.home.grid.meter_export_positive else 1.0
+        sign = raw * grid_sign(self.config)
+        phases: tuple[float | None, ...] = ()
+        if self.home.grid.meter_phases and self.home.grid.phases > 1:
+            phases = tuple(
+                sign * kw if self._reads("grid_phase", f"sensor.grid_l{index + 1}_power", now) else None
+                for index, kw in enumerate(flows.phases)
+            )
+        return sign * flows.grid, phases
+
+    def read(self, now: datetime, house_kw: float, flows: Flows | None = None) -> Readings:
+        """``house_kw``: what the house's consumption sensor shows (everything the house draws);
+        ``flows``: the home's balance now, for the grid meter and the PV sensor."""
         home = self.home
+        stale: list[str] = []
+
+        def shown(kind: str, entity_id: str, value: float | None) -> float | None:
+            if value is None or self._reads(kind, entity_id, now):
+                return value
+            stale.append(entity_id)
+            return None
+
         devices: dict[str, DeviceReading] = {}
         for charger in home.chargers:
             devices[charger.name] = ChargerReading(
                 plugged=charger.visit is not None,
-                power_kw=self.charger_power(charger.name, charger.power_kw),
-                soc_percent=charger.soc if charger.visit is not None else None,
+                power_kw=shown(
+                    "charger_power",
+                    f"sensor.{charger.name}_power",
+                    self.charger_power(charger.name, charger.power_kw),
+                ),
+                soc_percent=shown("ev_soc", f"sensor.{charger.name}_soc", charger.soc)
+                if charger.visit is not None
+                else None,
             )
         if (b := home.battery) is not None:
             devices[BATTERY_ID] = BatteryReading(
@@ -170,7 +236,22 @@ class Sensors:
             devices[appliance.name] = ApplianceReading(
                 running=appliance.running(now), power_kw=appliance.power_at(now)
             )
-        return Readings(now=now.astimezone(home.scenario.tz), house_power_kw=house_kw, devices=devices)
+        grid: float | None = None
+        phases: tuple[float | None, ...] = ()
+        pv: float | None = None
+        if flows is not None:
+            grid, phases = self.meter(flows, now)
+            pv = shown("pv_power", "sensor.pv_power", flows.pv)
+            stale += [f"sensor.grid_l{i + 1}_power" for i, v in enumerate(phases) if v is None]
+        return Readings(
+            now=now.astimezone(home.scenario.tz),
+            house_power_kw=shown("house_power", "sensor.house_power", house_kw),
+            grid_power_kw=grid,
+            grid_phase_kw=phases,
+            pv_power_kw=pv,
+            devices=devices,
+            stale=tuple(stale),
+        )
 
 
 def goals(home: Home, intents: Intents) -> None:
