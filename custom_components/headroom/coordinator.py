@@ -210,6 +210,7 @@ class HeadroomCoordinator(DataUpdateCoordinator[HeadroomData]):
             self.intents,
             self._previous,
             self.controller.not_following,
+            self.controller.told_kw,
         )
         plan = await self.hass.async_add_executor_job(
             lambda: solve(snapshot.problem, time_limit=SOLVE_TIME_LIMIT_S)

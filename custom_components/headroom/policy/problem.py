@@ -97,14 +97,18 @@ def build_problem(
     intents: Intents,
     previous: PreviousPlan | None = None,
     measured_only: frozenset[str] = frozenset(),
+    commanded_kw: Mapping[str, float] | None = None,
 ) -> Snapshot:
     """``measured_only``: devices Headroom does not drive now (a person took over, or the device
-    does not follow); they are planned as drawing what they draw now, for the next hour."""
+    does not follow); they are planned as drawing what they draw now, for the next hour.
+    ``commanded_kw``: what each driven device was last told to draw, its account where its own
+    power sensor cannot be read."""
     timeline = timeline_for(config, readings.now)
     stale = [*forecasts.stale, *readings.stale]
     assumptions = list(forecasts.assumptions)
     limit_kw, phases = site_limits(config)
-    base = _base_load(timeline, devices, readings, forecasts, intents, assumptions)
+    drawn = drawn_kw(devices, readings, commanded_kw or {})
+    base = _base_load(timeline, devices, drawn, readings, forecasts, intents, assumptions)
     pv = forecasts.pv_kw
     cycle = Cycle(
         timeline=timeline,
@@ -133,7 +137,7 @@ def build_problem(
     if phases is not None and "base_share" in {
         f.name for f in dataclasses.fields(Phases)
     }:  # TEMP until planner lands
-        phases = dataclasses.replace(phases, base_share=base_share(phases.count, devices, readings))  # type: ignore[call-arg]
+        phases = dataclasses.replace(phases, base_share=base_share(phases.count, devices, drawn, readings))  # type: ignore[call-arg]
     problem = Problem(
         start=timeline.start,
         step_minutes=timeline.step_minutes,
@@ -150,6 +154,7 @@ def build_problem(
 def _base_load(
     timeline: Timeline,
     devices: Mapping[str, DeviceConfig],
+    drawn: Mapping[str, float],
     readings: Readings,
     forecasts: Forecasts,
     intents: Intents,
@@ -159,7 +164,7 @@ def _base_load(
     measured now, else the measured load held. Measured now is counted once: see ``house_load_now``.
     A load measured above the forecast (a kettle) is held for ``MEASURED_FLOOR_MINUTES``."""
     forecast_now = float(forecasts.base_load_kw[0]) if forecasts.base_load_kw is not None else None
-    measured = house_load_now(devices, readings, intents, forecast_now, assumptions)
+    measured = house_load_now(devices, drawn, readings, intents, forecast_now, assumptions)
     if forecasts.base_load_kw is not None:
         base = np.array(forecasts.base_load_kw, dtype=float)
         if measured is not None:
@@ -179,8 +184,24 @@ def _base_load(
     return np.full(timeline.steps, measured if measured is not None else DEFAULT_BASE_LOAD_KW)
 
 
+def drawn_kw(
+    devices: Mapping[str, DeviceConfig], readings: Readings, commanded_kw: Mapping[str, float]
+) -> dict[str, float]:
+    """What each device draws now (kW; a battery charging positive): its own sensor, else what it
+    was last told (a sensor that is unavailable does not mean the car stopped), else nothing."""
+    out: dict[str, float] = {}
+    for device_id, config in devices.items():
+        reading = readings.devices.get(device_id)
+        measured = policy_for(config.kind).measured_kw(reading) if reading is not None else None
+        value = measured if measured is not None else commanded_kw.get(device_id)
+        if value is not None:
+            out[device_id] = float(value)
+    return out
+
+
 def house_load_now(
     devices: Mapping[str, DeviceConfig],
+    drawn: Mapping[str, float],
     readings: Readings,
     intents: Intents,
     expected_kw: float | None,
@@ -190,21 +211,13 @@ def house_load_now(
 
     The house sensor includes every load in the house, Headroom's devices too; without one the
     house is grid + PV - battery (the home's own balance). Either way what Headroom's devices draw
-    by their own sensors is taken out (the rule the history forecast follows too), and so is what
+    (``drawn``) is taken out (the rule the history forecast follows too), and so is what
     a running reservation shows: the part of the rest above the usual load (``expected_kw``, else
     the default), up to its grant. A house sensor reading clearly less than the devices draw
     cannot include them (it measures the house's own circuits): it is taken as it is, and said.
     None when neither meter can be read."""
-    batteries = sum(
-        policy_for(c.kind).measured_kw(r) or 0.0
-        for i, c in devices.items()
-        if c.kind == SUBENTRY_BATTERY and (r := readings.devices.get(i)) is not None
-    )
-    others = sum(
-        max(policy_for(c.kind).measured_kw(r) or 0.0, 0.0)
-        for i, c in devices.items()
-        if c.kind != SUBENTRY_BATTERY and (r := readings.devices.get(i)) is not None
-    )
+    batteries = sum(kw for i, kw in drawn.items() if devices[i].kind == SUBENTRY_BATTERY)
+    others = sum(max(kw, 0.0) for i, kw in drawn.items() if devices[i].kind != SUBENTRY_BATTERY)
     if readings.house_power_kw is not None:
         rest = readings.house_power_kw - others
         if rest < -EXCLUDES_DEVICES_KW:
@@ -254,7 +267,7 @@ def wired_phases(data: Mapping[str, Any], site_phase_count: int) -> tuple[int, .
 
 
 def base_share(
-    count: int, devices: Mapping[str, DeviceConfig], readings: Readings
+    count: int, devices: Mapping[str, DeviceConfig], drawn: Mapping[str, float], readings: Readings
 ) -> tuple[float, ...] | None:
     """How the house's own load splits over the phases, from the meter's per-phase readings less
     what Headroom's devices draw on each; None (an even split) unless every phase is read."""
@@ -262,14 +275,10 @@ def base_share(
     if len(measured) != count or any(v is None for v in measured):
         return None
     rest = [float(v or 0.0) for v in measured]
-    for device_id, device_config in devices.items():
-        reading = readings.devices.get(device_id)
-        if reading is None:
-            continue
-        drawn = policy_for(device_config.kind).measured_kw(reading) or 0.0
-        on = wired_phases(device_config.data, count)
+    for device_id, kw in drawn.items():
+        on = wired_phases(devices[device_id].data, count)
         for phase in on:
-            rest[phase - 1] -= drawn / len(on)
+            rest[phase - 1] -= kw / len(on)
     rest = [max(v, 0.0) for v in rest]
     total = sum(rest)
     if total < 0.1:

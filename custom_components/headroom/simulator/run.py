@@ -221,7 +221,9 @@ class _Headroom:
                 {k: [float(v) for v in d.power_kw] for k, d in self.plan.devices.items()},
             )
         forecasts = self.forecaster.forecasts(home, timeline)
-        snapshot = build_problem(self.config, self.devices, readings, forecasts, self.intents, previous)
+        snapshot = build_problem(
+            self.config, self.devices, readings, forecasts, self.intents, previous, commanded_kw=self.told_kw
+        )
         self.problem, self.plan = snapshot.problem, solve(snapshot.problem, time_limit=10.0)
         self.planned_at, self.applied_step = readings.now, None
         self.solves += 1
