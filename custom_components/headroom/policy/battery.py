@@ -14,6 +14,7 @@ from ..const import (
     CONF_MAX_CHARGE_KW,
     CONF_MAX_DISCHARGE_KW,
     CONF_MIN_SOC_PERCENT,
+    CONF_POWER_SETPOINT_ENTITY,
     CONF_SOC_ENTITY,
     SUBENTRY_BATTERY,
 )
@@ -27,6 +28,8 @@ KIND = SUBENTRY_BATTERY
 PLAN_MODES: tuple[BatteryMode, ...] = get_args(BatteryMode)  # the planner's vocabulary, stated there once
 EFFICIENCY = 0.95
 DEFAULT_MIN_SOC_PERCENT = 10.0
+# Below this share of the deficit, a planned discharge is not self-consumption but a set power.
+PARTIAL = 0.999
 # A battery cut for the fuse covers the house instead of charging.
 CUT_MODE: BatteryMode = "self_consumption"
 
@@ -111,6 +114,17 @@ def setpoint(
         return None
     target = float(planned.power_kw[moment.step])
     mode = planned.mode[moment.step] if planned.mode is not None else None
+    factor = float(planned.mode_factor[moment.step]) if planned.mode_factor is not None else 1.0
+    if (
+        mode == "self_consumption"
+        and target < 0
+        and factor < PARTIAL
+        and data.get(CONF_POWER_SETPOINT_ENTITY)
+    ):
+        # The plan covers only part of the house's deficit (a car charges in a cheap hour): in
+        # self-consumption the inverter would cover all of it, the car too. With a power setpoint
+        # it discharges exactly the planned power.
+        mode = "forced_discharge"
     return Setpoint(
         device_id=device_id,
         kind=KIND,

@@ -43,6 +43,7 @@ from ..const import (
     CONF_PHASE,
     CONF_PHASE_COUNT,
     CONF_PHASES,
+    CONF_POWER_SETPOINT_ENTITY,
     CONF_RUN_MINUTES,
     CONF_RUN_POWER_KW,
     CONF_STEP_MINUTES,
@@ -112,6 +113,9 @@ def device_configs(home: Home) -> dict[str, DeviceConfig]:
                 CONF_CAPACITY_KWH: b.capacity_kwh,
                 CONF_MAX_CHARGE_KW: b.max_charge_kw,
                 CONF_MAX_DISCHARGE_KW: b.max_discharge_kw,
+                # The simulated inverter takes a power setpoint in its forced modes, as one
+                # set up with its setpoint number would.
+                CONF_POWER_SETPOINT_ENTITY: "number.simulated_battery_setpoint",
                 CONF_MIN_SOC_PERCENT: b.min_soc_kwh / b.capacity_kwh * 100,
             },
         )
