@@ -11,6 +11,7 @@ import data types from.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -31,7 +32,7 @@ from .kinds import (
 )
 from .kinds.ev import EvMode
 from .plan import FORMAT_VERSION, BatteryMode, DevicePlan, FloatArray, Plan, PlanStatus
-from .reader import ProblemError, Reader, listed
+from .reader import ProblemError, Reader, listed, number
 from .units import VOLTAGE_V
 
 __all__ = [
@@ -60,13 +61,48 @@ __all__ = [
 ]
 
 
+# How far a phase split given in JSON may be from summing to 1 (three shares rounded to 0.333).
+SHARE_SUM_TOLERANCE = 1e-2
+
+
 @dataclass(frozen=True, kw_only=True)
 class Phases:
-    """A per-phase main fuse; devices name the phases (1-based) they draw from."""
+    """A per-phase main fuse; devices name the phases (1-based) they draw from.
+
+    ``base_share`` is how the base load splits over the phases (one share per phase, summing to 1):
+    an integration that measures each phase can say that one phase carries the kitchen. None
+    is an even split. Shares that sum to nearly 1 are scaled to sum to exactly 1.
+    """
 
     count: int = 3
     voltage_v: float = VOLTAGE_V
     fuse_a: float
+    base_share: tuple[float, ...] | None = None
+
+    def __post_init__(self) -> None:
+        if self.base_share is None:
+            return
+        path = "site.phases.base_share"
+        shares = tuple(float(v) for v in self.base_share)
+        if len(shares) != self.count:
+            raise ProblemError(path, f"must have {self.count} values (one per phase), not {len(shares)}")
+        if not all(math.isfinite(v) and v >= 0.0 for v in shares):
+            raise ProblemError(path, "every share must be a finite number, at least 0")
+        total = sum(shares)
+        if abs(total - 1.0) > SHARE_SUM_TOLERANCE:
+            raise ProblemError(path, f"must sum to 1, not {total:g}")
+        object.__setattr__(self, "base_share", tuple(v / total for v in shares))
+
+    def shares(self) -> FloatArray:
+        """The base load's share on each phase (an even split unless ``base_share`` says otherwise)."""
+        if self.base_share is None:
+            return np.full(self.count, 1.0 / self.count)
+        return np.array(self.base_share, dtype=float)
+
+    @property
+    def amps_per_kw(self) -> float:
+        """Amps on one phase per kW drawn on it."""
+        return 1000.0 / self.voltage_v
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -141,10 +177,12 @@ def _site(r: Reader, steps: int) -> Site:
     phases = None
     if sr.has("phases"):
         pr = Reader(sr.raw("phases"), "site.phases")
+        count = pr.integer("count", 3, minimum=1, maximum=3)
         phases = Phases(
-            count=pr.integer("count", 3, minimum=1, maximum=3),
+            count=count,
             voltage_v=pr.number("voltage_v", VOLTAGE_V, minimum=1.0),
             fuse_a=pr.number("fuse_a", minimum=0.0, required=True),
+            base_share=_base_share(pr, count),
         )
         pr.done()
     else:
@@ -173,6 +211,17 @@ def _site(r: Reader, steps: int) -> Site:
     )
     sr.done()
     return site
+
+
+def _base_share(r: Reader, count: int) -> tuple[float, ...] | None:
+    if not r.has("base_share"):
+        r.used.add("base_share")
+        return None
+    raw = r.raw("base_share")
+    path = r.sub("base_share")
+    if not isinstance(raw, list) or len(raw) != count:
+        raise ProblemError(path, f"must be a list of {count} shares (one per phase)")
+    return tuple(number(v, f"{path}[{i}]", 0.0, 1.0) for i, v in enumerate(raw))
 
 
 def _tariff(r: Reader, steps: int) -> Tariff:
@@ -260,6 +309,8 @@ def problem_to_json(problem: Problem) -> dict[str, Any]:
     if problem.site.phases:
         p = problem.site.phases
         site["phases"] = {"count": p.count, "voltage_v": p.voltage_v, "fuse_a": p.fuse_a}
+        if p.base_share is not None:
+            site["phases"]["base_share"] = list(p.base_share)
     return {
         "version": FORMAT_VERSION,
         "start": problem.start.isoformat(),
