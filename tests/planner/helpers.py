@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from custom_components.headroom.planner import Plan, Problem, problem_from_json
+from custom_components.headroom.planner.limits import phase_currents, unavoidable_excess
 from custom_components.headroom.planner.model import (
     Appliance,
     Battery,
@@ -18,6 +19,7 @@ from custom_components.headroom.planner.model import (
 )
 
 TOL = 1e-3
+PHASE_TOL = 1e-3  # A
 
 
 def problem(
@@ -56,17 +58,10 @@ def problem(
 def check_invariants(prob: Problem, plan: Plan) -> None:
     """What must hold of any plan, whatever its status."""
     dt = prob.step_hours
-    limit = prob.site.import_limit_kw
     imp, exp, pv = plan.grid_import_kw, plan.grid_export_kw, plan.pv_used_kw
     assert np.all(imp >= -TOL) and np.all(exp >= -TOL)
     assert np.all(np.minimum(imp, exp) <= TOL), "imports and exports in the same step"
-    if plan.status == "breach":
-        assert np.all(imp <= limit * (1 + prob.site.breach_margin) + TOL)
-    elif plan.status == "fallback":
-        uncontrollable = prob.fixed_load_kw() - prob.pv_kw
-        assert np.all(imp <= np.maximum(limit, uncontrollable) + TOL)
-    else:
-        assert np.all(imp <= limit + TOL), f"import {imp.max()} above limit"
+    check_limits(prob, plan)
     assert np.all(exp <= prob.site.export_limit_kw + TOL)
     assert np.all(pv >= -TOL) and np.all(pv <= prob.pv_kw + TOL)
 
@@ -102,7 +97,8 @@ def check_invariants(prob: Problem, plan: Plan) -> None:
             assert dp.mode is not None and len(dp.mode) == prob.steps
         elif isinstance(dev, Appliance) and dev.started_step is None:
             if dp.start is None:
-                assert plan.status == "fallback"
+                assert any(dev.id in n and "not scheduled" in n for n in plan.notes)
+                assert np.all(dp.power_kw == 0)
                 continue
             assert dp.start in set(dev.allowed_starts(prob.steps).tolist())
             np.testing.assert_allclose(dp.power_kw, dev.power_for_start(dp.start, prob.steps))
@@ -113,6 +109,43 @@ def check_invariants(prob: Problem, plan: Plan) -> None:
     # The JSON form carries the same plan.
     data = plan.to_json()
     assert data["status"] == plan.status and len(data["grid_import_kw"]) == prob.steps
+
+
+def check_limits(prob: Problem, plan: Plan) -> None:
+    """Above the import limit or a phase's fuse only in the plan's over-limit steps, by no more than the
+    uncontrollable load forces there, or (a breach plan) within the breach margin; never exporting beyond
+    a phase's fuse."""
+    limit = prob.site.import_limit_kw
+    allowance = unavoidable_excess(prob)
+    breach = plan.status == "breach"
+    margin = prob.site.breach_margin if breach else 0.0
+    flagged = np.zeros(prob.steps, dtype=bool)
+    flagged[plan.over_limit_steps] = True
+    imp = plan.grid_import_kw
+    assert np.all(imp <= limit + allowance.site_kw + margin * limit + TOL), "import above its allowance"
+    if not breach:
+        above = imp > limit + TOL
+        assert np.all(flagged[above]), (
+            f"above the import limit outside the flagged steps: {np.nonzero(above & ~flagged)}"
+        )
+    if plan.status in ("optimal", "feasible"):
+        assert not plan.over_limit_steps and np.all(imp <= limit + TOL)
+    if plan.status == "over_limit":
+        assert plan.over_limit_steps and plan.over_limit_kwh > 0
+    phases = prob.site.phases
+    if phases is None:
+        return
+    current = phase_currents(prob, plan)
+    fuse = phases.fuse_a
+    assert np.all(current >= -fuse - PHASE_TOL), "exports beyond a phase's fuse"
+    assert np.all(current <= fuse + allowance.phase_a + margin * fuse + PHASE_TOL), (
+        "phase above its allowance"
+    )
+    if not breach:
+        above = np.any(current > fuse + PHASE_TOL, axis=0)
+        assert np.all(flagged[above]), (
+            f"a phase above its fuse outside the flagged steps: {np.nonzero(above & ~flagged)}"
+        )
 
 
 def check_thermal(prob: Problem, store: ThermalStorage, dp: Any) -> None:

@@ -34,7 +34,9 @@ def test_breach_when_a_must_run_load_cannot_fit_and_margin_allows():
     assert any("breach" in n for n in plan.notes)
 
 
-def test_fallback_never_exceeds_the_limit_and_says_what_it_dropped():
+def test_a_run_that_fits_nowhere_is_left_out_of_an_optimal_plan_and_noted():
+    # Without a breach margin the dishwasher (3 kW on 2 kW of headroom) fits nowhere: the rest of
+    # the plan stays optimal (it used to become the greedy fallback), the run is left out and said so.
     prob = problem(
         import_limit_kw=4.0,
         base_load_kw=2.0,
@@ -42,15 +44,29 @@ def test_fallback_never_exceeds_the_limit_and_says_what_it_dropped():
     )
     plan = solve(prob)
     check_invariants(prob, plan)
-    assert plan.status == "fallback"
+    assert plan.status == "optimal"
     assert plan.grid_import_kw.max() <= 4.0 + 1e-9
     assert plan.devices["dish"].start is None
-    assert any("dish" in n for n in plan.notes)
+    assert any("dish" in n and "not scheduled" in n for n in plan.notes)
     assert plan.devices["car"].energy_kwh == pytest.approx(8.0)  # 2 kW of headroom for 4 h
+    assert plan.to_json()["explain"]["devices"]["dish"] == [{"code": "not_scheduled"}]
+
+
+def test_greedy_fallback_never_exceeds_the_limit_and_says_what_it_dropped():
+    prob = problem(
+        import_limit_kw=4.0,
+        base_load_kw=2.0,
+        devices=[DISH, {"type": "ev", "id": "car", "energy_kwh": 10.0, "max_kw": 7.0, "min_kw": 1.4}],
+    )
+    flows, notes = greedy(prob)
+    assert flows.grid_import_kw.max() <= 4.0 + 1e-9
+    assert flows.devices["dish"].start is None
+    assert any("dish" in n for n in notes)
+    assert flows.devices["car"].energy_kwh == pytest.approx(8.0)
 
 
 def test_fallback_when_the_solver_fails(monkeypatch):
-    def broken(self, time_limit, mip_rel_gap=1e-4):
+    def broken(self, time_limit, mip_rel_gap=1e-4, **kwargs):
         from custom_components.headroom.planner.lp import LpResult
 
         return LpResult(None, float("nan"), None, "error", 0.0, "boom")

@@ -23,6 +23,8 @@ class Weights:
 
     ``base`` exceeds the most a kWh can cost anywhere in the horizon, so delivering energy
     to a car always beats saving money; higher EV priorities get whole ``priority_gap``s more.
+    A kWh above the limit (a breach, or uncontrollable load a store could have covered) costs
+    more than any car's kWh; an appliance left out costs more per kWh of its run than that.
     """
 
     base: float
@@ -31,6 +33,8 @@ class Weights:
     tie_break: float
     stability: float
     breach_per_kwh: float
+    over_limit_per_kwh: float
+    unscheduled_per_kwh: float
     import_cap_per_kwh: float
     ev_rank: dict[int, int]
 
@@ -108,6 +112,10 @@ class DeviceVars(Protocol):
         ...
 
     def extract(self, x: FloatArray) -> DevicePlan: ...
+
+    def notes(self, plan: DevicePlan) -> list[str]:
+        """What the plan's notes should say about its extracted plan (e.g. left out)."""
+        ...
 
     def wear_cost(self, plan: DevicePlan, dt: float) -> float:
         """Money its plan wears out (battery cycles); reported, not part of ``cost``."""

@@ -118,8 +118,17 @@ class LinearProgram:
             shape=(self.num_rows, self.num_vars),
         )
 
-    def solve(self, time_limit: float, mip_rel_gap: float = 1e-3, *, grace_s: float = 2.0) -> LpResult:
-        """Solve under a time limit, with a watchdog in case HiGHS overruns it."""
+    def solve(
+        self,
+        time_limit: float,
+        mip_rel_gap: float = 1e-3,
+        *,
+        grace_s: float = 2.0,
+        watchdog_s: float | None = None,
+    ) -> LpResult:
+        """Solve under a time limit, with a watchdog in case HiGHS overruns it: after ``watchdog_s``
+        (default: half the time limit again plus ``grace_s``) the solver is abandoned, still running in
+        its daemon thread, and there is no solution."""
         cost = self.cost_vector()
         lb, ub = self.bounds()
         integrality = np.concatenate(self._kind)
@@ -147,7 +156,7 @@ class LinearProgram:
         worker = threading.Thread(target=work, name="headroom-milp", daemon=True)
         worker.start()
         # HiGHS does not always honour its time limit: give it slack, then abandon it.
-        worker.join(time_limit * 1.5 + grace_s)
+        worker.join(time_limit * 1.5 + grace_s if watchdog_s is None else watchdog_s)
         seconds = time.perf_counter() - started
         if worker.is_alive():
             return LpResult(None, float("nan"), None, "watchdog", seconds, "solver overran its time limit")

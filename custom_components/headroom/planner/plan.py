@@ -16,7 +16,7 @@ FORMAT_VERSION = 1
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
-PlanStatus = Literal["optimal", "feasible", "breach", "fallback"]
+PlanStatus = Literal["optimal", "feasible", "over_limit", "breach", "fallback"]
 BatteryMode = Literal["idle", "self_consumption", "forced_charge", "forced_discharge", "non_export"]
 # One machine-readable reason: {"code": ..., "steps": [...], ...}; dashboards make sentences of them.
 Reason = dict[str, Any]
@@ -56,9 +56,13 @@ class DevicePlan:
 
 @dataclass(kw_only=True)
 class Plan:
-    """The planner's answer: its status (optimal, feasible at the time limit, breach, fallback), energy
-    cost, grid flows and PV used per step (kW), each device's plan, the business-as-usual cost, and the
-    explanations."""
+    """The planner's answer: its status (optimal, feasible at the time limit, over_limit, breach, fallback),
+    energy cost, grid flows and PV used per step (kW), each device's plan, the business-as-usual cost, and
+    the explanations.
+
+    ``over_limit_steps`` are the steps where the plan is above the import limit or a phase's fuse only
+    because the uncontrollable load alone is (``over_limit_kwh`` in all); ``breach_kwh`` is what a breach
+    plan adds above the limits beyond that, within the breach margin."""
 
     status: PlanStatus
     cost: float
@@ -72,6 +76,8 @@ class Plan:
     baseline_cost: float = 0.0
     baseline_limit_exceeded_steps: int = 0
     breach_kwh: float = 0.0
+    over_limit_steps: list[int] = field(default_factory=list)
+    over_limit_kwh: float = 0.0
     battery_wear_cost: float = 0.0
     limit_binding: list[bool] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -85,6 +91,8 @@ class Plan:
             "mip_gap": None if self.mip_gap is None else round(self.mip_gap, 6),
             "solve_seconds": round(self.solve_seconds, 4),
             "breach_kwh": round(self.breach_kwh, 4),
+            "over_limit_kwh": round(self.over_limit_kwh, 4),
+            "over_limit_steps": list(self.over_limit_steps),
             "battery_wear_cost": round(self.battery_wear_cost, 6),
             "grid_import_kw": rounded(self.grid_import_kw),
             "grid_export_kw": rounded(self.grid_export_kw),

@@ -59,6 +59,7 @@ class ApplianceVars:
     appliance: Appliance
     starts: IntArray
     chosen: IntArray
+    left_out: IntArray
     steps: int
     supply_kw = 0.0
     export_only_pv = False
@@ -77,11 +78,21 @@ class ApplianceVars:
         return t[keep], cols[keep], vals[keep]
 
     def extract(self, x: FloatArray) -> DevicePlan:
+        if float(x[self.left_out[0]]) > 0.5:
+            return DevicePlan(power_kw=np.zeros(self.steps))
         start = int(self.starts[int(np.argmax(x[self.chosen]))])
         return DevicePlan(power_kw=self.appliance.power_for_start(start, self.steps), start=start)
 
+    def notes(self, plan: DevicePlan) -> list[str]:
+        return [] if plan.start is not None else [not_scheduled_note(self.appliance)]
+
     def wear_cost(self, plan: DevicePlan, dt: float) -> float:
         return 0.0
+
+
+def not_scheduled_note(appliance: Appliance) -> str:
+    """The note for a run that fits under the import limit nowhere in its windows."""
+    return f"{appliance.id}: no start fits under the import limit; not scheduled"
 
 
 def _profile(r: Reader) -> FloatArray:
@@ -181,8 +192,15 @@ class ApplianceKind:
             moved = np.array([np.abs(appliance.power_for_start(int(s), n) - previous).sum() for s in starts])
             cost = cost + ctx.weights.stability * ctx.dt * moved
         chosen = lp.add_vars(len(starts), 0.0, 1.0, cost, BINARY)
-        lp.add_rows(1, np.zeros(len(starts), dtype=np.int64), chosen, 1.0, lb=1.0, ub=1.0)
-        return ApplianceVars(appliance=appliance, starts=starts, chosen=chosen, steps=n)
+        # Left out only when no start fits (at a price above breaching the limit for its whole run),
+        # so that a run that fits nowhere never leaves the program without a solution. Exactly one
+        # start or left out: a continuous variable that the binaries make whole.
+        run_kwh = float(appliance.profile_kw.sum()) * ctx.dt
+        left_out = lp.add_vars(1, 0.0, 1.0, ctx.weights.unscheduled_per_kwh * run_kwh + ctx.weights.base)
+        lp.add_rows(
+            1, np.zeros(len(starts) + 1, dtype=np.int64), np.r_[chosen, left_out], 1.0, lb=1.0, ub=1.0
+        )
+        return ApplianceVars(appliance=appliance, starts=starts, chosen=chosen, left_out=left_out, steps=n)
 
     def baseline(self, problem: ProblemView, appliance: Appliance) -> DevicePlan:
         """The earliest start it may take."""
@@ -201,7 +219,7 @@ class ApplianceKind:
                 for t in on:
                     room.take(int(t), appliance.phases, float(power[t]))
                 return DevicePlan(power_kw=power, start=int(start))
-        notes.append(f"{appliance.id}: no start fits under the import limit; not scheduled")
+        notes.append(not_scheduled_note(appliance))
         return DevicePlan(power_kw=np.zeros(n))
 
     def follow(self, problem: ProblemView, appliance: Appliance, net_kw: FloatArray) -> None:

@@ -85,6 +85,9 @@ class BatteryVars:
         soc = np.clip(soc, self.battery.min_soc_kwh, self.battery.max_soc_kwh)
         return DevicePlan(power_kw=power, soc_kwh=soc)
 
+    def notes(self, plan: DevicePlan) -> list[str]:
+        return []
+
     def wear_cost(self, plan: DevicePlan, dt: float) -> float:
         return self.battery.cycle_cost_per_kwh * float(np.abs(plan.power_kw).sum()) * dt
 

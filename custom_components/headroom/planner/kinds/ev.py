@@ -75,6 +75,9 @@ class EvVars:
         power[self.window] = values
         return ev_plan(self.ev, power, self.dt)
 
+    def notes(self, plan: DevicePlan) -> list[str]:
+        return []
+
     def wear_cost(self, plan: DevicePlan, dt: float) -> float:
         return 0.0
 

@@ -111,6 +111,9 @@ class ThermalVars:
             power[power < POWER_EPS_KW] = 0.0
         return thermal_plan(self.store, power, self.dt)
 
+    def notes(self, plan: DevicePlan) -> list[str]:
+        return []
+
     def wear_cost(self, plan: DevicePlan, dt: float) -> float:
         return 0.0
 
