@@ -5,7 +5,8 @@ that is left under the import limit (and under each phase's fuse), so this plan 
 pushes the site over a limit; where the uncontrollable load alone is above it, it says so.
 Kinds queue for the headroom in their ``greedy_rank`` order (whole appliance runs first,
 then hot water, then cars by priority); batteries follow the net load, which only lowers
-the import.
+the import, and with a phase model only as far as keeps their phases within the fuse either
+way (``PhaseGuard``), which also curtails PV that would export beyond a phase's fuse.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from __future__ import annotations
 import numpy as np
 
 from .baseline import Flows, settle
-from .kinds import committed, kind_of
-from .model import DevicePlan, FloatArray, Problem
+from .kinds import Device, committed, kind_of
+from .limits import phase_load_kw
+from .model import DevicePlan, FloatArray, Phases, Problem
 
 
 class Headroom:
@@ -28,15 +30,11 @@ class Headroom:
         phases = problem.site.phases
         self.phase_kw: dict[int, FloatArray] = {}
         if phases is not None:
-            per_phase_limit = phases.fuse_a * phases.voltage_v / 1000.0
-            base = problem.base_load_kw / phases.count
+            # No credit for PV per phase: PV may yet be curtailed to keep another phase's export in.
+            per_phase_limit = phases.fuse_a / phases.amps_per_kw
+            load = phase_load_kw(problem)
             for ph in range(1, phases.count + 1):
-                self.phase_kw[ph] = per_phase_limit - base
-            for dev in problem.devices:
-                fixed = committed(dev, problem.steps)
-                if fixed is not None:
-                    for ph in dev.phases:
-                        self.phase_kw[ph] = self.phase_kw[ph] - fixed.power_kw / len(dev.phases)
+                self.phase_kw[ph] = per_phase_limit - load[ph - 1]
 
     def available(self, t: int, phases: tuple[int, ...]) -> float:
         room = float(self.site_kw[t])
@@ -60,18 +58,53 @@ class Headroom:
                 self.phase_kw[ph][t] -= kw / len(phases)
 
 
+class PhaseGuard:
+    """Keeps the devices that follow the net load (batteries) and the PV within every phase's fuse.
+
+    It counts each phase's load (kW) without PV. A follower may charge only into what its phases
+    have left under the fuse without PV's help, and discharge only as far as keeps its phases'
+    export within the fuse with all PV; then PV is curtailed wherever a phase would export beyond
+    its fuse. Curtailing never takes a phase above its fuse on the import side (every phase is
+    within it without PV) and never makes the site import (the phase at the fuse exports more than
+    any other phase imports).
+    """
+
+    def __init__(self, problem: Problem, phases: Phases) -> None:
+        self.problem = problem
+        self.phases = phases
+        self.fuse_kw = phases.fuse_a / phases.amps_per_kw
+        self.load_kw = phase_load_kw(problem)
+
+    def place(self, dev: Device, power_kw: FloatArray) -> None:
+        for ph in dev.phases:
+            self.load_kw[ph - 1] += power_kw / len(dev.phases)
+
+    def net_seen(self, dev: Device, net_kw: FloatArray) -> FloatArray:
+        on = [ph - 1 for ph in dev.phases]
+        pv_per_phase = self.problem.pv_kw / self.phases.count
+        charge = np.min(self.fuse_kw - self.load_kw[on], axis=0) * len(on)
+        discharge = np.min(self.load_kw[on] - pv_per_phase + self.fuse_kw, axis=0) * len(on)
+        seen: FloatArray = np.clip(net_kw, -np.clip(charge, 0.0, None), np.clip(discharge, 0.0, None))
+        return seen
+
+    def curtail_kw(self, pv_used_kw: FloatArray) -> FloatArray:
+        count = self.phases.count
+        lowest = np.min(self.load_kw, axis=0) - pv_used_kw / count
+        curtail: FloatArray = np.clip((-self.fuse_kw - lowest) * count, 0.0, None)
+        return curtail
+
+
 def greedy(problem: Problem) -> tuple[Flows, list[str]]:
     """The catch-all plan: movable devices take only the headroom left under the limit (site-wide and per
     phase), in their kinds' rank order; with notes on what did not fit."""
     room = Headroom(problem)
     devices: dict[str, DevicePlan] = {}
     notes: list[str] = []
-    over = problem.fixed_load_kw() - problem.pv_kw > problem.site.import_limit_kw + 1e-9
-    if over.any():
-        notes.append(f"uncontrollable load alone is above the import limit in {int(over.sum())} steps")
     movable = [d for d in problem.devices if committed(d, problem.steps) is None]
     for dev in sorted(movable, key=lambda d: kind_of(d).greedy_rank(d)):
         plan = kind_of(dev).greedy(problem, dev, room, notes)
         if plan is not None:
             devices[dev.id] = plan
-    return settle(problem, devices), notes
+    phases = problem.site.phases
+    guard = PhaseGuard(problem, phases) if phases is not None else None
+    return settle(problem, devices, guard), notes
