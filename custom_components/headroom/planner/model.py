@@ -30,6 +30,7 @@ from .kinds import (
     kind_of,
     names,
 )
+from .kinds import size as kind_size
 from .kinds.ev import EvMode
 from .plan import FORMAT_VERSION, BatteryMode, DevicePlan, FloatArray, Plan, PlanStatus
 from .reader import ProblemError, Reader, listed, number
@@ -55,11 +56,20 @@ __all__ = [
     "Site",
     "Tariff",
     "ThermalStorage",
+    "check_size",
     "energy_cost",
     "problem_from_json",
     "problem_to_json",
+    "program_size",
 ]
 
+
+# The size cap, checked before anything is built: the horizon, the horizon times the devices, and
+# the program's estimated nonzeros (``program_size``). Beyond them a solve takes gigabytes and more
+# than any time limit (200 cars over 2,000 steps: 2.1 GB, 84 s with a 10 s limit).
+MAX_STEPS = 2000
+MAX_DEVICE_STEPS = 100_000
+MAX_PROGRAM_SIZE = 2_000_000
 
 # How far a phase split given in JSON may be from summing to 1 (three shares rounded to 0.333).
 SHARE_SUM_TOLERANCE = 1e-2
@@ -272,7 +282,7 @@ def problem_from_json(data: Any) -> Problem:
         raise ProblemError("version", f"must be {FORMAT_VERSION}")
     start = _start(r)
     step_minutes = r.integer("step_minutes", 15, minimum=5, maximum=60)
-    steps = r.integer("steps", minimum=1, maximum=2000)
+    steps = r.integer("steps", minimum=1, maximum=MAX_STEPS)
     site = _site(r, steps)
     tariff = _tariff(r, steps)
     devices = _devices(r, steps, site.phases.count if site.phases else 3)
@@ -287,7 +297,33 @@ def problem_from_json(data: Any) -> Problem:
         devices=devices,
     )
     r.done()
+    check_size(problem)
     return problem
+
+
+def program_size(problem: Problem) -> int:
+    """Roughly how many nonzeros the problem's MILP takes: the site's rows and every device's part."""
+    site_rows = 12 + (problem.site.phases.count if problem.site.phases else 0)
+    return problem.steps * site_rows + sum(kind_size(dev, problem.steps) for dev in problem.devices)
+
+
+def check_size(problem: Problem) -> None:
+    """A ``ProblemError`` when the problem is beyond the size cap (``MAX_DEVICE_STEPS`` steps times
+    devices, ``MAX_PROGRAM_SIZE`` estimated nonzeros)."""
+    cells = problem.steps * len(problem.devices)
+    if cells > MAX_DEVICE_STEPS:
+        raise ProblemError(
+            "devices",
+            f"problem too large: {problem.steps} steps x {len(problem.devices)} devices, "
+            f"at most {MAX_DEVICE_STEPS} in all",
+        )
+    size = program_size(problem)
+    if size > MAX_PROGRAM_SIZE:
+        raise ProblemError(
+            "devices",
+            f"problem too large: about {size} nonzeros to solve, at most {MAX_PROGRAM_SIZE} "
+            "(long appliance windows, long minimum on-times or many devices over a long horizon)",
+        )
 
 
 def _device_json(dev: Device) -> dict[str, Any]:

@@ -14,6 +14,12 @@ import numpy as np
 
 from .plan import FloatArray
 
+# Every number of the format is within these, whatever its field: kW, kWh, prices and amps of any
+# real site are far below, and beyond them the solver's arithmetic (weights of ten times the dearest
+# kWh, times the horizon) would stop meaning anything.
+MAX_MAGNITUDE = 1e6
+MAX_WHOLE = 10**9
+
 
 class ProblemError(ValueError):
     """Input that cannot be planned; ``path`` names the field (e.g. ``devices[1].soc_kwh``)."""
@@ -69,16 +75,7 @@ class Reader:
         maximum: int | None = None,
     ) -> int:
         value = self.raw(key, ... if default is None else default)
-        if isinstance(value, bool) or not isinstance(value, int):
-            if isinstance(value, float) and value.is_integer():
-                value = int(value)
-            else:
-                raise ProblemError(self.sub(key), "must be a whole number")
-        if minimum is not None and value < minimum:
-            raise ProblemError(self.sub(key), f"must be at least {minimum}")
-        if maximum is not None and value > maximum:
-            raise ProblemError(self.sub(key), f"must be at most {maximum}")
-        return value
+        return whole_number(value, self.sub(key), minimum, maximum)
 
     def boolean(self, key: str, default: bool) -> bool:
         value = self.raw(key, default)
@@ -143,16 +140,42 @@ class Reader:
 
 
 def number(value: Any, path: str, minimum: float | None = None, maximum: float | None = None) -> float:
-    """A JSON value as a finite float within the bounds, else a ``ProblemError`` naming its path."""
+    """A JSON value as a finite float within the bounds (and ``MAX_MAGNITUDE``), else a ``ProblemError``
+    naming its path."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ProblemError(path, "must be a number")
-    result = float(value)
+    try:
+        result = float(value)
+    except OverflowError:  # an integer literal with hundreds of digits
+        raise ProblemError(path, "must be a finite number") from None
     if not math.isfinite(result):
         raise ProblemError(path, "must be a finite number")
+    if abs(result) > MAX_MAGNITUDE:
+        raise ProblemError(path, f"must be within ±{MAX_MAGNITUDE:g}")
     if minimum is not None and result < minimum:
         raise ProblemError(path, f"must be at least {minimum:g}")
     if maximum is not None and result > maximum:
         raise ProblemError(path, f"must be at most {maximum:g}")
+    return result
+
+
+def whole_number(value: Any, path: str, minimum: int | None = None, maximum: int | None = None) -> int:
+    """A JSON value as an int within the bounds (and ``MAX_WHOLE``), else a ``ProblemError`` naming its
+    path; a float with no fraction (4.0) is one."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ProblemError(path, "must be a whole number")
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ProblemError(path, "must be a finite number")
+        if not value.is_integer():
+            raise ProblemError(path, "must be a whole number")
+    if abs(value) > MAX_WHOLE:
+        raise ProblemError(path, f"must be within ±{MAX_WHOLE}")
+    result = int(value)
+    if minimum is not None and result < minimum:
+        raise ProblemError(path, f"must be at least {minimum}")
+    if maximum is not None and result > maximum:
+        raise ProblemError(path, f"must be at most {maximum}")
     return result
 
 

@@ -95,6 +95,11 @@ class DeviceKind[D](Protocol):
         """The most it could draw per step, for its capacity envelope."""
         ...
 
+    def size(self, dev: D, steps: int) -> int:
+        """Roughly how many nonzeros its part of the MILP takes, counting its power in the balance and in
+        each of its phases' rows: checked against the size cap before anything is built."""
+        ...
+
 
 KINDS: tuple[DeviceKind[Any], ...] = (ev.KIND, battery.KIND, appliance.KIND, fixed.KIND, thermal.KIND)
 
@@ -129,6 +134,11 @@ def names() -> tuple[str, ...]:
     return tuple(_BY_NAME)
 
 
+def size(dev: Device, steps: int) -> int:
+    """Roughly how many nonzeros the device's part of the MILP takes (see ``DeviceKind.size``)."""
+    return int(kind_of(dev).size(dev, steps))
+
+
 def committed(dev: Device, steps: int) -> DevicePlan | None:
     """The device's plan when nothing can move it (see ``DeviceKind.committed``)."""
     plan: DevicePlan | None = kind_of(dev).committed(dev, steps)
@@ -149,4 +159,5 @@ __all__ = [
     "kind_named",
     "kind_of",
     "names",
+    "size",
 ]

@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 from ..context import Context
 from ..lp import BINARY, IntArray
 from ..plan import DevicePlan, FloatArray, Reason
-from ..reader import ProblemError, Reader, listed, number
+from ..reader import ProblemError, Reader, listed, number, whole_number
 from ..views import ProblemView, Room, Scene
 
 
@@ -116,9 +116,10 @@ def _windows(r: Reader, steps: int) -> tuple[tuple[int, int], ...]:
             or any(isinstance(x, bool) or not isinstance(x, int) for x in w)
         ):
             raise ProblemError(f"{path}[{i}]", "must be [first_start_step, end_step] (whole numbers)")
-        if w[1] <= w[0]:
+        first, end = (whole_number(x, f"{path}[{i}][{k}]") for k, x in enumerate(w))
+        if end <= first:
             raise ProblemError(f"{path}[{i}]", "must end after it starts")
-        windows.append((int(w[0]), int(w[1])))
+        windows.append((first, end))
     return tuple(windows)
 
 
@@ -251,6 +252,11 @@ class ApplianceKind:
 
     def ceiling(self, problem: ProblemView, appliance: Appliance, planned: FloatArray) -> FloatArray:
         return planned.copy()  # its profile is fixed: no more than planned
+
+    def size(self, appliance: Appliance, steps: int) -> int:
+        # Each allowed start puts the whole profile into the balance and each phase's rows.
+        starts = len(appliance.allowed_starts(steps)) if appliance.started_step is None else 0
+        return starts * (1 + len(appliance.profile_kw) * (1 + len(appliance.phases)))
 
 
 KIND = ApplianceKind()

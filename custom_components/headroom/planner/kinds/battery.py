@@ -156,11 +156,12 @@ def self_consumption(battery: Battery, net_load_kw: FloatArray, dt: float) -> Fl
     return power
 
 
+# No battery is this lossy; below it the SoC balance's coefficients (1 / efficiency) break the solver.
+MIN_EFFICIENCY = 0.05
+
+
 def _efficiency(r: Reader, key: str) -> float:
-    value = r.number(key, 0.95, minimum=0.0, maximum=1.0)
-    if value <= 0:
-        raise ProblemError(r.sub(key), "must be above 0")
-    return value
+    return r.number(key, 0.95, minimum=MIN_EFFICIENCY, maximum=1.0)
 
 
 def _soc_bounds(r: Reader, capacity: float) -> tuple[float, float, float]:
@@ -328,6 +329,9 @@ class BatteryKind:
 
     def ceiling(self, problem: ProblemView, battery: Battery, planned: FloatArray) -> FloatArray:
         return np.full(problem.steps, battery.max_charge_kw)
+
+    def size(self, battery: Battery, steps: int) -> int:
+        return steps * (14 + 2 * len(battery.phases))
 
 
 KIND = BatteryKind()

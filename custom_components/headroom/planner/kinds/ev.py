@@ -229,7 +229,7 @@ class EvKind:
             phases=phases,
             power_now_kw=r.number("power_now_kw", 0.0, minimum=0.0),
             start_penalty=r.number("start_penalty", 0.02, minimum=0.0),
-            min_on_steps=r.integer("min_on_steps", 1, minimum=1),
+            min_on_steps=r.integer("min_on_steps", 1, minimum=1, maximum=max(steps, 1)),
             previous_power_kw=r.previous(steps),
             max_kw_per_step=r.optional_series("max_kw_per_step", steps),
         )
@@ -334,6 +334,11 @@ class EvKind:
         most: FloatArray = np.zeros(problem.steps)
         most[ev.arrival : ev.departure] = ev.max_kw
         return most
+
+    def size(self, ev: Ev, steps: int) -> int:
+        # Power, on/off and starts (about 8 per step) plus a row per extra step of minimum on-time.
+        n = max(ev.departure - ev.arrival, 0)
+        return n * (8 + len(ev.phases)) + 2 * n * max(min(ev.min_on_steps, n) - 1, 0)
 
 
 KIND = EvKind()

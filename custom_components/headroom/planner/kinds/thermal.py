@@ -393,5 +393,8 @@ class ThermalKind:
     def ceiling(self, problem: ProblemView, store: ThermalStorage, planned: FloatArray) -> FloatArray:
         return np.full(problem.steps, store.max_kw)
 
+    def size(self, store: ThermalStorage, steps: int) -> int:
+        return steps * (12 + len(store.phases))
+
 
 KIND = ThermalKind()
