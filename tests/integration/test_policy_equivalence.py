@@ -64,6 +64,7 @@ def entities(device_id: str) -> dict[str, str]:
         "soc": f"sensor.{device_id}_soc",
         "current": f"input_number.{device_id}_current",
         "switch": f"input_boolean.{device_id}_switch",
+        "setpoint": f"input_number.{device_id}_setpoint",
     }
 
 
@@ -87,6 +88,7 @@ def subentries(sim: Simulation) -> list[dict[str, Any]]:
                 "soc_entity": e["soc"],
                 "power_entity": e["power"],
                 "mode_select_entity": "input_select.battery_mode",
+                "power_setpoint_entity": e["setpoint"],
                 **{f"mode_option_{mode}": option for mode, option in MODE_OPTIONS.items()},
             }
         else:
@@ -142,15 +144,22 @@ def what_ha_did(hass: HomeAssistant, wanted: Setpoint) -> tuple[Any, ...]:
     if wanted.kind == "ev_charger":
         return float(hass.states.get(e["current"]).state), hass.states.get(e["switch"]).state
     if wanted.kind == "battery":
-        return (hass.states.get("input_select.battery_mode").state,)
+        return (_discharging(hass.states.get("input_select.battery_mode").state),)
     return (hass.states.get(e["switch"]).state,)
+
+
+def _discharging(option: str) -> str:
+    """A discharge that covers part of the house's need is a set power (Force Discharge), all of it
+    self-consumption; which of the two a step gets turns on ties in the plan that the two sides'
+    previous plans break apart, so the two count as one."""
+    return "self use or set discharge" if option in ("Self Use", "Force Discharge") else option
 
 
 def what_the_simulator_did(wanted: Setpoint) -> tuple[Any, ...]:
     if wanted.kind == "ev_charger":
         return float(wanted.amps or 0.0), "on" if wanted.amps else "off"
     if wanted.kind == "battery":
-        return (MODE_OPTIONS[wanted.mode or "self_consumption"],)
+        return (_discharging(MODE_OPTIONS[wanted.mode or "self_consumption"]),)
     return ("on" if wanted.on else "off",)
 
 
@@ -163,9 +172,23 @@ async def setup_home(hass: HomeAssistant, sim: Simulation, hass_storage: dict[st
         "input_number",
         {
             "input_number": {
-                f"{d}_current": {"min": 0, "max": 16, "step": 1, "initial": 0, "unit_of_measurement": "A"}
-                for d, c in devices.items()
-                if c.kind == "ev_charger"
+                **{
+                    f"{d}_current": {"min": 0, "max": 16, "step": 1, "initial": 0, "unit_of_measurement": "A"}
+                    for d, c in devices.items()
+                    if c.kind == "ev_charger"
+                },
+                # The simulated inverter takes a power setpoint in its forced modes.
+                **{
+                    f"{d}_setpoint": {
+                        "min": -10000,
+                        "max": 10000,
+                        "step": 1,
+                        "initial": 0,
+                        "unit_of_measurement": "W",
+                    }
+                    for d, c in devices.items()
+                    if c.kind == "battery"
+                },
             }
         },
     )
