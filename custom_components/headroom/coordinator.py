@@ -252,7 +252,13 @@ class HeadroomCoordinator(DataUpdateCoordinator[HeadroomData]):
         if plan.status in ("breach", "over_limit", "fallback"):
             self.hass.bus.async_fire(
                 f"{DOMAIN}_limit_risk",
-                {"status": plan.status, "breach_kwh": round(plan.breach_kwh, 3), "notes": plan.notes},
+                {
+                    "status": plan.status,
+                    "breach_kwh": round(plan.breach_kwh, 3),
+                    "over_limit_kwh": round(plan.over_limit_kwh, 3),
+                    "over_limit_steps": list(plan.over_limit_steps),
+                    "notes": plan.notes,
+                },
             )
         self.store.async_delay_save(self._stored, 60)
         self.config_entry.async_create_background_task(

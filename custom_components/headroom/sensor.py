@@ -184,6 +184,8 @@ class HeadroomSensor(HeadroomEntity, SensorEntity):
                     "control_mode": self.coordinator.control_mode.value,
                     "baseline_limit_exceeded_steps": data.plan.baseline_limit_exceeded_steps,
                     "breach_kwh": round(data.plan.breach_kwh, 3),
+                    "over_limit_kwh": round(data.plan.over_limit_kwh, 3),
+                    "over_limit_steps": list(data.plan.over_limit_steps),
                 }
             )
         elif (

@@ -18,7 +18,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 
 from custom_components.headroom.const import DOMAIN
 
-from .conftest import SITE, charger_subentry, set_price
+from .conftest import SITE, appliance_subentry, charger_subentry, set_price
 
 EVENING = "2026-11-22 18:00:00-08:00"
 GRID = "sensor.grid_power"
@@ -126,7 +126,8 @@ async def test_a_one_phase_charger_stays_within_its_phase_fuse(hass: HomeAssista
     assert data.plan.status == "optimal"
     # 16 A x 230 V, less L2's third of the house's 0.6 kW.
     assert planned_kw(hass, "one") == pytest.approx(3.68 - 0.2, abs=0.01)
-    assert amps(hass, "one") <= 16
+    # 3.48 kW is 15.1 A; 16 A would take L2 (with its 0.87 A of house) over the fuse: 15 A.
+    assert amps(hass, "one") == 15
     assert data.problem.devices[0].phases == (2,)
 
 
@@ -364,3 +365,26 @@ async def test_a_battery_that_counts_discharge_as_positive_is_read_as_dischargin
     entry = await setup(hass, {"house_power_entity": None}, battery)
     assert entry.runtime_data.data.readings.devices[next(iter(entry.subentries))].power_kw == -3.0
     assert entry.runtime_data.data.problem.base_load_kw[0] == pytest.approx(3.5)
+
+
+async def test_a_few_steps_over_the_limit_do_not_throw_the_day_away(hass: HomeAssistant, home: None) -> None:
+    """A person charges at 10.4 kW by hand while the oven is on (the house sensor shows 13 kW): for the
+    hour the car is planned as drawing that, the site is over 11 kW whatever Headroom does. Those
+    steps carry the excess (status over_limit, said per step and in kWh); the rest of the day is
+    still planned, with the dishwasher after the evening peak (its window ends at midnight), not in it."""
+    await _currents(hass)
+    entry = await setup(hass, {}, charger("one"), appliance_subentry())
+    await hass.services.async_call(
+        "switch", "turn_off", {"entity_id": "switch.one_headroom_control"}, blocking=True
+    )
+    hass.states.async_set("sensor.one_power", "10400", W)
+    hass.states.async_set(HOUSE, "13000", W)
+    await replan(hass)
+    data = entry.runtime_data.data
+    assert data.plan.status == "over_limit"
+    assert data.plan.over_limit_steps == [0, 1, 2, 3]  # the hour the car is held at what it draws
+    assert data.plan.over_limit_kwh == pytest.approx(4 * 0.25 * 2.0, abs=0.01)  # 2.6 + 10.4 - 11 kW
+    assert hass.states.get("sensor.home_plan_status").state == "over_limit"
+    dishwasher = next(i for i, s in entry.subentries.items() if s.subentry_type == "appliance")
+    start = data.plan.devices[dishwasher].start
+    assert start is not None and data.step_start(start).hour == 21  # the peak (17-21 h) is over

@@ -25,8 +25,19 @@ class Cycle:
 
 @dataclass(frozen=True, kw_only=True)
 class Moment:
-    """The step that runs now, and the room the plan leaves under the import limit in it."""
+    """The step that runs now, and the room the plan leaves in it under the import limit and (with a
+    per-phase fuse) under each phase's fuse (kW, index 0 is L1)."""
 
     now: datetime
     step: int
     headroom_kw: float
+    phase_headroom_kw: tuple[float, ...] = ()
+
+    def room_kw(self, phases: tuple[int, ...]) -> float:
+        """The room a load on ``phases`` may still take: the site's, and each of its phases' times
+        the phases it spreads over."""
+        room = self.headroom_kw
+        for phase in phases:
+            if phase <= len(self.phase_headroom_kw):
+                room = min(room, self.phase_headroom_kw[phase - 1] * len(phases))
+        return room

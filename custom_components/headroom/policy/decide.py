@@ -11,15 +11,17 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from ..planner.limits import phase_currents
 from ..planner.model import Phases, Plan, Problem
 from ..planner.units import kw_from_amps
 from .cycle import Moment
 from .intents import Intents
 from .kinds import policy_for
-from .problem import DeviceConfig, wired_phases
+from .problem import DeviceConfig
 from .readings import Readings
 from .setpoints import Setpoint
 from .timeline import Timeline
+from .wiring import wired_phases
 
 # Any excess over the limit is cut: the limit is a promise, not a target with slack.
 LIMIT_TOLERANCE_KW = 0.0
@@ -29,10 +31,16 @@ RELEASE_MARGIN_KW = 0.0
 
 
 def moment_of(problem: Problem, plan: Plan, now: datetime) -> Moment:
-    """The plan's step that runs now and the room it leaves under the import limit."""
+    """The plan's step that runs now and the room it leaves under the import limit and, with a
+    per-phase fuse, under each phase's fuse."""
     step = Timeline(problem.start, problem.step_minutes, problem.steps).step_of(now)
     headroom = float(problem.site.import_limit_kw[step] - plan.grid_import_kw[step])
-    return Moment(now=now, step=step, headroom_kw=max(headroom, 0.0))
+    phases = problem.site.phases
+    per_phase: tuple[float, ...] = ()
+    if phases is not None:
+        currents = phase_currents(problem, plan)[:, step]
+        per_phase = tuple(max(float(phases.fuse_a - a) / phases.amps_per_kw, 0.0) for a in currents)
+    return Moment(now=now, step=step, headroom_kw=max(headroom, 0.0), phase_headroom_kw=per_phase)
 
 
 def setpoints(

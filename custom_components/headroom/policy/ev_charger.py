@@ -31,6 +31,7 @@ from .cycle import Cycle, Moment
 from .intents import PRIORITIES, EvGoal, Intents
 from .readings import ChargerReading
 from .setpoints import Setpoint
+from .wiring import wired_phases
 
 KIND = SUBENTRY_EV_CHARGER
 DEFAULT_PHASES = 3
@@ -166,7 +167,8 @@ def setpoint(
     """Not in the plan (unplugged, blocked, off) means 0 A: a car plugging in does not start at
     full power before the next plan."""
     target = float(planned.power_kw[moment.step]) if planned is not None else 0.0
-    return setpoint_for(device_id, data, reading, target, moment.headroom_kw)
+    room = moment.room_kw(wired_phases(data, max(len(moment.phase_headroom_kw), 1)))
+    return setpoint_for(device_id, data, reading, target, room)
 
 
 def cut_rank(intents: Intents, device_id: str) -> int:

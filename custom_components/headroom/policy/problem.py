@@ -22,15 +22,12 @@ from ..const import (
     CONF_HORIZON_HOURS,
     CONF_IMPORT_LIMIT_KW,
     CONF_MAIN_FUSE_A,
-    CONF_PHASE,
     CONF_PHASE_COUNT,
-    CONF_PHASES,
     CONF_STEP_MINUTES,
     DEFAULT_BASE_LOAD_KW,
     DEFAULT_BREACH_MARGIN,
     DEFAULT_HORIZON_HOURS,
     DEFAULT_STEP_MINUTES,
-    PHASE_NAMES,
     SUBENTRY_BATTERY,
 )
 from ..planner import Fixed, Problem, Site, Tariff
@@ -41,6 +38,7 @@ from .intents import Intents
 from .kinds import policy_for
 from .readings import Forecasts, Readings
 from .timeline import Timeline
+from .wiring import wired_phases
 
 RESERVATION_PREFIX = "reservation:"
 # Devices Headroom does not drive now are planned as drawing what they draw, for this long.
@@ -134,10 +132,6 @@ def build_problem(
                 device = dataclasses.replace(device, phases=wired_phases(device_config.data, phases.count))
             planned.append(_with_previous(device, previous, timeline))
     planned += _reservations(intents, timeline)
-    if phases is not None and "base_share" in {
-        f.name for f in dataclasses.fields(Phases)
-    }:  # TEMP until planner lands
-        phases = dataclasses.replace(phases, base_share=base_share(phases.count, devices, drawn, readings))  # type: ignore[call-arg]
     problem = Problem(
         start=timeline.start,
         step_minutes=timeline.step_minutes,
@@ -248,42 +242,6 @@ def site_limits(config: Mapping[str, Any]) -> tuple[float, Phases | None]:
         raise ValueError("the site has neither a main fuse nor an import limit")
     phases = Phases(count=count, fuse_a=float(fuse)) if fuse and count > 1 else None
     return min(limits), phases
-
-
-def wired_phases(data: Mapping[str, Any], site_phase_count: int) -> tuple[int, ...]:
-    """The phases a device draws from (1-based): a charger's own phase count first (a 3-phase
-    charger draws from all three, a 1-phase one from the phase it is set to, L1 unless said), else
-    the phase the device is set to, else all of the site's."""
-    if site_phase_count <= 1:
-        return (1,)
-    everywhere = tuple(range(1, site_phase_count + 1))
-    name = data.get(CONF_PHASE)
-    wires = int(data[CONF_PHASES]) if data.get(CONF_PHASES) is not None else None
-    if wires is not None and wires >= 2:
-        return everywhere[:wires]
-    if name in PHASE_NAMES:
-        return (PHASE_NAMES.index(name) + 1,)
-    return (1,) if wires == 1 else everywhere
-
-
-def base_share(
-    count: int, devices: Mapping[str, DeviceConfig], drawn: Mapping[str, float], readings: Readings
-) -> tuple[float, ...] | None:
-    """How the house's own load splits over the phases, from the meter's per-phase readings less
-    what Headroom's devices draw on each; None (an even split) unless every phase is read."""
-    measured = readings.grid_phase_kw
-    if len(measured) != count or any(v is None for v in measured):
-        return None
-    rest = [float(v or 0.0) for v in measured]
-    for device_id, kw in drawn.items():
-        on = wired_phases(devices[device_id].data, count)
-        for phase in on:
-            rest[phase - 1] -= kw / len(on)
-    rest = [max(v, 0.0) for v in rest]
-    total = sum(rest)
-    if total < 0.1:
-        return None
-    return tuple(v / total for v in rest)
 
 
 def _site(
