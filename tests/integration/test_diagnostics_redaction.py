@@ -1,6 +1,11 @@
 """Diagnostics leave out what identifies a person or a device: the charger's vendor id (its serial),
 the names people gave reservations and grid requests; the plan stays replayable under stand-ins."""
 
+# The serial is Headroom's own ``vendor_charger_id`` setting, not a format of the Easee integration;
+# for the record, Easee's actions name a charger by its Home Assistant device (source:
+# github.com/nordicopen/easee_hass, custom_components/easee/services.yaml, commit
+# 9a96a10e6dc8d20a738c95b38d4e31e19095bc5e).
+
 from __future__ import annotations
 
 import json

@@ -298,7 +298,11 @@ async def test_a_device_confirming_a_command_from_before_the_reload_is_not_a_per
 
 async def test_a_failing_action_is_reported_and_recovers(hass: HomeAssistant, home: None) -> None:
     """The charger's action fails (its integration is not loaded): tried twice, then the device is
-    not following with a repair; once the action works again, both clear by themselves."""
+    not following with a repair; once the action works again, both clear by themselves.
+
+    The action is the OCPP integration's ``ocpp.set_charge_rate`` (source: github.com/lbbrhzn/ocpp,
+    custom_components/ocpp/services.yaml, commit 01f391252698880e5717130a5bdbb66a598b3a71); the test
+    checks only that it is called, not its fields."""
     await _currents(hass)
     data = {**charger("one")["data"], "control_adapter": "ocpp", "vendor_charger_id": "charger-1"}
     entry = await setup(
@@ -342,7 +346,8 @@ async def test_a_grid_meter_read_the_wrong_way_round_raises_a_repair(hass: HomeA
 async def test_a_battery_that_counts_discharge_as_positive_is_read_as_discharging(
     hass: HomeAssistant, home: None
 ) -> None:
-    """With its direction set, a GoodWe-style battery showing +3 kW is discharging 3 kW: the house's
+    """With its direction set, a battery whose sensor counts discharge as positive, showing +3 kW, is
+    discharging 3 kW: the house's
     own load is the meter's 0.5 kW plus those 3 kW, not 0.5 - 3."""
     await _currents(hass)
     hass.states.async_set("sensor.battery_power", "3000", W)

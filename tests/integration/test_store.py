@@ -254,6 +254,8 @@ async def test_repairs_go_with_the_entry(hass: HomeAssistant, home: None) -> Non
         severity=ir.IssueSeverity.CRITICAL,
         translation_key="storage_corruption",
     )
+    # Any other integration's repair (source: none needed, only its domain matters; "nordpool" is a
+    # name, not a format).
     ir.async_create_issue(
         hass, "nordpool", "outage", is_fixable=False, severity=ir.IssueSeverity.WARNING, translation_key="x"
     )
