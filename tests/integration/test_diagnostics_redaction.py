@@ -12,6 +12,9 @@ import json
 from datetime import timedelta
 from typing import Any
 
+# The diagnostics download imports hassio (and its mashumaro models) on first use; under a frozen
+# clock that import fails, so it is imported here, before any test freezes time.
+import homeassistant.components.hassio  # noqa: F401
 import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigSubentryData
