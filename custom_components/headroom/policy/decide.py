@@ -219,7 +219,8 @@ def held(
             room = room.less(phases, -raise_kw)
             continue
         level = hold + max(free, 0.0)
-        lowered = policy_for(config.kind).cut_to(setpoint.device_id, config.data, reading, level, level)
+        # From the held level: a partial raise is still a raise (paced like any other).
+        lowered = policy_for(config.kind).cut_to(setpoint.device_id, config.data, reading, level, hold)
         remaining[setpoint.device_id] = max(lowered.power_kw, hold)
         room = room.less(phases, hold - lowered.power_kw)
         out.append(lowered)
