@@ -31,7 +31,6 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import CALLBACK_TYPE, Context, Event, EventStateChangedData, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.event import async_track_state_change_event, async_track_time_interval
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
@@ -47,11 +46,12 @@ from .const import (
 from .data import HeadroomData, site_settings
 from .devices import Command, configs, kind_of, read_devices
 from .devices import ev_charger as ev_charger_kind
-from .meter import grid_kw, grid_sign, phase_entities, phase_kw
+from .meter import phase_entities, read_meter
 from .policy.decide import Excess, drawing_now, excess_at, fuse_cut, held, setpoints
 from .policy.intents import Intents
 from .policy.readings import Readings
 from .policy.setpoints import Setpoint, paced
+from .repairs import clear_issue, raise_issue
 from .unavailable import Unavailable
 
 _LOGGER = logging.getLogger(__name__)
@@ -157,8 +157,8 @@ class DeviceController:
         self.unresponsive.discard(device_id)
         self.failing.discard(device_id)
         self._watch.pop(device_id, None)
-        ir.async_delete_issue(self.hass, DOMAIN, f"{ISSUE_NOT_FOLLOWING}_{device_id}")
-        ir.async_delete_issue(self.hass, DOMAIN, f"{ISSUE_COMMAND_FAILED}_{device_id}")
+        clear_issue(self.hass, ISSUE_NOT_FOLLOWING, device_id)
+        clear_issue(self.hass, ISSUE_COMMAND_FAILED, device_id)
         self.hooks.entities_changed()
         await self.hooks.replan_now()
 
@@ -255,7 +255,7 @@ class DeviceController:
         self._unavailable.worked(f"{command.domain}.{command.service} for {command.device_id}")
         if command.device_id in self.failing:
             self.failing.discard(command.device_id)
-            ir.async_delete_issue(self.hass, DOMAIN, f"{ISSUE_COMMAND_FAILED}_{command.device_id}")
+            clear_issue(self.hass, ISSUE_COMMAND_FAILED, command.device_id)
             self.hooks.entities_changed()
         key = (command.device_id, command.key)
         self._last_write[key] = now
@@ -272,18 +272,13 @@ class DeviceController:
         if command.device_id not in self.failing:
             self.failing.add(command.device_id)
             sub = self._subentries.get(command.device_id)
-            ir.async_create_issue(
+            raise_issue(
                 self.hass,
-                DOMAIN,
-                f"{ISSUE_COMMAND_FAILED}_{command.device_id}",
-                is_fixable=False,
-                severity=ir.IssueSeverity.WARNING,
-                translation_key=ISSUE_COMMAND_FAILED,
-                translation_placeholders={
-                    "device": sub.title if sub else command.device_id,
-                    "action": f"{command.domain}.{command.service}",
-                    "entity_id": command.entity_id or "-",
-                },
+                ISSUE_COMMAND_FAILED,
+                command.device_id,
+                device=sub.title if sub else command.device_id,
+                action=f"{command.domain}.{command.service}",
+                entity_id=command.entity_id or "-",
             )
             self.hooks.entities_changed()
             self.hass.async_create_task(self._async_refresh())
@@ -416,18 +411,13 @@ class DeviceController:
                 continue
             del self._watch[device_id]
             self.unresponsive.add(device_id)
-            ir.async_create_issue(
+            raise_issue(
                 self.hass,
-                DOMAIN,
-                f"{ISSUE_NOT_FOLLOWING}_{device_id}",
-                is_fixable=False,
-                severity=ir.IssueSeverity.WARNING,
-                translation_key=ISSUE_NOT_FOLLOWING,
-                translation_placeholders={
-                    "device": sub.title if sub else device_id,
-                    "measured": f"{measured:.1f}",
-                    "allowed": f"{watch.limit_kw:.1f}",
-                },
+                ISSUE_NOT_FOLLOWING,
+                device_id,
+                device=sub.title if sub else device_id,
+                measured=f"{measured:.1f}",
+                allowed=f"{watch.limit_kw:.1f}",
             )
             await self.hooks.request_refresh()
 
@@ -438,14 +428,11 @@ class DeviceController:
     def _excess(self, data: HeadroomData) -> Excess | None:
         """The meter now against the limit of the plan's current step and each phase's fuse; None
         without a grid meter reading."""
-        config = site_settings(self.hooks.entry)
-        meter = grid_kw(self.hass, config)
-        if meter is None:
+        meter = read_meter(self.hass, site_settings(self.hooks.entry))
+        if meter.grid_kw is None:
             return None
-        sign = grid_sign(config)
-        phases = tuple(phase_kw(self.hass.states.get(e), sign) for e in phase_entities(config))
         limit = float(data.problem.site.import_limit_kw[data.step_of(dt_util.now())])
-        return excess_at(meter, phases, limit, data.problem.site.phases)
+        return excess_at(meter.grid_kw, meter.phase_kw, limit, data.problem.site.phases)
 
     @callback
     def _meter_changed(self, event: Event[EventStateChangedData]) -> None:
@@ -460,12 +447,12 @@ class DeviceController:
                 # Room again? Devices held down since a cut go back up as far as it allows.
                 self.hass.async_create_task(self.async_apply(data))
             return
-        config = site_settings(self.hooks.entry)
+        limit = float(data.problem.site.import_limit_kw[data.step_of(dt_util.now())])
         self.hass.bus.async_fire(
             f"{DOMAIN}_limit_risk",
             {
-                "measured_kw": round(grid_kw(self.hass, config) or 0.0, 3),
-                "limit_kw": round(float(data.problem.site.import_limit_kw[data.step_of(dt_util.now())]), 3),
+                "measured_kw": round(limit + excess.site_kw, 3),
+                "limit_kw": round(limit, 3),
                 "over_kw": round(max(excess.site_kw, *excess.phase_kw, 0.0), 3),
                 "status": "over_limit",
             },

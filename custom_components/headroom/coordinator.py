@@ -17,7 +17,6 @@ from typing import Any
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, Event, EventStateChangedData, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.debounce import Debouncer
 from homeassistant.helpers.event import async_track_state_change_event
 from homeassistant.helpers.storage import Store
@@ -56,6 +55,7 @@ from .policy.checks import inverted_readings
 from .policy.intents import EvGoal, Intents
 from .policy.problem import DeviceConfig, PreviousPlan, build_problem, timeline_for
 from .policy.readings import ApplianceReading, Readings
+from .repairs import clear_issue, raise_issue
 from .sources.base_load import BaseLoadProfile, async_hourly_means, house_hours, profile_from_hours
 from .sources.forecasts import Inputs, pv_forecast_entities, read_forecasts
 from .sources.price_services import ServicePrices
@@ -219,19 +219,11 @@ class HeadroomCoordinator(DataUpdateCoordinator[HeadroomData]):
         price_entity = self.config.get(CONF_PRICE_ENTITY)
         if price_entity and price_entity in snapshot.stale:
             status = PlanState.STALE_INPUTS
-            ir.async_create_issue(
-                self.hass,
-                DOMAIN,
-                f"{ISSUE_PRICE_UNAVAILABLE}_{self.config_entry.entry_id}",
-                is_fixable=False,
-                severity=ir.IssueSeverity.WARNING,
-                translation_key=ISSUE_PRICE_UNAVAILABLE,
-                translation_placeholders={"entity_id": price_entity},
+            raise_issue(
+                self.hass, ISSUE_PRICE_UNAVAILABLE, self.config_entry.entry_id, entity_id=price_entity
             )
         else:
-            ir.async_delete_issue(
-                self.hass, DOMAIN, f"{ISSUE_PRICE_UNAVAILABLE}_{self.config_entry.entry_id}"
-            )
+            clear_issue(self.hass, ISSUE_PRICE_UNAVAILABLE, self.config_entry.entry_id)
         data = HeadroomData(
             status=status,
             problem=snapshot.problem,
@@ -285,23 +277,15 @@ class HeadroomCoordinator(DataUpdateCoordinator[HeadroomData]):
         entry_id = self.config_entry.entry_id
         flagged = set(inverted_readings(devices, readings))
         for role in flagged | set(self._inverted):
-            issue_id = f"{ISSUE_READING_INVERTED}_{entry_id}_{role}"
+            owner = f"{entry_id}_{role}"
             if role not in flagged:
                 self._inverted.pop(role, None)
-                ir.async_delete_issue(self.hass, DOMAIN, issue_id)
+                clear_issue(self.hass, ISSUE_READING_INVERTED, owner)
                 continue
             self._inverted[role] = self._inverted.get(role, 0) + 1
             entity_id = self._sign_entity(role)
             if self._inverted[role] == SIGN_CYCLES and entity_id:
-                ir.async_create_issue(
-                    self.hass,
-                    DOMAIN,
-                    issue_id,
-                    is_fixable=False,
-                    severity=ir.IssueSeverity.WARNING,
-                    translation_key=ISSUE_READING_INVERTED,
-                    translation_placeholders={"entity_id": entity_id},
-                )
+                raise_issue(self.hass, ISSUE_READING_INVERTED, owner, entity_id=entity_id)
 
     def _sign_entity(self, role: str) -> str | None:
         """The sensor behind a reading the sign check names."""

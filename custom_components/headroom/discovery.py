@@ -38,6 +38,7 @@ from .const import (
     SUBENTRY_EV_CHARGER,
     ChargerAdapter,
 )
+from .repairs import clear_issue, raise_issue
 
 KNOWN_CHARGERS = (
     "ocpp",
@@ -302,34 +303,28 @@ def async_check_devices(hass: HomeAssistant, entry: ConfigEntry) -> None:
     used = configured_entities(entry)
     for kind in (SUBENTRY_EV_CHARGER, SUBENTRY_BATTERY):
         for candidate in async_candidates(hass, kind):
-            issue_id = f"{ISSUE_NEW_DEVICE}_{candidate.device_id}"
             if used & {v for v in candidate.fields.values() if isinstance(v, str)}:
-                ir.async_delete_issue(hass, DOMAIN, issue_id)
+                clear_issue(hass, ISSUE_NEW_DEVICE, candidate.device_id)
                 continue
-            ir.async_create_issue(
+            raise_issue(
                 hass,
-                DOMAIN,
-                issue_id,
-                is_fixable=False,
-                is_persistent=False,
-                severity=ir.IssueSeverity.WARNING,
-                translation_key=ISSUE_NEW_DEVICE,
-                translation_placeholders={"device": candidate.label, "kind": kind.replace("_", " ")},
+                ISSUE_NEW_DEVICE,
+                candidate.device_id,
+                device=candidate.label,
+                kind=kind.replace("_", " "),
             )
     for sub in entry.subentries.values():
         missing = sorted(
             v for k, v in sub.data.items() if k.endswith("_entity") and isinstance(v, str) and _gone(hass, v)
         )
-        issue_id = f"{ISSUE_ENTITY_MISSING}_{sub.subentry_id}"
         if missing:
-            ir.async_create_issue(
+            raise_issue(
                 hass,
-                DOMAIN,
-                issue_id,
-                is_fixable=False,
+                ISSUE_ENTITY_MISSING,
+                sub.subentry_id,
                 severity=ir.IssueSeverity.ERROR,
-                translation_key=ISSUE_ENTITY_MISSING,
-                translation_placeholders={"device": sub.title, "entities": ", ".join(missing)},
+                device=sub.title,
+                entities=", ".join(missing),
             )
         else:
-            ir.async_delete_issue(hass, DOMAIN, issue_id)
+            clear_issue(hass, ISSUE_ENTITY_MISSING, sub.subentry_id)

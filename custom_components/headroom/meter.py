@@ -16,13 +16,13 @@ from homeassistant.const import UnitOfElectricCurrent
 from homeassistant.core import HomeAssistant, State
 
 from .const import (
-    CONF_GRID_EXPORT_POSITIVE,
     CONF_GRID_POWER_ENTITY,
     CONF_HOUSE_POWER_ENTITY,
     CONF_PHASE_POWER_ENTITIES,
     CONF_PV_POWER_ENTITY,
 )
 from .planner.units import VOLTAGE_V
+from .policy.checks import grid_sign
 from .sources import power_kw, state_number
 
 
@@ -38,11 +38,6 @@ class MeterReading:
     stale: tuple[str, ...] = ()
 
 
-def grid_sign(config: Mapping[str, Any]) -> float:
-    """+1 when the grid meter counts import as positive (the usual way), -1 when it counts export."""
-    return -1.0 if config.get(CONF_GRID_EXPORT_POSITIVE) else 1.0
-
-
 def phase_kw(state: State | None, sign: float) -> float | None:
     """A per-phase reading in kW of import: a power as it is, a current at the mains voltage."""
     if state is not None and state.attributes.get("unit_of_measurement") == UnitOfElectricCurrent.AMPERE:
@@ -50,13 +45,6 @@ def phase_kw(state: State | None, sign: float) -> float | None:
         return None if amps is None else sign * amps * VOLTAGE_V / 1000.0
     value = power_kw(state)
     return None if value is None else sign * value
-
-
-def grid_kw(hass: HomeAssistant, config: Mapping[str, Any]) -> float | None:
-    """The grid meter now (kW, import positive), None without one."""
-    entity_id = config.get(CONF_GRID_POWER_ENTITY)
-    value = power_kw(hass.states.get(entity_id)) if entity_id else None
-    return None if value is None else grid_sign(config) * value
 
 
 def phase_entities(config: Mapping[str, Any]) -> list[str]:

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from homeassistant.config_entries import ConfigSubentryData
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -54,6 +55,22 @@ async def set_price(hass: HomeAssistant, **kwargs: Any) -> None:
         if dt_util.parse_datetime(r["start"]) <= now < dt_util.parse_datetime(r["end"])
     )
     hass.states.async_set(PRICE, str(current), attributes)
+
+
+def core_nord_pool_sensor(hass: HomeAssistant) -> MockConfigEntry:
+    """Core Nord Pool's current-price sensor (SE3), registered under its config entry: its sensors
+    carry no forecast, so Headroom asks ``nordpool.get_prices_for_date``."""
+    source = MockConfigEntry(domain="nordpool", title="Nord Pool")
+    source.add_to_hass(hass)
+    er.async_get(hass).async_get_or_create(
+        "sensor",
+        "nordpool",
+        "SE3-current_price",
+        config_entry=source,
+        suggested_object_id="nord_pool_se3_current_price",
+    )
+    hass.states.async_set("sensor.nord_pool_se3_current_price", "0.28", {"unit_of_measurement": "SEK/kWh"})
+    return source
 
 
 @pytest.fixture

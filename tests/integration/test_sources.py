@@ -23,7 +23,7 @@ from custom_components.headroom.const import DOMAIN
 from custom_components.headroom.sources.prices import price_series
 from custom_components.headroom.sources.pv import energy_points
 
-from .conftest import SITE, charger_subentry
+from .conftest import SITE, charger_subentry, core_nord_pool_sensor
 
 EVENING = "2026-11-22 18:00:00-08:00"
 
@@ -162,16 +162,7 @@ async def test_octopus_rates_events_today_and_tomorrow(hass: HomeAssistant, home
 
 async def test_core_nordpool_prices_from_its_action(hass: HomeAssistant, home: None) -> None:
     """Core Nord Pool's sensors have no forecast: Headroom asks ``nordpool.get_prices_for_date``."""
-    source = MockConfigEntry(domain="nordpool", title="Nord Pool")
-    source.add_to_hass(hass)
-    er.async_get(hass).async_get_or_create(
-        "sensor",
-        "nordpool",
-        "SE3-current_price",
-        config_entry=source,
-        suggested_object_id="nord_pool_se3_current_price",
-    )
-    hass.states.async_set("sensor.nord_pool_se3_current_price", "0.28", {"unit_of_measurement": "SEK/kWh"})
+    source = core_nord_pool_sensor(hass)
     asked: list[dict[str, Any]] = []
 
     async def get_prices_for_date(call: ServiceCall) -> ServiceResponse:

@@ -12,7 +12,6 @@ import numpy as np
 import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant, ServiceCall, ServiceResponse, SupportsResponse
-from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -23,7 +22,7 @@ from custom_components.headroom.policy.problem import timeline_for
 from custom_components.headroom.sources.base_load import BaseLoadProfile, profile_from_hours
 from custom_components.headroom.sources.forecasts import Inputs, read_forecasts
 
-from .conftest import SITE, charger_subentry
+from .conftest import SITE, charger_subentry, core_nord_pool_sensor
 
 EVENING = "2026-11-22 18:00:00-08:00"
 NAN, INF = float("nan"), float("inf")
@@ -112,16 +111,7 @@ async def test_nan_in_core_nord_pool_action_response(hass: HomeAssistant, home: 
     """Core Nord Pool answers ``nordpool.get_prices_for_date`` with ``{area: [{start, end, price}]}``,
     price per MWh: home-assistant/core, homeassistant/components/nordpool/services.py at commit
     0e0866078373e15cc0613fa0b05b1f3252dce415 (the same in the installed 2025.4.4). One price NaN."""
-    source = MockConfigEntry(domain="nordpool", title="Nord Pool")
-    source.add_to_hass(hass)
-    er.async_get(hass).async_get_or_create(
-        "sensor",
-        "nordpool",
-        "SE3-current_price",
-        config_entry=source,
-        suggested_object_id="nord_pool_se3_current_price",
-    )
-    hass.states.async_set("sensor.nord_pool_se3_current_price", "0.28", {"unit_of_measurement": "SEK/kWh"})
+    core_nord_pool_sensor(hass)
     nan_at = dt_util.parse_datetime("2026-11-23T02:00:00-08:00")
 
     async def get_prices_for_date(call: ServiceCall) -> ServiceResponse:

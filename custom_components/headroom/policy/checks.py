@@ -9,14 +9,21 @@ consumption, PV or device sensor that reads clearly negative is inverted too.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
-from ..const import SUBENTRY_BATTERY
-from .kinds import policy_for
-from .problem import EXCLUDES_DEVICES_KW, DeviceConfig
+from ..const import CONF_GRID_EXPORT_POSITIVE, SUBENTRY_BATTERY
+from .problem import EXCLUDES_DEVICES_KW, DeviceConfig, drawn_kw
 from .readings import Readings
 
 # Below this (kW), a sign says nothing: sensors drift and lag each other.
 SIGN_NOISE_KW = 0.3
+
+
+def grid_sign(config: Mapping[str, Any]) -> float:
+    """The grid meter's direction setting (``grid_export_positive``) as a factor: +1 when the meter
+    counts import as positive (the usual way), -1 when it counts export. Every reader of the meter
+    (the integration's, the simulator's) turns its reading into import-positive with it."""
+    return -1.0 if config.get(CONF_GRID_EXPORT_POSITIVE) else 1.0
 
 
 def inverted_readings(devices: Mapping[str, DeviceConfig], readings: Readings) -> list[str]:
@@ -28,18 +35,18 @@ def inverted_readings(devices: Mapping[str, DeviceConfig], readings: Readings) -
         out.append("house")
     if readings.pv_power_kw is not None and readings.pv_power_kw < -SIGN_NOISE_KW:
         out.append("pv")
-    battery_kw = others_kw = 0.0
-    batteries_read = True
-    for device_id, config in devices.items():
-        reading = readings.devices.get(device_id)
-        measured = policy_for(config.kind).measured_kw(reading) if reading is not None else None
-        if config.kind == SUBENTRY_BATTERY:
-            batteries_read = batteries_read and measured is not None
-            battery_kw += measured or 0.0
-        elif measured is not None and measured < -SIGN_NOISE_KW:
+    drawn = drawn_kw(devices, readings, {})
+    batteries = [i for i, c in devices.items() if c.kind == SUBENTRY_BATTERY]
+    batteries_read = all(i in drawn for i in batteries)
+    battery_kw = sum(drawn.get(i, 0.0) for i in batteries)
+    others_kw = 0.0
+    for device_id, kw in drawn.items():
+        if device_id in batteries:
+            continue
+        if kw < -SIGN_NOISE_KW:
             out.append(device_id)
         else:
-            others_kw += max(measured or 0.0, 0.0)
+            others_kw += max(kw, 0.0)
     if readings.house_power_kw is None or readings.grid_power_kw is None or not batteries_read:
         return out
     pv = max(readings.pv_power_kw or 0.0, 0.0)

@@ -55,6 +55,7 @@ from ..const import (
     SUBENTRY_EV_CHARGER,
     SUBENTRY_THERMAL,
 )
+from ..policy.checks import grid_sign
 from ..policy.intents import EvGoal, GridRequest, Intents
 from ..policy.problem import DeviceConfig
 from ..policy.readings import (
@@ -149,12 +150,6 @@ def device_configs(home: Home) -> dict[str, DeviceConfig]:
             },
         )
     return out
-
-
-def grid_sign(config: dict[str, Any]) -> float:
-    """The site's setting for the grid meter's direction: -1 when it counts export as positive
-    (the same setting, ``grid_export_positive``, the integration's meter reader follows)."""
-    return -1.0 if config.get(CONF_GRID_EXPORT_POSITIVE) else 1.0
 
 
 @dataclass

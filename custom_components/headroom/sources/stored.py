@@ -25,9 +25,10 @@ from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
-from ..const import DOMAIN, ControlMode
+from ..const import ControlMode
 from ..policy.intents import Intents
 from ..policy.problem import PreviousPlan
+from ..repairs import raise_issue
 
 _LOGGER = logging.getLogger(__name__)
 ISSUE_STORE_UNREADABLE = "store_unreadable"
@@ -88,14 +89,12 @@ async def _async_set_aside(hass: HomeAssistant, path: str, *, move: bool) -> str
 
 
 def _issue(hass: HomeAssistant, key: str, entry_id: str, **placeholders: str) -> None:
-    ir.async_create_issue(
+    raise_issue(
         hass,
-        DOMAIN,
-        f"{key}_{entry_id}",
-        is_fixable=False,
+        key,
+        entry_id,
         severity=ir.IssueSeverity.ERROR if key == ISSUE_STORE_UNREADABLE else ir.IssueSeverity.WARNING,
-        translation_key=key,
-        translation_placeholders=placeholders,
+        **placeholders,
     )
 
 
