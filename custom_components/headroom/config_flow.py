@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import voluptuous as vol
@@ -299,9 +300,7 @@ class _DeviceSubentryFlow(ConfigSubentryFlow):
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
         used = configured_entities(self._get_entry())
         found = [
-            c
-            for c in async_candidates(self.hass, self.kind)
-            if not used & {v for v in c.fields.values() if isinstance(v, str)}
+            c for c in async_candidates(self.hass, self.kind, frozenset(used)) if not used & c.own_entities
         ]
         if not found:
             self._defaults = {}
@@ -327,7 +326,7 @@ class _DeviceSubentryFlow(ConfigSubentryFlow):
     async def async_step_device(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
         errors: dict[str, str] = {}
         if user_input is not None and not (errors := self.validate(user_input)):
-            return await self._async_next(user_input)
+            return await self._async_next({**self._hidden(self._defaults), **user_input})
         return self.async_show_form(
             step_id="device", data_schema=self.schema(user_input or self._defaults), errors=errors
         )
@@ -337,17 +336,18 @@ class _DeviceSubentryFlow(ConfigSubentryFlow):
         self._reconfiguring = True
         errors: dict[str, str] = {}
         if user_input is not None and not (errors := self.validate(user_input)):
-            return await self._async_next(
-                {
-                    **{k: v for k, v in subentry.data.items() if k.startswith(CONF_MODE_OPTION_PREFIX)},
-                    **user_input,
-                }
-            )
+            return await self._async_next({**self._hidden(subentry.data), **user_input})
         defaults = user_input or {CONF_NAME: subentry.title, **subentry.data}
         return self.async_show_form(step_id="reconfigure", data_schema=self.schema(defaults), errors=errors)
 
     async def _async_next(self, user_input: dict[str, Any]) -> SubentryFlowResult:
         return self._async_finish(user_input)
+
+    def _hidden(self, data: Mapping[str, Any]) -> dict[str, Any]:
+        """What discovery or an earlier step filled in that the form does not show (the mode
+        options, the integration's device for its action, the vendor's write interval): kept."""
+        shown = {str(marker) for marker in self.schema(dict(data)).schema}
+        return {k: v for k, v in data.items() if k not in shown and k != CONF_NAME}
 
     def _async_finish(self, data: dict[str, Any]) -> SubentryFlowResult:
         data = dict(data)

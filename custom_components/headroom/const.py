@@ -74,6 +74,14 @@ CONF_CHARGE_SWITCH_ENTITY: Final = "charge_switch_entity"
 CONF_POWER_LIMIT_ENTITY: Final = "power_limit_entity"
 CONF_CONTROL_ADAPTER: Final = "control_adapter"
 CONF_VENDOR_CHARGER_ID: Final = "vendor_charger_id"
+# The integration's own device, for vendor actions that take a device (Easee, Huawei Solar).
+CONF_VENDOR_DEVICE_ID: Final = "vendor_device_id"
+# The states of a plug sensor (an enum such as OCPP's connector status) that mean a car is connected.
+CONF_PLUGGED_STATES: Final = "plugged_states"
+# The car's own charge target (%), read as the session's target when no goal says otherwise.
+CONF_EV_TARGET_SOC_ENTITY: Final = "ev_target_soc_entity"
+# The vendor's least time between two changes of a setting (s); raises wait for it, cuts never do.
+CONF_MIN_WRITE_INTERVAL_S: Final = "min_write_interval_s"
 
 # Battery subentry
 CONF_SOC_ENTITY: Final = "soc_entity"

@@ -37,6 +37,7 @@ from homeassistant.util import dt as dt_util
 
 from .const import (
     CONF_GRID_POWER_ENTITY,
+    CONF_MIN_WRITE_INTERVAL_S,
     DOMAIN,
     SUBENTRY_APPLIANCE,
     SUBENTRY_EV_CHARGER,
@@ -217,13 +218,21 @@ class DeviceController:
                 ]
         return out
 
+    def _write_intervals(self) -> dict[str, timedelta]:
+        """Devices whose vendor limits how often a setting may change (from their profile)."""
+        return {
+            device_id: timedelta(seconds=float(seconds))
+            for device_id, sub in self._subentries.items()
+            if (seconds := sub.data.get(CONF_MIN_WRITE_INTERVAL_S))
+        }
+
     async def _send(self, wanted: list[Setpoint], *, urgent: bool) -> None:
         now = dt_util.utcnow()
         pairs = self._commands(wanted)
         fresh = [
             c for _, c in pairs if c.entity_id is not None or self._commanded.get((c.device_id, c.key)) != c
         ]
-        ready = paced(fresh, self._last_write, now, urgent=urgent)
+        ready = paced(fresh, self._last_write, now, urgent=urgent, intervals=self._write_intervals())
         sent_ok = {id(c) for c in ready if await self._call(c, now) or await self._retry(c, now)}
         for setpoint in wanted:
             mine = [c for s, c in pairs if s is setpoint]

@@ -18,35 +18,44 @@ from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import issue_registry as ir
 
+from . import profiles
 from .const import (
     CONF_CHARGE_SWITCH_ENTITY,
     CONF_CHARGER_POWER_ENTITY,
     CONF_CONTROL_ADAPTER,
     CONF_CURRENT_LIMIT_ENTITY,
+    CONF_DISCHARGE_POSITIVE,
     CONF_EV_SOC_ENTITY,
+    CONF_EV_TARGET_SOC_ENTITY,
     CONF_MAX_CURRENT_A,
+    CONF_MIN_WRITE_INTERVAL_S,
+    CONF_MODE_OPTION_PREFIX,
     CONF_MODE_SELECT_ENTITY,
     CONF_PLUGGED_ENTITY,
+    CONF_PLUGGED_STATES,
     CONF_POWER_ENTITY,
     CONF_POWER_LIMIT_ENTITY,
     CONF_POWER_SETPOINT_ENTITY,
     CONF_SOC_ENTITY,
     CONF_SWITCH_ENTITY,
+    CONF_VENDOR_DEVICE_ID,
     DOMAIN,
     SUBENTRY_APPLIANCE,
     SUBENTRY_BATTERY,
     SUBENTRY_EV_CHARGER,
-    ChargerAdapter,
 )
 from .repairs import clear_issue, raise_issue
 
-KNOWN_CHARGERS = (
+# Integrations known to make devices of each kind (with or without a profile): their devices are
+# kept out of the other kinds' proposals, and ranked before unknown ones when matched by names.
+OTHER_CHARGERS = (
     "ocpp",
     "easee",
     "wallbox",
     "peblar",
     "zaptec",
     "goecharger_api2",
+    "go_e_charger",
     "tesla_wall_connector",
     "openevse",
     "ohme",
@@ -55,14 +64,14 @@ KNOWN_CHARGERS = (
     "keba",
     "v2c",
 )
-READ_ONLY_CHARGERS = ("tesla_wall_connector",)
-KNOWN_BATTERIES = (
+OTHER_BATTERIES = (
     "enphase_envoy",
     "goodwe",
     "huawei_solar",
     "solaredge",
+    "solaredge_modbus_multi",
     "victron",
-    "solax",
+    "solax_modbus",
     "sungrow",
     "growatt_server",
     "fronius",
@@ -73,7 +82,7 @@ KNOWN_BATTERIES = (
     "sma",
     "solis",
 )
-KNOWN_VEHICLES = (
+OTHER_VEHICLES = (
     "tesla_fleet",
     "teslemetry",
     "tessie",
@@ -83,6 +92,8 @@ KNOWN_VEHICLES = (
     "kia_uvo",
     "polestar_api",
     "volkswagen_we_connect_id",
+    "volkswagencarnet",
+    "myskoda",
     "skodaconnect",
     "audiconnect",
     "mercedesme",
@@ -96,62 +107,103 @@ KNOWN_VEHICLES = (
 APPLIANCE_WORDS = ("dishwasher", "washer", "washing", "dryer", "boiler", "heater", "pool", "pump")
 ISSUE_NEW_DEVICE = "new_device_found"
 ISSUE_ENTITY_MISSING = "device_entity_missing"
+POWER_UNITS = (UnitOfPower.WATT, UnitOfPower.KILO_WATT)
+
+
+def known(kind: str) -> tuple[str, ...]:
+    """The integrations Headroom knows make devices of ``kind`` (with a profile or not)."""
+    other = {
+        SUBENTRY_EV_CHARGER: OTHER_CHARGERS,
+        SUBENTRY_BATTERY: OTHER_BATTERIES,
+        profiles.VEHICLE: OTHER_VEHICLES,
+    }.get(kind, ())
+    return profiles.integrations(kind) + tuple(i for i in other if i not in profiles.integrations(kind))
 
 
 @dataclass
 class Candidate:
-    """A device that looks like one Headroom can plan, with the form fields it would fill."""
+    """A device that looks like one Headroom can plan, with the form fields it would fill.
+
+    ``profile`` is the integration's profile that recognised it; None when only entity names and
+    device classes did (the form then says to check every field)."""
 
     device_id: str
     name: str
     integration: str
     kind: str
     fields: dict[str, Any] = field(default_factory=dict)
+    profile: profiles.Profile | None = None
+
+    @property
+    def own_entities(self) -> set[str]:
+        """The device's own entities in the fields (not the car's, which another charger may share)."""
+        return {
+            v
+            for k, v in self.fields.items()
+            if isinstance(v, str) and k not in (CONF_EV_SOC_ENTITY, CONF_EV_TARGET_SOC_ENTITY)
+        }
 
     @property
     def label(self) -> str:
-        return f"{self.name} ({self.integration})"
+        title = self.profile.title if self.profile else self.integration
+        return f"{self.name} ({title})" if self.profile else f"{self.name} ({title}) *"
 
 
-@dataclass
-class _Entity:
-    entity_id: str
-    domain: str
-    device_class: str | None
-    unit: str | None
-    name: str
+def _facts(hass: HomeAssistant, entry: er.RegistryEntry) -> profiles.EntityFacts:
+    state = hass.states.get(entry.entity_id)
+    attributes = state.attributes if state is not None else {}
+    category = entry.entity_category
+    return profiles.EntityFacts(
+        entity_id=entry.entity_id,
+        domain=entry.domain,
+        platform=entry.platform,
+        unique_id=str(entry.unique_id),
+        translation_key=entry.translation_key,
+        entity_category=category.value if category is not None else None,
+        device_class=entry.device_class or entry.original_device_class or attributes.get("device_class"),
+        unit=entry.unit_of_measurement or attributes.get("unit_of_measurement"),
+        name=(entry.name or entry.original_name or entry.entity_id).lower(),
+        device_id=entry.device_id,
+        config_entry_id=entry.config_entry_id,
+        options=tuple(str(o) for o in attributes.get("options", ()) or ()),
+        maximum=_number(attributes.get("max")),
+    )
 
 
-def _device_entities(hass: HomeAssistant) -> dict[str, list[_Entity]]:
-    registry = er.async_get(hass)
-    out: dict[str, list[_Entity]] = defaultdict(list)
-    for entry in registry.entities.values():
+def _number(value: Any) -> float | None:
+    try:
+        return float(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _device_entities(hass: HomeAssistant) -> dict[str, list[profiles.EntityFacts]]:
+    """Each device's enabled entities (none of Headroom's own)."""
+    out: dict[str, list[profiles.EntityFacts]] = defaultdict(list)
+    for entry in er.async_get(hass).entities.values():
         if entry.device_id is None or entry.disabled_by is not None or entry.platform == DOMAIN:
             continue
-        state = hass.states.get(entry.entity_id)
-        unit = entry.unit_of_measurement or (state.attributes.get("unit_of_measurement") if state else None)
-        device_class = (
-            entry.device_class
-            or entry.original_device_class
-            or (state.attributes.get("device_class") if state else None)
-        )
-        name = (entry.name or entry.original_name or entry.entity_id).lower()
-        out[entry.device_id].append(_Entity(entry.entity_id, entry.domain, device_class, unit, name))
+        out[entry.device_id].append(_facts(hass, entry))
     return out
 
 
 def _first(
-    entities: list[_Entity],
+    entities: list[profiles.EntityFacts],
     domain: str,
     *,
     device_class: str | None = None,
     units: tuple[str, ...] = (),
     words: tuple[str, ...] = (),
-) -> _Entity | None:
+    any_name: bool = True,
+) -> profiles.EntityFacts | None:
+    """Name matching, the last resort for integrations without a profile: an entity of ``domain``
+    (never a settings entity) whose name holds one of ``words``; with ``any_name`` the first of the
+    domain when no name does."""
     found = [
         e
         for e in entities
         if e.domain == domain
+        and e.entity_category != "config"
         and (device_class is None or e.device_class == device_class)
         and (not units or e.unit in units)
     ]
@@ -159,44 +211,85 @@ def _first(
         for entity in found:
             if word in entity.name or word in entity.entity_id:
                 return entity
-    return found[0] if found else None
-
-
-POWER_UNITS = (UnitOfPower.WATT, UnitOfPower.KILO_WATT)
+    return found[0] if found and any_name else None
 
 
 @callback
-def async_candidates(hass: HomeAssistant, kind: str) -> list[Candidate]:
-    """Devices that look like ``kind``, known integrations first."""
+def async_candidates(hass: HomeAssistant, kind: str, used: frozenset[str] = frozenset()) -> list[Candidate]:
+    """Devices that look like ``kind``: those an integration profile recognises first, then those
+    whose entity names suggest it."""
     devices = dr.async_get(hass)
-    entities = _device_entities(hass)
-    vehicles = _vehicle_soc(hass, entities)
+    groups = _groups(hass, devices, kind)
+    vehicles = (
+        [v for v in _vehicles(hass, devices) if v.soc not in used] if kind == SUBENTRY_EV_CHARGER else []
+    )
     found: list[tuple[int, Candidate]] = []
-    for device_id, items in entities.items():
+    for device_id, (integration, items) in groups.items():
+        device = devices.async_get(device_id)
+        if device is None:
+            continue
+        name = device.name_by_user or device.name or device_id
+        candidate = _candidate(kind, integration, items, vehicles)
+        if candidate is None:
+            continue
+        fields, profile = candidate
+        if profile is not None and profile.action is not None:
+            fields[CONF_VENDOR_DEVICE_ID] = device_id
+        rank = 0 if profile else 1 if integration in known(kind) else 2
+        if kind == SUBENTRY_APPLIANCE and rank == 2 and any(w in name.lower() for w in APPLIANCE_WORDS):
+            rank = 1
+        found.append((rank, Candidate(device_id, name, integration, kind, fields, profile)))
+    found.sort(key=lambda pair: (pair[0], pair[1].name))
+    return [c for _, c in found]
+
+
+def _groups(
+    hass: HomeAssistant, devices: dr.DeviceRegistry, kind: str
+) -> dict[str, tuple[str, list[profiles.EntityFacts]]]:
+    """Each device's integration and entities; where the integration's profile says it spreads a
+    device over several registry devices, all of that config entry's entities under the device
+    that holds most of them."""
+    out: dict[str, tuple[str, list[profiles.EntityFacts]]] = {}
+    spread: dict[str, list[profiles.EntityFacts]] = defaultdict(list)
+    for device_id, items in _device_entities(hass).items():
         device = devices.async_get(device_id)
         if device is None:
             continue
         integration = _integration(hass, device)
-        name = device.name_by_user or device.name or device_id
-        candidate = None
-        if kind == SUBENTRY_EV_CHARGER and integration not in KNOWN_VEHICLES:
-            candidate = _charger(hass, items, integration, vehicles)
-            rank = KNOWN_CHARGERS.index(integration) if integration in KNOWN_CHARGERS else len(KNOWN_CHARGERS)
-        elif kind == SUBENTRY_BATTERY and integration not in KNOWN_VEHICLES + KNOWN_CHARGERS:
-            candidate = _battery(items)
-            rank = (
-                KNOWN_BATTERIES.index(integration) if integration in KNOWN_BATTERIES else len(KNOWN_BATTERIES)
-            )
-        elif (
-            kind == SUBENTRY_APPLIANCE
-            and integration not in KNOWN_VEHICLES + KNOWN_CHARGERS + KNOWN_BATTERIES
-        ):
-            candidate = _appliance(items)
-            rank = 0 if any(w in name.lower() for w in APPLIANCE_WORDS) else 1
-        if candidate is not None:
-            found.append((rank, Candidate(device_id, name, integration, kind, candidate)))
-    found.sort(key=lambda pair: (pair[0], pair[1].name))
-    return [c for _, c in found]
+        profile = profiles.profile_for(integration, kind)
+        if profile is not None and profile.group_by_config_entry and items[0].config_entry_id:
+            spread[items[0].config_entry_id].extend(items)
+        else:
+            out[device_id] = (integration, items)
+    for items in spread.values():
+        counts: dict[str, int] = defaultdict(int)
+        for item in items:
+            counts[item.device_id or ""] += 1
+        main = max(counts, key=lambda d: counts[d])
+        out[main] = (items[0].platform, items)
+    return out
+
+
+def _candidate(
+    kind: str, integration: str, items: list[profiles.EntityFacts], vehicles: list[_Vehicle]
+) -> tuple[dict[str, Any], profiles.Profile | None] | None:
+    """The form fields for a device of ``kind``, by its integration's profile, else by names."""
+    other_kinds = {SUBENTRY_EV_CHARGER, SUBENTRY_BATTERY, SUBENTRY_APPLIANCE, profiles.VEHICLE} - {kind}
+    if any(integration in known(k) for k in other_kinds if k != SUBENTRY_APPLIANCE):
+        return None
+    profile = profiles.profile_for(integration, kind)
+    fields: dict[str, Any] | None
+    if kind == SUBENTRY_EV_CHARGER:
+        fields = _charger_by_profile(profile, items) if profile else _charger_by_words(items)
+        if fields is not None:
+            _car(fields, vehicles)
+    elif kind == SUBENTRY_BATTERY:
+        fields = _battery_by_profile(profile, items) if profile else _battery_by_words(items)
+    elif kind == SUBENTRY_APPLIANCE:
+        fields = _by_roles(profile, items, required=(CONF_SWITCH_ENTITY,)) if profile else _appliance(items)
+    else:
+        return None
+    return (fields, profile) if fields is not None else None
 
 
 def _integration(hass: HomeAssistant, device: dr.DeviceEntry) -> str:
@@ -206,63 +299,142 @@ def _integration(hass: HomeAssistant, device: dr.DeviceEntry) -> str:
     return "unknown"
 
 
-def _charger(
-    hass: HomeAssistant, items: list[_Entity], integration: str, vehicles: list[str]
+def _by_roles(
+    profile: profiles.Profile, items: list[profiles.EntityFacts], required: tuple[str, ...] = ()
 ) -> dict[str, Any] | None:
-    power = _first(items, "sensor", device_class="power", units=POWER_UNITS, words=("charg", "power"))
-    current = _first(
-        items, "number", device_class="current", words=("dynamic", "limit", "max", "current")
-    ) or _first(items, "number", units=("A",), words=("dynamic", "limit", "max", "current"))
-    power_number = None if current else _first(items, "number", units=POWER_UNITS)
-    if power is None or (current is None and power_number is None and integration not in KNOWN_CHARGERS):
+    """Every role of ``profile`` that one of ``items`` plays; None when a required one is missing."""
+    fields: dict[str, Any] = {
+        role: found.entity_id for role in profile.roles if (found := profile.find(role, items))
+    }
+    if any(role not in fields for role in required):
         return None
-    fields: dict[str, Any] = {CONF_CHARGER_POWER_ENTITY: power.entity_id}
-    if integration in ("ocpp", "easee"):
-        fields[CONF_CONTROL_ADAPTER] = ChargerAdapter(integration).value
-    if current and integration not in READ_ONLY_CHARGERS:
-        fields[CONF_CURRENT_LIMIT_ENTITY] = current.entity_id
-        state = hass.states.get(current.entity_id)
-        if state is not None and (top := state.attributes.get("max")) is not None:
-            fields[CONF_MAX_CURRENT_A] = min(float(top), 80.0)
-    elif power_number and integration not in READ_ONLY_CHARGERS:
-        fields[CONF_POWER_LIMIT_ENTITY] = power_number.entity_id
-    if plug := _first(items, "binary_sensor", device_class="plug") or _first(
-        items, "binary_sensor", words=("plug", "connected", "cable")
-    ):
-        fields[CONF_PLUGGED_ENTITY] = plug.entity_id
-    if (
-        switch := _first(items, "switch", words=("charg", "enable"))
-    ) and integration not in READ_ONLY_CHARGERS:
-        fields[CONF_CHARGE_SWITCH_ENTITY] = switch.entity_id
-    if vehicles:
-        fields[CONF_EV_SOC_ENTITY] = vehicles[0]
+    if profile.min_write_interval_s:
+        fields[CONF_MIN_WRITE_INTERVAL_S] = profile.min_write_interval_s
     return fields
 
 
-def _vehicle_soc(hass: HomeAssistant, entities: dict[str, list[_Entity]]) -> list[str]:
-    """Battery-class SoC sensors on vehicle devices (known car integrations, or a device with a range)."""
-    devices = dr.async_get(hass)
-    out: list[str] = []
-    for device_id, items in entities.items():
+def _charger_by_profile(
+    profile: profiles.Profile, items: list[profiles.EntityFacts]
+) -> dict[str, Any] | None:
+    """A charger as its integration defines it: its power sensor, and what drives it (a current or
+    power number, a switch, or the integration's action); a read-only profile drives nothing."""
+    fields = _by_roles(profile, items, required=(CONF_CHARGER_POWER_ENTITY,))
+    if fields is None:
+        return None
+    if profile.action is not None:
+        fields[CONF_CONTROL_ADAPTER] = profile.integration
+    plug = fields.get(CONF_PLUGGED_ENTITY, "")
+    if plug.startswith("sensor.") and profile.connected_states:
+        fields[CONF_PLUGGED_STATES] = list(profile.connected_states)
+    if (
+        current := next((i for i in items if i.entity_id == fields.get(CONF_CURRENT_LIMIT_ENTITY)), None)
+    ) and (top := _max_of(current)):
+        fields[CONF_MAX_CURRENT_A] = top
+    return fields
+
+
+def _charger_by_words(items: list[profiles.EntityFacts]) -> dict[str, Any] | None:
+    """A charger by names and classes: a power sensor and a current (A) or power number to drive;
+    a plug or switch only where its name says so."""
+    power = _first(items, "sensor", device_class="power", units=POWER_UNITS, words=("charg", "power"))
+    words = ("dynamic", "limit", "max", "current")
+    current = _first(items, "number", device_class="current", words=words) or _first(
+        items, "number", units=("A",), words=words
+    )
+    power_number = None if current else _first(items, "number", units=POWER_UNITS, words=("charg", "power"))
+    if power is None or (current is None and power_number is None):
+        return None
+    fields: dict[str, Any] = {CONF_CHARGER_POWER_ENTITY: power.entity_id}
+    if current:
+        fields[CONF_CURRENT_LIMIT_ENTITY] = current.entity_id
+        if top := _max_of(current):
+            fields[CONF_MAX_CURRENT_A] = top
+    elif power_number:
+        fields[CONF_POWER_LIMIT_ENTITY] = power_number.entity_id
+    if plug := _first(items, "binary_sensor", device_class="plug", any_name=False, words=("plug",)) or _first(
+        items, "binary_sensor", words=("plug", "car connected", "vehicle connected"), any_name=False
+    ):
+        fields[CONF_PLUGGED_ENTITY] = plug.entity_id
+    if switch := _first(items, "switch", words=("charging", "charge enable", "enable charg"), any_name=False):
+        fields[CONF_CHARGE_SWITCH_ENTITY] = switch.entity_id
+    return fields
+
+
+def _max_of(entity: profiles.EntityFacts) -> float | None:
+    """The largest current (A) the number accepts, within what the form allows."""
+    return min(entity.maximum, 80.0) if entity.maximum is not None else None
+
+
+@dataclass
+class _Vehicle:
+    """A car's entities a charger can use (its SoC; its charge target where it has one)."""
+
+    soc: str
+    target: str | None = None
+
+
+def _vehicles(hass: HomeAssistant, devices: dr.DeviceRegistry) -> list[_Vehicle]:
+    """Cars: devices of a vehicle profile (by its roles), else of a known car integration or with
+    a range sensor (by a battery-class % sensor)."""
+    out: list[_Vehicle] = []
+    for device_id, items in _device_entities(hass).items():
         device = devices.async_get(device_id)
         if device is None:
             continue
-        vehicle = _integration(hass, device) in KNOWN_VEHICLES or any(
+        integration = _integration(hass, device)
+        if (profile := profiles.profile_for(integration, profiles.VEHICLE)) is not None:
+            soc = profile.find(CONF_EV_SOC_ENTITY, items)
+            target = profile.find(CONF_EV_TARGET_SOC_ENTITY, items)
+            if soc is not None:
+                out.append(_Vehicle(soc.entity_id, target.entity_id if target else None))
+            continue
+        vehicle = integration in known(profiles.VEHICLE) or any(
             e.device_class == "distance" and "range" in e.name for e in items
         )
-        soc = _first(items, "sensor", device_class="battery", units=("%",))
-        if vehicle and soc is not None:
-            out.append(soc.entity_id)
+        soc_entity = _first(items, "sensor", device_class="battery", units=("%",))
+        if vehicle and soc_entity is not None:
+            out.append(_Vehicle(soc_entity.entity_id))
     return out
 
 
-def _battery(items: list[_Entity]) -> dict[str, Any] | None:
+def _car(fields: dict[str, Any], vehicles: list[_Vehicle]) -> None:
+    """The car this charger charges: its own entry if it has one, else the only car no other
+    charger uses (with several, the person picks in the form)."""
+    if CONF_EV_SOC_ENTITY in fields or len(vehicles) != 1:
+        return
+    fields[CONF_EV_SOC_ENTITY] = vehicles[0].soc
+    if vehicles[0].target:
+        fields[CONF_EV_TARGET_SOC_ENTITY] = vehicles[0].target
+
+
+def _battery_by_profile(
+    profile: profiles.Profile, items: list[profiles.EntityFacts]
+) -> dict[str, Any] | None:
+    """A battery as its integration defines it: SoC and something that drives it (a mode select, a
+    setpoint number or the integration's action), with the mode options and sign it uses."""
+    fields = _by_roles(profile, items, required=(CONF_SOC_ENTITY,))
+    if fields is None or not (
+        fields.keys() & {CONF_MODE_SELECT_ENTITY, CONF_POWER_SETPOINT_ENTITY} or profile.action
+    ):
+        return None
+    for mode, option in profile.mode_options.items():
+        fields[f"{CONF_MODE_OPTION_PREFIX}{mode}"] = option
+    if profile.discharge_positive is not None:
+        fields[CONF_DISCHARGE_POSITIVE] = profile.discharge_positive
+    if profile.action is not None:
+        fields[CONF_CONTROL_ADAPTER] = profile.integration
+    return fields
+
+
+def _battery_by_words(items: list[profiles.EntityFacts]) -> dict[str, Any] | None:
     soc = _first(
         items, "sensor", device_class="battery", units=("%",), words=("soc", "state of charge", "battery")
     )
     power = _first(items, "sensor", device_class="power", units=POWER_UNITS, words=("battery", "charg"))
-    select = _first(items, "select", words=("mode", "work", "operat"))
-    setpoint = _first(items, "number", device_class="power", units=POWER_UNITS)
+    select = _first(items, "select", words=("mode", "work", "operat"), any_name=False)
+    setpoint = _first(
+        items, "number", device_class="power", units=POWER_UNITS, words=("battery", "charg"), any_name=False
+    )
     if soc is None or power is None or (select is None and setpoint is None):
         return None
     fields: dict[str, Any] = {CONF_SOC_ENTITY: soc.entity_id, CONF_POWER_ENTITY: power.entity_id}
@@ -273,7 +445,7 @@ def _battery(items: list[_Entity]) -> dict[str, Any] | None:
     return fields
 
 
-def _appliance(items: list[_Entity]) -> dict[str, Any] | None:
+def _appliance(items: list[profiles.EntityFacts]) -> dict[str, Any] | None:
     switch = _first(items, "switch")
     power = _first(items, "sensor", device_class="power", units=POWER_UNITS)
     if switch is None or power is None:
@@ -303,7 +475,7 @@ def async_check_devices(hass: HomeAssistant, entry: ConfigEntry) -> None:
     used = configured_entities(entry)
     for kind in (SUBENTRY_EV_CHARGER, SUBENTRY_BATTERY):
         for candidate in async_candidates(hass, kind):
-            if used & {v for v in candidate.fields.values() if isinstance(v, str)}:
+            if used & candidate.own_entities:
                 clear_issue(hass, ISSUE_NEW_DEVICE, candidate.device_id)
                 continue
             raise_issue(

@@ -10,10 +10,11 @@ from typing import Any
 import voluptuous as vol
 from homeassistant.components.sensor import SensorDeviceClass
 from homeassistant.const import CONF_NAME, PERCENTAGE, STATE_ON, UnitOfEnergy, UnitOfPower
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, State
 from homeassistant.helpers import selector
 from homeassistant.helpers.typing import StateType
 
+from .. import profiles
 from ..const import (
     CONF_CHARGE_SWITCH_ENTITY,
     CONF_CHARGER_POWER_ENTITY,
@@ -22,12 +23,15 @@ from ..const import (
     CONF_DEFAULT_ENERGY_KWH,
     CONF_EV_CAPACITY_KWH,
     CONF_EV_SOC_ENTITY,
+    CONF_EV_TARGET_SOC_ENTITY,
     CONF_MAX_CURRENT_A,
     CONF_MIN_CURRENT_A,
     CONF_PHASES,
     CONF_PLUGGED_ENTITY,
+    CONF_PLUGGED_STATES,
     CONF_POWER_LIMIT_ENTITY,
     CONF_VENDOR_CHARGER_ID,
+    CONF_VENDOR_DEVICE_ID,
     RUNNING_THRESHOLD_KW,
     ChargerAdapter,
 )
@@ -49,55 +53,64 @@ KEYS = {
 
 
 def read(hass: HomeAssistant, data: dict[str, Any]) -> ChargerReading:
-    """Plugged in (its plug sensor, else drawing more than 0.05 kW), power (kW), current limit (A), the
-    car's SoC (%) and, when driven through its entities, the current range its number accepts."""
+    """Plugged in (its plug entity, else drawing more than 0.05 kW), power (kW), current limit (A), the
+    car's SoC and charge target (%) and, when driven through its entities, the current range its
+    number accepts."""
     power = power_kw(hass.states.get(data.get(CONF_CHARGER_POWER_ENTITY) or ""))
     if plugged_entity := data.get(CONF_PLUGGED_ENTITY):
-        state = hass.states.get(plugged_entity)
-        plugged = state is not None and state.state == STATE_ON
+        plugged = is_plugged(hass.states.get(plugged_entity), data.get(CONF_PLUGGED_STATES))
     else:
-        # Without a plug sensor, a charger drawing power is how a plug-in shows.
+        # Without a plug entity, a charger drawing power is how a plug-in shows.
         plugged = (power or 0.0) > RUNNING_THRESHOLD_KW
     limit_entity = data.get(CONF_CURRENT_LIMIT_ENTITY)
-    soc_entity = data.get(CONF_EV_SOC_ENTITY)
     accepted = None
-    if (
-        limit_entity
-        and ChargerAdapter(data.get(CONF_CONTROL_ADAPTER, ChargerAdapter.ENTITIES)) == ChargerAdapter.ENTITIES
-    ):
+    if limit_entity and data.get(CONF_CONTROL_ADAPTER, ChargerAdapter.ENTITIES) == ChargerAdapter.ENTITIES:
         low, high, step = number_limits(hass.states.get(limit_entity))
         accepted = CurrentRange(min_a=low, max_a=high, step_a=step)
+    soc_entity, target_entity = data.get(CONF_EV_SOC_ENTITY), data.get(CONF_EV_TARGET_SOC_ENTITY)
     return ChargerReading(
         plugged=plugged,
         power_kw=power,
         soc_percent=state_number(hass.states.get(soc_entity)) if soc_entity else None,
         current_range=accepted,
+        target_soc_percent=state_number(hass.states.get(target_entity)) if target_entity else None,
     )
 
 
+def is_plugged(state: State | None, connected: list[str] | None) -> bool:
+    """A plug binary sensor (or switch) that is on; a plug *sensor* (a connector status) whose state is
+    one of ``connected`` (compared without case), else of the states any known integration uses."""
+    if state is None:
+        return False
+    if state.domain in ("binary_sensor", "input_boolean", "switch"):
+        return state.state == STATE_ON
+    wanted = {s.casefold() for s in (connected or profiles.connected_states())}
+    return state.state.casefold() in wanted
+
+
 def commands(hass: HomeAssistant, data: dict[str, Any], wanted: Setpoint) -> list[Command]:
-    """The service calls that set the charger to ``wanted.amps`` (0: off)."""
+    """The service calls that set the charger to ``wanted.amps`` (0: off): the integration's own
+    action where the form says so, else its current or power number and charging switch."""
     device_id, amps, delta = wanted.device_id, float(wanted.amps or 0.0), wanted.delta_kw
-    adapter = ChargerAdapter(data.get(CONF_CONTROL_ADAPTER, ChargerAdapter.ENTITIES))
+    adapter = data.get(CONF_CONTROL_ADAPTER, ChargerAdapter.ENTITIES)
     number = data.get(CONF_CURRENT_LIMIT_ENTITY)
     out: list[Command | None] = []
-    if adapter == ChargerAdapter.OCPP:
-        payload: dict[str, Any] = {"limit_amps": amps}
-        if charger_id := data.get(CONF_VENDOR_CHARGER_ID):
-            payload["devid"] = charger_id
-        out.append(Command(device_id, "current", "ocpp", "set_charge_rate", payload, delta))
-    elif adapter == ChargerAdapter.EASEE:
-        out.append(
-            Command(
-                device_id,
-                "current",
-                "easee",
-                "set_charger_dynamic_limit",
-                {"charger_id": data.get(CONF_VENDOR_CHARGER_ID), "current": amps},
-                delta,
-            )
+    if adapter != ChargerAdapter.ENTITIES:
+        if (action := profiles.action_for(adapter, profiles.EV_CHARGER)) is None:
+            return []
+        kw = kw_from_amps(amps, ChargerConfig.from_data(data).phases)
+        payload = action.payload(
+            {
+                profiles.AMPS: amps,
+                profiles.WATTS: round(kw * 1000.0),
+                profiles.KILOWATTS: round(kw, 2),
+                profiles.DEVICE_ID: data.get(CONF_VENDOR_DEVICE_ID),
+                profiles.CHARGER_ID: data.get(CONF_VENDOR_CHARGER_ID),
+            }
         )
-    elif number:
+        payload = {k: v for k, v in payload.items() if v is not None}
+        return [Command(device_id, "current", action.domain, action.service, payload, delta)]
+    if number:
         n_min = number_limits(hass.states.get(number))[0]
         switch = data.get(CONF_CHARGE_SWITCH_ENTITY)
         # Off is 0 A where the number allows it; else the switch does it and the number stays.
@@ -116,7 +129,7 @@ def commands(hass: HomeAssistant, data: dict[str, Any], wanted: Setpoint) -> lis
                 device_id, "current", hass, power_number, round(kw * 1000.0) if watts else round(kw, 2), delta
             )
         )
-    if (switch := data.get(CONF_CHARGE_SWITCH_ENTITY)) and adapter == ChargerAdapter.ENTITIES:
+    if switch := data.get(CONF_CHARGE_SWITCH_ENTITY):
         out.append(switch_to(device_id, "switch", hass, switch, amps > 0, delta))
     return [c for c in out if c is not None]
 
@@ -149,9 +162,17 @@ def schema(defaults: dict[str, Any]) -> vol.Schema:
             ),
             vol.Optional(CONF_VENDOR_CHARGER_ID, **s(CONF_VENDOR_CHARGER_ID)): str,
             vol.Optional(CONF_PLUGGED_ENTITY, **s(CONF_PLUGGED_ENTITY)): entity(
-                ["binary_sensor", "input_boolean"]
+                ["binary_sensor", "sensor", "input_boolean"]
+            ),
+            vol.Optional(CONF_PLUGGED_STATES, **s(CONF_PLUGGED_STATES)): selector.SelectSelector(
+                selector.SelectSelectorConfig(
+                    options=list(profiles.connected_states()), multiple=True, custom_value=True
+                )
             ),
             vol.Optional(CONF_EV_SOC_ENTITY, **s(CONF_EV_SOC_ENTITY)): entity(["sensor", "input_number"]),
+            vol.Optional(CONF_EV_TARGET_SOC_ENTITY, **s(CONF_EV_TARGET_SOC_ENTITY)): entity(
+                ["sensor", "number", "input_number"]
+            ),
             vol.Optional(CONF_EV_CAPACITY_KWH, **s(CONF_EV_CAPACITY_KWH)): number(5, 250, 0.5, "kWh"),
             vol.Required(CONF_PHASES, **d(CONF_PHASES, str(base.phases))): selector.SelectSelector(
                 selector.SelectSelectorConfig(options=["1", "2", "3"])

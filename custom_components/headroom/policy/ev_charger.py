@@ -110,14 +110,18 @@ def device(cycle: Cycle, device_id: str, data: Mapping[str, Any], reading: Charg
 def _energy_wanted(
     cycle: Cycle, data: Mapping[str, Any], config: ChargerConfig, goal: EvGoal, reading: ChargerReading
 ) -> float:
-    """The goal's energy, else from the car's SoC and capacity, else the charger's default."""
+    """The goal's energy, else from the car's SoC and capacity up to the goal's target (or the car's
+    own charge limit when lower: the car stops there whatever is planned), else the charger's default."""
     if goal.energy_kwh is not None:
         return goal.energy_kwh
     soc = reading.soc_percent
     if data.get(CONF_EV_SOC_ENTITY) and soc is None:
         cycle.stale.append(data[CONF_EV_SOC_ENTITY])
     if soc is not None and config.capacity_kwh:
-        return max(0.0, (goal.target_soc - soc) / 100.0 * config.capacity_kwh)
+        target = goal.target_soc
+        if reading.target_soc_percent is not None and 0 < reading.target_soc_percent <= 100:
+            target = min(target, reading.target_soc_percent)
+        return max(0.0, (target - soc) / 100.0 * config.capacity_kwh)
     return config.default_energy_kwh
 
 

@@ -24,13 +24,14 @@ class CurrentRange:
 
 @dataclass(frozen=True, kw_only=True)
 class ChargerReading:
-    """A charger now: plugged in or not, power (kW), current limit (A), the car's SoC (%) and the current
-    range its control accepts."""
+    """A charger now: plugged in or not, power (kW), current limit (A), the car's SoC (%), the current
+    range its control accepts and the car's own charge target (%), where the car has one."""
 
     plugged: bool
     power_kw: float | None
     soc_percent: float | None = None
     current_range: CurrentRange | None = None
+    target_soc_percent: float | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

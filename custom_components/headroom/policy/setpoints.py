@@ -7,7 +7,7 @@ functions here, so that no moment of a sequence of writes overloads the fuse.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -50,14 +50,22 @@ class Paced(Protocol):
 
 
 def paced[T: Paced](
-    writes: Iterable[T], last_write: dict[tuple[str, str], datetime], now: datetime, *, urgent: bool
+    writes: Iterable[T],
+    last_write: dict[tuple[str, str], datetime],
+    now: datetime,
+    *,
+    urgent: bool,
+    intervals: Mapping[str, timedelta] | None = None,
 ) -> list[T]:
-    """The writes that may go out now, lowers first: a raise waits ``RAISE_INTERVAL`` after the
-    last write of the same key, unless ``urgent`` (a fuse cut, a retry)."""
+    """The writes that may go out now, lowers first: a raise waits ``RAISE_INTERVAL`` (or the
+    device's own longer interval, where its vendor limits how often a setting may change) after the
+    last write of the same key, unless ``urgent`` (a fuse cut, a retry). Lowers never wait: the
+    fuse comes before a vendor's rate limit."""
     ready = []
     for write in writes:
         last = last_write.get((write.device_id, write.key))
-        if not urgent and write.delta_kw > 0 and last is not None and now - last < RAISE_INTERVAL:
+        wait = max(RAISE_INTERVAL, (intervals or {}).get(write.device_id, RAISE_INTERVAL))
+        if not urgent and write.delta_kw > 0 and last is not None and now - last < wait:
             continue
         ready.append(write)
     return sorted(ready, key=lambda w: w.delta_kw)

@@ -1,0 +1,198 @@
+"""What Headroom knows about other integrations, as data: one module per integration.
+
+A profile says, for one integration and one device kind, which of that integration's registry
+entries is which part of the device (by ``translation_key`` or unique-id suffix first, then device
+class and unit), which sensor states mean a car is connected, how its battery modes map to the
+plan's, which action drives it and with what payload, which way its sensors count, and how often
+its vendor lets a setting change. Every profile names the repository, files and commit it was
+read from: the integration's own source is the only authority.
+
+Discovery (``discovery.py``) matches profiles against the registries; the device modules
+(``devices/``) use the action and plug states when they read and drive. Nothing here imports
+Home Assistant: the facts of a registry entry arrive as ``EntityFacts``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Final
+
+# The kinds a profile can describe. Vehicles are not planned devices: their SoC, plug and target
+# are offered to the charger they charge at.
+EV_CHARGER: Final = "ev_charger"
+BATTERY: Final = "battery"
+VEHICLE: Final = "vehicle"
+APPLIANCE: Final = "appliance"
+
+# Placeholders in an action's payload, filled in when the command is built.
+AMPS: Final = "$amps"  # the charge current (A) the policy wants, 0 = stop
+WATTS: Final = "$watts"  # the power (W) the policy wants, charging positive
+KILOWATTS: Final = "$kw"
+DEVICE_ID: Final = "$device_id"  # the integration's Home Assistant device (the one discovery found)
+CHARGER_ID: Final = "$charger_id"  # the vendor's own charger id (the form's "charger id" field)
+MINUTES: Final = "$minutes"  # how long a forced battery mode should last (the planning step)
+PLACEHOLDERS: Final = (AMPS, WATTS, KILOWATTS, DEVICE_ID, CHARGER_ID, MINUTES)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Source:
+    """Where a profile's facts were read: ``repo`` at ``commit``, in ``paths``."""
+
+    repo: str
+    commit: str
+    paths: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return f"{self.repo}@{self.commit[:7]}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class EntityFacts:
+    """One registry entry as discovery sees it (the HA layer fills it in)."""
+
+    entity_id: str
+    domain: str
+    platform: str
+    unique_id: str = ""
+    translation_key: str | None = None
+    entity_category: str | None = None  # "config" / "diagnostic" / None
+    device_class: str | None = None
+    unit: str | None = None
+    name: str = ""
+    device_id: str | None = None
+    config_entry_id: str | None = None
+    options: tuple[str, ...] = ()  # a select's options, where the state has them
+    maximum: float | None = None  # a number's largest accepted value, where the state has it
+
+
+@dataclass(frozen=True, kw_only=True)
+class Match:
+    """How one part of a device is recognised among its integration's registry entries.
+
+    Every given criterion must hold. ``translation_key`` and ``unique_id_suffix`` identify an
+    entity as its integration's code defines it; ``device_class`` and ``units`` narrow it where the
+    integration shares a key between entities. A settings (``config``) entity never matches unless
+    ``config_ok``: only where the integration's own code makes the control a config entity, and
+    the profile's source shows that this entity is the one that controls charging.
+    """
+
+    domain: str
+    translation_key: str | None = None
+    unique_id_suffix: str | None = None
+    device_class: str | None = None
+    units: tuple[str, ...] = ()
+    config_ok: bool = False
+
+    def matches(self, entity: EntityFacts) -> bool:
+        """Whether ``entity`` is this part."""
+        return (
+            entity.domain == self.domain
+            and (self.translation_key is None or entity.translation_key == self.translation_key)
+            and (self.unique_id_suffix is None or entity.unique_id.endswith(self.unique_id_suffix))
+            and (self.device_class is None or entity.device_class == self.device_class)
+            and (not self.units or entity.unit in self.units)
+            and (self.config_ok or entity.entity_category != "config")
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Action:
+    """A vendor action that drives the device: ``domain.service`` with ``data``, where the
+    placeholder strings (``AMPS``, ``DEVICE_ID``, ...) are filled in for each command."""
+
+    domain: str
+    service: str
+    data: Mapping[str, str | float | int | bool]
+
+    def payload(self, values: Mapping[str, object]) -> dict[str, object]:
+        """The action's data with its placeholders replaced by ``values``."""
+        return {
+            key: values.get(value, value) if isinstance(value, str) else value
+            for key, value in self.data.items()
+        }
+
+
+@dataclass(frozen=True, kw_only=True)
+class Profile:
+    """One integration's devices of one kind, as its code defines them.
+
+    ``roles`` maps a form field (``current_limit_entity``, ``plugged_entity``, ...) to the matches
+    tried in order. ``connected_states``: the states of a plug *sensor* that mean a car is
+    connected (whatever the car is doing). ``mode_options``: the plan's battery modes to the
+    select's options. ``discharge_positive`` / ``export_positive``: the integration's sensors count
+    that way. ``min_write_interval_s``: the vendor's documented least time between changes of a
+    setting (raises wait for it; a fuse cut never does). ``group_by_config_entry``: the integration
+    spreads one device's entities over several registry devices of one config entry.
+    ``reads``/``drives``/``limits``: a line each for the README's table of integrations.
+    """
+
+    integration: str
+    kind: str
+    title: str
+    source: Source
+    roles: Mapping[str, tuple[Match, ...]]
+    connected_states: tuple[str, ...] = ()
+    mode_options: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    action: Action | None = None
+    discharge_positive: bool | None = None
+    export_positive: bool | None = None
+    min_write_interval_s: float = 0.0
+    group_by_config_entry: bool = False
+    reads: str = ""
+    drives: str = ""
+    limits: str = ""
+
+    def find(self, role: str, entities: Iterable[EntityFacts]) -> EntityFacts | None:
+        """The entity that plays ``role``, by the first of its matches that any entity meets."""
+        items = list(entities)
+        for match in self.roles.get(role, ()):
+            for entity in items:
+                if match.matches(entity):
+                    return entity
+        return None
+
+
+def _load() -> dict[tuple[str, str], Profile]:
+    """Every ``PROFILES`` tuple of the modules in this package, keyed by (integration, kind)."""
+    out: dict[tuple[str, str], Profile] = {}
+    for module in pkgutil.iter_modules(__path__):
+        loaded = importlib.import_module(f"{__name__}.{module.name}")
+        for profile in getattr(loaded, "PROFILES", ()):
+            key = (profile.integration, profile.kind)
+            if key in out:
+                raise ValueError(f"two profiles for {key}")
+            out[key] = profile
+    return out
+
+
+PROFILES: Final = MappingProxyType(_load())
+
+
+def profile_for(integration: str, kind: str) -> Profile | None:
+    """The profile of ``integration``'s devices of ``kind``, if Headroom has one."""
+    return PROFILES.get((integration, kind))
+
+
+def integrations(kind: str) -> tuple[str, ...]:
+    """The integrations with a profile of ``kind``, in a stable order."""
+    return tuple(sorted(i for i, k in PROFILES if k == kind))
+
+
+# Plug sensors of integrations without a profile: the states that read as "a car is connected".
+GENERIC_CONNECTED_STATES: Final = ("connected", "charging", "plugged", "plugged_in", "on")
+
+
+def connected_states() -> tuple[str, ...]:
+    """Every state any profile counts as connected, for the form's suggestions."""
+    states = {s for p in PROFILES.values() for s in p.connected_states}
+    return tuple(sorted(states | set(GENERIC_CONNECTED_STATES)))
+
+
+def action_for(integration: str, kind: str) -> Action | None:
+    """The vendor action that drives ``integration``'s devices of ``kind``, if it has one."""
+    profile = profile_for(integration, kind)
+    return profile.action if profile is not None else None
