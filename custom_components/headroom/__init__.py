@@ -19,9 +19,17 @@ from homeassistant.helpers.storage import Store
 from homeassistant.helpers.typing import ConfigType
 from homeassistant.loader import async_get_integration
 
-from .const import CONF_IMPORT_LIMIT_KW, CONF_MAIN_FUSE_A, CONF_PHASE_COUNT, DOMAIN
+from .const import (
+    CONF_CONTROL_MODE,
+    CONF_IMPORT_LIMIT_KW,
+    CONF_MAIN_FUSE_A,
+    CONF_PHASE_COUNT,
+    DOMAIN,
+    ControlMode,
+)
 from .controller import COMMANDED_STORAGE_VERSION, commanded_store_key
 from .coordinator import STORAGE_VERSION, HeadroomConfigEntry, HeadroomCoordinator
+from .data import site_settings
 from .discovery import async_check_devices
 from .planner.units import kw_from_amps
 from .services import async_setup_services
@@ -133,7 +141,15 @@ def without_derived_limit(settings: Mapping[str, Any]) -> dict[str, Any]:
 
 
 async def _async_reload(hass: HomeAssistant, entry: HeadroomConfigEntry) -> None:
-    """Options, reconfigure and subentry changes take effect at once, without a restart."""
+    """Options, reconfigure and subentry changes take effect at once, without a restart: by a reload,
+    or in place when only the control mode changed (the select's change, or the form's)."""
+    coordinator = entry.runtime_data
+    if not coordinator.needs_reload():
+        mode = ControlMode(site_settings(entry).get(CONF_CONTROL_MODE, ControlMode.ADVISORY))
+        if mode != coordinator.control_mode:
+            coordinator.control_mode = mode
+            coordinator.async_update_listeners()
+        return
     await hass.config_entries.async_reload(entry.entry_id)
 
 

@@ -99,6 +99,7 @@ class HeadroomCoordinator(DataUpdateCoordinator[HeadroomData]):
         self.store: Store[dict[str, Any]] = Store(hass, STORAGE_VERSION, f"{DOMAIN}.{entry.entry_id}")
         self.intents = Intents()
         self.control_mode = ControlMode(self.config.get(CONF_CONTROL_MODE, ControlMode.ADVISORY))
+        self._running_settings = self._running()
         # Requests that promise headroom (reservations, grid requests) are decided one at a
         # time against the plan that includes every earlier promise.
         self.promise_lock = asyncio.Lock()
@@ -133,8 +134,11 @@ class HeadroomCoordinator(DataUpdateCoordinator[HeadroomData]):
         says which and where the old file is (``sources.stored``). Setup goes on either way."""
         stored = await async_read_store(self.hass, self.store, self.config_entry.entry_id)
         self.intents = stored.intents
-        if stored.control_mode is not None:
+        if stored.control_mode is not None and stored.control_mode != self.control_mode:
+            # Before 0.6 the select kept the mode in the Store, over the entry's settings: it moves
+            # into the entry's options once, where the select and the Configure form both keep it.
             self.control_mode = stored.control_mode
+            self._write_control_mode(stored.control_mode)
         # The plan from before the restart keeps the first new plan from jumping about.
         if stored.previous is not None:
             self._previous = stored.previous
@@ -142,8 +146,33 @@ class HeadroomCoordinator(DataUpdateCoordinator[HeadroomData]):
     async def async_save(self) -> None:
         await self.store.async_save(self._stored())
 
+    def _write_control_mode(self, mode: ControlMode) -> None:
+        entry = self.config_entry
+        self.hass.config_entries.async_update_entry(
+            entry, options={**entry.data, **entry.options, CONF_CONTROL_MODE: mode.value}
+        )
+
+    async def async_set_control_mode(self, mode: ControlMode) -> None:
+        """The select's change: kept in the entry's options (one place: the Configure form shows
+        what the select set, and a mode picked in the form is the one that runs). Applied at once,
+        without reloading the entry."""
+        self.control_mode = mode
+        self._write_control_mode(mode)
+        self.async_update_listeners()
+
+    def needs_reload(self) -> bool:
+        """Whether the entry's settings or devices differ from those this coordinator runs with in
+        more than the control mode (a mode change alone is applied in place)."""
+        return self._running() != self._running_settings
+
+    def _running(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        entry = self.config_entry
+        settings = {k: v for k, v in site_settings(entry).items() if k != CONF_CONTROL_MODE}
+        devices = {i: (s.subentry_type, s.title, dict(s.data)) for i, s in entry.subentries.items()}
+        return settings, devices
+
     def _stored(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"intents": storable(self.intents), "control_mode": self.control_mode.value}
+        data: dict[str, Any] = {"intents": storable(self.intents)}
         if self.data is not None:
             data["last_plan"] = self.data.plan.to_json()
             data["last_problem"] = problem_to_json(self.data.problem)

@@ -46,9 +46,7 @@ class ControlModeSelect(HeadroomEntity, SelectEntity):
         return self.coordinator.control_mode.value
 
     async def async_select_option(self, option: str) -> None:
-        self.coordinator.control_mode = ControlMode(option)
-        await self.coordinator.async_save()
-        self.coordinator.async_update_listeners()
+        await self.coordinator.async_set_control_mode(ControlMode(option))
 
 
 class ChargeModeSelect(HeadroomEntity, SelectEntity):
