@@ -62,7 +62,7 @@ from .const import (
 )
 from .devices import KINDS, kind_of
 from .discovery import async_candidates, configured_entities
-from .forms import defaults_of, entity, number
+from .forms import check_entities, defaults_of, entity, number, without_own_entities
 from .policy.battery import PLAN_MODES
 from .sources.price_services import ServicePrices
 from .sources.prices import current_price, describe, detect_format, points_from_state, sibling_points
@@ -292,10 +292,10 @@ class _DeviceSubentryFlow(ConfigSubentryFlow):
     _reconfiguring = False
 
     def schema(self, defaults: dict[str, Any]) -> vol.Schema:
-        return kind_of(self.kind).schema(defaults)
+        return without_own_entities(self.hass, kind_of(self.kind).schema(defaults))
 
     def validate(self, user_input: dict[str, Any]) -> dict[str, str]:
-        return kind_of(self.kind).validate(user_input)
+        return {**check_entities(self.hass, user_input), **kind_of(self.kind).validate(user_input)}
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
         used = configured_entities(self._get_entry())

@@ -45,7 +45,7 @@ from .const import (
     ControlState,
 )
 from .data import HeadroomData, site_settings
-from .devices import Command, configs, kind_of, read_devices
+from .devices import Command, configs, drivable, kind_of, read_devices
 from .devices import ev_charger as ev_charger_kind
 from .meter import phase_entities, read_meter
 from .policy.decide import Excess, drawing_now, excess_at, fuse_cut, held, setpoints
@@ -131,7 +131,10 @@ class DeviceController:
             return ControlState.MANUAL
         if device_id in self.unresponsive or device_id in self.failing:
             return ControlState.NOT_FOLLOWING
-        return ControlState.ADVISORY if mode == ControlMode.ADVISORY else ControlState.ACTIVE
+        sub = self._subentries.get(device_id)
+        if mode == ControlMode.ADVISORY or (sub is not None and not drivable(sub.subentry_type, sub.data)):
+            return ControlState.ADVISORY
+        return ControlState.ACTIVE
 
     @property
     def not_following(self) -> frozenset[str]:

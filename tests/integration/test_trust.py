@@ -3,10 +3,11 @@ select and the form agree, and a mode change applies without reloading the home.
 
 from __future__ import annotations
 
+import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import EVENT_CALL_SERVICE
 from homeassistant.core import HomeAssistant
-from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.data_entry_flow import FlowResultType, InvalidData
 from pytest_homeassistant_custom_component.common import async_capture_events
 
 from .conftest import SITE
@@ -96,3 +97,56 @@ async def test_a_mode_kept_by_an_older_version_moves_into_the_settings(
     await hass.async_block_till_done()
     assert hass.states.get("select.home_control_mode").state == "off"
     assert entry.options["control_mode"] == "off"
+
+
+async def test_the_charger_form_refuses_what_cannot_work(hass: HomeAssistant, home: None) -> None:
+    """Headroom's own plan as the charger's measurement, a price as the car's SoC, a power as the current
+    number: each refused with a translated error; Headroom's entities are not offered at all."""
+    from homeassistant import config_entries
+
+    from .conftest import PRICE
+
+    entry = await setup(hass, "advisory")
+    result = await hass.config_entries.subentries.async_init(
+        (entry.entry_id, "ev_charger"), context={"source": config_entries.SOURCE_USER}
+    )
+    if result["step_id"] == "user":  # devices found: enter by hand
+        result = await hass.config_entries.subentries.async_configure(
+            result["flow_id"], {"discovered": "manual"}
+        )
+    schema = {str(k): v for k, v in result["data_schema"].schema.items()}
+    assert "sensor.driveway_planned_power" in schema["charger_power_entity"].config["exclude_entities"]
+    hass.states.async_set("input_number.street_current", "16", {"unit_of_measurement": "A"})
+    form = {
+        "name": "Street",
+        "charger_power_entity": "sensor.driveway_planned_power",
+        "ev_soc_entity": PRICE,
+        "power_limit_entity": "input_number.street_current",
+        "phases": "3",
+        "min_current_a": 6,
+        "max_current_a": 16,
+        "default_energy_kwh": 10,
+    }
+    with pytest.raises(InvalidData):  # not even accepted by the picker
+        await hass.config_entries.subentries.async_configure(result["flow_id"], form)
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {**form, "charger_power_entity": "sensor.charger_power"}
+    )
+    assert result["errors"] == {"ev_soc_entity": "unit_not_percent", "power_limit_entity": "unit_not_power"}
+    assert len(entry.subentries) == 1  # nothing was added
+
+
+async def test_a_charger_with_nothing_to_drive_is_advisory(
+    hass: HomeAssistant, home: None, freezer: FrozenDateTimeFactory
+) -> None:
+    from homeassistant.config_entries import ConfigSubentryData
+
+    from .conftest import charger_subentry
+
+    freezer.move_to(EVENING)
+    sub = charger_subentry()
+    plain = ConfigSubentryData(
+        subentry_type="ev_charger", title="Driveway", unique_id=None, data=dict(sub["data"])
+    )
+    await setup(hass, "active", plain)
+    assert hass.states.get("sensor.driveway_control").state == "advisory"

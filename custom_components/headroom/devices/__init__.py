@@ -11,7 +11,13 @@ import voluptuous as vol
 from homeassistant.config_entries import ConfigSubentry
 from homeassistant.core import HomeAssistant
 
-from ..const import SUBENTRY_APPLIANCE, SUBENTRY_BATTERY, SUBENTRY_EV_CHARGER, SUBENTRY_THERMAL
+from ..const import (
+    CONF_CONTROL_ADAPTER,
+    SUBENTRY_APPLIANCE,
+    SUBENTRY_BATTERY,
+    SUBENTRY_EV_CHARGER,
+    SUBENTRY_THERMAL,
+)
 from ..descriptions import HeadroomSensorDescription
 from ..policy.problem import DeviceConfig
 from ..policy.readings import DeviceReading
@@ -19,7 +25,7 @@ from ..policy.setpoints import Setpoint
 from . import appliance, battery, ev_charger, thermal
 from .command import Command
 
-__all__ = ["KINDS", "Command", "DeviceKind", "configs", "kind_of", "read_devices"]
+__all__ = ["KINDS", "Command", "DeviceKind", "configs", "drivable", "kind_of", "read_devices"]
 
 
 class DeviceKind(Protocol):
@@ -68,3 +74,10 @@ def read_devices(hass: HomeAssistant, devices: Mapping[str, DeviceConfig]) -> di
     return {
         device_id: kind_of(config.kind).read(hass, dict(config.data)) for device_id, config in devices.items()
     }
+
+
+def drivable(subentry_type: str, data: Mapping[str, Any]) -> bool:
+    """Whether the device has anything Headroom can write: an entity its kind drives, or a vendor
+    action. One without is planned and advised only, and says so."""
+    adapter = data.get(CONF_CONTROL_ADAPTER)
+    return any(data.get(key) for key in kind_of(subentry_type).KEYS) or adapter not in (None, "entities")
