@@ -51,7 +51,9 @@ from .const import (
     DOMAIN,
     SOLVE_TIME_LIMIT_S,
     SUBENTRY_APPLIANCE,
+    SUBENTRY_BATTERY,
     SUBENTRY_EV_CHARGER,
+    SUBENTRY_THERMAL,
     ChargeMode,
 )
 from .coordinator import HeadroomConfigEntry, HeadroomCoordinator
@@ -273,6 +275,15 @@ def _entry(hass: HomeAssistant) -> HeadroomConfigEntry:
     raise _invalid("not_loaded")
 
 
+# The device kinds as a person calls them, for messages (the subentry types are internal keys).
+KIND_NAMES = {
+    SUBENTRY_EV_CHARGER: "an EV charger",
+    SUBENTRY_BATTERY: "a battery",
+    SUBENTRY_APPLIANCE: "an appliance",
+    SUBENTRY_THERMAL: "a heat store",
+}
+
+
 def _subentry(hass: HomeAssistant, entry: HeadroomConfigEntry, device_id: str, *kinds: str) -> ConfigSubentry:
     """The device subentry behind a Headroom device id (one of ``kinds``)."""
     device = dr.async_get(hass).async_get(device_id)
@@ -281,7 +292,9 @@ def _subentry(hass: HomeAssistant, entry: HeadroomConfigEntry, device_id: str, *
     if subentry is None:
         raise _invalid("unknown_device", device_id=device_id)
     if subentry.subentry_type not in kinds:
-        raise _invalid("wrong_device_kind", device=subentry.title, kinds=", ".join(kinds))
+        raise _invalid(
+            "wrong_device_kind", device=subentry.title, kinds=" or ".join(KIND_NAMES[k] for k in kinds)
+        )
     return subentry
 
 

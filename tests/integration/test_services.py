@@ -417,6 +417,8 @@ async def test_misuse_is_refused_and_changes_nothing(
     with pytest.raises(ServiceValidationError) as err:
         await call(hass, service, **data)
     assert err.value.translation_key == key
+    if key == "wrong_device_kind":  # in words a person uses, not an internal key
+        assert err.value.translation_placeholders == {"device": "Dishwasher", "kinds": "an EV charger"}
     assert entry.runtime_data.intents.to_dict() == stored
     assert (await plan(hass))["devices"] == before["devices"]
 

@@ -150,3 +150,28 @@ async def test_a_charger_with_nothing_to_drive_is_advisory(
     )
     await setup(hass, "active", plain)
     assert hass.states.get("sensor.driveway_control").state == "advisory"
+
+
+def test_every_message_has_only_plain_placeholders() -> None:
+    """The frontend reads translations as ICU messages: ``{start, value}`` in a description is an
+    ICU argument and shows "Translation error: INVALID_ARGUMENT_TYPE" instead of the text."""
+    import json
+    import re
+    from pathlib import Path
+
+    from custom_components import headroom
+
+    strings = json.loads((Path(headroom.__file__).parent / "strings.json").read_text())
+    bad: list[str] = []
+
+    def walk(node: object, path: str) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                walk(value, f"{path}.{key}")
+        elif isinstance(node, str):
+            bad.extend(
+                f"{path}: {m}" for m in re.findall(r"\{[^}]*\}", node) if not re.fullmatch(r"\{\w+\}", m)
+            )
+
+    walk(strings, "strings")
+    assert bad == []
