@@ -361,8 +361,25 @@ async def _undone_on_failure(
         raise
 
 
+def money(value: float) -> float:
+    """An amount of money as an answer gives it: to the cent, and the solver's rounding noise
+    (-0.0006) as the zero it is."""
+    return round(value, 2) + 0.0
+
+
+def _horizon_notes(data: HeadroomData, end: datetime) -> list[str]:
+    """Say so when an asked window ends after the plan's horizon (the answer covers it up to there)."""
+    horizon_end = data.step_start(data.problem.steps)
+    if _aware(end) > horizon_end:
+        return [
+            f"asked until {_aware(end).isoformat()}; the plan ends {horizon_end.isoformat()}: answered up to then"
+        ]
+    return []
+
+
 def _window(data: HeadroomData, start: datetime, end: datetime) -> tuple[int, int]:
-    """Steps [first, end) of the current horizon covering [start, end); errors if outside."""
+    """Steps [first, end) of the current horizon covering [start, end); errors if outside (a window
+    that ends after the horizon is cut there: ``_horizon_notes`` says so in the answer)."""
     start, end = _aware(start), _aware(end)
     if end <= start:
         raise _invalid("end_before_start", start=start.isoformat(), end=end.isoformat())
@@ -423,8 +440,8 @@ def plan_response(coordinator: HeadroomCoordinator) -> dict[str, Any]:
         "planned_at": data.planned_at.isoformat(),
         "start": problem.start.isoformat(),
         "step_minutes": problem.step_minutes,
-        "cost": plan_json["cost"],
-        "baseline_cost": plan_json["baseline"]["cost"],
+        "cost": money(plan_json["cost"]),
+        "baseline_cost": money(plan_json["baseline"]["cost"]),
         "currency": coordinator.hass.config.currency,
         "control_mode": coordinator.control_mode.value,
         "steps": [
@@ -586,7 +603,11 @@ async def _async_check_feasibility(call: ServiceCall) -> ServiceResponse:
         start_penalty=0.0,
     )
     answer = await _solve(call.hass, check_feasibility, data.problem, request)
-    return _feasibility_response(data, answer, first, end)
+    return {
+        **_feasibility_response(data, answer, first, end),
+        "currency": call.hass.config.currency,
+        "notes": _horizon_notes(data, call.data["departure"]),
+    }
 
 
 def _feasibility_response(
@@ -598,8 +619,9 @@ def _feasibility_response(
         "earliest_finish": None
         if answer.earliest_finish_step is None
         else data.step_start(answer.earliest_finish_step).isoformat(),
-        "extra_cost": round(answer.extra_cost, 4),
-        "limited_by": answer.limited_by,
+        "extra_cost": money(answer.extra_cost),
+        # What stops more energy: only when the answer is no.
+        "limited_by": None if answer.feasible else answer.limited_by,
         "planned_power_kw": _series(data, answer.planned_power_kw[first:end], first),
     }
 
@@ -704,7 +726,8 @@ def _grant_response(
         "granted_kw": _series(data, grant.granted_kw, grant.first),
         "granted_kwh": round(float(grant.granted_kw.sum()) * data.problem.step_hours, 3),
         "requested_kwh": round(grant.requested_kwh, 3),
-        "extra_cost": round(grant.extra_cost, 4),
+        "extra_cost": money(grant.extra_cost),
+        "currency": coordinator.hass.config.currency,
         "squeezed_kwh": {
             subentries[k].title if k in subentries else k: round(v, 3) for k, v in grant.squeezed_kwh.items()
         },

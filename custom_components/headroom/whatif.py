@@ -11,6 +11,7 @@ are simulated for ``days`` with Headroom planning in closed loop.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -49,7 +50,13 @@ ARRIVAL_SOC = 40.0
 # The car of a what-if session: charged to this state of charge, with a battery at least this big.
 WHAT_IF_TARGET_SOC = 80
 WHAT_IF_CAR_KWH = 60.0
-COMPARED = ("energy cost", "import kWh", "export kWh", "peak kW")
+COMPARED = ("energy_cost", "import_kwh", "export_kwh", "peak_kw")
+
+
+def snake_keys(table: Mapping[str, Any]) -> dict[str, Any]:
+    """A simulator table (labels a person reads: "energy cost", "import kWh") as an answer's keys
+    (snake_case, like every other answer of Headroom's actions)."""
+    return {re.sub(r"[^a-z0-9]+", "_", key.lower()).strip("_"): value for key, value in table.items()}
 
 
 def scenario_from_home(
@@ -234,8 +241,8 @@ async def async_closed_loop(
     days = int(change["days"])
 
     def simulate() -> dict[str, Any]:
-        now = run_simulation(Scenario.from_json(current), "headroom", days).table()
-        then = run_simulation(Scenario.from_json(variant), "headroom", days).table()
+        now = snake_keys(run_simulation(Scenario.from_json(current), "headroom", days).table())
+        then = snake_keys(run_simulation(Scenario.from_json(variant), "headroom", days).table())
         return {
             "mode": "closed_loop",
             "days": days,

@@ -249,6 +249,8 @@ async def test_feasibility_before_arrival_yes_and_no(hass: HomeAssistant, entry:
         hass, "check_feasibility", arrival=at(1), departure=at(4), energy_kwh=15, max_power_kw=11
     )
     assert yes["feasible"] is True and yes["earliest_finish"] is not None
+    assert yes["limited_by"] is None and yes["notes"] == [] and yes["currency"] == hass.config.currency
+    assert yes["extra_cost"] == round(yes["extra_cost"], 2)
     assert yes["max_energy_kwh"] >= 15
 
     no = await call(hass, "check_feasibility", arrival=at(1), departure=at(3), energy_kwh=30, max_power_kw=22)
@@ -258,6 +260,10 @@ async def test_feasibility_before_arrival_yes_and_no(hass: HomeAssistant, entry:
         hass, "check_feasibility", arrival=at(1), departure=at(2), energy_kwh=30, max_power_kw=7
     )
     assert window["feasible"] is False and "window" in window["limited_by"]
+    beyond = await call(
+        hass, "check_feasibility", arrival=at(1), departure=at(100), energy_kwh=15, max_power_kw=11
+    )
+    assert beyond["feasible"] is True and "the plan ends" in beyond["notes"][0]  # said, not silently cut
     assert (await plan(hass))["devices"] == before["devices"]
 
 
@@ -434,12 +440,12 @@ async def test_simulate_days_in_closed_loop(hass: HomeAssistant, entry: MockConf
     """With ``days``, the home simulator runs the home and the changed home with Headroom planning."""
     answer = await call(hass, "simulate", battery_capacity_kwh=20, days=1)
     assert answer["mode"] == "closed_loop" and answer["days"] == 1
-    assert answer["current"]["peak kW"] <= 11.0 + 1e-6 and answer["current"]["fuse trips"] == 0
-    assert answer["current"]["EV goals met"] == answer["variant"]["EV goals met"] == "1/1"
+    assert answer["current"]["peak_kw"] <= 11.0 + 1e-6 and answer["current"]["fuse_trips"] == 0
+    assert answer["current"]["ev_goals_met"] == answer["variant"]["ev_goals_met"] == "1/1"
     # Twice the battery: the simulated day costs no more.
-    assert answer["variant"]["energy cost"] <= answer["current"]["energy cost"] + 0.05
-    assert answer["difference"]["energy cost"] == pytest.approx(
-        answer["variant"]["energy cost"] - answer["current"]["energy cost"], abs=1e-6
+    assert answer["variant"]["energy_cost"] <= answer["current"]["energy_cost"] + 0.05
+    assert answer["difference"]["energy_cost"] == pytest.approx(
+        answer["variant"]["energy_cost"] - answer["current"]["energy_cost"], abs=1e-6
     )
     assert any("prices" in a for a in answer["assumptions"])
     with pytest.raises(ServiceValidationError) as err:
