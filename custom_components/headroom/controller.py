@@ -121,6 +121,11 @@ class DeviceController:
     def _subentries(self) -> Any:
         return self.hooks.entry.subentries
 
+    def name_of(self, device_id: str) -> str:
+        """The device's name as the person gave it (logs name devices, not subentry ids)."""
+        sub = self._subentries.get(device_id)
+        return str(sub.title) if sub is not None else device_id
+
     # ------------------------------------------------------------------ state
 
     def state_of(self, device_id: str) -> ControlState:
@@ -256,15 +261,15 @@ class DeviceController:
             )
         except (HomeAssistantError, vol.Invalid) as err:
             self._unavailable.failed(
-                f"{command.domain}.{command.service} for {command.device_id}",
+                f"{command.domain}.{command.service} for {self.name_of(command.device_id)}",
                 "Could not %s.%s for %s: %s",
                 command.domain,
                 command.service,
-                command.device_id,
+                self.name_of(command.device_id),
                 err,
             )
             return False
-        self._unavailable.worked(f"{command.domain}.{command.service} for {command.device_id}")
+        self._unavailable.worked(f"{command.domain}.{command.service} for {self.name_of(command.device_id)}")
         if command.device_id in self.failing:
             self.failing.discard(command.device_id)
             clear_issue(self.hass, ISSUE_COMMAND_FAILED, command.device_id)
@@ -393,7 +398,7 @@ class DeviceController:
                 event.data["entity_id"],
                 old.state,
                 new.state,
-                device_id,
+                self.name_of(device_id),
             )
             self.hass.bus.async_fire(
                 f"{DOMAIN}_control_paused", {"subentry_id": device_id, "entity_id": event.data["entity_id"]}
@@ -416,7 +421,10 @@ class DeviceController:
                 continue
             if not watch.retried:
                 _LOGGER.info(
-                    "%s draws %.1f kW, allowed %.1f kW: telling it again", device_id, measured, watch.limit_kw
+                    "%s draws %.1f kW, allowed %.1f kW: telling it again",
+                    self.name_of(device_id),
+                    measured,
+                    watch.limit_kw,
                 )
                 await self._resend(watch.commands, now)
                 self._watch[device_id] = _Watch(watch.limit_kw, now, watch.commands, retried=True)

@@ -50,7 +50,6 @@ class HeadroomEntity(CoordinatorEntity[HeadroomCoordinator]):
                 name=subentry.title,
                 manufacturer="Headroom",
                 model=MODELS.get(subentry.subentry_type, subentry.subentry_type),
-                entry_type=DeviceEntryType.SERVICE,
                 via_device=(DOMAIN, entry.entry_id),
             )
 

@@ -224,7 +224,8 @@ SENSORS: tuple[HeadroomSensorDescription, ...] = (
     HeadroomSensorDescription(
         key="expected_soc",
         translation_key="expected_soc",
-        device_class=SensorDeviceClass.BATTERY,
+        # Not a battery level device class: that would put a forecast in the charger's header and in
+        # low-battery automations.
         native_unit_of_measurement=PERCENTAGE,
         value_fn=_expected_soc,
         reasons=False,
