@@ -119,3 +119,30 @@ async def test_device_diagnostics_redact_the_serial(
     nowhere(diagnostics)
     assert diagnostics["data"]["vendor_charger_id"] == REDACTED
     assert diagnostics["data"]["control_adapter"] == "easee"
+
+
+async def test_the_downloaded_file_replays_with_the_troubleshooting_command(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    vendor_entry: MockConfigEntry,
+    tmp_path: Any,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The README's command on the file as the UI downloads it (the problem under ``data``)."""
+    from homeassistant.setup import async_setup_component
+
+    from custom_components.headroom.planner.__main__ import main
+
+    assert await async_setup_component(hass, "diagnostics", {})
+    await hass.async_block_till_done()
+    client = await hass_client()
+    response = await client.get(f"/api/diagnostics/config_entry/{vendor_entry.entry_id}")
+    assert response.status == 200
+    download = await response.json()
+    assert "problem" in download["data"] and "start" not in download  # the shape of the real file
+    path = tmp_path / "headroom-diagnostics.json"
+    path.write_text(json.dumps(download))
+    assert await hass.async_add_executor_job(main, ["solve", str(path)]) == 0
+    replayed = json.loads(capsys.readouterr().out)
+    assert replayed["status"] in ("optimal", "feasible")
+    assert set(replayed["devices"]) == set(download["data"]["plan"]["devices"])

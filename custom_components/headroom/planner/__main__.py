@@ -96,9 +96,19 @@ def _load(path: str) -> Any:
         raise ProblemError("", f"{path} is not usable JSON: {err}") from err
 
 
+def problem_document(document: Any) -> Any:
+    """The problem in ``document``: a problem itself, or Home Assistant's downloaded diagnostics of
+    Headroom (the problem under ``data.problem``), so the file from the UI replays as it is."""
+    if isinstance(document, dict) and "start" not in document:
+        inner = document.get("data", document)
+        if isinstance(inner, dict) and isinstance(inner.get("problem"), dict):
+            return inner["problem"]
+    return document
+
+
 def _run(args: argparse.Namespace, deadline: float) -> str:
     """The answer as JSON text, within ``deadline`` (monotonic)."""
-    problem = problem_from_json(_load(args.problem))
+    problem = problem_from_json(problem_document(_load(args.problem)))
     if args.command == "solve":
         left = max(deadline - time.monotonic(), 0.0)
         out = solve(problem, time_limit=left).to_json()
