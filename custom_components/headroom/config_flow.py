@@ -60,10 +60,13 @@ from .const import (
     SUBENTRY_BATTERY,
     ControlMode,
 )
+from .data import site_settings
 from .devices import KINDS, kind_of
 from .discovery import async_candidates, configured_entities
 from .forms import check_entities, defaults_of, entity, number, without_own_entities
+from .planner.units import kw_from_amps
 from .policy.battery import PLAN_MODES
+from .policy.problem import site_limits
 from .sources.price_services import ServicePrices
 from .sources.prices import current_price, describe, detect_format, points_from_state, sibling_points
 from .sources.pv import ENERGY_FORECAST_DOMAINS
@@ -252,6 +255,7 @@ class HeadroomConfigFlow(ConfigFlow, domain=DOMAIN):
             step_id="reconfigure",
             data_schema=_site_schema(self.hass, user_input or {**entry.data, **entry.options}),
             errors=errors,
+            description_placeholders=limit_in_force(site_settings(entry)),
         )
 
     @staticmethod
@@ -267,6 +271,19 @@ class HeadroomConfigFlow(ConfigFlow, domain=DOMAIN):
         return {kind: SUBENTRY_FLOWS.get(kind) or _flow_for(kind) for kind in KINDS}
 
 
+def limit_in_force(settings: Mapping[str, Any]) -> dict[str, str]:
+    """What the form says about the site's limit: the one in force now, and the fuse's (the limit is
+    the fuse's unless an import limit is set lower)."""
+    try:
+        limit_kw, _ = site_limits(settings)
+    except ValueError:
+        return {"limit_kw": "-", "fuse_kw": "-"}
+    fuse = settings.get(CONF_MAIN_FUSE_A)
+    count = int(settings.get(CONF_PHASE_COUNT) or 3)
+    fuse_kw = f"{kw_from_amps(float(fuse), count):.2f}" if fuse else "-"
+    return {"limit_kw": f"{limit_kw:.2f}", "fuse_kw": fuse_kw}
+
+
 class HeadroomOptionsFlow(OptionsFlow):
     """Changes the site's settings after setup, with the same form and checks; the entry reloads, so the
     next plan uses them."""
@@ -279,7 +296,10 @@ class HeadroomOptionsFlow(OptionsFlow):
                 return self.async_create_entry(data=data)
         current = {**self.config_entry.data, **self.config_entry.options}
         return self.async_show_form(
-            step_id="init", data_schema=_site_schema(self.hass, user_input or current), errors=errors
+            step_id="init",
+            data_schema=_site_schema(self.hass, user_input or current),
+            errors=errors,
+            description_placeholders=limit_in_force(site_settings(self.config_entry)),
         )
 
 

@@ -172,6 +172,15 @@ async def test_a_fuse_changed_in_the_options_changes_the_limit(hass: HomeAssista
     site = hass.config_entries.async_get_entry(entry.entry_id).runtime_data.data.problem.site
     assert site.import_limit_kw[0] == pytest.approx(24.15)  # 35 A x 3 x 230 V
     assert site.phases is not None and site.phases.fuse_a == 35.0
+    # The form says which limit is in force: the fuse's, until a lower kW limit is typed in.
+    options = await hass.config_entries.options.async_init(entry.entry_id)
+    assert options["description_placeholders"] == {"limit_kw": "24.15", "fuse_kw": "24.15"}
+    options = await hass.config_entries.options.async_configure(
+        options["flow_id"], {**form, "main_fuse_a": 35, "import_limit_kw": 11}
+    )
+    await hass.async_block_till_done()
+    options = await hass.config_entries.options.async_init(entry.entry_id)
+    assert options["description_placeholders"] == {"limit_kw": "11.00", "fuse_kw": "24.15"}
 
 
 async def test_add_edit_and_remove_a_charger(hass: HomeAssistant, entry: MockConfigEntry) -> None:
