@@ -274,10 +274,12 @@ def _candidate(
     kind: str, integration: str, items: list[profiles.EntityFacts], vehicles: list[_Vehicle]
 ) -> tuple[dict[str, Any], profiles.Profile | None] | None:
     """The form fields for a device of ``kind``, by its integration's profile, else by names."""
-    other_kinds = {SUBENTRY_EV_CHARGER, SUBENTRY_BATTERY, SUBENTRY_APPLIANCE, profiles.VEHICLE} - {kind}
-    if any(integration in known(k) for k in other_kinds if k != SUBENTRY_APPLIANCE):
-        return None
     profile = profiles.profile_for(integration, kind)
+    # An integration known for another kind only (a car's, a charger's) is not guessed at by names;
+    # one with a profile of this kind is (Tesla's cars and Powerwalls share an integration).
+    other_kinds = {SUBENTRY_EV_CHARGER, SUBENTRY_BATTERY, profiles.VEHICLE} - {kind}
+    if profile is None and any(integration in known(k) for k in other_kinds):
+        return None
     fields: dict[str, Any] | None
     if kind == SUBENTRY_EV_CHARGER:
         fields = _charger_by_profile(profile, items) if profile else _charger_by_words(items)
