@@ -233,7 +233,7 @@ def async_candidates(hass: HomeAssistant, kind: str, used: frozenset[str] = froz
         if candidate is None:
             continue
         fields, profile = candidate
-        if profile is not None and profile.action is not None:
+        if fields.get(CONF_CONTROL_ADAPTER):
             fields[CONF_VENDOR_DEVICE_ID] = device_id
         rank = 0 if profile else 1 if integration in known(kind) else 2
         if kind == SUBENTRY_APPLIANCE and rank == 2 and any(w in name.lower() for w in APPLIANCE_WORDS):
@@ -323,7 +323,9 @@ def _charger_by_profile(
     fields = _by_roles(profile, items, required=(CONF_CHARGER_POWER_ENTITY,))
     if fields is None:
         return None
-    if profile.action is not None:
+    driving = (CONF_CURRENT_LIMIT_ENTITY, CONF_POWER_LIMIT_ENTITY, CONF_CHARGE_SWITCH_ENTITY)
+    if profile.action is not None and not any(role in fields for role in driving):
+        # The integration's own entities where it has them (they carry its state); else its action.
         fields[CONF_CONTROL_ADAPTER] = profile.integration
     plug = fields.get(CONF_PLUGGED_ENTITY, "")
     if plug.startswith("sensor.") and profile.connected_states:

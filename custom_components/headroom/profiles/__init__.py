@@ -73,7 +73,7 @@ class EntityFacts:
 class Match:
     """How one part of a device is recognised among its integration's registry entries.
 
-    Every given criterion must hold. ``translation_key`` and ``unique_id_suffix`` identify an
+    Every given criterion must hold. ``translation_key`` and the unique id's suffix or part identify an
     entity as its integration's code defines it; ``device_class`` and ``units`` narrow it where the
     integration shares a key between entities. A settings (``config``) entity never matches unless
     ``config_ok``: only where the integration's own code makes the control a config entity, and
@@ -83,6 +83,7 @@ class Match:
     domain: str
     translation_key: str | None = None
     unique_id_suffix: str | None = None
+    unique_id_part: str | None = None
     device_class: str | None = None
     units: tuple[str, ...] = ()
     config_ok: bool = False
@@ -93,6 +94,7 @@ class Match:
             entity.domain == self.domain
             and (self.translation_key is None or entity.translation_key == self.translation_key)
             and (self.unique_id_suffix is None or entity.unique_id.endswith(self.unique_id_suffix))
+            and (self.unique_id_part is None or self.unique_id_part in entity.unique_id)
             and (self.device_class is None or entity.device_class == self.device_class)
             and (not self.units or entity.unit in self.units)
             and (self.config_ok or entity.entity_category != "config")
