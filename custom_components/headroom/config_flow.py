@@ -70,6 +70,7 @@ from .policy.problem import site_limits
 from .sources.price_services import ServicePrices
 from .sources.prices import current_price, describe, detect_format, points_from_state, sibling_points
 from .sources.pv import ENERGY_FORECAST_DOMAINS
+from .sources.units import price_factor
 
 CONF_DISCOVERED = "discovered"
 MANUAL = "manual"
@@ -197,6 +198,8 @@ def validate_site(
         state = hass.states.get(price_entity)
         if state is None or current_price(state) is None:
             errors[CONF_PRICE_ENTITY] = "price_unavailable"
+        elif price_factor(state.attributes.get("unit_of_measurement")) is None:
+            errors[CONF_PRICE_ENTITY] = "price_unit_unknown"
         elif (family := ServicePrices(hass).family(price_entity)) is not None:
             found = f"{'Nord Pool' if family == 'nordpool' else 'Tibber'}, forecast from its action"
         else:

@@ -26,6 +26,7 @@ from homeassistant.core import HomeAssistant, State
 from homeassistant.util import dt as dt_util
 
 from . import state_number
+from .units import price_factor
 
 START_KEYS = ("start", "start_time", "from", "startsAt", "hour", "time", "valid_from", "period_start")
 END_KEYS = ("end", "end_time", "till", "to", "valid_to", "period_end")
@@ -85,15 +86,10 @@ class PriceSeries:
 
 
 def unit_factor(unit: str | None) -> float:
-    """Multiplier from the entity's unit to currency per kWh."""
-    if not unit:
-        return 1.0
-    u = unit.replace(" ", "").lower()
-    if "/mwh" in u:
-        return 0.001
-    if u.startswith(("ct", "c/", "cent", "øre", "ore", "p/", "p")) and "/kwh" in u:
-        return 0.01
-    return 1.0
+    """Multiplier from the entity's unit to currency per kWh (``units.price_factor``; a unit it does not
+    know is refused by the site form, and read as it stands if it turns up later)."""
+    factor = price_factor(unit)
+    return 1.0 if factor is None else factor
 
 
 def parse_time(value: Any) -> datetime | None:
