@@ -97,3 +97,15 @@ def test_the_simulator_runs_the_policy() -> None:
     for path in (PACKAGE / "simulator").rglob("*.py"):
         text = path.read_text()
         assert "Ev(" not in text and "PlannedBattery" not in text, path.name
+
+
+def test_the_readme_lists_every_integration_profile() -> None:
+    """The README's table of supported integrations is the profiles' own (regenerate it with
+    ``profiles.markdown_table()`` when a profile changes)."""
+    from custom_components.headroom.profiles import markdown_table
+
+    readme = (PACKAGE.parents[1] / "README.md").read_text(encoding="utf-8")
+    start = readme.index("<!-- integrations table")
+    start = readme.index("\n", start) + 1
+    end = readme.index("<!-- end of integrations table -->")
+    assert readme[start:end].strip() == markdown_table()

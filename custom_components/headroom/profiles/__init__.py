@@ -198,3 +198,19 @@ def action_for(integration: str, kind: str) -> Action | None:
     """The vendor action that drives ``integration``'s devices of ``kind``, if it has one."""
     profile = profile_for(integration, kind)
     return profile.action if profile is not None else None
+
+
+def markdown_table() -> str:
+    """The README's table of supported integrations, from the profiles themselves (a test keeps the
+    README equal to it): what is read, what is driven, the source commit its tests were written from,
+    and the known limits."""
+    lines = [
+        "| Integration | Kind | Read | Driven | Written from | Known limits |",
+        "|---|---|---|---|---|---|",
+    ]
+    for (integration, kind), profile in sorted(PROFILES.items(), key=lambda item: (item[0][1], item[0][0])):
+        lines.append(
+            f"| {profile.title} (`{integration}`) | {kind.replace('_', ' ')} | {profile.reads} | "
+            f"{profile.drives or 'nothing (advisory)'} | {profile.source} | {profile.limits} |"
+        )
+    return "\n".join(lines)
