@@ -175,3 +175,28 @@ def test_every_message_has_only_plain_placeholders() -> None:
 
     walk(strings, "strings")
     assert bad == []
+
+
+async def test_the_cars_own_charge_limit_caps_the_plan(
+    hass: HomeAssistant, home: None, freezer: FrozenDateTimeFactory
+) -> None:
+    """SoC 40 %, 60 kWh: Headroom's target 80 % asks 24 kWh; the car's own limit at 60 % stops it at
+    12 kWh, so no more is planned (the car would refuse it)."""
+    from homeassistant.config_entries import ConfigSubentryData
+
+    from .conftest import charger_subentry
+
+    freezer.move_to(EVENING)
+    hass.states.async_set("sensor.car_charge_limit", "60", {"unit_of_measurement": "%"})
+    sub = charger_subentry()
+    capped = ConfigSubentryData(
+        subentry_type="ev_charger",
+        title="Driveway",
+        unique_id=None,
+        data={**sub["data"], "ev_target_soc_entity": "sensor.car_charge_limit"},
+    )
+    await setup(hass, "advisory", capped)
+    assert float(hass.states.get("sensor.driveway_planned_energy_by_departure").state) == 12.0
+    hass.states.async_set("sensor.car_charge_limit", "100", {"unit_of_measurement": "%"})
+    await replan(hass)
+    assert float(hass.states.get("sensor.driveway_planned_energy_by_departure").state) == 24.0
