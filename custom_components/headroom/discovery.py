@@ -288,7 +288,7 @@ def _candidate(
     elif kind == SUBENTRY_BATTERY:
         fields = _battery_by_profile(profile, items) if profile else _battery_by_words(items)
     elif kind == SUBENTRY_APPLIANCE:
-        fields = _by_roles(profile, items, required=(CONF_SWITCH_ENTITY,)) if profile else _appliance(items)
+        fields = _appliance_by_profile(profile, items) if profile else _appliance(items)
     else:
         return None
     return (fields, profile) if fields is not None else None
@@ -455,6 +455,19 @@ def _appliance(items: list[profiles.EntityFacts]) -> dict[str, Any] | None:
     if switch is None or power is None:
         return None
     return {CONF_SWITCH_ENTITY: switch.entity_id, CONF_POWER_ENTITY: power.entity_id}
+
+
+def _appliance_by_profile(
+    profile: profiles.Profile, items: list[profiles.EntityFacts]
+) -> dict[str, Any] | None:
+    """An appliance as its integration defines it: a switch to turn it on, or (where the integration
+    starts it by an action, as Home Connect does) every entity its profile names, driven by that action."""
+    if profile.action is None:
+        return _by_roles(profile, items, required=(CONF_SWITCH_ENTITY,))
+    fields = _by_roles(profile, items, required=tuple(profile.roles))
+    if fields is not None:
+        fields[CONF_CONTROL_ADAPTER] = profile.integration
+    return fields
 
 
 def _gone(hass: HomeAssistant, entity_id: str) -> bool:
