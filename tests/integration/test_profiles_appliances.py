@@ -208,3 +208,138 @@ async def test_home_connect_starts_the_selected_program_when_the_plan_says_run(
     await replan(hass)
     assert len(started) == 1
     assert hass.states.get("sensor.dishwasher_planned_power") is not None
+
+
+# source: home-assistant/core 2025.4.4 homeassistant/components/shelly/{entity,switch,sensor}.py (Gen2+
+# RPC: the relay "<mac>-switch:0", its sensors "<mac>-switch:0-<attribute>": ``power`` W, ``energy`` Wh,
+# ``voltage`` V; the device's own sensors "<mac>-sys-..." are diagnostic).
+def shelly_plug(hass: HomeAssistant) -> Installed:
+    mac = "80646F81E1A4"
+    return install(
+        hass,
+        "shelly",
+        [Device(key="main", name="Dishwasher plug", identifiers=(("shelly", mac),), manufacturer="Shelly")],
+        [
+            Ent(
+                domain="sensor",
+                object_id="dishwasher_plug_voltage",
+                unique_id=f"{mac}-switch:0-voltage",
+                state=231.4,
+                device_class="voltage",
+                unit="V",
+            ),
+            Ent(
+                domain="sensor",
+                object_id="dishwasher_plug_energy",
+                unique_id=f"{mac}-switch:0-energy",
+                state=15230.0,
+                device_class="energy",
+                unit="Wh",
+            ),
+            Ent(
+                domain="sensor",
+                object_id="dishwasher_plug_power",
+                unique_id=f"{mac}-switch:0-power",
+                state=0.4,
+                device_class="power",
+                unit="W",
+            ),
+            Ent(domain="switch", object_id="dishwasher_plug", unique_id=f"{mac}-switch:0", state="off"),
+        ],
+    )
+
+
+# source: emontnemery/hatasmota hatasmota/entity.py @ commit da4b3d8fceb50708c631aa7e5679c8a88c96cc93
+# (unique id "<mac>_<platform>_<endpoint>_<idx>"), hatasmota/sensor.py @ commit
+# 0efa72c65945fdd3c8229ded78026d2be5042193 ("<mac>_sensor_sensor_<ENERGY_Power>"), with
+# home-assistant/core 2025.4.4 homeassistant/components/tasmota/sensor.py (Power: device class power;
+# ApparentPower: apparent_power in VA).
+def tasmota_plug(hass: HomeAssistant) -> Installed:
+    mac = "00000049A3BC"
+    return install(
+        hass,
+        "tasmota",
+        [Device(key="main", name="Dryer plug", identifiers=(("mac", mac),), manufacturer="Tasmota")],
+        [
+            Ent(
+                domain="sensor",
+                object_id="dryer_plug_energy_apparentpower",
+                unique_id=f"{mac}_sensor_sensor_ENERGY_ApparentPower",
+                state=12,
+                device_class="apparent_power",
+                unit="VA",
+            ),
+            Ent(
+                domain="sensor",
+                object_id="dryer_plug_energy_power",
+                unique_id=f"{mac}_sensor_sensor_ENERGY_Power",
+                state=3,
+                device_class="power",
+                unit="W",
+            ),
+            Ent(domain="switch", object_id="dryer_plug", unique_id=f"{mac}_switch_relay_0", state="off"),
+        ],
+    )
+
+
+async def test_shelly_and_tasmota_plugs_are_proposed_with_their_relay_and_active_power(
+    hass: HomeAssistant, home: None
+) -> None:
+    from custom_components.headroom.discovery import async_candidates
+
+    shelly = shelly_plug(hass)
+    tasmota = tasmota_plug(hass)
+    found = {c.device_id: c for c in async_candidates(hass, "appliance")}
+    assert found[shelly.devices["main"]].fields == {
+        "switch_entity": "switch.dishwasher_plug",
+        "power_entity": "sensor.dishwasher_plug_power",  # not the voltage or energy sensor
+    }
+    assert found[tasmota.devices["main"]].fields == {
+        "switch_entity": "switch.dryer_plug",
+        "power_entity": "sensor.dryer_plug_energy_power",  # active power, not apparent power
+    }
+    assert found[shelly.devices["main"]].label == "Dishwasher plug (Shelly)"
+
+
+async def test_a_shelly_plug_is_switched_on_at_the_planned_start(
+    hass: HomeAssistant, home: None, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to("2026-11-22 18:00:00-08:00")
+    plug = shelly_plug(hass)
+    turned: list[tuple[str, dict[str, Any]]] = []
+
+    async def switch_service(call: ServiceCall) -> None:
+        turned.append(
+            (call.service, vol.Schema({vol.Required("entity_id"): vol.Any(str, [str])})(dict(call.data)))
+        )
+        hass.states.async_set("switch.dishwasher_plug", "on" if call.service == "turn_on" else "off")
+
+    entry = await _active_home(hass)
+    # After Headroom set up (its own switches load the switch component, which registers these).
+    hass.services.async_register("switch", "turn_on", switch_service)
+    hass.services.async_register("switch", "turn_off", switch_service)
+    data = await _add_discovered_appliance(
+        hass,
+        entry,
+        plug.devices["main"],
+        {
+            **NIGHT_RUN,
+            "switch_entity": "switch.dishwasher_plug",
+            "power_entity": "sensor.dishwasher_plug_power",
+        },
+    )
+    assert data["switch_entity"] == "switch.dishwasher_plug"
+    start = dt_util.parse_datetime(hass.states.get("sensor.dishwasher_planned_start").state)
+    assert start is not None
+    await replan(hass)
+    assert [s for s, _ in turned if s == "turn_on"] == []
+    freezer.move_to(start + timedelta(minutes=1))
+    await replan(hass)
+    assert ("turn_on", {"entity_id": "switch.dishwasher_plug"}) in turned
+    # Running (2 kW through the plug): never switched off, the form does not allow it.
+    hass.states.async_set(
+        "sensor.dishwasher_plug_power", "2000", {"unit_of_measurement": "W", "device_class": "power"}
+    )
+    freezer.tick(timedelta(minutes=30))
+    await replan(hass)
+    assert [s for s, _ in turned if s == "turn_off"] == []
