@@ -26,6 +26,7 @@ from .test_devices import EVENING, replan
 from .test_discovery import ocpp_charger
 
 DIAGNOSTIC = EntityCategory.DIAGNOSTIC
+CONFIG = EntityCategory.CONFIG
 
 
 # source: home-assistant/core 2025.4.4 homeassistant/components/tesla_fleet/{entity,sensor,number,
@@ -245,6 +246,58 @@ def kia_car(hass: HomeAssistant) -> Installed:
     )
 
 
+# source: skodaconnect/homeassistant-myskoda custom_components/myskoda/entity.py @ commit
+# a1587abed3e00b924ca4b17305761249873c3043 (unique id "<vin>_<key>"), sensor.py (``battery_percentage`` %
+# battery), number.py @ commit 5ba37e76c95357c0f9625e57eb00332af643c25b (``charge_limit`` a config battery
+# number 50-100 step 10), binary_sensor.py @ commit 622cfe2dbc9086e6aeb78b58840f9b9da632c26f
+# (``charger_connected`` plug; ``charger_lock`` lock).
+def skoda_car(hass: HomeAssistant) -> Installed:
+    vin = "TMBJB9NY0PF000001"
+    return install(
+        hass,
+        "myskoda",
+        [Device(key="main", name="Enyaq", identifiers=(("myskoda", vin),), manufacturer="Škoda")],
+        [
+            Ent(
+                domain="sensor",
+                object_id="enyaq_battery_percentage",
+                unique_id=f"{vin}_battery_percentage",
+                translation_key="battery_percentage",
+                state=51,
+                device_class="battery",
+                unit="%",
+            ),
+            Ent(
+                domain="number",
+                object_id="enyaq_charge_limit",
+                unique_id=f"{vin}_charge_limit",
+                translation_key="charge_limit",
+                state=90,
+                device_class="battery",
+                unit="%",
+                category=CONFIG,
+                attributes={"min": 50, "max": 100, "step": 10},
+            ),
+            Ent(
+                domain="binary_sensor",
+                object_id="enyaq_charger_lock",
+                unique_id=f"{vin}_charger_lock",
+                translation_key="charger_lock",
+                state="on",
+                device_class="lock",
+            ),
+            Ent(
+                domain="binary_sensor",
+                object_id="enyaq_charger_connected",
+                unique_id=f"{vin}_charger_connected",
+                translation_key="charger_connected",
+                state="on",
+                device_class="plug",
+            ),
+        ],
+    )
+
+
 CARS = {
     # integration: (fixture, SoC, car's limit, plug)
     "tesla_fleet": (
@@ -265,6 +318,12 @@ CARS = {
         "sensor.i4_remaining_battery",
         "number.i4_target_soc",
         "binary_sensor.i4_connection_status",
+    ),
+    "myskoda": (
+        skoda_car,
+        "sensor.enyaq_battery_percentage",
+        "number.enyaq_charge_limit",
+        "binary_sensor.enyaq_charger_connected",
     ),
     "kia_uvo": (
         kia_car,
