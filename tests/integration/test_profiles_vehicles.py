@@ -298,6 +298,44 @@ def skoda_car(hass: HomeAssistant) -> Installed:
     )
 
 
+# source: ReneNulschDE/mbapi2020 custom_components/mbapi2020/const.py @ commit
+# 1c061c7e99287c1b5875a7a0fcbba6bdad1d7848 (``soc`` battery %, ``max_soc`` without device class) and its
+# entity base class (unique id slugify("<vin>_<internal name>"), translation key the internal name).
+def mercedes_car(hass: HomeAssistant) -> Installed:
+    vin = "w1k2938901f000001"
+    return install(
+        hass,
+        "mbapi2020",
+        [
+            Device(
+                key="main",
+                name="EQE 300",
+                identifiers=(("mbapi2020", vin.upper()),),
+                manufacturer="Mercedes Benz",
+            )
+        ],
+        [
+            Ent(
+                domain="sensor",
+                object_id="eqe_max_state_of_charge",
+                unique_id=f"{vin}_max_soc",
+                translation_key="max_soc",
+                state=80,
+                unit="%",
+            ),
+            Ent(
+                domain="sensor",
+                object_id="eqe_state_of_charge",
+                unique_id=f"{vin}_soc",
+                translation_key="soc",
+                state=47,
+                device_class="battery",
+                unit="%",
+            ),
+        ],
+    )
+
+
 CARS = {
     # integration: (fixture, SoC, car's limit, plug)
     "tesla_fleet": (
@@ -325,6 +363,7 @@ CARS = {
         "number.enyaq_charge_limit",
         "binary_sensor.enyaq_charger_connected",
     ),
+    "mbapi2020": (mercedes_car, "sensor.eqe_state_of_charge", "sensor.eqe_max_state_of_charge", None),
     "kia_uvo": (
         kia_car,
         "sensor.ev6_ev_battery_level",
@@ -371,7 +410,7 @@ async def test_the_chargers_form_offers_the_one_cars_soc_and_charge_limit(
     assert profile is not None
     items = _device_entities(hass)[car.devices["main"]]
     found = profile.find("plugged_entity", items)
-    assert found is not None and found.entity_id == plug
+    assert (found.entity_id if found else None) == plug
 
 
 async def test_a_second_charger_gets_the_car_the_first_one_does_not_use(
