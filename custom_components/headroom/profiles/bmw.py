@@ -41,6 +41,6 @@ PROFILES = (
             }
         ),
         reads="remaining battery (%), charging target (%), connection status (plug)",
-        limits="Read only; values arrive with the BMW cloud's polling (every 5 minutes by default)",
+        limits="Read only; values arrive with the BMW cloud's polling (every 5 minutes, 10 in North America)",
     ),
 )

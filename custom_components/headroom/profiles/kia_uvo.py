@@ -39,6 +39,6 @@ PROFILES = (
             }
         ),
         reads="EV battery level (%), AC charge limit (%), plug",
-        limits="Read only; the cloud is polled (30 minutes by default), so SoC lags while charging",
+        limits="Read only; values arrive with the Kia/Hyundai cloud's polling, so the SoC lags while charging",
     ),
 )
