@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
-from homeassistant.helpers import device_registry as dr
-from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import issue_registry as ir
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -19,41 +15,6 @@ from custom_components.headroom.discovery import async_candidates
 
 from .conftest import SITE
 from .realdevices import Device, Ent, Installed, install
-
-
-def add_device(
-    hass: HomeAssistant,
-    integration: str,
-    name: str,
-    entities: list[tuple[str, str | None, str | None, Any, dict[str, Any]]],
-) -> str:
-    """A device of ``integration`` with (entity_id, device_class, unit, state, attributes) entities."""
-    source = MockConfigEntry(domain=integration, title=name)
-    source.add_to_hass(hass)
-    device = dr.async_get(hass).async_get_or_create(
-        config_entry_id=source.entry_id, name=name, identifiers={(integration, name)}
-    )
-    registry = er.async_get(hass)
-    for entity_id, device_class, unit, state, attributes in entities:
-        domain, object_id = entity_id.split(".", 1)
-        registry.async_get_or_create(
-            domain,
-            integration,
-            object_id,
-            suggested_object_id=object_id,
-            config_entry=source,
-            device_id=device.id,
-            original_device_class=device_class,
-            unit_of_measurement=unit,
-            original_name=object_id.replace("_", " "),
-        )
-        attrs = dict(attributes)
-        if unit:
-            attrs["unit_of_measurement"] = unit
-        if device_class:
-            attrs["device_class"] = device_class
-        hass.states.async_set(entity_id, str(state), attrs)
-    return device.id
 
 
 # source: lbbrhzn/ocpp custom_components/ocpp/{sensor,const,number,switch}.py @ commit
@@ -208,30 +169,30 @@ def goodwe_inverter(hass: HomeAssistant) -> Installed:
 
 @pytest.fixture
 def registries(hass: HomeAssistant) -> dict[str, str]:
+    # Imported here: those test modules import this one's charger fixtures.
+    from .test_profiles_appliances import shelly_plug
+    from .test_profiles_vehicles import tesla_car
+
     return {
         "ocpp": ocpp_charger(hass).devices["main"],
         "easee": easee_charger(hass).devices["main"],
         "goodwe": goodwe_inverter(hass).devices["main"],
-        # Name matching (no profile): these stand for no integration's exact format.
-        "tesla": add_device(
-            hass,
-            "tesla_fleet",
-            "Model Y",
-            [
-                ("sensor.model_y_battery_level", "battery", "%", 62, {}),
-                ("sensor.model_y_battery_range", "distance", "km", 310, {}),
-            ],
-        ),
-        "plug": add_device(
+        "tesla": tesla_car(hass).devices["main"],
+        "plug": shelly_plug(hass).devices["main"],
+        # A Shelly plug without a power meter (same unique-id shape as shelly_plug's relay).
+        "tv": install(
             hass,
             "shelly",
-            "Dishwasher plug",
             [
-                ("switch.dishwasher_plug", None, None, "off", {}),
-                ("sensor.dishwasher_plug_power", "power", "W", 1.2, {}),
+                Device(
+                    key="main",
+                    name="TV plug",
+                    identifiers=(("shelly", "80646F81E1B7"),),
+                    manufacturer="Shelly",
+                )
             ],
-        ),
-        "tv": add_device(hass, "shelly", "TV plug", [("switch.tv_plug", None, None, "on", {})]),
+            [Ent(domain="switch", object_id="tv_plug", unique_id="80646F81E1B7-switch:0", state="on")],
+        ).devices["main"],
     }
 
 
@@ -250,7 +211,8 @@ async def test_chargers_known_integrations_first_with_the_car(
         # The connector status, with the states that mean a car is there: a paused car stays plugged in.
         "plugged_entity": "sensor.carport_status_connector",
         "plugged_states": ["Preparing", "Charging", "SuspendedEVSE", "SuspendedEV", "Finishing"],
-        "ev_soc_entity": "sensor.model_y_battery_level",  # the car's SoC, not a battery's
+        "ev_soc_entity": "sensor.model_3_battery_level",  # the car's SoC, not a battery's
+        "ev_target_soc_entity": "number.model_3_charge_limit",  # and its own charge limit
     }
     easee = next(c for c in found if c.integration == "easee")
     assert easee.fields["control_adapter"] == "easee"  # it has no current number: its action
@@ -273,7 +235,10 @@ async def test_batteries_and_appliances(hass: HomeAssistant, registries: dict[st
         "power_discharge_positive": True,
     }
     appliances = async_candidates(hass, "appliance")
-    assert [c.name for c in appliances] == ["Dishwasher plug"]  # the TV plug has no power sensor
+    # Both Shelly relays are offered by their profile; the one without a meter has no power sensor to read.
+    assert [c.name for c in appliances] == ["Dishwasher plug", "TV plug"]
+    assert appliances[0].fields["power_entity"] == "sensor.dishwasher_plug_power"
+    assert "power_entity" not in appliances[1].fields
 
 
 @pytest.mark.parametrize(

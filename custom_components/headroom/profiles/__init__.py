@@ -47,7 +47,8 @@ class Source:
     paths: tuple[str, ...]
 
     def __str__(self) -> str:
-        return f"{self.repo}@{self.commit[:7]}"
+        short = self.commit[:7] if all(c in "0123456789abcdef" for c in self.commit) else self.commit
+        return f"{self.repo}@{short}"
 
 
 @dataclass(frozen=True, kw_only=True)
