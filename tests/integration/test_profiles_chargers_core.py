@@ -1,0 +1,263 @@
+"""The EV chargers of Home Assistant core as their integrations make them: found, read and driven.
+
+Every fixture is written from the integration's own code in home-assistant/core 2025.4.4 (installed in
+.venv) and checked against 2026.2.3 (installed in .venv-ha2026); the files are named beside each
+fixture (no commit is in the installed wheels: the release tag is the reference). Where a write goes to
+the integration's entity, the test's service stands for the entity platform and refuses, with the
+limits the integration's code gives that entity, what the real one would refuse.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+import voluptuous as vol
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.const import EntityCategory
+from homeassistant.core import HomeAssistant, ServiceCall
+from homeassistant.helpers import config_validation as cv
+
+from custom_components.headroom.const import DOMAIN
+from custom_components.headroom.devices import ev_charger
+from custom_components.headroom.discovery import async_candidates
+
+from .realdevices import Device, Ent, Installed, install
+from .test_devices import EVENING
+from .test_profiles_drive import _fastest, _site_with
+
+CONFIG = EntityCategory.CONFIG
+DIAGNOSTIC = EntityCategory.DIAGNOSTIC
+
+
+def _recorder(
+    hass: HomeAssistant, domain: str, services: tuple[str, ...], schema: Callable[[dict[str, Any]], Any]
+) -> list[tuple[str, dict[str, Any]]]:
+    """Stand-ins for ``domain``'s ``services`` that refuse what ``schema`` refuses, record what they
+    accept and set the entity's state as the integration would (numbers to the value, switches on/off,
+    selects to the option)."""
+    calls: list[tuple[str, dict[str, Any]]] = []
+
+    async def handle(call: ServiceCall) -> None:
+        data = schema(dict(call.data))
+        calls.append((call.service, data))
+        entity_id = data.get("entity_id")
+        if not isinstance(entity_id, str) or (state := hass.states.get(entity_id)) is None:
+            return
+        new = {"set_value": str(data.get("value")), "turn_on": "on", "turn_off": "off"}.get(
+            call.service, str(data.get("option"))
+        )
+        hass.states.async_set(entity_id, new, state.attributes)
+
+    for service in services:
+        hass.services.async_register(domain, service, handle)
+    return calls
+
+
+def _number_schema(minimum: float, maximum: float, step: float) -> vol.Schema:
+    """``number.set_value`` on an entity with these native limits: HA's number platform refuses a
+    value outside them."""
+
+    def on_step(value: float) -> float:
+        if abs(round((value - minimum) / step) * step + minimum - value) > 1e-9:
+            raise vol.Invalid(f"{value} is not a multiple of {step} from {minimum}")
+        return value
+
+    return vol.Schema(
+        {
+            vol.Required("entity_id"): cv.entity_id,
+            vol.Required("value"): vol.All(vol.Coerce(float), vol.Range(min=minimum, max=maximum), on_step),
+        }
+    )
+
+
+SWITCH_SCHEMA = vol.Schema({vol.Required("entity_id"): cv.entity_id})
+
+
+# source: home-assistant/core 2025.4.4 (and 2026.2.3) homeassistant/components/wallbox/entity.py (one
+# device per charger: identifier the serial, name "Wallbox <name>"), sensor.py (unique id "<key>-<serial>",
+# translation key = key; ``charging_power`` kW power, ``max_charging_current`` a current *sensor*,
+# ``status_description`` the ChargerStatus text), number.py (``maximum_charging_current`` with unique id
+# "max_charging_current-<serial>": no unit and no device class, min 6, max = max_available_power, step 1;
+# ``maximum_icp_current`` 6-255 A), switch.py (``pause_resume``, unique id "paused-<serial>"), const.py
+# (ChargerStatus values) and coordinator.py (status ids to ChargerStatus).
+WALLBOX_SERIAL = "123456"
+
+
+def wallbox_charger(hass: HomeAssistant, status: str = "Paused") -> Installed:
+    serial = WALLBOX_SERIAL
+    return install(
+        hass,
+        "wallbox",
+        [
+            Device(
+                key="main",
+                name="Wallbox Garage",
+                identifiers=(("wallbox", serial),),
+                manufacturer="Wallbox",
+                model="Commander 2",
+            )
+        ],
+        [
+            Ent(
+                domain="sensor",
+                object_id="wallbox_garage_charging_power",
+                unique_id=f"charging_power-{serial}",
+                translation_key="charging_power",
+                state=0.0,
+                device_class="power",
+                unit="kW",
+            ),
+            Ent(
+                domain="sensor",
+                object_id="wallbox_garage_max_available_power",
+                unique_id=f"max_available_power-{serial}",
+                translation_key="max_available_power",
+                state=32,
+                device_class="current",
+                unit="A",
+            ),
+            Ent(
+                domain="sensor",
+                object_id="wallbox_garage_max_charging_current",
+                unique_id=f"max_charging_current-{serial}",
+                translation_key="max_charging_current",
+                state=16,
+                device_class="current",
+                unit="A",
+            ),
+            Ent(
+                domain="sensor",
+                object_id="wallbox_garage_status_description",
+                unique_id=f"status_description-{serial}",
+                translation_key="status_description",
+                state=status,
+            ),
+            Ent(
+                domain="sensor",
+                object_id="wallbox_garage_state_of_charge",
+                unique_id=f"state_of_charge-{serial}",
+                translation_key="state_of_charge",
+                state="unknown",
+                device_class="battery",
+                unit="%",
+            ),
+            Ent(
+                domain="number",
+                object_id="wallbox_garage_maximum_icp_current",
+                unique_id=f"icp_max_current-{serial}",
+                translation_key="maximum_icp_current",
+                state=40,
+                attributes={"min": 6, "max": 255, "step": 1},
+            ),
+            Ent(
+                domain="number",
+                object_id="wallbox_garage_energy_price",
+                unique_id=f"energy_price-{serial}",
+                translation_key="energy_price",
+                state=0.3,
+                attributes={"min": -5, "max": 5, "step": 0.01},
+            ),
+            Ent(
+                domain="number",
+                object_id="wallbox_garage_maximum_charging_current",
+                unique_id=f"max_charging_current-{serial}",
+                translation_key="maximum_charging_current",
+                state=16,
+                attributes={"min": 6, "max": 32, "step": 1},
+            ),
+            Ent(
+                domain="switch",
+                object_id="wallbox_garage_pause_resume",
+                unique_id=f"paused-{serial}",
+                translation_key="pause_resume",
+                state="off",
+            ),
+            Ent(
+                domain="lock",
+                object_id="wallbox_garage_lock",
+                unique_id=f"locked-{serial}",
+                translation_key="lock",
+                state="unlocked",
+            ),
+        ],
+    )
+
+
+async def test_wallbox_is_proposed_with_its_current_number_though_it_has_no_unit(
+    hass: HomeAssistant,
+) -> None:
+    wallbox_charger(hass)
+    (found,) = async_candidates(hass, "ev_charger")
+    assert found.profile is not None and found.label == "Wallbox Garage (Wallbox)"
+    assert found.fields == {
+        "charger_power_entity": "sensor.wallbox_garage_charging_power",
+        # The charging current number (not the ICP current or the energy price, not the sensor of the
+        # same key), found by its translation key alone.
+        "current_limit_entity": "number.wallbox_garage_maximum_charging_current",
+        "max_current_a": 32.0,
+        "charge_switch_entity": "switch.wallbox_garage_pause_resume",
+        "plugged_entity": "sensor.wallbox_garage_status_description",
+        "plugged_states": [
+            "Charging",
+            "Discharging",
+            "Paused",
+            "Scheduled",
+            "Waiting for car demand",
+            "Waiting",
+            "Locked, car connected",
+            "Waiting in queue by Power Sharing",
+            "Waiting in queue by Power Boost",
+            "Waiting MID failed",
+            "Waiting MID safety margin exceeded",
+            "Waiting in queue by Eco-Smart",
+        ],
+    }
+
+
+@pytest.mark.parametrize(
+    ("status", "plugged"),
+    [
+        ("Paused", True),
+        ("Waiting for car demand", True),
+        ("Locked, car connected", True),
+        ("Ready", False),
+        ("Disconnected", False),
+        ("Locked", False),
+        ("Error", False),
+    ],
+)
+async def test_wallbox_status_reads_as_plugged(hass: HomeAssistant, status: str, plugged: bool) -> None:
+    wallbox_charger(hass, status)
+    fields = async_candidates(hass, "ev_charger")[0].fields
+    assert ev_charger.read(hass, fields).plugged is plugged
+
+
+async def test_wallbox_is_driven_by_its_current_number_and_paused_by_its_switch(
+    hass: HomeAssistant, home: None, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(EVENING)
+    wallbox_charger(hass, "Paused")
+    fields = async_candidates(hass, "ev_charger")[0].fields
+    entry = await _site_with(hass, "ev_charger", "Wallbox", fields)
+    numbers = _recorder(hass, "number", ("set_value",), _number_schema(6, 32, 1))
+    switches = _recorder(hass, "switch", ("turn_on", "turn_off"), SWITCH_SCHEMA)
+    freezer.tick(timedelta(seconds=61))
+    await _fastest(hass, "select.wallbox_charge_mode")
+    # 10.4 kW of room over 3 x 230 V: 15 A on the charging current, then resumed.
+    assert numbers == [
+        ("set_value", {"entity_id": "number.wallbox_garage_maximum_charging_current", "value": 15.0})
+    ]
+    assert switches == [("turn_on", {"entity_id": "switch.wallbox_garage_pause_resume"})]
+    # Off: its minimum is 6 A, so the session is paused and the current left as it is.
+    await hass.services.async_call(
+        "select", "select_option", {"entity_id": "select.wallbox_charge_mode", "option": "off"}, blocking=True
+    )
+    freezer.tick(timedelta(seconds=61))
+    await hass.services.async_call(DOMAIN, "replan", {}, blocking=True)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert switches[-1] == ("turn_off", {"entity_id": "switch.wallbox_garage_pause_resume"})
+    assert len(numbers) == 1
+    assert entry.state.value == "loaded"
