@@ -261,3 +261,145 @@ async def test_wallbox_is_driven_by_its_current_number_and_paused_by_its_switch(
     assert switches[-1] == ("turn_off", {"entity_id": "switch.wallbox_garage_pause_resume"})
     assert len(numbers) == 1
     assert entry.state.value == "loaded"
+
+
+# source: home-assistant/core 2025.4.4 (and 2026.2.3) homeassistant/components/peblar/entity.py (unique id
+# "<product serial>_<key>", device "Peblar EV Charger" identified by its serial), sensor.py (``power_total``
+# W without translation key; ``power_phase_<n>`` diagnostic; ``cp_state`` enum with the options of
+# const.py's PEBLAR_CP_STATE_TO_HOME_ASSISTANT), number.py (``charge_current_limit``: settings entity, A,
+# device class current, min 6, step 1, max the user-defined limit), switch.py (``charge`` and
+# ``force_single_phase``, both settings switches) and select.py (``smart_charging``, settings).
+PEBLAR_SERIAL = "23-45-A4O-MOF"
+PEBLAR_CP_STATES = ["suspended", "charging", "error", "fault", "invalid", "no_ev_connected"]
+
+
+def peblar_charger(hass: HomeAssistant, cp_state: str = "suspended") -> Installed:
+    serial = PEBLAR_SERIAL
+    return install(
+        hass,
+        "peblar",
+        [
+            Device(
+                key="main",
+                name="Peblar EV Charger",
+                identifiers=(("peblar", serial),),
+                manufacturer="Peblar",
+                model="Peblar Home",
+            )
+        ],
+        [
+            Ent(
+                domain="sensor",
+                object_id="peblar_ev_charger_power_phase_1",
+                unique_id=f"{serial}_power_phase_1",
+                translation_key="power_phase_1",
+                state=0,
+                device_class="power",
+                unit="W",
+                category=DIAGNOSTIC,
+            ),
+            Ent(
+                domain="sensor",
+                object_id="peblar_ev_charger_power",
+                unique_id=f"{serial}_power_total",
+                state=0,
+                device_class="power",
+                unit="W",
+            ),
+            Ent(
+                domain="sensor",
+                object_id="peblar_ev_charger_state",
+                unique_id=f"{serial}_cp_state",
+                translation_key="cp_state",
+                state=cp_state,
+                device_class="enum",
+                attributes={"options": PEBLAR_CP_STATES},
+            ),
+            Ent(
+                domain="switch",
+                object_id="peblar_ev_charger_force_single_phase",
+                unique_id=f"{serial}_force_single_phase",
+                translation_key="force_single_phase",
+                state="off",
+                category=CONFIG,
+            ),
+            Ent(
+                domain="switch",
+                object_id="peblar_ev_charger_charge",
+                unique_id=f"{serial}_charge",
+                translation_key="charge",
+                state="off",
+                category=CONFIG,
+            ),
+            Ent(
+                domain="number",
+                object_id="peblar_ev_charger_charge_limit",
+                unique_id=f"{serial}_charge_current_limit",
+                translation_key="charge_current_limit",
+                state=16,
+                device_class="current",
+                unit="A",
+                category=CONFIG,
+                attributes={"min": 6, "max": 16, "step": 1},
+            ),
+            Ent(
+                domain="select",
+                object_id="peblar_ev_charger_smart_charging",
+                unique_id=f"{serial}_smart_charging",
+                translation_key="smart_charging",
+                state="default",
+                category=CONFIG,
+                attributes={"options": ["default", "fast_solar", "pure_solar", "scheduled", "smart_solar"]},
+            ),
+        ],
+    )
+
+
+async def test_peblar_is_proposed_with_its_charge_switch_never_force_single_phase(
+    hass: HomeAssistant,
+) -> None:
+    peblar_charger(hass)
+    (found,) = async_candidates(hass, "ev_charger")
+    assert found.fields == {
+        "charger_power_entity": "sensor.peblar_ev_charger_power",  # the total, not one phase's
+        "current_limit_entity": "number.peblar_ev_charger_charge_limit",
+        "max_current_a": 16.0,
+        "charge_switch_entity": "switch.peblar_ev_charger_charge",
+        "plugged_entity": "sensor.peblar_ev_charger_state",
+        "plugged_states": ["charging", "suspended"],
+    }
+
+
+@pytest.mark.parametrize(
+    ("cp_state", "plugged"), [(s, s in ("charging", "suspended")) for s in PEBLAR_CP_STATES]
+)
+async def test_peblar_cp_state_reads_as_plugged(hass: HomeAssistant, cp_state: str, plugged: bool) -> None:
+    peblar_charger(hass, cp_state)
+    fields = async_candidates(hass, "ev_charger")[0].fields
+    assert ev_charger.read(hass, fields).plugged is plugged
+
+
+async def test_peblar_is_driven_by_its_charge_limit_and_charge_switch(
+    hass: HomeAssistant, home: None, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(EVENING)
+    peblar_charger(hass, "suspended")
+    fields = async_candidates(hass, "ev_charger")[0].fields
+    await _site_with(hass, "ev_charger", "Peblar", fields)
+    numbers = _recorder(hass, "number", ("set_value",), _number_schema(6, 16, 1))
+    switches = _recorder(hass, "switch", ("turn_on", "turn_off"), SWITCH_SCHEMA)
+    freezer.tick(timedelta(seconds=61))
+    await _fastest(hass, "select.peblar_charge_mode")
+    # The limit first (kept while Peblar is not charging), then the charge switch, which starts at it.
+    assert numbers == [("set_value", {"entity_id": "number.peblar_ev_charger_charge_limit", "value": 15.0})]
+    assert switches == [("turn_on", {"entity_id": "switch.peblar_ev_charger_charge"})]
+    await hass.services.async_call(
+        "select", "select_option", {"entity_id": "select.peblar_charge_mode", "option": "off"}, blocking=True
+    )
+    freezer.tick(timedelta(seconds=61))
+    await hass.services.async_call(DOMAIN, "replan", {}, blocking=True)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert switches[-1] == ("turn_off", {"entity_id": "switch.peblar_ev_charger_charge"})
+    # Force single phase is a setting of the installation: never touched.
+    assert all(data["entity_id"] != "switch.peblar_ev_charger_force_single_phase" for _, data in switches)
+    assert hass.states.get("switch.peblar_ev_charger_force_single_phase").state == "off"
