@@ -320,7 +320,7 @@ def _charger_by_profile(
 ) -> dict[str, Any] | None:
     """A charger as its integration defines it: its power sensor, and what drives it (a current or
     power number, a switch, or the integration's action); a read-only profile drives nothing."""
-    fields = _by_roles(profile, items, required=(CONF_CHARGER_POWER_ENTITY,))
+    fields = _by_roles(profile, items, required=profile.required or (CONF_CHARGER_POWER_ENTITY,))
     if fields is None:
         return None
     driving = (CONF_CURRENT_LIMIT_ENTITY, CONF_POWER_LIMIT_ENTITY, CONF_CHARGE_SWITCH_ENTITY)

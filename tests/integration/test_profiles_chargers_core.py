@@ -16,14 +16,16 @@ from typing import Any
 import pytest
 import voluptuous as vol
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.const import EntityCategory
+from homeassistant.const import EVENT_CALL_SERVICE, EntityCategory
 from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.helpers import config_validation as cv
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 
 from custom_components.headroom.const import DOMAIN
 from custom_components.headroom.devices import ev_charger
 from custom_components.headroom.discovery import async_candidates
 
+from .conftest import SITE
 from .realdevices import Device, Ent, Installed, install
 from .test_devices import EVENING
 from .test_profiles_drive import _fastest, _site_with
@@ -403,3 +405,179 @@ async def test_peblar_is_driven_by_its_charge_limit_and_charge_switch(
     # Force single phase is a setting of the installation: never touched.
     assert all(data["entity_id"] != "switch.peblar_ev_charger_force_single_phase" for _, data in switches)
     assert hass.states.get("switch.peblar_ev_charger_force_single_phase").state == "off"
+
+
+# source: home-assistant/core 2025.4.4 and 2026.2.3 homeassistant/components/tesla_wall_connector/entity.py
+# (unique id "<serial>-<key>", device "Tesla Wall Connector" identified by the serial), binary_sensor.py
+# (``vehicle_connected`` plug, ``contactor_closed`` battery_charging, both diagnostic), sensor.py
+# (``status`` enum of EVSE_STATE; ``current_a_a`` A and ``grid_v`` V diagnostics; 2026.2.3 only:
+# ``total_power_w`` W with suggested unit kW).
+TWC_SERIAL = "PGT2226502ABC1"
+TWC_STATES = [
+    "booting",
+    "not_connected",
+    "connected",
+    "ready",
+    "negotiating",
+    "error",
+    "charging_finished",
+    "waiting_car",
+    "charging_reduced",
+    "charging",
+]
+
+
+def tesla_wall_connector(hass: HomeAssistant, *, ha_2026: bool, connected: bool = True) -> Installed:
+    serial = TWC_SERIAL
+    entities = [
+        Ent(
+            domain="binary_sensor",
+            object_id="tesla_wall_connector_vehicle_connected",
+            unique_id=f"{serial}-vehicle_connected",
+            translation_key="vehicle_connected",
+            state="on" if connected else "off",
+            device_class="plug",
+            category=DIAGNOSTIC,
+        ),
+        Ent(
+            domain="binary_sensor",
+            object_id="tesla_wall_connector_contactor_closed",
+            unique_id=f"{serial}-contactor_closed",
+            translation_key="contactor_closed",
+            state="off",
+            device_class="battery_charging",
+            category=DIAGNOSTIC,
+        ),
+        Ent(
+            domain="sensor",
+            object_id="tesla_wall_connector_status",
+            unique_id=f"{serial}-status",
+            translation_key="status",
+            state="connected" if connected else "not_connected",
+            device_class="enum",
+            attributes={"options": TWC_STATES},
+        ),
+        Ent(
+            domain="sensor",
+            object_id="tesla_wall_connector_phase_a_current",
+            unique_id=f"{serial}-current_a_a",
+            translation_key="current_a_a",
+            state=0.1,
+            device_class="current",
+            unit="A",
+            category=DIAGNOSTIC,
+        ),
+        Ent(
+            domain="sensor",
+            object_id="tesla_wall_connector_grid_voltage",
+            unique_id=f"{serial}-grid_v",
+            translation_key="grid_v",
+            state=230.1,
+            device_class="voltage",
+            unit="V",
+            category=DIAGNOSTIC,
+        ),
+    ]
+    if ha_2026:
+        entities.append(
+            Ent(
+                domain="sensor",
+                object_id="tesla_wall_connector_total_power",
+                unique_id=f"{serial}-total_power_w",
+                translation_key="total_power_w",
+                state=0.0,
+                device_class="power",
+                unit="kW",
+            )
+        )
+    return install(
+        hass,
+        "tesla_wall_connector",
+        [
+            Device(
+                key="main",
+                name="Tesla Wall Connector",
+                identifiers=(("tesla_wall_connector", serial),),
+                manufacturer="Tesla",
+                model="1529455-02-D",
+            )
+        ],
+        entities,
+    )
+
+
+async def test_a_tesla_wall_connector_is_proposed_by_its_plug_even_without_a_power_sensor(
+    hass: HomeAssistant,
+) -> None:
+    tesla_wall_connector(hass, ha_2026=False)
+    (found,) = async_candidates(hass, "ev_charger")
+    assert found.label == "Tesla Wall Connector (Tesla Wall Connector)"
+    # 2025.4.4 gives it no power sensor: the form asks for one; nothing to drive it with.
+    assert found.fields == {"plugged_entity": "binary_sensor.tesla_wall_connector_vehicle_connected"}
+
+
+async def test_on_home_assistant_2026_its_total_power_is_read_too(hass: HomeAssistant) -> None:
+    tesla_wall_connector(hass, ha_2026=True)
+    (found,) = async_candidates(hass, "ev_charger")
+    assert found.fields == {
+        "charger_power_entity": "sensor.tesla_wall_connector_total_power",
+        "plugged_entity": "binary_sensor.tesla_wall_connector_vehicle_connected",
+    }
+    hass.states.async_set(
+        "sensor.tesla_wall_connector_total_power",
+        "7.2",
+        {"unit_of_measurement": "kW", "device_class": "power"},
+    )
+    assert ev_charger.read(hass, found.fields).power_kw == 7.2
+    assert ev_charger.read(hass, found.fields).plugged is True
+    hass.states.async_set("binary_sensor.tesla_wall_connector_vehicle_connected", "off")
+    assert ev_charger.read(hass, found.fields).plugged is False
+
+
+async def test_a_tesla_wall_connector_is_planned_and_advised_never_driven(
+    hass: HomeAssistant, home: None, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(EVENING)
+    tesla_wall_connector(hass, ha_2026=True)
+    fields = async_candidates(hass, "ev_charger")[0].fields
+    calls = async_capture_events(hass, EVENT_CALL_SERVICE)
+    await _site_with(hass, "ev_charger", "Wall Connector", fields)
+    freezer.tick(timedelta(seconds=61))
+    await _fastest(hass, "select.wall_connector_charge_mode")
+    assert float(hass.states.get("sensor.wall_connector_planned_power").state) > 4.0
+    assert hass.states.get("sensor.wall_connector_control").state == "advisory"
+    assert [c.data for c in calls if c.data["domain"] not in (DOMAIN, "select")] == []
+
+
+async def test_without_a_power_sensor_the_form_asks_for_one(hass: HomeAssistant, home: None) -> None:
+    installed = tesla_wall_connector(hass, ha_2026=False)
+    entry = MockConfigEntry(domain=DOMAIN, title="Home", data=SITE)
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    result = await hass.config_entries.subentries.async_init(
+        (entry.entry_id, "ev_charger"), context={"source": "user"}
+    )
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {"discovered": installed.devices["main"]}
+    )
+    assert result["step_id"] == "device"
+    schema = {str(k): k for k in result["data_schema"].schema}
+    assert schema["plugged_entity"].description == {
+        "suggested_value": "binary_sensor.tesla_wall_connector_vehicle_connected"
+    }
+    assert not schema["charger_power_entity"].description  # nothing to suggest: the person picks one
+    with pytest.raises(vol.Invalid):
+        await hass.config_entries.subentries.async_configure(
+            result["flow_id"],
+            {
+                "name": "Wall Connector",
+                "control_adapter": "entities",
+                "plugged_entity": "binary_sensor.tesla_wall_connector_vehicle_connected",
+                "phases": "3",
+                "min_current_a": 6,
+                "max_current_a": 16,
+                "default_energy_kwh": 20,
+            },
+        )
+    assert not hass.config_entries.async_get_entry(entry.entry_id).subentries

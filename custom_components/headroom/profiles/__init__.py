@@ -131,6 +131,8 @@ class Profile:
     setting (raises wait for it; a fuse cut never does). ``group_by_config_entry``: the integration
     spreads one device's entities over several registry devices of one config entry.
     ``reads``/``drives``/``limits``: a line each for the README's table of integrations.
+    ``required``: the roles a device must have to be proposed, where they are not the kind's own
+    (a charger's power sensor): an integration that has none in some versions is still proposed.
     """
 
     integration: str
@@ -148,6 +150,7 @@ class Profile:
     reads: str = ""
     drives: str = ""
     limits: str = ""
+    required: tuple[str, ...] = ()
 
     def find(self, role: str, entities: Iterable[EntityFacts]) -> EntityFacts | None:
         """The entity that plays ``role``, by the first of its matches that any entity meets."""
