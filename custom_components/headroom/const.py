@@ -144,6 +144,7 @@ class ChargerAdapter(StrEnum):
     ENTITIES = "entities"
     OCPP = "ocpp"
     EASEE = "easee"
+    KEBA = "keba"
 
 
 class ControlState(StrEnum):

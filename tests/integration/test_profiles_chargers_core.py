@@ -19,6 +19,7 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import EVENT_CALL_SERVICE, EntityCategory
 from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 
 from custom_components.headroom.const import DOMAIN
@@ -581,3 +582,157 @@ async def test_without_a_power_sensor_the_form_asks_for_one(hass: HomeAssistant,
             },
         )
     assert not hass.config_entries.async_get_entry(entry.entry_id).subentries
+
+
+def install_without_device(hass: HomeAssistant, platform: str, entities: list[Ent]) -> list[str]:
+    """Register ``platform``'s entities as an integration set up in YAML does: in the entity registry
+    (they have unique ids) but under no device and no config entry; then set their states."""
+    registry = er.async_get(hass)
+    for ent in entities:
+        registry.async_get_or_create(
+            ent.domain,
+            platform,
+            ent.unique_id,
+            suggested_object_id=ent.object_id,
+            original_device_class=ent.device_class,
+            unit_of_measurement=ent.unit,
+            original_name=ent.name,
+        )
+        attributes = dict(ent.attributes)
+        if ent.unit:
+            attributes["unit_of_measurement"] = ent.unit
+        if ent.device_class:
+            attributes["device_class"] = ent.device_class
+        hass.states.async_set(ent.entity_id, str(ent.state), attributes)
+    return [e.entity_id for e in entities]
+
+
+# source: home-assistant/core 2025.4.4 (and 2026.2.3) homeassistant/components/keba/__init__.py (YAML set-up;
+# device_id "keba_wallbox_<Serial>", device_name the Product), sensor.py and binary_sensor.py (unique id
+# "<device_id>_<type>", name "<device_name> <name>", no device info: ``charging_power`` kW power,
+# ``max_current`` A current, ``energy_target`` and ``session_energy`` kWh; binary ``device_state``
+# connectivity, ``plug_state`` plug with attributes plugged_on_wallbox/plug_locked/plugged_on_EV,
+# ``charging_state`` power, ``failsafe_mode_state`` safety), lock.py (``authentication``).
+KEBA_PRODUCT = "KC-P30-ESS400C2-E0R"
+KEBA_ID = "keba_wallbox_22512345"
+
+
+def keba_station(hass: HomeAssistant, plugged: bool = True) -> list[str]:
+    def ent(domain: str, kind: str, name: str, state: Any, **kw: Any) -> Ent:
+        return Ent(
+            domain=domain,
+            object_id=f"kc_p30_ess400c2_e0r_{kind}",
+            unique_id=f"{KEBA_ID}_{kind}",
+            state=state,
+            name=f"{KEBA_PRODUCT} {name}",
+            **kw,
+        )
+
+    return install_without_device(
+        hass,
+        "keba",
+        [
+            ent("sensor", "max_current", "Max Current", 16, device_class="current", unit="A"),
+            ent("sensor", "energy_target", "Energy Target", 0, device_class="energy", unit="kWh"),
+            ent("sensor", "charging_power", "Charging Power", 0.0, device_class="power", unit="kW"),
+            ent("sensor", "session_energy", "Session Energy", 1.2, device_class="energy", unit="kWh"),
+            ent("binary_sensor", "device_state", "Status", "on", device_class="connectivity"),
+            ent(
+                "binary_sensor",
+                "plug_state",
+                "Plug",
+                "on" if plugged else "off",
+                device_class="plug",
+                attributes={"plugged_on_wallbox": True, "plug_locked": plugged, "plugged_on_EV": plugged},
+            ),
+            ent("binary_sensor", "charging_state", "Charging State", "off", device_class="power"),
+            ent("binary_sensor", "failsafe_mode_state", "Failsafe Mode", "on", device_class="safety"),
+            ent("lock", "authentication", "Authentication", "unlocked"),
+        ],
+    )
+
+
+def _keba_current(value: Any) -> float:
+    """keba-kecontact 1.3.0 connection.py set_current: 0 (stop) or at least 6 and below 63 A."""
+    current = float(value)
+    if current != 0 and not 6 <= current < 63:
+        raise vol.Invalid("Current must be int or float and value must be above 6 and below 63 A.")
+    return current
+
+
+# keba/__init__.py registers set_current without a schema and reads ``current`` with float(); the library
+# refuses what _keba_current refuses (and the integration only logs it: here it fails the call, so a bad
+# value shows).
+KEBA_SET_CURRENT = vol.Schema({vol.Required("current"): _keba_current})
+
+
+async def test_a_keba_station_is_proposed_though_it_has_no_device(hass: HomeAssistant) -> None:
+    keba_station(hass)
+    (found,) = async_candidates(hass, "ev_charger")
+    assert (found.device_id, found.name, found.integration) == ("keba", KEBA_PRODUCT, "keba")
+    assert found.fields == {
+        "charger_power_entity": "sensor.kc_p30_ess400c2_e0r_charging_power",
+        "plugged_entity": "binary_sensor.kc_p30_ess400c2_e0r_plug_state",
+        "control_adapter": "keba",  # its current is a sensor: driven by keba.set_current
+    }
+
+
+async def test_keba_plug_reads_as_plugged(hass: HomeAssistant) -> None:
+    keba_station(hass, plugged=False)
+    fields = async_candidates(hass, "ev_charger")[0].fields
+    assert ev_charger.read(hass, fields).plugged is False
+    hass.states.async_set("binary_sensor.kc_p30_ess400c2_e0r_plug_state", "on")
+    assert ev_charger.read(hass, fields).plugged is True
+
+
+async def test_keba_is_picked_in_the_form_and_driven_by_set_current(
+    hass: HomeAssistant, home: None, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(EVENING)
+    keba_station(hass)
+    received: list[dict[str, Any]] = []
+
+    async def set_current(call: ServiceCall) -> None:
+        received.append(KEBA_SET_CURRENT(dict(call.data)))
+
+    hass.services.async_register("keba", "set_current", set_current)
+    hass.states.async_set("sensor.grid_power", "600", {"unit_of_measurement": "W", "device_class": "power"})
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Home",
+        data={**SITE, "control_mode": "active", "grid_power_entity": "sensor.grid_power"},
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    result = await hass.config_entries.subentries.async_init(
+        (entry.entry_id, "ev_charger"), context={"source": "user"}
+    )
+    assert result["description_placeholders"]["found"] == f"{KEBA_PRODUCT} (KEBA KeContact)"
+    result = await hass.config_entries.subentries.async_configure(result["flow_id"], {"discovered": "keba"})
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"],
+        {
+            "name": "KEBA",
+            "charger_power_entity": "sensor.kc_p30_ess400c2_e0r_charging_power",
+            "control_adapter": "keba",
+            "plugged_entity": "binary_sensor.kc_p30_ess400c2_e0r_plug_state",
+            "phases": "3",
+            "min_current_a": 6,
+            "max_current_a": 32,
+            "default_energy_kwh": 20,
+        },
+    )
+    await hass.async_block_till_done(wait_background_tasks=True)
+    sub = next(iter(hass.config_entries.async_get_entry(entry.entry_id).subentries.values()))
+    assert sub.data["control_adapter"] == "keba" and "vendor_device_id" not in sub.data
+    freezer.tick(timedelta(seconds=61))
+    await _fastest(hass, "select.keba_charge_mode")
+    assert received[-1] == {"current": 15.0}  # 10.4 kW of room over 3 x 230 V
+    await hass.services.async_call(
+        "select", "select_option", {"entity_id": "select.keba_charge_mode", "option": "off"}, blocking=True
+    )
+    freezer.tick(timedelta(seconds=61))
+    await hass.services.async_call(DOMAIN, "replan", {}, blocking=True)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert received[-1] == {"current": 0.0}  # the library's stop

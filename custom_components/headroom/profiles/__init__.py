@@ -133,6 +133,8 @@ class Profile:
     ``reads``/``drives``/``limits``: a line each for the README's table of integrations.
     ``required``: the roles a device must have to be proposed, where they are not the kind's own
     (a charger's power sensor): an integration that has none in some versions is still proposed.
+    ``deviceless``: the integration is set up in YAML and registers its entities under no device
+    (KEBA): discovery takes all of its entities as one device.
     """
 
     integration: str
@@ -151,6 +153,7 @@ class Profile:
     drives: str = ""
     limits: str = ""
     required: tuple[str, ...] = ()
+    deviceless: bool = False
 
     def find(self, role: str, entities: Iterable[EntityFacts]) -> EntityFacts | None:
         """The entity that plays ``role``, by the first of its matches that any entity meets."""
