@@ -71,6 +71,10 @@ PHASE_NAMES: Final = ("L1", "L2", "L3")
 CONF_DEFAULT_ENERGY_KWH: Final = "default_energy_kwh"
 
 CONF_CHARGE_SWITCH_ENTITY: Final = "charge_switch_entity"
+# The charge switch's state that charges and the one that pauses: a select's options (Ohme's charge
+# mode), or "off"/"on" for a switch that pauses while on (V2C's pause session). Unset: on and off.
+CONF_CHARGE_OPTION: Final = "charge_option"
+CONF_PAUSE_OPTION: Final = "pause_option"
 CONF_POWER_LIMIT_ENTITY: Final = "power_limit_entity"
 CONF_CONTROL_ADAPTER: Final = "control_adapter"
 CONF_VENDOR_CHARGER_ID: Final = "vendor_charger_id"

@@ -20,6 +20,7 @@ from homeassistant.helpers import issue_registry as ir
 
 from . import profiles
 from .const import (
+    CONF_CHARGE_OPTION,
     CONF_CHARGE_SWITCH_ENTITY,
     CONF_CHARGER_POWER_ENTITY,
     CONF_CONTROL_ADAPTER,
@@ -28,9 +29,11 @@ from .const import (
     CONF_EV_SOC_ENTITY,
     CONF_EV_TARGET_SOC_ENTITY,
     CONF_MAX_CURRENT_A,
+    CONF_MIN_CURRENT_A,
     CONF_MIN_WRITE_INTERVAL_S,
     CONF_MODE_OPTION_PREFIX,
     CONF_MODE_SELECT_ENTITY,
+    CONF_PAUSE_OPTION,
     CONF_PLUGGED_ENTITY,
     CONF_PLUGGED_STATES,
     CONF_POWER_ENTITY,
@@ -44,6 +47,7 @@ from .const import (
     SUBENTRY_BATTERY,
     SUBENTRY_EV_CHARGER,
 )
+from .policy.ev_charger import DEFAULT_MAX_CURRENT_A
 from .repairs import clear_issue, raise_issue
 
 # Integrations known to make devices of each kind (with or without a profile): their devices are
@@ -367,6 +371,12 @@ def _charger_by_profile(
         current := next((i for i in items if i.entity_id == fields.get(CONF_CURRENT_LIMIT_ENTITY)), None)
     ) and (top := _max_of(current)):
         fields[CONF_MAX_CURRENT_A] = top
+    if profile.switch_states and CONF_CHARGE_SWITCH_ENTITY in fields:
+        fields[CONF_CHARGE_OPTION], fields[CONF_PAUSE_OPTION] = profile.switch_states
+    if profile.on_off:
+        # All or nothing: planned at the one current it charges at (the person sets it in the form).
+        fields[CONF_MIN_CURRENT_A] = fields.get(CONF_MAX_CURRENT_A, DEFAULT_MAX_CURRENT_A)
+        fields[CONF_MAX_CURRENT_A] = fields[CONF_MIN_CURRENT_A]
     return fields
 
 

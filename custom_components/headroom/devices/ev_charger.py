@@ -16,6 +16,7 @@ from homeassistant.helpers.typing import StateType
 
 from .. import profiles
 from ..const import (
+    CONF_CHARGE_OPTION,
     CONF_CHARGE_SWITCH_ENTITY,
     CONF_CHARGER_POWER_ENTITY,
     CONF_CONTROL_ADAPTER,
@@ -26,6 +27,7 @@ from ..const import (
     CONF_EV_TARGET_SOC_ENTITY,
     CONF_MAX_CURRENT_A,
     CONF_MIN_CURRENT_A,
+    CONF_PAUSE_OPTION,
     CONF_PHASES,
     CONF_PLUGGED_ENTITY,
     CONF_PLUGGED_STATES,
@@ -43,7 +45,7 @@ from ..policy.ev_charger import ChargerConfig
 from ..policy.readings import ChargerReading, CurrentRange
 from ..policy.setpoints import Setpoint
 from ..sources import power_kw, state_number
-from .command import Command, number_limits, set_number, switch_to
+from .command import Command, number_limits, select_to, set_number, switch_to
 
 KEYS = {
     CONF_CURRENT_LIMIT_ENTITY: "current",
@@ -130,8 +132,21 @@ def commands(hass: HomeAssistant, data: dict[str, Any], wanted: Setpoint) -> lis
             )
         )
     if switch := data.get(CONF_CHARGE_SWITCH_ENTITY):
-        out.append(switch_to(device_id, "switch", hass, switch, amps > 0, delta))
+        out.append(_charge_switch(hass, data, device_id, switch, amps > 0, delta))
     return [c for c in out if c is not None]
+
+
+def _charge_switch(
+    hass: HomeAssistant, data: dict[str, Any], device_id: str, entity_id: str, charge: bool, delta: float
+) -> Command | None:
+    """The charge switch to its charging or its paused state: on and off, unless the form names the
+    states (a select's options, such as Ohme's charge mode; off and on for a switch that pauses while
+    on, such as V2C's). A select without them is not written: the form refuses one."""
+    state = data.get(CONF_CHARGE_OPTION if charge else CONF_PAUSE_OPTION)
+    if entity_id.split(".", 1)[0] in ("select", "input_select"):
+        return select_to(device_id, "switch", hass, entity_id, state, delta) if state else None
+    on = charge if state not in ("on", "off") else state == "on"
+    return switch_to(device_id, "switch", hass, entity_id, on, delta)
 
 
 def schema(defaults: dict[str, Any]) -> vol.Schema:
@@ -158,8 +173,10 @@ def schema(defaults: dict[str, Any]) -> vol.Schema:
                 ["number", "input_number"]
             ),
             vol.Optional(CONF_CHARGE_SWITCH_ENTITY, **s(CONF_CHARGE_SWITCH_ENTITY)): entity(
-                ["switch", "input_boolean"]
+                ["switch", "input_boolean", "select", "input_select"]
             ),
+            vol.Optional(CONF_CHARGE_OPTION, **s(CONF_CHARGE_OPTION)): str,
+            vol.Optional(CONF_PAUSE_OPTION, **s(CONF_PAUSE_OPTION)): str,
             vol.Optional(CONF_VENDOR_CHARGER_ID, **s(CONF_VENDOR_CHARGER_ID)): str,
             vol.Optional(CONF_PLUGGED_ENTITY, **s(CONF_PLUGGED_ENTITY)): entity(
                 ["binary_sensor", "sensor", "input_boolean"]
@@ -192,9 +209,15 @@ def schema(defaults: dict[str, Any]) -> vol.Schema:
 
 
 def validate(user_input: dict[str, Any]) -> dict[str, str]:
-    """Rejects a minimum current above the maximum."""
+    """Rejects a minimum current above the maximum, and a select as the charge switch without the
+    options that charge and pause (Headroom would not know what to pick)."""
     if float(user_input[CONF_MIN_CURRENT_A]) > float(user_input[CONF_MAX_CURRENT_A]):
         return {CONF_MIN_CURRENT_A: "min_above_max"}
+    switch = str(user_input.get(CONF_CHARGE_SWITCH_ENTITY) or "")
+    if switch.split(".", 1)[0] in ("select", "input_select") and not (
+        user_input.get(CONF_CHARGE_OPTION) and user_input.get(CONF_PAUSE_OPTION)
+    ):
+        return {CONF_CHARGE_SWITCH_ENTITY: "select_without_options"}
     return {}
 
 

@@ -135,6 +135,10 @@ class Profile:
     (a charger's power sensor): an integration that has none in some versions is still proposed.
     ``deviceless``: the integration is set up in YAML and registers its entities under no device
     (KEBA): discovery takes all of its entities as one device.
+    ``switch_states``: the charge switch's (charging, paused) states where they are not on and off: a
+    select's options (Ohme's charge mode), or ("off", "on") for a switch that pauses while on (V2C).
+    ``on_off``: the integration starts and stops charging but cannot set its current: the plan takes
+    it at one current whenever it charges (the form's minimum current is set to its maximum).
     """
 
     integration: str
@@ -154,6 +158,8 @@ class Profile:
     limits: str = ""
     required: tuple[str, ...] = ()
     deviceless: bool = False
+    switch_states: tuple[str, str] | None = None
+    on_off: bool = False
 
     def find(self, role: str, entities: Iterable[EntityFacts]) -> EntityFacts | None:
         """The entity that plays ``role``, by the first of its matches that any entity meets."""
