@@ -70,10 +70,11 @@ def install(
     entities: list[Ent],
     *,
     title: str | None = None,
+    entry_id: str | None = None,
 ) -> Installed:
     """Register ``integration``'s ``devices`` and ``entities`` (in a config entry of its own) and set their
-    states."""
-    source = MockConfigEntry(domain=integration, title=title or devices[0].name)
+    states. ``entry_id`` for integrations that build unique ids from their config entry's id."""
+    source = MockConfigEntry(domain=integration, title=title or devices[0].name, entry_id=entry_id)
     source.add_to_hass(hass)
     device_registry = dr.async_get(hass)
     made: dict[str, str] = {}

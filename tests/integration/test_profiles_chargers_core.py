@@ -916,3 +916,110 @@ async def test_a_select_as_charge_switch_without_its_options_is_refused(
     )
     sub = next(iter(hass.config_entries.async_get_entry(entry.entry_id).subentries.values()))
     assert (sub.data["charge_option"], sub.data["pause_option"]) == ("max_charge", "paused")
+
+
+# source: home-assistant/core 2025.4.4 (and 2026.2.3) homeassistant/components/v2c/entity.py (device
+# identified by the config entry id, named by the coordinator, model "Trydan"), sensor.py, number.py,
+# switch.py, binary_sensor.py (unique id "<config entry id>_<key>", translation key = key: ``charge_power``,
+# ``house_power``, ``fv_power`` W power; ``intensity`` A current 6-32, ``min_intensity``/``max_intensity``
+# settings; switches ``paused``, ``locked``, ``timer``, ``dynamic``, ``pause_dynamic``; binary sensors
+# ``connected`` plug, ``charging`` battery_charging, ``ready``); with dgomes/pytrydan src/pytrydan/trydan.py
+# at v0.8.0 (commit 87b3415e6066).
+V2C_ENTRY_ID = "01JQ5V2C0TRYDAN0000000000A"
+
+
+def v2c_charger(hass: HomeAssistant, connected: bool = True, paused: bool = True) -> Installed:
+    entry_id = V2C_ENTRY_ID
+
+    def ent(domain: str, key: str, state: Any, **kw: Any) -> Ent:
+        return Ent(
+            domain=domain,
+            object_id=f"evse_192_168_1_50_{key}",
+            unique_id=f"{entry_id}_{key}",
+            translation_key=key,
+            state=state,
+            **kw,
+        )
+
+    current = {"device_class": "current", "unit": "A", "attributes": {"min": 6, "max": 32, "step": 1}}
+    return install(
+        hass,
+        "v2c",
+        [
+            Device(
+                key="main",
+                name="EVSE 192.168.1.50",
+                identifiers=(("v2c", entry_id),),
+                manufacturer="V2C",
+                model="Trydan",
+            )
+        ],
+        [
+            ent("sensor", "house_power", 1800, device_class="power", unit="W"),
+            ent("sensor", "fv_power", 0, device_class="power", unit="W"),
+            ent("sensor", "charge_power", 0, device_class="power", unit="W"),
+            ent("number", "min_intensity", 6, category=CONFIG, **current),
+            ent("number", "max_intensity", 32, category=CONFIG, **current),
+            ent("number", "intensity", 16, **current),
+            ent("switch", "locked", "off"),
+            ent("switch", "dynamic", "off"),
+            ent("switch", "pause_dynamic", "off"),
+            ent("switch", "paused", "on" if paused else "off"),
+            ent("binary_sensor", "charging", "off", device_class="battery_charging"),
+            ent("binary_sensor", "connected", "on" if connected else "off", device_class="plug"),
+            ent("binary_sensor", "ready", "on"),
+        ],
+        title="EVSE 192.168.1.50",
+        entry_id=entry_id,
+    )
+
+
+async def test_v2c_is_proposed_with_its_intensity_and_its_pause_switch_the_right_way_round(
+    hass: HomeAssistant,
+) -> None:
+    v2c_charger(hass)
+    (found,) = async_candidates(hass, "ev_charger")
+    assert found.fields == {
+        "charger_power_entity": "sensor.evse_192_168_1_50_charge_power",  # not the house's or the PV's
+        "current_limit_entity": "number.evse_192_168_1_50_intensity",
+        "max_current_a": 32.0,
+        "charge_switch_entity": "switch.evse_192_168_1_50_paused",
+        # On means paused: it charges while off.
+        "charge_option": "off",
+        "pause_option": "on",
+        "plugged_entity": "binary_sensor.evse_192_168_1_50_connected",
+    }
+
+
+async def test_v2c_plug_reads_as_plugged(hass: HomeAssistant) -> None:
+    v2c_charger(hass, connected=False)
+    fields = async_candidates(hass, "ev_charger")[0].fields
+    assert ev_charger.read(hass, fields).plugged is False
+    hass.states.async_set("binary_sensor.evse_192_168_1_50_connected", "on")
+    assert ev_charger.read(hass, fields).plugged is True
+
+
+async def test_v2c_is_driven_by_its_intensity_and_resumed_by_turning_pause_off(
+    hass: HomeAssistant, home: None, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(EVENING)
+    v2c_charger(hass, connected=True, paused=True)
+    fields = async_candidates(hass, "ev_charger")[0].fields
+    # pytrydan's intensity() refuses anything outside 6-32 A; HA's number platform the same limits.
+    numbers = await _recorder(hass, "number", ("set_value",), _number_schema(6, 32, 1))
+    switches = await _recorder(hass, "switch", ("turn_on", "turn_off"), SWITCH_SCHEMA)
+    await _site_with(hass, "ev_charger", "Trydan", fields)
+    freezer.tick(timedelta(seconds=61))
+    await _fastest(hass, "select.trydan_charge_mode")
+    assert numbers[-1] == ("set_value", {"entity_id": "number.evse_192_168_1_50_intensity", "value": 15.0})
+    assert switches[-1] == ("turn_off", {"entity_id": "switch.evse_192_168_1_50_paused"})  # resumed
+    await hass.services.async_call(
+        "select", "select_option", {"entity_id": "select.trydan_charge_mode", "option": "off"}, blocking=True
+    )
+    freezer.tick(timedelta(seconds=61))
+    await hass.services.async_call(DOMAIN, "replan", {}, blocking=True)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert switches[-1] == ("turn_on", {"entity_id": "switch.evse_192_168_1_50_paused"})  # paused
+    assert hass.states.get("switch.evse_192_168_1_50_paused").state == "on"
+    # Its own modulation and the lock are never touched.
+    assert {data["entity_id"] for _, data in switches} == {"switch.evse_192_168_1_50_paused"}
