@@ -666,7 +666,8 @@ def keba_station(hass: HomeAssistant, plugged: bool = True) -> list[str]:
 
 
 def _keba_current(value: Any) -> float:
-    """keba-kecontact 1.3.0 connection.py set_current: 0 (stop) or at least 6 and below 63 A."""
+    """dannerph/keba-kecontact 1.3.0 (commit 2d270e004dd7) keba_kecontact/connection.py set_current: 0 (stop)
+    or at least 6 and below 63 A."""
     current = float(value)
     if current != 0 and not 6 <= current < 63:
         raise vol.Invalid("Current must be int or float and value must be above 6 and below 63 A.")

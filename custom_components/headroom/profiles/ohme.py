@@ -27,13 +27,14 @@ PROFILES = (
         kind=EV_CHARGER,
         title="Ohme",
         source=Source(
-            repo="home-assistant/core",
-            commit="2025.4.4",
+            repo="home-assistant/core (2025.4.4) + dan-r/ohmepy",
+            commit="75cb03e8c2fc42f6e90bbdfac635e83f08c770a6",
             paths=(
                 "homeassistant/components/ohme/sensor.py",
                 "homeassistant/components/ohme/select.py",
                 "homeassistant/components/ohme/entity.py",
                 "homeassistant/components/ohme/number.py",
+                "ohme/ohme.py",
             ),
         ),
         roles=MappingProxyType(

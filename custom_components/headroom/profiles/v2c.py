@@ -24,13 +24,14 @@ PROFILES = (
         kind=EV_CHARGER,
         title="V2C Trydan",
         source=Source(
-            repo="home-assistant/core",
-            commit="2025.4.4",
+            repo="home-assistant/core (2025.4.4) + dgomes/pytrydan",
+            commit="87b3415e6066d89a79ad4d6a4e8cd6f5e6ab0ea3",
             paths=(
                 "homeassistant/components/v2c/sensor.py",
                 "homeassistant/components/v2c/number.py",
                 "homeassistant/components/v2c/switch.py",
                 "homeassistant/components/v2c/binary_sensor.py",
+                "src/pytrydan/trydan.py",
             ),
         ),
         roles=MappingProxyType(
