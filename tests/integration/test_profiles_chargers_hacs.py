@@ -14,7 +14,7 @@ from typing import Any
 import voluptuous as vol
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import EVENT_CALL_SERVICE, EntityCategory
-from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.core import Event, HomeAssistant, ServiceCall, callback
 from homeassistant.setup import async_setup_component
 
 from custom_components.headroom.devices import ev_charger
@@ -232,3 +232,212 @@ async def test_zaptec_available_current_is_raised_no_more_than_every_15_minutes(
     freezer.tick(timedelta(minutes=15))
     await _fastest(hass, "select.zaptec_charge_mode")
     assert written == [0.0, 15.0]  # 10.4 kW over 3 x 230 V
+
+
+def _emulate_switch(hass: HomeAssistant, entity_id: str) -> list[str]:
+    """Act as the integration's switch does: ``switch.turn_on``/``turn_off`` on ``entity_id`` become its
+    state. Returns the states written, in order."""
+    written: list[str] = []
+
+    @callback
+    def _on_call(event: Event) -> None:
+        data = event.data
+        if data["domain"] != "switch" or data["service_data"].get("entity_id") != entity_id:
+            return
+        written.append("on" if data["service"] == "turn_on" else "off")
+        hass.states.async_set(entity_id, written[-1], hass.states.get(entity_id).attributes)
+
+    hass.bus.async_listen(EVENT_CALL_SERVICE, _on_call)
+    return written
+
+
+# ----------------------------------------------------------------------------------- go-e APIv2
+# source: marq24/ha-goecharger-api2 @ commit b48a90c34ec02f1be915972a14ee406f04295c25:
+# custom_components/goecharger_api2/__init__.py (translation key = API key lower case, "<key>_<idx>" when
+# indexed; entity id and unique id from "goe_<serial>_<translation key>"; the device's identifiers
+# (domain, serial, host, title)), const.py (number amp 6-32 A and ama; nrg_7..nrg_11 power W, 11 the
+# total; binary_sensor car_0 device class plug; binary_sensor alw; select frc options "0", "1", "2";
+# switch acp), translations/en.json (names).
+GOE_SERIAL = "212345"
+# const.py ExtNumberEntityDescription(key=amp, native_min_value=6, native_max_value=32, native_step=1).
+GOE_AMP = vol.Schema(
+    {
+        vol.Required("entity_id"): str,
+        vol.Required("value"): vol.All(vol.Coerce(float), vol.Range(min=6, max=32)),
+    }
+)
+# const.py ExtSelectEntityDescription(key=frc, options=["0", "1", "2"]).
+GOE_FRC = vol.Schema({vol.Required("entity_id"): str, vol.Required("option"): vol.In(["0", "1", "2"])})
+
+
+def _goe(key: str, domain: str, state: Any, **kwargs: Any) -> Ent:
+    return Ent(
+        domain=domain,
+        object_id=f"goe_{GOE_SERIAL}_{key}",
+        unique_id=f"goecharger_api2.goe_{GOE_SERIAL}_{key}",
+        translation_key=key,
+        state=state,
+        **kwargs,
+    )
+
+
+def goe_api2_charger(hass: HomeAssistant) -> Installed:
+    amps = {"min": 6, "max": 32, "step": 1}
+    return install(
+        hass,
+        "goecharger_api2",
+        [
+            Device(
+                key="main",
+                name="go-eCharger",
+                # The integration's own four-value identifier.
+                identifiers=(("goecharger_api2", GOE_SERIAL, "192.168.1.40", "go-eCharger"),),  # type: ignore[arg-type]
+                manufacturer="go-e GmbH [Austria]",
+            )
+        ],
+        [
+            _goe("nrg_7", "sensor", 0, device_class="power", unit=W),
+            _goe("nrg_8", "sensor", 0, device_class="power", unit=W),
+            _goe("nrg_9", "sensor", 0, device_class="power", unit=W),
+            _goe("nrg_11", "sensor", 0, device_class="power", unit=W),
+            _goe("ama", "number", 32, device_class="current", unit="A", attributes=amps),
+            _goe("amp", "number", 16, device_class="current", unit="A", attributes=amps),
+            _goe("car_0", "binary_sensor", "on", device_class="plug"),
+            _goe("alw", "binary_sensor", "on"),
+            _goe("acp", "switch", "on"),
+            _goe("frc", "select", "0", attributes={"options": ["0", "1", "2"]}),
+            _goe("car_value", "sensor", "WaitCar"),
+        ],
+    )
+
+
+async def test_goe_api2_is_found_with_its_requested_current_total_power_and_force_state(
+    hass: HomeAssistant,
+) -> None:
+    goe_api2_charger(hass)
+    assert _candidate(hass, "goecharger_api2").fields == {
+        "charger_power_entity": f"sensor.goe_{GOE_SERIAL}_nrg_11",  # the total, not L1's
+        "current_limit_entity": f"number.goe_{GOE_SERIAL}_amp",  # requested, not the absolute maximum
+        "max_current_a": 32.0,
+        "plugged_entity": f"binary_sensor.goe_{GOE_SERIAL}_car_0",
+        # The force state, never "allow charge pause": "2" charges, "1" does not.
+        "charge_select_entity": f"select.goe_{GOE_SERIAL}_frc",
+        "charge_select_on": "2",
+        "charge_select_off": "1",
+    }
+
+
+async def test_goe_api2_is_stopped_by_its_force_state_and_driven_by_its_requested_current(
+    hass: HomeAssistant, home: None, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(EVENING)
+    goe_api2_charger(hass)
+    amps = await _emulate(hass, "number", "set_value", f"number.goe_{GOE_SERIAL}_amp", GOE_AMP, "value")
+    force = await _emulate(hass, "select", "select_option", f"select.goe_{GOE_SERIAL}_frc", GOE_FRC, "option")
+    fields = _candidate(hass, "goecharger_api2").fields
+    await _site_with(hass, "ev_charger", "go-e", fields)
+    # Nothing now: "don't charge"; the requested current cannot go below 6 A and is left alone.
+    assert (force, amps) == (["1"], [])
+    freezer.tick(timedelta(seconds=61))
+    await _fastest(hass, "select.go_e_charge_mode")
+    assert (force, amps) == (["1", "2"], [15.0])
+    # Paused again (the car unplugged): the force state stops it, the requested current stays.
+    hass.states.async_set(f"binary_sensor.goe_{GOE_SERIAL}_car_0", "off", {"device_class": "plug"})
+    freezer.tick(timedelta(seconds=61))
+    await _fastest(hass, "select.go_e_charge_mode")
+    assert (force, amps) == (["1", "2", "1"], [15.0])
+
+
+# ------------------------------------------------------------------------------ go-eCharger (cathiele)
+# source: cathiele/homeassistant-goecharger @ commit 695ed2f60c99233d16b3b570f70849101c0f4c57:
+# custom_components/goecharger/sensor.py (entity id "sensor.goecharger_<name>_<attribute>", unique id
+# "<name>_<attribute>", units as strings, no device classes; device identifiers (goecharger, <name>)),
+# switch.py ("switch.goecharger_<name>_allow_charging"), __init__.py (set_max_current, registered without
+# a schema: charger_name, max_current); cathiele/goecharger @ commit b4491acad586e29ec35654786313a3b1710c3bd1
+# goecharger/goecharger.py (GO_CAR_STATUS; setTmpMaxCurrent(current) sends amx=str(current)).
+GOE_NAME = "garage"
+
+
+def goe_set_max_current(data: dict[str, Any]) -> dict[str, Any]:
+    """__init__.py async_handle_set_max_current, as a schema: ``charger_name`` ('' = every charger) must be
+    a configured charger; ``max_current`` an int or a numeric string (anything else reaches the library,
+    which sends ``amx=<str(value)>``: a float would send "amx=15.0", which go-e rejects)."""
+    checked = vol.Schema(
+        {
+            vol.Optional("charger_name", default=""): vol.In(["", GOE_NAME]),
+            vol.Required("max_current"): vol.Any(int, vol.All(str, vol.Match(r"^[0-9]+$"))),
+        }
+    )(data)
+    if isinstance(checked["max_current"], bool):
+        raise vol.Invalid("max_current")
+    return checked
+
+
+def goe_charger(hass: HomeAssistant) -> Installed:
+    def sensor(attribute: str, state: Any, unit: str = "") -> Ent:
+        return Ent(
+            domain="sensor",
+            object_id=f"goecharger_{GOE_NAME}_{attribute}",
+            unique_id=f"{GOE_NAME}_{attribute}",
+            state=state,
+            unit=unit or None,
+        )
+
+    return install(
+        hass,
+        "goecharger",
+        [Device(key="main", name=GOE_NAME, identifiers=(("goecharger", GOE_NAME),), manufacturer="go-e")],
+        [
+            sensor("car_status", "Waiting for vehicle"),
+            sensor("p_l1", 0.0, "kW"),
+            sensor("p_all", 0.0, "kW"),
+            sensor("charger_max_current", 16, "A"),
+            sensor("charger_absolute_max_current", 32, "A"),
+            Ent(
+                domain="switch",
+                object_id=f"goecharger_{GOE_NAME}_allow_charging",
+                unique_id=f"{GOE_NAME}_allow_charging",
+                state="on",
+            ),
+        ],
+    )
+
+
+async def test_goe_cathiele_is_found_by_its_unique_ids_and_driven_by_set_max_current(
+    hass: HomeAssistant, home: None, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(EVENING)
+    installed = goe_charger(hass)
+    found = _candidate(hass, "goecharger")
+    assert found.fields == {
+        "charger_power_entity": f"sensor.goecharger_{GOE_NAME}_p_all",  # all phases, in kW
+        "plugged_entity": f"sensor.goecharger_{GOE_NAME}_car_status",
+        "plugged_states": ["charging", "Waiting for vehicle", "charging finished, vehicle still connected"],
+        "charge_switch_entity": f"switch.goecharger_{GOE_NAME}_allow_charging",
+        "control_adapter": "goecharger",
+        "vendor_device_id": installed.devices["main"],
+        "vendor_charger_id": GOE_NAME,  # the action finds the charger by its configured name
+    }
+    hass.states.async_set(f"sensor.goecharger_{GOE_NAME}_car_status", "Charger ready, no vehicle")
+    assert ev_charger.read(hass, found.fields).plugged is False
+    hass.states.async_set(
+        f"sensor.goecharger_{GOE_NAME}_car_status", "charging finished, vehicle still connected"
+    )
+    assert ev_charger.read(hass, found.fields).plugged is True
+    hass.states.async_set(f"sensor.goecharger_{GOE_NAME}_car_status", "Waiting for vehicle")
+
+    received: list[dict[str, Any]] = []
+
+    async def set_max_current(call: ServiceCall) -> None:
+        received.append(goe_set_max_current(dict(call.data)))
+
+    hass.services.async_register("goecharger", "set_max_current", set_max_current)
+    assert await async_setup_component(hass, "switch", {})
+    switched = _emulate_switch(hass, f"switch.goecharger_{GOE_NAME}_allow_charging")
+    await _site_with(hass, "ev_charger", "go-e", found.fields)
+    # Nothing now: charging disallowed by its switch (the action cannot go below 6 A), no current sent.
+    assert (switched, received) == (["off"], [])
+    freezer.tick(timedelta(seconds=61))
+    await _fastest(hass, "select.go_e_charge_mode")
+    assert received == [{"charger_name": GOE_NAME, "max_current": 15}]
+    assert switched == ["off", "on"]
