@@ -441,3 +441,217 @@ async def test_goe_cathiele_is_found_by_its_unique_ids_and_driven_by_set_max_cur
     await _fastest(hass, "select.go_e_charge_mode")
     assert received == [{"charger_name": GOE_NAME, "max_current": 15}]
     assert switched == ["off", "on"]
+
+
+# ------------------------------------------------------------------------------------------- OpenEVSE
+# source: firstof9/openevse @ commit 0694f3a1ceb16a66bd7ddc0e3e206156ddbff4e7: custom_components/openevse/
+# const.py (descriptions, names, units, categories), sensor.py / number.py / binary_sensor.py (name "<charger
+# name> <description name>", unique id "<description name>_<entry id>"), select.py (unique id "<charger
+# name> <description name>_<entry id>"), entity.py (device by connection (openevse, <entry id>)).
+OPENEVSE_ENTRY = "01JCXOPENEVSE0000000000000"
+
+
+# number.py: native_min_value min_amps, native_max_value max_amps; async_set_native_value raises
+# ValueError("charge rate must be whole amps") for anything else.
+def _whole_amps(value: float) -> float:
+    if not float(value).is_integer():
+        raise vol.Invalid("charge rate must be whole amps")
+    return value
+
+
+OPENEVSE_CHARGE_RATE = vol.Schema(
+    {
+        vol.Required("entity_id"): str,
+        vol.Required("value"): vol.All(vol.Coerce(float), vol.Range(min=6, max=32), _whole_amps),
+    }
+)
+# const.py OVERRIDE_STATE.
+OPENEVSE_OVERRIDE = vol.Schema(
+    {vol.Required("entity_id"): str, vol.Required("option"): vol.In(["active", "auto", "disabled"])}
+)
+
+
+def openevse_charger(hass: HomeAssistant) -> Installed:
+    name, entry = "OpenEVSE", OPENEVSE_ENTRY
+
+    def ent(domain: str, description: str, state: Any, **kwargs: Any) -> Ent:
+        prefix = f"{name} " if domain == "select" else ""
+        return Ent(
+            domain=domain,
+            object_id=f"openevse_{description.lower().replace(' ', '_').replace('(', '').replace(')', '')}",
+            unique_id=f"{prefix}{description}_{entry}",
+            state=state,
+            name=f"{name} {description}",
+            **kwargs,
+        )
+
+    return install(
+        hass,
+        "openevse",
+        [
+            Device(
+                key="main",
+                name=name,
+                identifiers=(),
+                connections=(("openevse", entry),),
+                manufacturer="OpenEVSE",
+            )
+        ],
+        [
+            ent("sensor", "Current Power Usage (Calculated)", 0, device_class="power", unit="mW"),
+            ent("sensor", "Current Power Usage (Actual)", 0, device_class="power", unit=W),
+            ent("sensor", "Charging Status", "connected"),
+            ent("binary_sensor", "Vehicle Connected", "on", device_class="plug"),
+            ent("binary_sensor", "Manual Override", "off", device_class="power"),
+            ent(
+                "number",
+                "Charge Rate",
+                16,
+                device_class="current",
+                unit="A",
+                category=CONFIG,
+                attributes={"min": 6, "max": 32, "step": 1},
+            ),
+            ent(
+                "select",
+                "Override State",
+                "auto",
+                category=CONFIG,
+                attributes={"options": ["active", "auto", "disabled"]},
+            ),
+            ent("switch", "Manual Override", "off", device_class="switch"),
+        ],
+        entry_id=entry,
+    )
+
+
+async def test_openevse_is_found_by_its_descriptions_and_paused_by_its_override(
+    hass: HomeAssistant, home: None, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(EVENING)
+    openevse_charger(hass)
+    fields = _candidate(hass, "openevse").fields
+    assert fields == {
+        "charger_power_entity": "sensor.openevse_current_power_usage_actual",  # W, not the mW one
+        "current_limit_entity": "number.openevse_charge_rate",
+        "max_current_a": 32.0,
+        "charge_select_entity": "select.openevse_override_state",
+        "charge_select_on": "active",
+        "charge_select_off": "disabled",
+        "plugged_entity": "binary_sensor.openevse_vehicle_connected",
+    }
+    rate = await _emulate(
+        hass, "number", "set_value", "number.openevse_charge_rate", OPENEVSE_CHARGE_RATE, "value"
+    )
+    override = await _emulate(
+        hass, "select", "select_option", "select.openevse_override_state", OPENEVSE_OVERRIDE, "option"
+    )
+    await _site_with(hass, "ev_charger", "OpenEVSE", fields)
+    # Nothing now: the override disables it; its charge rate (6 A at least) is left alone.
+    assert (override, rate) == (["disabled"], [])
+    freezer.tick(timedelta(seconds=61))
+    await _fastest(hass, "select.openevse_charge_mode")
+    assert (override, rate) == (["disabled", "active"], [15.0])
+
+
+# ------------------------------------------------------------------------------------------------ Alfen
+# source: leeyuentuen/alfen_wallbox @ commit bc9698695f563a29b0d930b59a31132b48d03db5: custom_components/
+# alfen_wallbox/entity.py (device identifiers (alfen_wallbox, <name>); no _attr_unique_id, so sensors'
+# unique ids are "None-<key>"), sensor.py (names "<device name> <description name>"; status_socket_1 a
+# STATUS_DICT string; active_power_total_socket_1 W), number.py (has_entity_name, unique id
+# "<device id>_<key>", device id "alfen_<name>"; main_normal_max_current_socket_1 0-16 A; alb_safe_current
+# 1-16 A; max_station_current 0-16 A).
+ALFEN_NAME = "Alfen Eve"
+ALFEN_MAX_CURRENT = vol.Schema(
+    {
+        vol.Required("entity_id"): str,
+        vol.Required("value"): vol.All(vol.Coerce(float), vol.Range(min=0, max=16)),
+    }
+)
+
+
+def alfen_charger(hass: HomeAssistant, status: str = "Charge Point Ready, Waiting For Power") -> Installed:
+    amps = {"min": 0, "max": 16, "step": 1}
+    device_id = f"alfen_{ALFEN_NAME}"
+
+    def number(key: str, name: str, state: Any, low: int = 0) -> Ent:
+        return Ent(
+            domain="number",
+            object_id=f"alfen_eve_{name.lower().replace(' ', '_').replace('.', '')}",
+            unique_id=f"{device_id}_{key}",
+            state=state,
+            device_class="current",
+            unit="A",
+            name=name,
+            attributes={**amps, "min": low},
+        )
+
+    return install(
+        hass,
+        "alfen_wallbox",
+        [
+            Device(
+                key="main",
+                name=ALFEN_NAME,
+                identifiers=(("alfen_wallbox", ALFEN_NAME),),
+                manufacturer="Alfen",
+            )
+        ],
+        [
+            Ent(
+                domain="sensor",
+                object_id="alfen_eve_active_power_total_socket_1",
+                unique_id="None-active_power_total_socket_1",
+                state=0,
+                device_class="power",
+                unit=W,
+            ),
+            Ent(
+                domain="sensor",
+                object_id="alfen_eve_status_code_socket_1",
+                unique_id="None-status_socket_1",
+                state=status,
+            ),
+            number("alb_safe_current", "Load Balancing Safe Current", 6, low=1),
+            number("main_normal_max_current_socket_1", "Power Connector Max Current Socket 1", 16),
+            number("max_station_current", "Max. Station Current", 16),
+        ],
+    )
+
+
+async def test_alfen_is_found_read_by_its_status_and_driven_by_socket_1s_max_current(
+    hass: HomeAssistant, home: None, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(EVENING)
+    alfen_charger(hass)
+    fields = _candidate(hass, "alfen_wallbox").fields
+    assert {k: v for k, v in fields.items() if k != "plugged_states"} == {
+        "charger_power_entity": "sensor.alfen_eve_active_power_total_socket_1",
+        "current_limit_entity": "number.alfen_eve_power_connector_max_current_socket_1",
+        "max_current_a": 16.0,
+        "plugged_entity": "sensor.alfen_eve_status_code_socket_1",
+    }
+    for status, plugged in (
+        ("Charge Point Ready, Waiting For Power", True),  # paused at 0 A
+        ("Charging Normal", True),
+        ("Suspended Over-Current", True),
+        ("Available", False),
+        ("Cable connected", False),
+        ("Error Charging", False),
+    ):
+        hass.states.async_set("sensor.alfen_eve_status_code_socket_1", status)
+        assert ev_charger.read(hass, fields).plugged is plugged, status
+    hass.states.async_set("sensor.alfen_eve_status_code_socket_1", "Charge Point Ready, Waiting For Power")
+    written = await _emulate(
+        hass,
+        "number",
+        "set_value",
+        "number.alfen_eve_power_connector_max_current_socket_1",
+        ALFEN_MAX_CURRENT,
+        "value",
+    )
+    await _site_with(hass, "ev_charger", "Alfen", fields)
+    assert written == [0.0]
+    freezer.tick(timedelta(seconds=61))
+    await _fastest(hass, "select.alfen_charge_mode")
+    assert written == [0.0, 15.0]
