@@ -82,6 +82,11 @@ CONF_PLUGGED_STATES: Final = "plugged_states"
 CONF_EV_TARGET_SOC_ENTITY: Final = "ev_target_soc_entity"
 # The vendor's least time between two changes of a setting (s); raises wait for it, cuts never do.
 CONF_MIN_WRITE_INTERVAL_S: Final = "min_write_interval_s"
+# A select that starts and stops charging (go-e's force state, a zappi's charge mode), with the option
+# that lets the charger charge and the one that stops it.
+CONF_CHARGE_SELECT_ENTITY: Final = "charge_select_entity"
+CONF_CHARGE_SELECT_ON: Final = "charge_select_on"
+CONF_CHARGE_SELECT_OFF: Final = "charge_select_off"
 
 # Battery subentry
 CONF_SOC_ENTITY: Final = "soc_entity"
@@ -144,6 +149,7 @@ class ChargerAdapter(StrEnum):
     ENTITIES = "entities"
     OCPP = "ocpp"
     EASEE = "easee"
+    GOECHARGER = "goecharger"
 
 
 class ControlState(StrEnum):

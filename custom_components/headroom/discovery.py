@@ -20,6 +20,9 @@ from homeassistant.helpers import issue_registry as ir
 
 from . import profiles
 from .const import (
+    CONF_CHARGE_SELECT_ENTITY,
+    CONF_CHARGE_SELECT_OFF,
+    CONF_CHARGE_SELECT_ON,
     CONF_CHARGE_SWITCH_ENTITY,
     CONF_CHARGER_POWER_ENTITY,
     CONF_CONTROL_ADAPTER,
@@ -28,6 +31,7 @@ from .const import (
     CONF_EV_SOC_ENTITY,
     CONF_EV_TARGET_SOC_ENTITY,
     CONF_MAX_CURRENT_A,
+    CONF_MIN_CURRENT_A,
     CONF_MIN_WRITE_INTERVAL_S,
     CONF_MODE_OPTION_PREFIX,
     CONF_MODE_SELECT_ENTITY,
@@ -38,6 +42,7 @@ from .const import (
     CONF_POWER_SETPOINT_ENTITY,
     CONF_SOC_ENTITY,
     CONF_SWITCH_ENTITY,
+    CONF_VENDOR_CHARGER_ID,
     CONF_VENDOR_DEVICE_ID,
     DOMAIN,
     SUBENTRY_APPLIANCE,
@@ -235,12 +240,23 @@ def async_candidates(hass: HomeAssistant, kind: str, used: frozenset[str] = froz
         fields, profile = candidate
         if fields.get(CONF_CONTROL_ADAPTER):
             fields[CONF_VENDOR_DEVICE_ID] = device_id
+            _vendor_id(fields, profile, device)
         rank = 0 if profile else 1 if integration in known(kind) else 2
         if kind == SUBENTRY_APPLIANCE and rank == 2 and any(w in name.lower() for w in APPLIANCE_WORDS):
             rank = 1
         found.append((rank, Candidate(device_id, name, integration, kind, fields, profile)))
     found.sort(key=lambda pair: (pair[0], pair[1].name))
     return [c for _, c in found]
+
+
+def _vendor_id(fields: dict[str, Any], profile: profiles.Profile | None, device: dr.DeviceEntry) -> None:
+    """The vendor's own id for an action that takes one: the device's identifier in its integration
+    (go-e's charger name, an OCPP charge point id)."""
+    if profile is None or profile.action is None or profiles.CHARGER_ID not in profile.action.data.values():
+        return
+    own = sorted(i[1] for i in device.identifiers if i[0] == profile.integration)
+    if own:
+        fields[CONF_VENDOR_CHARGER_ID] = own[0]
 
 
 def _groups(
@@ -261,6 +277,7 @@ def _groups(
             spread[items[0].config_entry_id].extend(items)
         else:
             out[device_id] = (integration, items)
+    _add_parents(devices, kind, out)
     for items in spread.values():
         counts: dict[str, int] = defaultdict(int)
         for item in items:
@@ -268,6 +285,20 @@ def _groups(
         main = max(counts, key=lambda d: counts[d])
         out[main] = (items[0].platform, items)
     return out
+
+
+def _add_parents(
+    devices: dr.DeviceRegistry, kind: str, out: dict[str, tuple[str, list[profiles.EntityFacts]]]
+) -> None:
+    """Where a profile says so, a device's parent's (``via_device``) entities join its own: Zaptec
+    puts the available current on the installation its chargers hang under."""
+    for device_id, (integration, items) in list(out.items()):
+        profile = profiles.profile_for(integration, kind)
+        device = devices.async_get(device_id)
+        if profile is None or not profile.include_via_device or device is None or not device.via_device_id:
+            continue
+        if (parent := out.get(device.via_device_id)) is not None and parent[0] == integration:
+            out[device_id] = (integration, items + parent[1])
 
 
 def _candidate(
@@ -320,12 +351,17 @@ def _charger_by_profile(
 ) -> dict[str, Any] | None:
     """A charger as its integration defines it: its power sensor, and what drives it (a current or
     power number, a switch, or the integration's action); a read-only profile drives nothing."""
-    fields = _by_roles(profile, items, required=(CONF_CHARGER_POWER_ENTITY,))
+    fields = _by_roles(profile, items, required=(CONF_CHARGER_POWER_ENTITY, *profile.required))
     if fields is None:
         return None
-    driving = (CONF_CURRENT_LIMIT_ENTITY, CONF_POWER_LIMIT_ENTITY, CONF_CHARGE_SWITCH_ENTITY)
+    if CONF_CHARGE_SELECT_ENTITY in fields and profile.charge_select_options:
+        fields[CONF_CHARGE_SELECT_ON], fields[CONF_CHARGE_SELECT_OFF] = profile.charge_select_options
+    if profile.fixed_current_a:
+        fields[CONF_MIN_CURRENT_A] = fields[CONF_MAX_CURRENT_A] = profile.fixed_current_a
+    driving = (CONF_CURRENT_LIMIT_ENTITY, CONF_POWER_LIMIT_ENTITY)
     if profile.action is not None and not any(role in fields for role in driving):
-        # The integration's own entities where it has them (they carry its state); else its action.
+        # The integration's own current or power number where it has one (it carries its state); else
+        # its action, with its switch or select (if any) to stop it.
         fields[CONF_CONTROL_ADAPTER] = profile.integration
     plug = fields.get(CONF_PLUGGED_ENTITY, "")
     if plug.startswith("sensor.") and profile.connected_states:

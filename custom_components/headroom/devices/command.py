@@ -81,6 +81,26 @@ def switch_to(
     )
 
 
+def select_to(
+    device_id: str, key: str, hass: HomeAssistant, entity_id: str, option: str, delta_kw: float
+) -> Command | None:
+    """``select_option`` (or ``input_select``'s), only when the select shows another option."""
+    state = hass.states.get(entity_id)
+    if state is not None and state.state == option:
+        return None
+    domain = entity_id.split(".", 1)[0]
+    return Command(
+        device_id,
+        key,
+        domain,
+        "select_option",
+        {"entity_id": entity_id, "option": option},
+        delta_kw,
+        entity_id,
+        option,
+    )
+
+
 def _as_state(value: float) -> str:
     """How HA writes a number's state (``16.0``), so that our own writes can be recognised."""
     return str(float(value))

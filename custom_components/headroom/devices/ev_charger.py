@@ -16,6 +16,9 @@ from homeassistant.helpers.typing import StateType
 
 from .. import profiles
 from ..const import (
+    CONF_CHARGE_SELECT_ENTITY,
+    CONF_CHARGE_SELECT_OFF,
+    CONF_CHARGE_SELECT_ON,
     CONF_CHARGE_SWITCH_ENTITY,
     CONF_CHARGER_POWER_ENTITY,
     CONF_CONTROL_ADAPTER,
@@ -43,12 +46,13 @@ from ..policy.ev_charger import ChargerConfig
 from ..policy.readings import ChargerReading, CurrentRange
 from ..policy.setpoints import Setpoint
 from ..sources import power_kw, state_number
-from .command import Command, number_limits, set_number, switch_to
+from .command import Command, number_limits, select_to, set_number, switch_to
 
 KEYS = {
     CONF_CURRENT_LIMIT_ENTITY: "current",
     CONF_POWER_LIMIT_ENTITY: "current",
     CONF_CHARGE_SWITCH_ENTITY: "switch",
+    CONF_CHARGE_SELECT_ENTITY: "switch",
 }
 
 
@@ -90,31 +94,23 @@ def is_plugged(state: State | None, connected: list[str] | None) -> bool:
 
 def commands(hass: HomeAssistant, data: dict[str, Any], wanted: Setpoint) -> list[Command]:
     """The service calls that set the charger to ``wanted.amps`` (0: off): the integration's own
-    action where the form says so, else its current or power number and charging switch."""
+    action where the form says so, else its current or power number; and its charging switch or
+    charge select, which stops it where the current cannot go to 0 A."""
     device_id, amps, delta = wanted.device_id, float(wanted.amps or 0.0), wanted.delta_kw
     adapter = data.get(CONF_CONTROL_ADAPTER, ChargerAdapter.ENTITIES)
     number = data.get(CONF_CURRENT_LIMIT_ENTITY)
+    stopper = data.get(CONF_CHARGE_SWITCH_ENTITY) or data.get(CONF_CHARGE_SELECT_ENTITY)
     out: list[Command | None] = []
     if adapter != ChargerAdapter.ENTITIES:
         if (action := profiles.action_for(adapter, profiles.EV_CHARGER)) is None:
             return []
-        kw = kw_from_amps(amps, ChargerConfig.from_data(data).phases)
-        payload = action.payload(
-            {
-                profiles.AMPS: amps,
-                profiles.WATTS: round(kw * 1000.0),
-                profiles.KILOWATTS: round(kw, 2),
-                profiles.DEVICE_ID: data.get(CONF_VENDOR_DEVICE_ID),
-                profiles.CHARGER_ID: data.get(CONF_VENDOR_CHARGER_ID),
-            }
-        )
-        payload = {k: v for k, v in payload.items() if v is not None}
-        return [Command(device_id, "current", action.domain, action.service, payload, delta)]
-    if number:
+        # Stopped by its switch or select where it has one (go-e's action cannot go below 6 A).
+        if amps > 0 or not stopper:
+            out.append(_action(data, action, wanted, amps))
+    elif number:
         n_min = number_limits(hass.states.get(number))[0]
-        switch = data.get(CONF_CHARGE_SWITCH_ENTITY)
-        # Off is 0 A where the number allows it; else the switch does it and the number stays.
-        if amps > 0 or n_min <= 0 or not switch:
+        # Off is 0 A where the number allows it; else the switch or select does it and the number stays.
+        if amps > 0 or n_min <= 0 or not stopper:
             out.append(
                 set_number(
                     device_id, "current", hass, number, amps if amps > 0 or n_min <= 0 else n_min, delta
@@ -131,7 +127,27 @@ def commands(hass: HomeAssistant, data: dict[str, Any], wanted: Setpoint) -> lis
         )
     if switch := data.get(CONF_CHARGE_SWITCH_ENTITY):
         out.append(switch_to(device_id, "switch", hass, switch, amps > 0, delta))
+    elif select := data.get(CONF_CHARGE_SELECT_ENTITY):
+        option = data.get(CONF_CHARGE_SELECT_ON if amps > 0 else CONF_CHARGE_SELECT_OFF)
+        out.append(select_to(device_id, "switch", hass, select, option, delta) if option else None)
     return [c for c in out if c is not None]
+
+
+def _action(data: dict[str, Any], action: profiles.Action, wanted: Setpoint, amps: float) -> Command:
+    """The vendor action with this command's values; whole amps as an int (the integers the
+    vendors' schemas ask for)."""
+    kw = kw_from_amps(amps, ChargerConfig.from_data(data).phases)
+    payload = action.payload(
+        {
+            profiles.AMPS: int(amps) if amps.is_integer() else amps,
+            profiles.WATTS: round(kw * 1000.0),
+            profiles.KILOWATTS: round(kw, 2),
+            profiles.DEVICE_ID: data.get(CONF_VENDOR_DEVICE_ID),
+            profiles.CHARGER_ID: data.get(CONF_VENDOR_CHARGER_ID),
+        }
+    )
+    payload = {k: v for k, v in payload.items() if v is not None}
+    return Command(wanted.device_id, "current", action.domain, action.service, payload, wanted.delta_kw)
 
 
 def schema(defaults: dict[str, Any]) -> vol.Schema:
@@ -160,6 +176,11 @@ def schema(defaults: dict[str, Any]) -> vol.Schema:
             vol.Optional(CONF_CHARGE_SWITCH_ENTITY, **s(CONF_CHARGE_SWITCH_ENTITY)): entity(
                 ["switch", "input_boolean"]
             ),
+            vol.Optional(CONF_CHARGE_SELECT_ENTITY, **s(CONF_CHARGE_SELECT_ENTITY)): entity(
+                ["select", "input_select"]
+            ),
+            vol.Optional(CONF_CHARGE_SELECT_ON, **s(CONF_CHARGE_SELECT_ON)): str,
+            vol.Optional(CONF_CHARGE_SELECT_OFF, **s(CONF_CHARGE_SELECT_OFF)): str,
             vol.Optional(CONF_VENDOR_CHARGER_ID, **s(CONF_VENDOR_CHARGER_ID)): str,
             vol.Optional(CONF_PLUGGED_ENTITY, **s(CONF_PLUGGED_ENTITY)): entity(
                 ["binary_sensor", "sensor", "input_boolean"]

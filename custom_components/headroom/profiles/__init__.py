@@ -130,6 +130,12 @@ class Profile:
     that way. ``min_write_interval_s``: the vendor's documented least time between changes of a
     setting (raises wait for it; a fuse cut never does). ``group_by_config_entry``: the integration
     spreads one device's entities over several registry devices of one config entry.
+    ``include_via_device``: the integration puts a device's controls on the device it hangs under
+    (``via_device``), whose entities then join each of its children's. ``required``: roles besides the
+    power sensor a device must have to be proposed (telling a charger from its integration's other
+    devices). ``charge_select_options``: for a select that starts and stops charging, its option that
+    lets the charger charge and its option that stops it. ``fixed_current_a``: the charger runs at its
+    own current whenever it charges (none can be set), so the plan's least and most current are both it.
     ``reads``/``drives``/``limits``: a line each for the README's table of integrations.
     """
 
@@ -145,6 +151,10 @@ class Profile:
     export_positive: bool | None = None
     min_write_interval_s: float = 0.0
     group_by_config_entry: bool = False
+    include_via_device: bool = False
+    required: tuple[str, ...] = ()
+    charge_select_options: tuple[str, str] | None = None
+    fixed_current_a: float | None = None
     reads: str = ""
     drives: str = ""
     limits: str = ""
