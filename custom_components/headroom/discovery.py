@@ -245,6 +245,7 @@ def async_candidates(hass: HomeAssistant, kind: str, used: frozenset[str] = froz
         if kind == SUBENTRY_APPLIANCE and rank == 2 and any(w in name.lower() for w in APPLIANCE_WORDS):
             rank = 1
         found.append((rank, Candidate(device_id, name, integration, kind, fields, profile)))
+    found += [(0, candidate) for candidate in _deviceless(hass, kind, vehicles)]
     found.sort(key=lambda pair: (pair[0], pair[1].name))
     return [c for _, c in found]
 
@@ -257,6 +258,38 @@ def _vendor_id(fields: dict[str, Any], profile: profiles.Profile | None, device:
     own = sorted(i[1] for i in device.identifiers if i[0] == profile.integration)
     if own:
         fields[CONF_VENDOR_CHARGER_ID] = own[0]
+
+
+def _deviceless(hass: HomeAssistant, kind: str, vehicles: list[_Vehicle]) -> list[Candidate]:
+    """Devices of integrations set up in YAML that register their entities under no device (KEBA):
+    all of one integration's entities as one device, named by its profile and picked by its domain
+    (there is no registry device to address an action to)."""
+    wanted = {p.integration for (_, k), p in profiles.PROFILES.items() if k == kind and p.deviceless}
+    groups: dict[str, list[profiles.EntityFacts]] = defaultdict(list)
+    names: dict[str, list[str]] = defaultdict(list)
+    for entry in er.async_get(hass).entities.values():
+        if entry.device_id is None and entry.disabled_by is None and entry.platform in wanted:
+            groups[entry.platform].append(_facts(hass, entry))
+            names[entry.platform].append(entry.original_name or "")
+    out = []
+    for integration, items in groups.items():
+        if (candidate := _candidate(kind, integration, items, vehicles)) is not None:
+            fields, profile = candidate
+            # Their names start with the product's ("KC-P30-... Plug"): that is the device's name.
+            name = _common_words(names[integration]) or integration
+            out.append(Candidate(integration, name, integration, kind, fields, profile))
+    return out
+
+
+def _common_words(names: list[str]) -> str:
+    """The words every one of ``names`` starts with."""
+    split = [n.split() for n in names]
+    common = []
+    for words in zip(*split, strict=False):
+        if any(w != words[0] for w in words):
+            break
+        common.append(words[0])
+    return " ".join(common)
 
 
 def _groups(
@@ -351,7 +384,7 @@ def _charger_by_profile(
 ) -> dict[str, Any] | None:
     """A charger as its integration defines it: its power sensor, and what drives it (a current or
     power number, a switch, or the integration's action); a read-only profile drives nothing."""
-    fields = _by_roles(profile, items, required=(CONF_CHARGER_POWER_ENTITY, *profile.required))
+    fields = _by_roles(profile, items, required=profile.required or (CONF_CHARGER_POWER_ENTITY,))
     if fields is None:
         return None
     if CONF_CHARGE_SELECT_ENTITY in fields and profile.charge_select_options:

@@ -137,6 +137,10 @@ class Profile:
     lets the charger charge and its option that stops it. ``fixed_current_a``: the charger runs at its
     own current whenever it charges (none can be set), so the plan's least and most current are both it.
     ``reads``/``drives``/``limits``: a line each for the README's table of integrations.
+    ``required``: the roles a device must have to be proposed, where they are not the kind's own
+    (a charger's power sensor): an integration that has none in some versions is still proposed.
+    ``deviceless``: the integration is set up in YAML and registers its entities under no device
+    (KEBA): discovery takes all of its entities as one device.
     """
 
     integration: str
@@ -158,6 +162,8 @@ class Profile:
     reads: str = ""
     drives: str = ""
     limits: str = ""
+    required: tuple[str, ...] = ()
+    deviceless: bool = False
 
     def find(self, role: str, entities: Iterable[EntityFacts]) -> EntityFacts | None:
         """The entity that plays ``role``, by the first of its matches that any entity meets."""
