@@ -170,6 +170,12 @@ def _facts(hass: HomeAssistant, entry: er.RegistryEntry) -> profiles.EntityFacts
     )
 
 
+def entity_facts(hass: HomeAssistant, entity_id: str) -> profiles.EntityFacts | None:
+    """``entity_id``'s registry entry as the profiles see it; None for an entity without one."""
+    entry = er.async_get(hass).async_get(entity_id)
+    return _facts(hass, entry) if entry is not None else None
+
+
 def _number(value: Any) -> float | None:
     try:
         return float(value) if value is not None else None
@@ -262,12 +268,23 @@ def _groups(
         else:
             out[device_id] = (integration, items)
     for items in spread.values():
-        counts: dict[str, int] = defaultdict(int)
-        for item in items:
-            counts[item.device_id or ""] += 1
-        main = max(counts, key=lambda d: counts[d])
-        out[main] = (items[0].platform, items)
+        out[_main_device(devices, items)] = (items[0].platform, items)
     return out
+
+
+def _main_device(devices: dr.DeviceRegistry, items: list[profiles.EntityFacts]) -> str:
+    """The device a spread device is named by: the one the others hang under (``via_device``: the
+    Envoy, not its Enpower; the inverter, not its battery or meter), else the one with most entities."""
+    counts: dict[str, int] = defaultdict(int)
+    for item in items:
+        counts[item.device_id or ""] += 1
+
+    def hangs_under_another(device_id: str) -> bool:
+        device = devices.async_get(device_id)
+        return device is not None and device.via_device_id in counts
+
+    roots = [d for d in counts if not hangs_under_another(d)] or list(counts)
+    return max(roots, key=lambda d: counts[d])
 
 
 def _candidate(

@@ -27,6 +27,10 @@ EV_CHARGER: Final = "ev_charger"
 BATTERY: Final = "battery"
 VEHICLE: Final = "vehicle"
 APPLIANCE: Final = "appliance"
+# A site's grid meter: not a planned device; its profile says which of the integration's sensors is the
+# meter at the grid connection and which way it counts (the site form checks its direction setting).
+GRID_METER: Final = "grid_meter"
+GRID_POWER: Final = "grid_power_entity"
 
 # Placeholders in an action's payload, filled in when the command is built.
 AMPS: Final = "$amps"  # the charge current (A) the policy wants, 0 = stop
@@ -35,7 +39,8 @@ KILOWATTS: Final = "$kw"
 DEVICE_ID: Final = "$device_id"  # the integration's Home Assistant device (the one discovery found)
 CHARGER_ID: Final = "$charger_id"  # the vendor's own charger id (the form's "charger id" field)
 MINUTES: Final = "$minutes"  # how long a forced battery mode should last (the planning step)
-PLACEHOLDERS: Final = (AMPS, WATTS, KILOWATTS, DEVICE_ID, CHARGER_ID, MINUTES)
+DISCHARGE_WATTS: Final = "$discharge_watts"  # the discharge power (W) the policy wants, positive
+PLACEHOLDERS: Final = (AMPS, WATTS, KILOWATTS, DEVICE_ID, CHARGER_ID, MINUTES, DISCHARGE_WATTS)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -130,6 +135,8 @@ class Profile:
     that way. ``min_write_interval_s``: the vendor's documented least time between changes of a
     setting (raises wait for it; a fuse cut never does). ``group_by_config_entry``: the integration
     spreads one device's entities over several registry devices of one config entry.
+    ``mode_actions``: for a battery the integration drives by actions only (Huawei's forcible
+    charge and discharge), the action that puts it in each of the plan's modes.
     ``reads``/``drives``/``limits``: a line each for the README's table of integrations.
     """
 
@@ -145,6 +152,7 @@ class Profile:
     export_positive: bool | None = None
     min_write_interval_s: float = 0.0
     group_by_config_entry: bool = False
+    mode_actions: Mapping[str, Action] = field(default_factory=lambda: MappingProxyType({}))
     reads: str = ""
     drives: str = ""
     limits: str = ""
@@ -199,6 +207,15 @@ def action_for(integration: str, kind: str) -> Action | None:
     """The vendor action that drives ``integration``'s devices of ``kind``, if it has one."""
     profile = profile_for(integration, kind)
     return profile.action if profile is not None else None
+
+
+def grid_export_positive(entity: EntityFacts) -> bool | None:
+    """Which way ``entity`` counts, when it is the grid meter of an integration whose profile says so:
+    True when it counts export as positive, False import; None when no profile knows this sensor."""
+    profile = profile_for(entity.platform, GRID_METER)
+    if profile is None or profile.export_positive is None or profile.find(GRID_POWER, [entity]) is None:
+        return None
+    return profile.export_positive
 
 
 def markdown_table() -> str:

@@ -1,0 +1,253 @@
+"""Home batteries and grid meters as their integrations make them: found, read the right way round
+and driven end to end, with each fixture written from the integration's own source (named beside it).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant import config_entries
+from homeassistant.const import EVENT_CALL_SERVICE, EntityCategory
+from homeassistant.core import HomeAssistant, ServiceCall
+from homeassistant.data_entry_flow import FlowResultType
+from pytest_homeassistant_custom_component.common import async_capture_events
+
+from custom_components.headroom import profiles
+from custom_components.headroom.const import DOMAIN
+from custom_components.headroom.devices import battery
+from custom_components.headroom.discovery import async_candidates, entity_facts
+
+from .realdevices import Device, Ent, Installed, install
+from .test_config_flow import FORM
+from .test_devices import EVENING
+from .test_profiles_drive import _site_with
+
+W = {"device_class": "power", "unit": "W"}
+CONFIG = EntityCategory.CONFIG
+
+
+async def _echo_selects(hass: HomeAssistant) -> list[dict[str, Any]]:
+    """``select.select_option`` as a select entity does it: the option becomes its state."""
+    written: list[dict[str, Any]] = []
+
+    async def select_option(call: ServiceCall) -> None:
+        entity_id, option = call.data["entity_id"], call.data["option"]
+        state = hass.states.get(entity_id)
+        assert state is not None and option in state.attributes["options"]  # as SelectEntity refuses
+        written.append(dict(call.data))
+        hass.states.async_set(entity_id, option, state.attributes)
+
+    hass.services.async_register("select", "select_option", select_option)
+    return written
+
+
+def _planned_option(hass: HomeAssistant, name: str, profile: profiles.Profile) -> str | None:
+    mode = hass.states.get(f"sensor.{name}_planned_mode")
+    assert mode is not None
+    return profile.mode_options.get(mode.state)
+
+
+# source: WillCodeForCats/solaredge-modbus-multi @ commit f0ab4b129928bac1e0167ab4e89c6f6a5ded2e2b,
+# custom_components/solaredge_modbus_multi/hub.py (devices by uid_base "<model>_<serial>", the battery
+# "..._B1" and meter "..._M1" hung under the inverter by via_device; names "<Hub> I1", "<Hub> I1 B1",
+# "<Hub> I1 M1"), select.py (every select a config entity without translation key; options from
+# const.py STORAGE_CONTROL_MODE and STORAGE_MODE), number.py (storage charge/discharge limits and site
+# limit: config numbers in W), sensor.py (battery "_battery_soe" %, "_dc_power" W charging positive
+# and its "_dc_power_inverted" twin; the meter's "_ac_power" W export positive and "_ac_power_inverted").
+SOLAREDGE_CONTROL_MODES = [
+    "Disabled",
+    "Maximize Self Consumption",
+    "Time of Use",
+    "Backup Only",
+    "Remote Control",
+]
+SOLAREDGE_STORAGE_MODES = [
+    "Solar Power Only (Off)",
+    "Charge from Clipped Solar Power",
+    "Charge from Solar Power",
+    "Charge from Solar Power and Grid",
+    "Discharge to Maximize Export",
+    "Discharge to Minimize Import",
+    "Maximize Self Consumption",
+]
+
+
+def solaredge_inverter(hass: HomeAssistant) -> Installed:
+    base = "SE10K-RWS48BEN04_7E0A1B2C"
+    inverter, bat, meter = base, f"{base}_B1", f"{base}_M1"
+    domain = "solaredge_modbus_multi"
+    devices = [
+        Device(key="main", name="Solaredge I1", identifiers=((domain, inverter),), manufacturer="SolarEdge"),
+        Device(key="battery", name="Solaredge I1 B1", identifiers=((domain, bat),), via="main"),
+        Device(key="meter", name="Solaredge I1 M1", identifiers=((domain, meter),), via="main"),
+    ]
+    limit = {"min": 0, "max": 1000000, "step": 1.0}
+    entities = [
+        Ent(
+            domain="sensor",
+            object_id="solaredge_i1_ac_power",
+            unique_id=f"{inverter}_ac_power",
+            state=3000,
+            **W,
+        ),
+        Ent(
+            domain="select",
+            object_id="solaredge_i1_storage_control_mode",
+            unique_id=f"{inverter}_storage_control_mode",
+            state="Remote Control",
+            category=CONFIG,
+            attributes={"options": SOLAREDGE_CONTROL_MODES},
+        ),
+        Ent(
+            domain="select",
+            object_id="solaredge_i1_storage_command_mode",
+            unique_id=f"{inverter}_storage_command_mode",
+            state="Maximize Self Consumption",
+            category=CONFIG,
+            attributes={"options": SOLAREDGE_STORAGE_MODES},
+        ),
+        Ent(
+            domain="select",
+            object_id="solaredge_i1_storage_default_mode",
+            unique_id=f"{inverter}_storage_default_mode",
+            state="Maximize Self Consumption",
+            category=CONFIG,
+            attributes={"options": SOLAREDGE_STORAGE_MODES},
+        ),
+        *(
+            Ent(
+                domain="number",
+                object_id=f"solaredge_i1_{key}",
+                unique_id=f"{inverter}_{key}",
+                state=5000,
+                category=CONFIG,
+                attributes=limit,
+                **W,
+            )
+            for key in ("storage_charge_limit", "storage_discharge_limit", "site_limit")
+        ),
+        Ent(
+            domain="sensor",
+            object_id="solaredge_i1_b1_state_of_energy",
+            unique_id=f"{bat}_battery_soe",
+            state=40,
+            device_class="battery",
+            unit="%",
+            device="battery",
+        ),
+        Ent(
+            domain="sensor",
+            object_id="solaredge_i1_b1_dc_power",
+            unique_id=f"{bat}_dc_power",
+            state=0,
+            device="battery",
+            **W,
+        ),
+        Ent(
+            domain="sensor",
+            object_id="solaredge_i1_b1_dc_power_inverted",
+            unique_id=f"{bat}_dc_power_inverted",
+            state=0,
+            device="battery",
+            **W,
+        ),
+        Ent(
+            domain="sensor",
+            object_id="solaredge_i1_m1_ac_power",
+            unique_id=f"{meter}_ac_power",
+            state=-600,
+            device="meter",
+            **W,
+        ),
+        Ent(
+            domain="sensor",
+            object_id="solaredge_i1_m1_ac_power_inverted",
+            unique_id=f"{meter}_ac_power_inverted",
+            state=600,
+            device="meter",
+            **W,
+        ),
+        *(
+            Ent(
+                domain="sensor",
+                object_id=f"solaredge_i1_m1_ac_power_{phase}",
+                unique_id=f"{meter}_ac_power_{phase}",
+                state=-200,
+                device="meter",
+                **W,
+            )
+            for phase in "abc"
+        ),
+    ]
+    return install(hass, domain, devices, entities, title="solaredge")
+
+
+async def test_a_solaredge_meter_is_refused_with_the_wrong_direction(hass: HomeAssistant, home: None) -> None:
+    """SolarEdge's meter counts export as positive: with the direction left at import-positive the site
+    form says so and nothing is made; set right, the meter is read as import positive."""
+    solaredge_inverter(hass)
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": config_entries.SOURCE_USER})
+    meter = {**FORM, "grid_power_entity": "sensor.solaredge_i1_m1_ac_power", "grid_export_positive": False}
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], meter)
+    assert result["errors"] == {"grid_export_positive": "grid_counts_export"}
+    # Its inverted twin (import positive) is no sensor the profile states a direction for.
+    twin = entity_facts(hass, "sensor.solaredge_i1_m1_ac_power_inverted")
+    assert twin is not None and profiles.grid_export_positive(twin) is None
+    assert not hass.config_entries.async_entries(DOMAIN)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {**meter, "grid_export_positive": True}
+    )
+    assert result["step_id"] == "confirm"
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    # Read export-positive: -600 W at the meter is 600 W imported.
+    await hass.async_block_till_done()
+    entry = hass.config_entries.async_entries(DOMAIN)[0]
+    assert entry.runtime_data.data.readings.grid_power_kw == 0.6
+
+
+async def test_a_solaredge_battery_is_proposed_across_its_devices(hass: HomeAssistant, home: None) -> None:
+    installed = solaredge_inverter(hass)
+    found = async_candidates(hass, "battery")
+    assert [(c.name, c.device_id) for c in found] == [("Solaredge I1", installed.devices["main"])]
+    assert (
+        found[0].fields
+        == {
+            "soc_entity": "sensor.solaredge_i1_b1_state_of_energy",
+            "power_entity": "sensor.solaredge_i1_b1_dc_power",  # not its inverted twin, nor the inverter's AC power
+            "mode_select_entity": "select.solaredge_i1_storage_command_mode",  # not the control or default mode
+            # Never a charge, discharge or site limit (settings) as a setpoint.
+            "mode_option_idle": "Solar Power Only (Off)",
+            "mode_option_self_consumption": "Maximize Self Consumption",
+            "mode_option_forced_charge": "Charge from Solar Power and Grid",
+            "mode_option_forced_discharge": "Discharge to Maximize Export",
+            "power_discharge_positive": False,
+        }
+    )
+    assert set(found[0].fields.values()) - {False} <= set(SOLAREDGE_STORAGE_MODES) | set(installed.entity_ids)
+
+
+async def test_a_solaredge_battery_is_driven_by_its_command_mode(
+    hass: HomeAssistant, home: None, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(EVENING)
+    solaredge_inverter(hass)
+    written = await _echo_selects(hass)
+    calls = async_capture_events(hass, EVENT_CALL_SERVICE)
+    fields = async_candidates(hass, "battery")[0].fields
+    command = hass.states.get("select.solaredge_i1_storage_command_mode")
+    hass.states.async_set(command.entity_id, "Solar Power Only (Off)", command.attributes)  # left off
+    await _site_with(hass, "battery", "Solaredge I1", fields)
+    profile = profiles.profile_for("solaredge_modbus_multi", "battery")
+    assert profile is not None
+    wanted = _planned_option(hass, "solaredge_i1", profile)
+    assert hass.states.get("select.solaredge_i1_storage_command_mode").state == wanted
+    assert written == [{"entity_id": "select.solaredge_i1_storage_command_mode", "option": wanted}]
+    assert not [c for c in calls if c.data["domain"] == "number"]  # no limit is ever written
+    assert hass.states.get("select.solaredge_i1_storage_control_mode").state == "Remote Control"
+    # SolarEdge counts charging as positive: +2000 W is 2 kW charging.
+    hass.states.async_set(
+        "sensor.solaredge_i1_b1_dc_power", "2000", {"unit_of_measurement": "W", "device_class": "power"}
+    )
+    assert battery.read(hass, fields).power_kw == 2.0
