@@ -416,9 +416,12 @@ class BatterySubentryFlow(_DeviceSubentryFlow):
         state = self.hass.states.get(select)
         options = [str(o) for o in (state.attributes.get("options", []) if state else [])]
         fields: dict[Any, Any] = {}
+        # A mapping the integration's profile (or the person, before) gave is the whole mapping: the
+        # modes it leaves out are not guessed from words (Enphase's "backup" is no idle).
+        mapped = any(v for k, v in self._pending.items() if k.startswith(CONF_MODE_OPTION_PREFIX))
         for mode in PLAN_MODES:
             key = f"{CONF_MODE_OPTION_PREFIX}{mode}"
-            guess = self._pending.get(key) or guess_mode_option(mode, options)
+            guess = self._pending.get(key) or (None if mapped else guess_mode_option(mode, options))
             marker = vol.Optional(key, description={"suggested_value": guess}) if guess else vol.Optional(key)
             fields[marker] = selector.SelectSelector(
                 selector.SelectSelectorConfig(options=options, custom_value=True)

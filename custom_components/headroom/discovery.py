@@ -28,6 +28,7 @@ from .const import (
     CONF_EV_SOC_ENTITY,
     CONF_EV_TARGET_SOC_ENTITY,
     CONF_MAX_CURRENT_A,
+    CONF_MIN_SOC_PERCENT,
     CONF_MIN_WRITE_INTERVAL_S,
     CONF_MODE_OPTION_PREFIX,
     CONF_MODE_SELECT_ENTITY,
@@ -167,6 +168,7 @@ def _facts(hass: HomeAssistant, entry: er.RegistryEntry) -> profiles.EntityFacts
         config_entry_id=entry.config_entry_id,
         options=tuple(str(o) for o in attributes.get("options", ()) or ()),
         maximum=_number(attributes.get("max")),
+        state=state.state if state is not None else None,
     )
 
 
@@ -438,6 +440,11 @@ def _battery_by_profile(
         fields.keys() & {CONF_MODE_SELECT_ENTITY, CONF_POWER_SETPOINT_ENTITY} or profile.action
     ):
         return None
+    fields.pop(profiles.RESERVE_SOC, None)
+    if (reserve := profile.find(profiles.RESERVE_SOC, items)) and (
+        percent := _number(reserve.state)
+    ) is not None:
+        fields[CONF_MIN_SOC_PERCENT] = min(max(percent, 0.0), 90.0)  # within what the form allows
     for mode, option in profile.mode_options.items():
         fields[f"{CONF_MODE_OPTION_PREFIX}{mode}"] = option
     if profile.discharge_positive is not None:

@@ -6,18 +6,20 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant import config_entries
 from homeassistant.const import EVENT_CALL_SERVICE, EntityCategory
 from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.data_entry_flow import FlowResultType
-from pytest_homeassistant_custom_component.common import async_capture_events
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 
 from custom_components.headroom import profiles
 from custom_components.headroom.const import DOMAIN
 from custom_components.headroom.devices import battery
 from custom_components.headroom.discovery import async_candidates, entity_facts
 
+from .conftest import SITE
 from .realdevices import Device, Ent, Installed, install
 from .test_config_flow import FORM
 from .test_devices import EVENING
@@ -251,3 +253,194 @@ async def test_a_solaredge_battery_is_driven_by_its_command_mode(
         "sensor.solaredge_i1_b1_dc_power", "2000", {"unit_of_measurement": "W", "device_class": "power"}
     )
     assert battery.read(hass, fields).power_kw == 2.0
+
+
+# source: home-assistant/core 2025.4.4 homeassistant/components/enphase_envoy/select.py (storage_mode:
+# translation key storage_mode, options backup/self_consumption/savings, unique id "<serial>_storage_mode"
+# on "Enpower <serial>" via the Envoy, or on the Envoy without an Enpower), number.py (reserve_soc:
+# translation key reserve_soc, device class battery, %, no category, beside the select), sensor.py
+# (the Envoy device "<entry name>" with "<envoy>_battery_level" %, device class battery, no translation
+# key; the storage CT's "<envoy>_battery_discharge", translation key battery_discharge, W; Encharge units
+# "Encharge <serial>" via the Envoy with "<serial>_soc"), switch.py (charge_from_grid on the Enpower).
+ENPHASE_MODES = ["backup", "self_consumption", "savings"]
+
+
+def enphase_envoy(hass: HomeAssistant, *, enpower: bool = True) -> Installed:
+    domain, envoy, ctrl, unit = "enphase_envoy", "122301012345", "482301054321", "542301067890"
+    devices = [
+        Device(key="main", name=f"Envoy {envoy}", identifiers=((domain, envoy),), manufacturer="Enphase"),
+        Device(key="encharge", name=f"Encharge {unit}", identifiers=((domain, unit),), via="main"),
+    ]
+    controls, owner = (ctrl, "enpower") if enpower else (envoy, "main")
+    if enpower:
+        devices.append(
+            Device(key="enpower", name=f"Enpower {ctrl}", identifiers=((domain, ctrl),), via="main")
+        )
+    prefix = f"enpower_{ctrl}" if enpower else f"envoy_{envoy}"
+    entities = [
+        Ent(
+            domain="sensor",
+            object_id=f"envoy_{envoy}_battery",
+            unique_id=f"{envoy}_battery_level",
+            state=55,
+            device_class="battery",
+            unit="%",
+        ),
+        Ent(
+            domain="sensor",
+            object_id=f"envoy_{envoy}_reserve_battery_level",
+            unique_id=f"{envoy}_reserve_soc",
+            state=20,
+            translation_key="reserve_soc",
+            device_class="battery",
+            unit="%",
+        ),
+        Ent(
+            domain="sensor",
+            object_id=f"envoy_{envoy}_current_battery_discharge",
+            unique_id=f"{envoy}_battery_discharge",
+            state=0,
+            translation_key="battery_discharge",
+            **W,
+        ),
+        Ent(
+            domain="sensor",
+            object_id=f"envoy_{envoy}_current_power_production",
+            unique_id=f"{envoy}_production",
+            state=0,
+            translation_key="current_power_production",
+            **W,
+        ),
+        Ent(
+            domain="sensor",
+            object_id=f"envoy_{envoy}_current_net_power_consumption",
+            unique_id=f"{envoy}_net_consumption",
+            state=800,
+            translation_key="net_consumption",
+            **W,
+        ),
+        Ent(
+            domain="sensor",
+            object_id=f"encharge_{unit}_battery",
+            unique_id=f"{unit}_soc",
+            state=55,
+            device_class="battery",
+            unit="%",
+            device="encharge",
+        ),
+        Ent(
+            domain="select",
+            object_id=f"{prefix}_storage_mode",
+            unique_id=f"{controls}_storage_mode",
+            state="self_consumption",
+            translation_key="storage_mode",
+            attributes={"options": ENPHASE_MODES},
+            device=owner,
+        ),
+        Ent(
+            domain="number",
+            object_id=f"{prefix}_reserve_battery_level",
+            unique_id=f"{controls}_reserve_soc",
+            state=20,
+            translation_key="reserve_soc",
+            device_class="battery",
+            unit="%",
+            attributes={"min": 0, "max": 100, "step": 1},
+            device=owner,
+        ),
+        Ent(
+            domain="switch",
+            object_id=f"{prefix}_charge_from_grid",
+            unique_id=f"{controls}_charge_from_grid",
+            state="on",
+            translation_key="charge_from_grid",
+            device=owner,
+        ),
+    ]
+    return install(hass, domain, devices, entities, title=f"Envoy {envoy}")
+
+
+@pytest.mark.parametrize("enpower", [True, False])
+async def test_an_enphase_battery_is_proposed_with_or_without_a_system_controller(
+    hass: HomeAssistant, home: None, enpower: bool
+) -> None:
+    """With an IQ System Controller the storage mode and reserve sit on the Enpower, the batteries'
+    level and power on the Envoy: one battery is proposed, named by the Envoy, all of its parts filled."""
+    installed = enphase_envoy(hass, enpower=enpower)
+    found = async_candidates(hass, "battery")
+    assert [(c.name, c.device_id) for c in found] == [("Envoy 122301012345", installed.devices["main"])]
+    prefix = "enpower_482301054321" if enpower else "envoy_122301012345"
+    assert found[0].fields == {
+        "soc_entity": "sensor.envoy_122301012345_battery",  # the aggregate, not one unit nor the reserve
+        "power_entity": "sensor.envoy_122301012345_current_battery_discharge",
+        "mode_select_entity": f"select.{prefix}_storage_mode",
+        "min_soc_percent": 20.0,  # the Envoy's reserve battery level
+        "mode_option_self_consumption": "self_consumption",
+        "mode_option_forced_charge": "backup",
+        "power_discharge_positive": True,
+    }
+
+
+async def test_the_enphase_modes_are_not_guessed_beyond_its_profile(hass: HomeAssistant, home: None) -> None:
+    """Full backup charges from the grid: the form offers it for forced charge only, never as idle."""
+    installed = enphase_envoy(hass)
+    entry = MockConfigEntry(domain=DOMAIN, title="Home", data=SITE)
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    result = await hass.config_entries.subentries.async_init(
+        (entry.entry_id, "battery"), context={"source": "user"}
+    )
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {"discovered": installed.devices["main"]}
+    )
+    schema = {str(k): k for k in result["data_schema"].schema}
+    assert schema["min_soc_percent"].default() == 20.0
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"],
+        {
+            "name": "IQ Battery",
+            "soc_entity": "sensor.envoy_122301012345_battery",
+            "power_entity": "sensor.envoy_122301012345_current_battery_discharge",
+            "power_discharge_positive": True,
+            "mode_select_entity": "select.enpower_482301054321_storage_mode",
+            "capacity_kwh": 10,
+            "min_soc_percent": 20,
+            "max_charge_kw": 3.8,
+            "max_discharge_kw": 3.8,
+        },
+    )
+    assert result["step_id"] == "modes"
+    suggested = {str(k): (k.description or {}).get("suggested_value") for k in result["data_schema"].schema}
+    assert suggested == {
+        "mode_option_idle": None,  # a word guess would have said "backup"
+        "mode_option_self_consumption": "self_consumption",
+        "mode_option_forced_charge": "backup",
+        "mode_option_forced_discharge": None,
+        "mode_option_non_export": None,
+    }
+
+
+async def test_an_enphase_battery_is_driven_by_its_storage_mode_and_read_discharge_positive(
+    hass: HomeAssistant, home: None, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(EVENING)
+    enphase_envoy(hass)
+    written = await _echo_selects(hass)
+    calls = async_capture_events(hass, EVENT_CALL_SERVICE)
+    fields = async_candidates(hass, "battery")[0].fields
+    select = "select.enpower_482301054321_storage_mode"
+    state = hass.states.get(select)
+    hass.states.async_set(select, "savings", state.attributes)  # the person's savings mode
+    await _site_with(hass, "battery", "IQ Battery", fields)
+    profile = profiles.profile_for("enphase_envoy", "battery")
+    assert profile is not None
+    wanted = _planned_option(hass, "iq_battery", profile)
+    assert wanted is not None
+    assert written == [{"entity_id": select, "option": wanted}]
+    assert hass.states.get(select).state == wanted
+    # Neither the reserve nor charge from grid is touched.
+    assert not [c for c in calls if c.data["domain"] in ("number", "switch")]
+    # "Current battery discharge" at +1500 W is 1.5 kW discharging: -1.5 kW in Headroom's terms.
+    power = "sensor.envoy_122301012345_current_battery_discharge"
+    hass.states.async_set(power, "1500", {"unit_of_measurement": "W", "device_class": "power"})
+    assert battery.read(hass, fields).power_kw == -1.5

@@ -31,6 +31,8 @@ APPLIANCE: Final = "appliance"
 # meter at the grid connection and which way it counts (the site form checks its direction setting).
 GRID_METER: Final = "grid_meter"
 GRID_POWER: Final = "grid_power_entity"
+# A battery's own reserve (a number or sensor in %): not a form field; the form's reserve starts there.
+RESERVE_SOC: Final = "reserve_soc"
 
 # Placeholders in an action's payload, filled in when the command is built.
 AMPS: Final = "$amps"  # the charge current (A) the policy wants, 0 = stop
@@ -73,6 +75,7 @@ class EntityFacts:
     config_entry_id: str | None = None
     options: tuple[str, ...] = ()  # a select's options, where the state has them
     maximum: float | None = None  # a number's largest accepted value, where the state has it
+    state: str | None = None  # the entity's state now, where it has one
 
 
 @dataclass(frozen=True, kw_only=True)
