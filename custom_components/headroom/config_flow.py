@@ -20,6 +20,7 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import selector
 from homeassistant.util import dt as dt_util
 
+from . import profiles
 from .const import (
     CONF_BREACH_MARGIN,
     CONF_CONTROL_MODE,
@@ -62,7 +63,7 @@ from .const import (
 )
 from .data import site_settings
 from .devices import KINDS, kind_of
-from .discovery import async_candidates, configured_entities
+from .discovery import async_candidates, configured_entities, entity_facts
 from .forms import check_entities, defaults_of, entity, number, without_own_entities
 from .planner.units import kw_from_amps
 from .policy.battery import PLAN_MODES
@@ -193,6 +194,8 @@ def validate_site(
     if entities and len(entities) != phases:
         errors[CONF_PHASE_POWER_ENTITIES] = "phase_entities_count"
     data[CONF_STEP_MINUTES] = str(int(data.get(CONF_STEP_MINUTES, DEFAULT_STEP_MINUTES)))
+    if error := _grid_direction_error(hass, data):
+        errors[CONF_GRID_EXPORT_POSITIVE] = error
     found = ""
     if price_entity := data.get(CONF_PRICE_ENTITY):
         state = hass.states.get(price_entity)
@@ -216,6 +219,17 @@ def validate_site(
     else:
         errors["base"] = "price_source_missing"
     return data, errors, found
+
+
+def _grid_direction_error(hass: HomeAssistant, data: Mapping[str, Any]) -> str | None:
+    """A direction setting that contradicts the grid sensor's own integration (a SolarEdge modbus
+    meter counts export as positive): read the wrong way, a fuse cut would become a raise."""
+    entity_id = data.get(CONF_GRID_POWER_ENTITY)
+    facts = entity_facts(hass, entity_id) if entity_id else None
+    counts = profiles.grid_export_positive(facts) if facts is not None else None
+    if counts is None or counts == bool(data.get(CONF_GRID_EXPORT_POSITIVE)):
+        return None
+    return "grid_counts_export" if counts else "grid_counts_import"
 
 
 class HeadroomConfigFlow(ConfigFlow, domain=DOMAIN):
@@ -402,9 +416,12 @@ class BatterySubentryFlow(_DeviceSubentryFlow):
         state = self.hass.states.get(select)
         options = [str(o) for o in (state.attributes.get("options", []) if state else [])]
         fields: dict[Any, Any] = {}
+        # A mapping the integration's profile (or the person, before) gave is the whole mapping: the
+        # modes it leaves out are not guessed from words (Enphase's "backup" is no idle).
+        mapped = any(v for k, v in self._pending.items() if k.startswith(CONF_MODE_OPTION_PREFIX))
         for mode in PLAN_MODES:
             key = f"{CONF_MODE_OPTION_PREFIX}{mode}"
-            guess = self._pending.get(key) or guess_mode_option(mode, options)
+            guess = self._pending.get(key) or (None if mapped else guess_mode_option(mode, options))
             marker = vol.Optional(key, description={"suggested_value": guess}) if guess else vol.Optional(key)
             fields[marker] = selector.SelectSelector(
                 selector.SelectSelectorConfig(options=options, custom_value=True)

@@ -32,6 +32,7 @@ from .const import (
     CONF_EV_TARGET_SOC_ENTITY,
     CONF_MAX_CURRENT_A,
     CONF_MIN_CURRENT_A,
+    CONF_MIN_SOC_PERCENT,
     CONF_MIN_WRITE_INTERVAL_S,
     CONF_MODE_OPTION_PREFIX,
     CONF_MODE_SELECT_ENTITY,
@@ -172,7 +173,14 @@ def _facts(hass: HomeAssistant, entry: er.RegistryEntry) -> profiles.EntityFacts
         config_entry_id=entry.config_entry_id,
         options=tuple(str(o) for o in attributes.get("options", ()) or ()),
         maximum=_number(attributes.get("max")),
+        state=state.state if state is not None else None,
     )
+
+
+def entity_facts(hass: HomeAssistant, entity_id: str) -> profiles.EntityFacts | None:
+    """``entity_id``'s registry entry as the profiles see it; None for an entity without one."""
+    entry = er.async_get(hass).async_get(entity_id)
+    return _facts(hass, entry) if entry is not None else None
 
 
 def _number(value: Any) -> float | None:
@@ -312,11 +320,7 @@ def _groups(
             out[device_id] = (integration, items)
     _add_parents(devices, kind, out)
     for items in spread.values():
-        counts: dict[str, int] = defaultdict(int)
-        for item in items:
-            counts[item.device_id or ""] += 1
-        main = max(counts, key=lambda d: counts[d])
-        out[main] = (items[0].platform, items)
+        out[_main_device(devices, items)] = (items[0].platform, items)
     return out
 
 
@@ -332,6 +336,21 @@ def _add_parents(
             continue
         if (parent := out.get(device.via_device_id)) is not None and parent[0] == integration:
             out[device_id] = (integration, items + parent[1])
+
+
+def _main_device(devices: dr.DeviceRegistry, items: list[profiles.EntityFacts]) -> str:
+    """The device a spread device is named by: the one the others hang under (``via_device``: the
+    Envoy, not its Enpower; the inverter, not its battery or meter), else the one with most entities."""
+    counts: dict[str, int] = defaultdict(int)
+    for item in items:
+        counts[item.device_id or ""] += 1
+
+    def hangs_under_another(device_id: str) -> bool:
+        device = devices.async_get(device_id)
+        return device is not None and device.via_device_id in counts
+
+    roots = [d for d in counts if not hangs_under_another(d)] or list(counts)
+    return max(roots, key=lambda d: counts[d])
 
 
 def _candidate(
@@ -490,6 +509,11 @@ def _battery_by_profile(
         fields.keys() & {CONF_MODE_SELECT_ENTITY, CONF_POWER_SETPOINT_ENTITY} or profile.action
     ):
         return None
+    fields.pop(profiles.RESERVE_SOC, None)
+    if (reserve := profile.find(profiles.RESERVE_SOC, items)) and (
+        percent := _number(reserve.state)
+    ) is not None:
+        fields[CONF_MIN_SOC_PERCENT] = min(max(percent, 0.0), 90.0)  # within what the form allows
     for mode, option in profile.mode_options.items():
         fields[f"{CONF_MODE_OPTION_PREFIX}{mode}"] = option
     if profile.discharge_positive is not None:
