@@ -11,7 +11,9 @@ from typing import Any
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant import config_entries
 from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -20,6 +22,7 @@ from custom_components.headroom.const import DOMAIN
 from custom_components.headroom.data import HeadroomData
 
 from .conftest import SITE
+from .realdevices import Device, Ent, install
 
 
 async def plan_with(hass: HomeAssistant, **site: Any) -> HeadroomData:
@@ -168,3 +171,209 @@ async def test_amber_forecast_sensor_alone_holds_its_state_until_the_first_forec
     )
     assert prices[:2] == [0.22] * 2  # the state (08:30's price): the only price it has for now
     assert forecast_sensor not in data.stale
+
+
+async def form_found(hass: HomeAssistant, price_entity: str) -> str:
+    """What the site form says it found in the price entity (its confirm step)."""
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": config_entries.SOURCE_USER})
+    form = {"name": "Home", "main_fuse_a": 25, "phase_count": "3", "price_entity": price_entity}
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], form)
+    assert result["type"] is FlowResultType.FORM and result["step_id"] == "confirm", result.get("errors")
+    found: str = result["description_placeholders"]["found"]
+    return found
+
+
+def quarter_price(moment: datetime) -> float:
+    """A price in main currency per kWh, different every local quarter hour of the day."""
+    local = dt_util.as_local(moment)
+    return round(0.10 + 0.001 * (local.hour * 4 + local.minute // 15), 4)
+
+
+def expected_from(start: datetime, steps: int = 96) -> list[float]:
+    return [quarter_price(start + timedelta(minutes=15 * s)) for s in range(steps)]
+
+
+EVENING = "2026-11-22 18:00:00+01:00"
+
+
+# --- Nord Pool (HACS, custom-components/nordpool) ---------------------------------------------------
+# Written from custom-components/nordpool at 1eaa2490943bb41a2e322e9349ba2d7c6746a94b,
+# custom_components/nordpool/sensor.py and const.py: domain "nordpool" (the same as core's), the
+# sensor's unique id and name "nordpool_<price type>_<area>_<currency>_<precision>_<low price cutoff>_<vat>"
+# lower-cased without dots, a device of its own (identifiers {("nordpool", unique id)}, manufacturer
+# "nordpool"), device class monetary; with ``price_in_cents`` the unit is "Öre/kWh" (SEK), "Øre/kWh"
+# (DKK, NOK) or "c/kWh" (EUR); ``raw_today``/``raw_tomorrow`` are lists of ``{"start": datetime,
+# "end": datetime, "value": float | None}`` in the sensor's unit, with local datetimes
+# (``dt_utils.as_local``); a value the API gives as infinite is None.
+
+NORDPOOL_ID = "nordpool_kwh_se3_sek_3_10_025"
+
+
+def install_hacs_nordpool(hass: HomeAssistant, minutes: int = 15, in_cents: bool = True) -> str:
+    midnight = dt_util.start_of_local_day(dt_util.now())
+    scale = 100.0 if in_cents else 1.0
+    rows = [
+        {
+            "start": dt_util.as_local(midnight + timedelta(minutes=minutes * k)),
+            "end": dt_util.as_local(midnight + timedelta(minutes=minutes * (k + 1))),
+            "value": round(quarter_price(midnight + timedelta(minutes=minutes * k)) * scale, 3),
+        }
+        for k in range(2 * 24 * 60 // minutes)
+    ]
+    today, tomorrow = rows[: len(rows) // 2], rows[len(rows) // 2 :]
+    now = next(r["value"] for r in today if r["start"] <= dt_util.now() < r["end"])
+    unit = "Öre/kWh" if in_cents else "SEK/kWh"
+    installed = install(
+        hass,
+        "nordpool",
+        [
+            Device(
+                key="main",
+                name=NORDPOOL_ID,
+                identifiers=(("nordpool", NORDPOOL_ID),),
+                manufacturer="nordpool",
+            )
+        ],
+        [
+            Ent(
+                domain="sensor",
+                object_id=NORDPOOL_ID,
+                unique_id=NORDPOOL_ID,
+                name=NORDPOOL_ID,
+                state=now,
+                device_class="monetary",
+                unit=unit,
+                attributes={
+                    "unit": "kWh",
+                    "currency": "SEK",
+                    "country": "Sweden",
+                    "region": "SE3",
+                    "today": [r["value"] for r in today],
+                    "tomorrow": [r["value"] for r in tomorrow],
+                    "tomorrow_valid": True,
+                    "raw_today": today,
+                    "raw_tomorrow": tomorrow,
+                    "current_price": now,
+                    "price_in_cents": in_cents,
+                },
+            )
+        ],
+    )
+    return installed.entity_ids[0]
+
+
+async def test_hacs_nord_pool_in_ore_with_datetime_rows(
+    hass: HomeAssistant, home: None, freezer: FrozenDateTimeFactory
+) -> None:
+    """HACS Nord Pool's quarter-hour prices in öre, rows with datetime objects: planned in kronor per
+    kWh at the right quarter hours, said to be HACS Nord Pool's own list (not core's action), and never
+    asked of an action."""
+    await hass.config.async_set_time_zone("Europe/Stockholm")
+    freezer.move_to(EVENING)
+    entity_id = install_hacs_nordpool(hass)
+    assert entity_id == f"sensor.{NORDPOOL_ID}"
+    assert await form_found(hass, entity_id) == "Nord Pool (HACS), 15-minute prices, 30 h ahead"
+    data = await plan_with(hass, price_entity=entity_id)
+    start = dt_util.parse_datetime("2026-11-22T18:00:00+01:00")
+    assert start is not None
+    assert prices_of(data) == pytest.approx(expected_from(start))
+    assert data.price_description == "Nord Pool (HACS), 15-minute prices, 30 h ahead"
+    assert not data.stale
+
+
+# --- Energi Data Service (MTrab/energidataservice) --------------------------------------------------
+# Written from MTrab/energidataservice at 8584122ef56681acdf372afa49cffe4ac0c1fa2a,
+# custom_components/energidataservice/sensor.py and const.py: the unit is
+# "<currency cent>/<price type>" with the "in cent" option (cent names "Øre" for DKK and NOK, "Öre" for
+# SEK, "c" for EUR, "¢" for USD) else "<currency>/<price type>", price type MWh, kWh or Wh;
+# ``raw_today``/``raw_tomorrow`` are lists of ``{"hour": datetime, "price": float}`` (no end; 15- or
+# 60-minute intervals), ``forecast`` (Carnot's prediction, when enabled) the same shape; ``today_min``
+# is a ``{"hour", "price"}`` dict; ``raw_tomorrow`` is None before tomorrow's prices are out.
+
+
+def install_energi_data_service(hass: HomeAssistant, unit: str, scale: float, with_tomorrow: bool) -> str:
+    midnight = dt_util.start_of_local_day(dt_util.now())
+
+    def rows(first: int, count: int, minutes: int, offset: float = 0.0) -> list[dict[str, Any]]:
+        return [
+            {
+                "hour": midnight + timedelta(minutes=minutes * k),
+                "price": round(
+                    (quarter_price(midnight + timedelta(minutes=minutes * k)) + offset) * scale, 6
+                ),
+            }
+            for k in range(first, first + count)
+        ]
+
+    today = rows(0, 96, 15)
+    tomorrow = rows(96, 96, 15) if with_tomorrow else None
+    # Carnot predicts hourly from tomorrow on, a little off the real prices where both exist.
+    forecast = rows(24, 48, 60, offset=0.05)
+    now = next(r["price"] for r in today if r["hour"] <= dt_util.now() < r["hour"] + timedelta(minutes=15))
+    installed = install(
+        hass,
+        "energidataservice",
+        [Device(key="main", name="Energi Data Service", identifiers=(("energidataservice", "eds_dk1"),))],
+        [
+            Ent(
+                domain="sensor",
+                object_id="energi_data_service_dk1",
+                unique_id="energi_data_service_01jabc",
+                state=now,
+                unit=unit,
+                attributes={
+                    "current_price": now,
+                    "unit": unit.split("/")[1],
+                    "currency": "DKK",
+                    "region": "West of the great belt",
+                    "region_code": "DK1",
+                    "tomorrow_valid": with_tomorrow,
+                    "today": [r["price"] for r in today],
+                    "raw_today": today,
+                    "raw_tomorrow": tomorrow,
+                    "today_min": min(today, key=lambda r: r["price"]),
+                    "forecast": forecast,
+                    "use_cent": unit.startswith("Øre"),
+                },
+            )
+        ],
+    )
+    return installed.entity_ids[0]
+
+
+@pytest.mark.parametrize(
+    ("unit", "scale"), [("DKK/kWh", 1.0), ("Øre/kWh", 100.0), ("DKK/MWh", 1000.0), ("Øre/Wh", 0.1)]
+)
+async def test_energi_data_service_units_and_real_prices_before_carnot(
+    hass: HomeAssistant, home: None, freezer: FrozenDateTimeFactory, unit: str, scale: float
+) -> None:
+    """Every unit Energi Data Service publishes plans the same kroner per kWh; tomorrow's real prices win
+    over Carnot's prediction of them, and past them the prediction is used."""
+    await hass.config.async_set_time_zone("Europe/Copenhagen")
+    freezer.move_to(EVENING)
+    entity_id = install_energi_data_service(hass, unit, scale, with_tomorrow=True)
+    data = await plan_with(hass, price_entity=entity_id)
+    start = dt_util.parse_datetime("2026-11-22T18:00:00+01:00")
+    assert start is not None
+    assert prices_of(data) == pytest.approx(
+        expected_from(start), abs=1e-6
+    )  # real prices, not Carnot's + 0.05
+    assert data.price_description.startswith("Energi Data Service, 15-minute prices")
+
+
+async def test_energi_data_service_carnot_fills_tomorrow_before_it_is_out(
+    hass: HomeAssistant, home: None, freezer: FrozenDateTimeFactory
+) -> None:
+    await hass.config.async_set_time_zone("Europe/Copenhagen")
+    freezer.move_to(EVENING)
+    entity_id = install_energi_data_service(hass, "DKK/kWh", 1.0, with_tomorrow=False)
+    data = await plan_with(hass, price_entity=entity_id)
+    prices = prices_of(data)
+    start = dt_util.parse_datetime("2026-11-22T18:00:00+01:00")
+    assert start is not None
+    assert prices[:24] == pytest.approx(expected_from(start, 24))  # today, real: till midnight
+    tomorrow = dt_util.parse_datetime("2026-11-23T00:00:00+01:00")
+    assert tomorrow is not None
+    hourly = [quarter_price(tomorrow + timedelta(hours=h)) + 0.05 for h in range(18)]
+    assert prices[24:] == pytest.approx([p for p in hourly for _ in range(4)])  # Carnot, hourly
+    assert not [a for a in data.assumptions if "prices known for" in a]
