@@ -377,3 +377,241 @@ async def test_energi_data_service_carnot_fills_tomorrow_before_it_is_out(
     hourly = [quarter_price(tomorrow + timedelta(hours=h)) + 0.05 for h in range(18)]
     assert prices[24:] == pytest.approx([p for p in hourly for _ in range(4)])  # Carnot, hourly
     assert not [a for a in data.assumptions if "prices known for" in a]
+
+
+def hourly_price(moment: datetime) -> float:
+    local = dt_util.as_local(moment)
+    return round(0.10 + 0.01 * local.hour, 4)
+
+
+def hourly_expected(start: datetime, steps: int = 96) -> list[float]:
+    return [hourly_price(start + timedelta(minutes=15 * s)) for s in range(steps)]
+
+
+# --- Zonneplan (fsaris/home-assistant-zonneplan-one) ------------------------------------------------
+# Written from fsaris/home-assistant-zonneplan-one at bcc3b9b20555eeb9e7af9e91b4b7d7551a8add3f,
+# custom_components/zonneplan_one/const.py (ELECTRICITY_PRICES sensors, value_factor 0.0000001, unit
+# "€/kWh", the ``forecast`` attribute), sensor.py (entity id "sensor.zonneplan_<sensor key>", unique id
+# "<connection uuid>_<sensor key>", a device per contract, manufacturer "Zonneplan") and
+# coordinators/electricity_prices_data_coordinator.py: the quarter-hourly and hourly sensors' ``forecast``
+# is the API's chart series as it comes, ``{"start_date": ISO string, "end_date": ISO string,
+# "price_tax_included": {"amount": int}, "price_tax_excluded": {"amount": int}, "sustainability_score":
+# {"permille": int}, "tariff_group": str}`` with amounts in 10^-7 EUR per kWh; the deprecated
+# "current electricity tariff" sensor's ``forecast`` is ``{"datetime": datetime, "electricity_price": int,
+# "electricity_price_excl_tax": int, "sustainability_score": int, "tariff_group": str}`` per hour.
+
+ZONNEPLAN_CONNECTION = "8a7b6c5d-0000-4000-8000-123456789abc"
+
+
+def install_zonneplan(hass: HomeAssistant, sensor_key: str) -> str:
+    midnight = dt_util.start_of_local_day(dt_util.now())
+    legacy = sensor_key == "current_electricity_tariff"
+    minutes = 15 if sensor_key == "current_quarter_hourly_electricity_tariff" else 60
+    forecast: list[dict[str, Any]] = []
+    for k in range(2 * 24 * 60 // minutes):
+        start = midnight + timedelta(minutes=minutes * k)
+        price = quarter_price(start) if minutes == 15 else hourly_price(start)
+        amount = round(price * 10_000_000)
+        if legacy:
+            forecast.append(
+                {
+                    "datetime": dt_util.as_utc(start),
+                    "electricity_price": amount,
+                    "electricity_price_excl_tax": round(amount / 1.21),
+                    "sustainability_score": 812,
+                    "tariff_group": "normal",
+                }
+            )
+        else:
+            forecast.append(
+                {
+                    "start_date": dt_util.as_utc(start).isoformat(),
+                    "end_date": dt_util.as_utc(start + timedelta(minutes=minutes)).isoformat(),
+                    "price_tax_included": {"amount": amount},
+                    "price_tax_excluded": {"amount": round(amount / 1.21)},
+                    "sustainability_score": {"permille": 812},
+                    "tariff_group": "normal",
+                }
+            )
+    now = dt_util.now()
+    current = quarter_price(now) if minutes == 15 else hourly_price(now)
+    installed = install(
+        hass,
+        "zonneplan_one",
+        [
+            Device(
+                key="main",
+                name="Zonneplan Energie",
+                identifiers=(("zonneplan_one", "contract-uuid"),),
+                manufacturer="Zonneplan",
+            )
+        ],
+        [
+            Ent(
+                domain="sensor",
+                object_id=f"zonneplan_{sensor_key}",
+                unique_id=f"{ZONNEPLAN_CONNECTION}_{sensor_key}",
+                translation_key=sensor_key,
+                state=current,
+                unit="€/kWh",
+                attributes={"forecast": forecast},
+            )
+        ],
+        title="Zonneplan",
+    )
+    return installed.entity_ids[0]
+
+
+@pytest.mark.parametrize(
+    "sensor_key",
+    [
+        "current_quarter_hourly_electricity_tariff",
+        "current_hourly_electricity_tariff",
+        "current_electricity_tariff",
+    ],
+)
+async def test_zonneplan_prices_in_its_own_amounts(
+    hass: HomeAssistant, home: None, freezer: FrozenDateTimeFactory, sensor_key: str
+) -> None:
+    """Zonneplan's forecast (amounts of 10^-7 EUR, nested in ``price_tax_included``; or the deprecated
+    sensor's hourly rows) plans in EUR per kWh at the right quarter hours, labelled Zonneplan."""
+    await hass.config.async_set_time_zone("Europe/Amsterdam")
+    freezer.move_to(EVENING)
+    entity_id = install_zonneplan(hass, sensor_key)
+    assert entity_id == f"sensor.zonneplan_{sensor_key}"
+    data = await plan_with(hass, price_entity=entity_id)
+    start = dt_util.parse_datetime("2026-11-22T18:00:00+01:00")
+    assert start is not None
+    quarterly = sensor_key == "current_quarter_hourly_electricity_tariff"
+    assert prices_of(data) == pytest.approx(expected_from(start) if quarterly else hourly_expected(start))
+    assert data.price_description.startswith(f"Zonneplan, {15 if quarterly else 60}-minute prices")
+    assert not data.stale
+    assert await form_found(hass, entity_id) == data.price_description
+
+
+# --- Frank Energie (HiDiHo01/home-assistant-frank_energie) ------------------------------------------
+# Written from HiDiHo01/home-assistant-frank_energie at a9aa41ac3755cfd48741bb13370254900fe6ddbd,
+# custom_components/frank_energie/sensor.py (key "elec_markup", translation key
+# "current_electricity_price", unit "€/kWh", device class monetary, unique id "<entry unique id>.<key>",
+# the "Prices" service device, attribute ``prices``) and const.py; the rows from HiDiHo01/python-frank-energie
+# at b8a8fde2e1b75012673dc2653dc62acbf8ebaa2a, python_frank_energie/models.py ``asdict``:
+# ``{"from": datetime, "till": datetime, "price": float}`` in Europe/Amsterdam time, price rounded to 3.
+
+
+def install_frank_energie(hass: HomeAssistant) -> str:
+    amsterdam = dt_util.get_time_zone("Europe/Amsterdam")
+    midnight = dt_util.start_of_local_day(dt_util.now())
+    rows = [
+        {
+            "from": (midnight + timedelta(minutes=15 * k)).astimezone(amsterdam),
+            "till": (midnight + timedelta(minutes=15 * (k + 1))).astimezone(amsterdam),
+            "price": round(quarter_price(midnight + timedelta(minutes=15 * k)), 3),
+        }
+        for k in range(2 * 96)
+    ]
+    installed = install(
+        hass,
+        "frank_energie",
+        [
+            Device(
+                key="main",
+                name="Frank Energie - Electricity Prices",
+                identifiers=(("frank_energie", "01JFRANKENTRY"),),
+                manufacturer="Frank Energie",
+            )
+        ],
+        [
+            Ent(
+                domain="sensor",
+                object_id="frank_energie_electricity_prices_current_electricity_price_all_in",
+                unique_id="12345678.elec_markup",
+                translation_key="current_electricity_price",
+                device_class="monetary",
+                state=round(quarter_price(dt_util.now()), 3),
+                unit="€/kWh",
+                attributes={"prices": rows},
+            )
+        ],
+    )
+    return installed.entity_ids[0]
+
+
+async def test_frank_energie_read_with_its_own_label(
+    hass: HomeAssistant, home: None, freezer: FrozenDateTimeFactory
+) -> None:
+    """Frank Energie's ``prices`` (``from``/``till`` datetimes) plan at the right quarter hours and are
+    said to be Frank Energie's, not ENTSO-e's (both call the list ``prices``)."""
+    await hass.config.async_set_time_zone("Europe/Amsterdam")
+    freezer.move_to(EVENING)
+    entity_id = install_frank_energie(hass)
+    data = await plan_with(hass, price_entity=entity_id)
+    start = dt_util.parse_datetime("2026-11-22T18:00:00+01:00")
+    assert start is not None
+    assert prices_of(data) == pytest.approx([round(p, 3) for p in expected_from(start)])
+    assert data.price_description == "Frank Energie, 15-minute prices, 30 h ahead"
+    assert await form_found(hass, entity_id) == "Frank Energie, 15-minute prices, 30 h ahead"
+
+
+# --- aWATTar, through EPEX Spot (mampfes/ha_epex_spot) ----------------------------------------------
+# aWATTar's prices reach Home Assistant through the EPEX Spot integration's "Awattar" source (the
+# openkfw/smartenergy.awattar integration has no price state: its state is ``True``). Written from
+# mampfes/ha_epex_spot at 886e49e7a56d4b68a5ba145cb5ce98bb1f2f20a6: config_flow.py (entry title
+# "<source> (<area>)", data {"source": "Awattar", "market_area": "de"}, unique id "epex_spot <source>
+# <area>"), __init__.py (EpexSpotEntity: unique id "<entry unique id> <key>", has_entity_name, device "EPEX
+# Spot Data" from manufacturer "Awattar API V1"), sensor.py (the market price sensor: unit "€/kWh",
+# ``data`` of ``{"start_time": ISO string, "end_time": ISO string, "price_per_kwh": float}`` in local
+# time), EPXSpot/Awattar/__init__.py (EUR/MWh from the API / 1000, hourly, from yesterday's midnight).
+
+
+def install_epex_awattar(hass: HomeAssistant) -> str:
+    midnight = dt_util.start_of_local_day(dt_util.now()) - timedelta(days=1)
+    rows = [
+        {
+            "start_time": dt_util.as_local(midnight + timedelta(hours=h)).isoformat(),
+            "end_time": dt_util.as_local(midnight + timedelta(hours=h + 1)).isoformat(),
+            "price_per_kwh": hourly_price(midnight + timedelta(hours=h)),
+        }
+        for h in range(72)
+    ]
+    now = hourly_price(dt_util.now())
+    installed = install(
+        hass,
+        "epex_spot",
+        [
+            Device(
+                key="main",
+                name="EPEX Spot Data",
+                identifiers=(("epex_spot", "Awattar API V1 de"),),
+                manufacturer="Awattar API V1",
+                model="de",
+            )
+        ],
+        [
+            Ent(
+                domain="sensor",
+                object_id="epex_spot_data_market_price",
+                unique_id="epex_spot Awattar de MarketPrice",
+                name="Market Price",
+                state=now,
+                unit="€/kWh",
+                attributes={"data": rows, "price_per_kwh": now},
+            )
+        ],
+        title="Awattar (de)",
+    )
+    hass.config_entries.async_update_entry(installed.entry, data={"source": "Awattar", "market_area": "de"})
+    return installed.entity_ids[0]
+
+
+async def test_awattar_through_epex_spot(
+    hass: HomeAssistant, home: None, freezer: FrozenDateTimeFactory
+) -> None:
+    await hass.config.async_set_time_zone("Europe/Berlin")
+    freezer.move_to(EVENING)
+    entity_id = install_epex_awattar(hass)
+    data = await plan_with(hass, price_entity=entity_id)
+    start = dt_util.parse_datetime("2026-11-22T18:00:00+01:00")
+    assert start is not None
+    assert prices_of(data) == pytest.approx(hourly_expected(start))
+    assert data.price_description == "EPEX Spot (Awattar), 60-minute prices, 30 h ahead"
+    assert not data.stale
