@@ -69,7 +69,14 @@ from .planner.units import kw_from_amps
 from .policy.battery import PLAN_MODES
 from .policy.problem import site_limits
 from .sources.price_services import ServicePrices
-from .sources.prices import current_price, describe, detect_format, points_from_state, sibling_points
+from .sources.prices import (
+    current_price,
+    describe,
+    entity_format,
+    points_from_state,
+    sibling_points,
+    source_label,
+)
 from .sources.pv import ENERGY_FORECAST_DOMAINS
 from .sources.units import price_factor
 
@@ -199,19 +206,21 @@ def validate_site(
     found = ""
     if price_entity := data.get(CONF_PRICE_ENTITY):
         state = hass.states.get(price_entity)
-        if state is None or current_price(state) is None:
+        fmt = entity_format(hass, price_entity)
+        if state is None or current_price(state, sibling_points(hass, price_entity), fmt) is None:
             errors[CONF_PRICE_ENTITY] = "price_unavailable"
         elif price_factor(state.attributes.get("unit_of_measurement")) is None:
             errors[CONF_PRICE_ENTITY] = "price_unit_unknown"
         elif (family := ServicePrices(hass).family(price_entity)) is not None:
             found = f"{'Nord Pool' if family == 'nordpool' else 'Tibber'}, forecast from its action"
         else:
-            merged = {p.start: p for p in [*sibling_points(hass, price_entity), *points_from_state(state)]}
+            own = points_from_state(state, fmt)
+            merged = {p.start: p for p in [*sibling_points(hass, price_entity), *own]}
             points = sorted(merged.values(), key=lambda p: p.start)
             if not points:
                 errors[CONF_PRICE_ENTITY] = "no_price_forecast"
             else:
-                found = describe(points, dt_util.utcnow(), detect_format(state))
+                found = describe(points, dt_util.utcnow(), source_label(hass, price_entity))
     elif data.get(CONF_TOU_PEAK_PRICE) is not None and data.get(CONF_TOU_OFF_PEAK_PRICE) is not None:
         found = "time-of-use schedule"
     elif data.get(CONF_PRICE_FIXED) is not None:
