@@ -105,9 +105,13 @@ RENAME = """async ({name, newName}) => { const hass = document.querySelector('ho
   }
   return device.id; }"""
 
-COMPACT_BY_ID = """async (id) => { const ha = document.querySelector('home-assistant');
+COMPACT_BY_ID = """async ({id, unknown}) => { const ha = document.querySelector('home-assistant');
   const card = document.createElement('headroom-plan-card'); card.setConfig({device: id});
-  document.body.append(card); card.hass = ha.hass;
+  document.body.append(card);
+  const entry = Object.values(ha.hass.entities).find((e) => e.device_id === id && e.translation_key === unknown);
+  const states = {...ha.hass.states};
+  if (entry) states[entry.entity_id] = {...states[entry.entity_id], state: 'unknown'};
+  card.hass = {...ha.hass, states};
   const root = card.shadowRoot; const text = root.querySelector('.title').textContent;
   const power = root.querySelector('[data-field=power]'); card.remove();
   return {title: text, power: power && power.textContent}; }"""
@@ -294,8 +298,11 @@ def _check_compact(page: Any) -> None:
     assert not [v for v in fields.values() if re.search(r"unknown|unavailable|^on$|^off$", v)], fields
     # Configured by device id (what the editor stores), a rename does not lose it.
     device_id = page.evaluate(RENAME, {"name": "Charger driveway", "newName": "Garage car"})
-    found = page.evaluate(COMPACT_BY_ID, device_id)
+    found = page.evaluate(COMPACT_BY_ID, {"id": device_id, "unknown": None})
     assert found["title"] == "Garage car" and found["power"].endswith("kW"), found
+    # A state Home Assistant does not know (yet) reads as a dash, never "unknown kW".
+    found = page.evaluate(COMPACT_BY_ID, {"id": device_id, "unknown": "planned_power"})
+    assert found["power"] == "—", found
 
 
 def _check_editor(page: Any) -> None:
@@ -419,6 +426,7 @@ def test_the_plan_card_in_a_real_browser(tmp_path: Path, socket_enabled: None) -
             assert page.locator(f"{CARD} svg [data-role=now]").count() == 1
 
             card = page.locator(CARD).first
+            page.mouse.move(0, 0)  # no tooltip in the screenshots
             light = card.evaluate(
                 "c => getComputedStyle(c.shadowRoot.querySelector('ha-card')).backgroundColor"
             )

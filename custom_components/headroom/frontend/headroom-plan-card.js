@@ -231,7 +231,8 @@ const STYLE = `
   .legend span { display: inline-flex; align-items: center; }
   .legend i { display: inline-block; width: 12px; height: 10px; margin-right: 4px; border-radius: 2px;
     background: var(--c); }
-  .legend i.faded { opacity: 0.45; }
+  .legend i.faded { background: none; box-shadow: inset 0 0 0 1px var(--c); position: relative; }
+  .legend i.faded::after { content: ""; position: absolute; inset: 0; background: var(--c); opacity: 0.45; }
   .legend i.line { height: 0; border-top: 2px solid var(--c); background: none; border-radius: 0; }
   .legend i.dashed { height: 0; border-top: 2px dashed var(--c); background: none; border-radius: 0; }
   .legend i.dotted { height: 0; border-top: 2px dotted var(--c); background: none; border-radius: 0; }
@@ -482,7 +483,9 @@ function drawChart(shape, f, config) {
         base[i] = hi;
       }
       if (!d) continue;
-      parts.push(`<path data-series="${esc(s.id || s.kind)}" data-name="${esc(s.name)}" d="${d}" fill="${s.color}" fill-opacity="${opacity}"/>`);
+      // Below zero: the device's colour, faded and outlined (readable on a dark theme too).
+      const outline = direction < 0 ? ` stroke="${s.color}" stroke-width="0.8"` : "";
+      parts.push(`<path data-series="${esc(s.id || s.kind)}" data-name="${esc(s.name)}" d="${d}" fill="${s.color}" fill-opacity="${opacity}"${outline}/>`);
       entry(s.name, s.color, opacity < 0.6 ? "faded" : "area");
     }
   };
@@ -508,6 +511,7 @@ function drawChart(shape, f, config) {
       const name = `${s.name} (kWh)`;
       parts.push(`<path data-role="soc" data-name="${esc(name)}" d="${d}" fill="none" stroke="${s.color}" stroke-width="1.5" stroke-dasharray="1 2"/>`);
       const last = s.values.length - 1;
+      parts.push(`<text class="label" data-role="soc-label" x="${x(0) + 2}" y="${sy(s.values[0]) - 3}" fill="${s.color}">${num(s.values[0], 1)} kWh</text>`);
       parts.push(`<text class="label" data-role="soc-label" x="${x(last + 1) - 2}" y="${sy(s.values[last]) - 3}" text-anchor="end" fill="${s.color}">${num(s.values[last], 1)} kWh</text>`);
       entry(name, s.color, "dotted");
     }
