@@ -258,14 +258,18 @@ def _check_time(page: Any) -> None:
 
 
 def _check_tooltip(page: Any, plan: dict[str, Any]) -> None:
-    box = page.locator(f"{CARD} svg").first.bounding_box()
+    # Over the middle of every step of the plot.
+    box = page.locator(f"{CARD} svg [data-role=hover]").first.bounding_box()
     assert box is not None
     tips = []
-    for k in range(1, 40):
-        page.mouse.move(box["x"] + box["width"] * k / 40, box["y"] + box["height"] * 0.5)
+    steps = len(plan["steps"])
+    for k in range(steps):
+        page.mouse.move(box["x"] + box["width"] * (k + 0.5) / steps, box["y"] + box["height"] * 0.5)
         tips.append(page.locator(f"{CARD} .tip").first.inner_text())
     text = "\n".join(tips)
-    assert "limit" in text and "EUR/kWh" in text
+    assert "EUR/kWh" in text
+    limit = plan["steps"][0]["import_limit_kw"]
+    assert f"limit {limit:g} kW" in tips[0], tips[0]  # as stated, never rounded up past the fuse
     assert "cheapest steps" not in text and "reservation:" not in text
     # The reason a charger charges, counted in the plan's own steps (quarter-hours here).
     assert plan["step_minutes"] == 15
@@ -409,13 +413,14 @@ def test_the_plan_card_in_a_real_browser(tmp_path: Path, socket_enabled: None) -
             "reserve_capacity",
             {**reservation, "end": (now + timedelta(hours=2)).isoformat(), "power_kw": 1.5},
         )
-        plan = _service(demo, "get_plan", {})
+        rest_plan = _service(demo, "get_plan", {})
         errors: list[str] = []
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
             context, page = _open_dashboard(browser, demo, errors, viewport={"width": 1100, "height": 900})
-            page.wait_for_timeout(1000)  # the card's plan is the one fetched above, with the reservation
-            plan = _service(demo, "get_plan", {})
+            # The plan the card fetched itself (get_plan over the page's connection), the reservation in.
+            plan = page.locator(CARD).first.evaluate("c => c._plan")
+            assert {d["name"] for d in plan["devices"]} == {d["name"] for d in rest_plan["devices"]}
             _check_legend(page, plan)
             _check_axes(page, plan)
             _check_time(page)

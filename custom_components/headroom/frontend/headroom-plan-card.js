@@ -418,7 +418,7 @@ class HeadroomPlanCard extends HTMLElement {
       const fx = ((ev.clientX - box.left) / box.width) * W;
       const i = Math.min(n - 1, Math.max(0, Math.floor(((fx - L) / plotW) * n)));
       const from = shape.times[i], to = from + shape.stepMinutes * 60000;
-      const lines = [`<b>${f.time(from)}–${f.time(to)}</b> · ${num(shape.price[i], 3)} ${esc(unit)} · limit ${num(shape.limit[i], 1)} kW`];
+      const lines = [`<b>${f.time(from)}–${f.time(to)}</b> · ${num(shape.price[i], 3)} ${esc(unit)} · limit ${+num(shape.limit[i], 3)} kW`];
       for (const s of shape.stacked.concat(shape.below)) {
         const v = s.values[i] || 0;
         if (v <= 0.005) continue;
