@@ -392,6 +392,10 @@ class HeadroomPlanCard extends HTMLElement {
     if (this._error) return `<div class="card"><div class="title">${title}</div><div class="error">${esc(this._error)}</div></div>`;
     if (!this._plan) return `<div class="card"><div class="title">${title}</div><div class="sub">Waiting for the plan…</div></div>`;
     const shape = shapePlan(this._plan, Date.now(), Number(config.hours_to_show) || undefined);
+    if (!shape.times.length) {
+      this._shape = undefined;
+      return `<div class="card"><div class="title">${title}</div><div class="sub">${esc(shape.status || "")} · no steps planned</div></div>`;
+    }
     this._shape = shape;
     const currency = shape.currency || (this._hass && this._hass.config && this._hass.config.currency) || "";
     shape.priceUnit = `${currency}/kWh`;
