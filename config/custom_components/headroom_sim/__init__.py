@@ -193,7 +193,8 @@ async def async_setup_headroom(hass: HomeAssistant) -> None:
         battery = demo.home.battery
         await _subentry(hass, entry.entry_id, "battery", {
             "name": "Home battery", "soc_entity": "sensor.sim_battery_soc", "power_entity": "sensor.sim_battery_power",
-            "mode_select_entity": "select.sim_battery_mode", "capacity_kwh": battery.capacity_kwh,
+            "mode_select_entity": "select.sim_battery_mode",
+            "power_setpoint_entity": "number.sim_battery_setpoint", "capacity_kwh": battery.capacity_kwh,
             "min_soc_percent": round(battery.min_soc_kwh / battery.capacity_kwh * 100),
             "max_charge_kw": battery.max_charge_kw, "max_discharge_kw": battery.max_discharge_kw},
             modes={f"mode_option_{m}": m for m in ("idle", "self_consumption", "forced_charge",
