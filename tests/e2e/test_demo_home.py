@@ -138,3 +138,29 @@ async def test_the_demo_home_does_what_its_plan_says(
             for row in forced + covering
         )
     )
+
+
+async def test_the_demo_plans_with_its_pv_forecast(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """The demo configures a PV forecast in Solcast's shape (today's and tomorrow's ``detailedForecast``):
+    the plan's PV forecast, what the card draws, holds the same energy over the horizon."""
+    freezer.move_to("2026-11-23 12:00:00-08:00")
+    assert await async_setup_component(hass, "headroom_sim", {"headroom_sim": {"setup_headroom": True}})
+    await hass.async_block_till_done(wait_background_tasks=True)
+    planned = hass.states.get("sensor.demo_home_pv_forecast").attributes["forecast"]
+    start = dt_util.parse_datetime(planned[0]["start"])
+    end = start + timedelta(minutes=15 * len(planned))
+    solcast_kwh = 0.0
+    for day in ("today", "tomorrow"):
+        for row in hass.states.get(f"sensor.solcast_pv_forecast_forecast_{day}").attributes[
+            "detailedForecast"
+        ]:
+            if start <= dt_util.parse_datetime(row["period_start"]) < end:
+                solcast_kwh += row["pv_estimate"] / 2
+    planned_kwh = sum(step["value"] for step in planned) / 4
+    assert max(step["value"] for step in planned) > 1.0
+    assert planned_kwh == pytest.approx(solcast_kwh, rel=0.01)
+    assert "no PV forecast" not in str(
+        hass.states.get("sensor.demo_home_plan_status").attributes["assumptions"]
+    )

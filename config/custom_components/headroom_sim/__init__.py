@@ -167,6 +167,7 @@ async def async_setup_headroom(hass: HomeAssistant) -> None:
         "name": "Demo home", "main_fuse_a": 25, "phase_count": "3", "price_entity": "sensor.sim_electricity_price",
         "export_price_fixed": -0.02, "export_price_factor": 0.7, "grid_power_entity": "sensor.sim_grid_power",
         "house_power_entity": "sensor.sim_house_power", "pv_power_entity": "sensor.sim_pv_power",
+        "pv_forecast_entity": [f"sensor.solcast_pv_forecast_{day}" for day in ("forecast_today", "forecast_tomorrow")],
         "step_minutes": "15", "horizon_hours": 24,
         "replan_minutes": hass.data.get(f"{DOMAIN}_replan_minutes", 5), "control_mode": "active",
         "tou_peak_start": "07:00:00", "tou_peak_end": "23:00:00", "tou_weekend_off_peak": False,
