@@ -71,10 +71,8 @@ PHASE_NAMES: Final = ("L1", "L2", "L3")
 CONF_DEFAULT_ENERGY_KWH: Final = "default_energy_kwh"
 
 CONF_CHARGE_SWITCH_ENTITY: Final = "charge_switch_entity"
-# The charge switch's state that charges and the one that pauses: a select's options (Ohme's charge
-# mode), or "off"/"on" for a switch that pauses while on (V2C's pause session). Unset: on and off.
-CONF_CHARGE_OPTION: Final = "charge_option"
-CONF_PAUSE_OPTION: Final = "pause_option"
+# The charge switch pauses charging while on (V2C's pause session): on stops, off charges.
+CONF_CHARGE_SWITCH_PAUSES: Final = "charge_switch_pauses"
 CONF_POWER_LIMIT_ENTITY: Final = "power_limit_entity"
 CONF_CONTROL_ADAPTER: Final = "control_adapter"
 CONF_VENDOR_CHARGER_ID: Final = "vendor_charger_id"
@@ -86,6 +84,11 @@ CONF_PLUGGED_STATES: Final = "plugged_states"
 CONF_EV_TARGET_SOC_ENTITY: Final = "ev_target_soc_entity"
 # The vendor's least time between two changes of a setting (s); raises wait for it, cuts never do.
 CONF_MIN_WRITE_INTERVAL_S: Final = "min_write_interval_s"
+# A select that starts and stops charging (go-e's force state, a zappi's charge mode), with the option
+# that lets the charger charge and the one that stops it.
+CONF_CHARGE_SELECT_ENTITY: Final = "charge_select_entity"
+CONF_CHARGE_SELECT_ON: Final = "charge_select_on"
+CONF_CHARGE_SELECT_OFF: Final = "charge_select_off"
 
 # Battery subentry
 CONF_SOC_ENTITY: Final = "soc_entity"
@@ -148,6 +151,7 @@ class ChargerAdapter(StrEnum):
     ENTITIES = "entities"
     OCPP = "ocpp"
     EASEE = "easee"
+    GOECHARGER = "goecharger"
     KEBA = "keba"
 
 

@@ -20,8 +20,11 @@ from homeassistant.helpers import issue_registry as ir
 
 from . import profiles
 from .const import (
-    CONF_CHARGE_OPTION,
+    CONF_CHARGE_SELECT_ENTITY,
+    CONF_CHARGE_SELECT_OFF,
+    CONF_CHARGE_SELECT_ON,
     CONF_CHARGE_SWITCH_ENTITY,
+    CONF_CHARGE_SWITCH_PAUSES,
     CONF_CHARGER_POWER_ENTITY,
     CONF_CONTROL_ADAPTER,
     CONF_CURRENT_LIMIT_ENTITY,
@@ -30,10 +33,10 @@ from .const import (
     CONF_EV_TARGET_SOC_ENTITY,
     CONF_MAX_CURRENT_A,
     CONF_MIN_CURRENT_A,
+    CONF_MIN_SOC_PERCENT,
     CONF_MIN_WRITE_INTERVAL_S,
     CONF_MODE_OPTION_PREFIX,
     CONF_MODE_SELECT_ENTITY,
-    CONF_PAUSE_OPTION,
     CONF_PLUGGED_ENTITY,
     CONF_PLUGGED_STATES,
     CONF_POWER_ENTITY,
@@ -41,6 +44,7 @@ from .const import (
     CONF_POWER_SETPOINT_ENTITY,
     CONF_SOC_ENTITY,
     CONF_SWITCH_ENTITY,
+    CONF_VENDOR_CHARGER_ID,
     CONF_VENDOR_DEVICE_ID,
     DOMAIN,
     SUBENTRY_APPLIANCE,
@@ -171,7 +175,14 @@ def _facts(hass: HomeAssistant, entry: er.RegistryEntry) -> profiles.EntityFacts
         config_entry_id=entry.config_entry_id,
         options=tuple(str(o) for o in attributes.get("options", ()) or ()),
         maximum=_number(attributes.get("max")),
+        state=state.state if state is not None else None,
     )
+
+
+def entity_facts(hass: HomeAssistant, entity_id: str) -> profiles.EntityFacts | None:
+    """``entity_id``'s registry entry as the profiles see it; None for an entity without one."""
+    entry = er.async_get(hass).async_get(entity_id)
+    return _facts(hass, entry) if entry is not None else None
 
 
 def _number(value: Any) -> float | None:
@@ -239,6 +250,7 @@ def async_candidates(hass: HomeAssistant, kind: str, used: frozenset[str] = froz
         fields, profile = candidate
         if fields.get(CONF_CONTROL_ADAPTER):
             fields[CONF_VENDOR_DEVICE_ID] = device_id
+            _vendor_id(fields, profile, device)
         rank = 0 if profile else 1 if integration in known(kind) else 2
         if kind == SUBENTRY_APPLIANCE and rank == 2 and any(w in name.lower() for w in APPLIANCE_WORDS):
             rank = 1
@@ -246,6 +258,16 @@ def async_candidates(hass: HomeAssistant, kind: str, used: frozenset[str] = froz
     found += [(0, candidate) for candidate in _deviceless(hass, kind, vehicles)]
     found.sort(key=lambda pair: (pair[0], pair[1].name))
     return [c for _, c in found]
+
+
+def _vendor_id(fields: dict[str, Any], profile: profiles.Profile | None, device: dr.DeviceEntry) -> None:
+    """The vendor's own id for an action that takes one: the device's identifier in its integration
+    (go-e's charger name, an OCPP charge point id)."""
+    if profile is None or profile.action is None or profiles.CHARGER_ID not in profile.action.data.values():
+        return
+    own = sorted(i[1] for i in device.identifiers if i[0] == profile.integration)
+    if own:
+        fields[CONF_VENDOR_CHARGER_ID] = own[0]
 
 
 def _deviceless(hass: HomeAssistant, kind: str, vehicles: list[_Vehicle]) -> list[Candidate]:
@@ -298,13 +320,39 @@ def _groups(
             spread[items[0].config_entry_id].extend(items)
         else:
             out[device_id] = (integration, items)
+    _add_parents(devices, kind, out)
     for items in spread.values():
-        counts: dict[str, int] = defaultdict(int)
-        for item in items:
-            counts[item.device_id or ""] += 1
-        main = max(counts, key=lambda d: counts[d])
-        out[main] = (items[0].platform, items)
+        out[_main_device(devices, items)] = (items[0].platform, items)
     return out
+
+
+def _add_parents(
+    devices: dr.DeviceRegistry, kind: str, out: dict[str, tuple[str, list[profiles.EntityFacts]]]
+) -> None:
+    """Where a profile says so, a device's parent's (``via_device``) entities join its own: Zaptec
+    puts the available current on the installation its chargers hang under."""
+    for device_id, (integration, items) in list(out.items()):
+        profile = profiles.profile_for(integration, kind)
+        device = devices.async_get(device_id)
+        if profile is None or not profile.include_via_device or device is None or not device.via_device_id:
+            continue
+        if (parent := out.get(device.via_device_id)) is not None and parent[0] == integration:
+            out[device_id] = (integration, items + parent[1])
+
+
+def _main_device(devices: dr.DeviceRegistry, items: list[profiles.EntityFacts]) -> str:
+    """The device a spread device is named by: the one the others hang under (``via_device``: the
+    Envoy, not its Enpower; the inverter, not its battery or meter), else the one with most entities."""
+    counts: dict[str, int] = defaultdict(int)
+    for item in items:
+        counts[item.device_id or ""] += 1
+
+    def hangs_under_another(device_id: str) -> bool:
+        device = devices.async_get(device_id)
+        return device is not None and device.via_device_id in counts
+
+    roots = [d for d in counts if not hangs_under_another(d)] or list(counts)
+    return max(roots, key=lambda d: counts[d])
 
 
 def _candidate(
@@ -360,9 +408,14 @@ def _charger_by_profile(
     fields = _by_roles(profile, items, required=profile.required or (CONF_CHARGER_POWER_ENTITY,))
     if fields is None:
         return None
-    driving = (CONF_CURRENT_LIMIT_ENTITY, CONF_POWER_LIMIT_ENTITY, CONF_CHARGE_SWITCH_ENTITY)
+    if CONF_CHARGE_SELECT_ENTITY in fields and profile.charge_select_options:
+        fields[CONF_CHARGE_SELECT_ON], fields[CONF_CHARGE_SELECT_OFF] = profile.charge_select_options
+    if profile.fixed_current_a:
+        fields[CONF_MIN_CURRENT_A] = fields[CONF_MAX_CURRENT_A] = profile.fixed_current_a
+    driving = (CONF_CURRENT_LIMIT_ENTITY, CONF_POWER_LIMIT_ENTITY)
     if profile.action is not None and not any(role in fields for role in driving):
-        # The integration's own entities where it has them (they carry its state); else its action.
+        # The integration's own current or power number where it has one (it carries its state); else
+        # its action, with its switch or select (if any) to stop it.
         fields[CONF_CONTROL_ADAPTER] = profile.integration
     plug = fields.get(CONF_PLUGGED_ENTITY, "")
     if plug.startswith("sensor.") and profile.connected_states:
@@ -371,8 +424,8 @@ def _charger_by_profile(
         current := next((i for i in items if i.entity_id == fields.get(CONF_CURRENT_LIMIT_ENTITY)), None)
     ) and (top := _max_of(current)):
         fields[CONF_MAX_CURRENT_A] = top
-    if profile.switch_states and CONF_CHARGE_SWITCH_ENTITY in fields:
-        fields[CONF_CHARGE_OPTION], fields[CONF_PAUSE_OPTION] = profile.switch_states
+    if profile.switch_pauses and CONF_CHARGE_SWITCH_ENTITY in fields:
+        fields[CONF_CHARGE_SWITCH_PAUSES] = True
     if profile.on_off:
         # All or nothing: planned at the one current it charges at (the person sets it in the form).
         fields[CONF_MIN_CURRENT_A] = fields.get(CONF_MAX_CURRENT_A, DEFAULT_MAX_CURRENT_A)
@@ -464,6 +517,11 @@ def _battery_by_profile(
         fields.keys() & {CONF_MODE_SELECT_ENTITY, CONF_POWER_SETPOINT_ENTITY} or profile.action
     ):
         return None
+    fields.pop(profiles.RESERVE_SOC, None)
+    if (reserve := profile.find(profiles.RESERVE_SOC, items)) and (
+        percent := _number(reserve.state)
+    ) is not None:
+        fields[CONF_MIN_SOC_PERCENT] = min(max(percent, 0.0), 90.0)  # within what the form allows
     for mode, option in profile.mode_options.items():
         fields[f"{CONF_MODE_OPTION_PREFIX}{mode}"] = option
     if profile.discharge_positive is not None:

@@ -31,6 +31,8 @@ class Device:
     manufacturer: str | None = None
     model: str | None = None
     via: str | None = None
+    # (type, id) pairs where the integration registers its device by connection (OpenEVSE).
+    connections: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -73,7 +75,7 @@ def install(
     entry_id: str | None = None,
 ) -> Installed:
     """Register ``integration``'s ``devices`` and ``entities`` (in a config entry of its own) and set their
-    states. ``entry_id`` for integrations that build unique ids from their config entry's id."""
+    states."""
     source = MockConfigEntry(domain=integration, title=title or devices[0].name, entry_id=entry_id)
     source.add_to_hass(hass)
     device_registry = dr.async_get(hass)
@@ -87,6 +89,7 @@ def install(
             config_entry_id=source.entry_id,
             name=device.name,
             identifiers=set(device.identifiers),
+            connections=set(device.connections),
             manufacturer=device.manufacturer,
             model=device.model,
             via_device=via,

@@ -822,14 +822,14 @@ def ohme_charger(hass: HomeAssistant, status: str = "plugged_in", mode: str = "s
     )
 
 
-async def test_ohme_is_proposed_with_its_charge_mode_as_its_switch(hass: HomeAssistant) -> None:
+async def test_ohme_is_proposed_with_its_charge_mode_as_its_charge_select(hass: HomeAssistant) -> None:
     ohme_charger(hass)
     (found,) = async_candidates(hass, "ev_charger")
     assert found.fields == {
         "charger_power_entity": "sensor.ohme_home_pro_power",
-        "charge_switch_entity": "select.ohme_home_pro_charge_mode",
-        "charge_option": "max_charge",
-        "pause_option": "paused",
+        "charge_select_entity": "select.ohme_home_pro_charge_mode",
+        "charge_select_on": "max_charge",
+        "charge_select_off": "paused",
         "plugged_entity": "sensor.ohme_home_pro_status",
         "plugged_states": ["plugged_in", "charging", "paused", "pending_approval", "finished"],
         # It cannot be given a current: all or nothing, at the current the person confirms.
@@ -881,9 +881,7 @@ async def test_ohme_is_started_at_max_charge_and_paused_by_its_charge_mode(
     assert ohme_writes[-1] == {"entity_id": "select.ohme_home_pro_charge_mode", "option": "paused"}
 
 
-async def test_a_select_as_charge_switch_without_its_options_is_refused(
-    hass: HomeAssistant, home: None
-) -> None:
+async def test_a_charge_select_without_its_options_is_refused(hass: HomeAssistant, home: None) -> None:
     installed = ohme_charger(hass)
     entry = MockConfigEntry(domain=DOMAIN, title="Home", data=SITE)
     entry.add_to_hass(hass)
@@ -896,13 +894,13 @@ async def test_a_select_as_charge_switch_without_its_options_is_refused(
         result["flow_id"], {"discovered": installed.devices["main"]}
     )
     schema = {str(k): k for k in result["data_schema"].schema}
-    assert schema["charge_option"].description == {"suggested_value": "max_charge"}
-    assert schema["pause_option"].description == {"suggested_value": "paused"}
+    assert schema["charge_select_on"].description == {"suggested_value": "max_charge"}
+    assert schema["charge_select_off"].description == {"suggested_value": "paused"}
     form = {
         "name": "Ohme",
         "charger_power_entity": "sensor.ohme_home_pro_power",
         "control_adapter": "entities",
-        "charge_switch_entity": "select.ohme_home_pro_charge_mode",
+        "charge_select_entity": "select.ohme_home_pro_charge_mode",
         "plugged_entity": "sensor.ohme_home_pro_status",
         "phases": "1",
         "min_current_a": 32,
@@ -910,13 +908,13 @@ async def test_a_select_as_charge_switch_without_its_options_is_refused(
         "default_energy_kwh": 20,
     }
     result = await hass.config_entries.subentries.async_configure(result["flow_id"], form)
-    assert result["errors"] == {"charge_switch_entity": "select_without_options"}
+    assert result["errors"] == {"charge_select_entity": "select_without_options"}
     assert not hass.config_entries.async_get_entry(entry.entry_id).subentries
     result = await hass.config_entries.subentries.async_configure(
-        result["flow_id"], {**form, "charge_option": "max_charge", "pause_option": "paused"}
+        result["flow_id"], {**form, "charge_select_on": "max_charge", "charge_select_off": "paused"}
     )
     sub = next(iter(hass.config_entries.async_get_entry(entry.entry_id).subentries.values()))
-    assert (sub.data["charge_option"], sub.data["pause_option"]) == ("max_charge", "paused")
+    assert (sub.data["charge_select_on"], sub.data["charge_select_off"]) == ("max_charge", "paused")
 
 
 # source: home-assistant/core 2025.4.4 (and 2026.2.3) homeassistant/components/v2c/entity.py (device
@@ -985,9 +983,7 @@ async def test_v2c_is_proposed_with_its_intensity_and_its_pause_switch_the_right
         "current_limit_entity": "number.evse_192_168_1_50_intensity",
         "max_current_a": 32.0,
         "charge_switch_entity": "switch.evse_192_168_1_50_paused",
-        # On means paused: it charges while off.
-        "charge_option": "off",
-        "pause_option": "on",
+        "charge_switch_pauses": True,  # on means paused: it charges while off
         "plugged_entity": "binary_sensor.evse_192_168_1_50_connected",
     }
 

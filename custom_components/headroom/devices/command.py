@@ -84,7 +84,7 @@ def switch_to(
 def select_to(
     device_id: str, key: str, hass: HomeAssistant, entity_id: str, option: str, delta_kw: float
 ) -> Command | None:
-    """``select.select_option`` (or ``input_select``), only when the entity is not at ``option`` already."""
+    """``select_option`` (or ``input_select``'s), only when the select shows another option."""
     state = hass.states.get(entity_id)
     if state is not None and state.state == option:
         return None

@@ -16,8 +16,11 @@ from homeassistant.helpers.typing import StateType
 
 from .. import profiles
 from ..const import (
-    CONF_CHARGE_OPTION,
+    CONF_CHARGE_SELECT_ENTITY,
+    CONF_CHARGE_SELECT_OFF,
+    CONF_CHARGE_SELECT_ON,
     CONF_CHARGE_SWITCH_ENTITY,
+    CONF_CHARGE_SWITCH_PAUSES,
     CONF_CHARGER_POWER_ENTITY,
     CONF_CONTROL_ADAPTER,
     CONF_CURRENT_LIMIT_ENTITY,
@@ -27,7 +30,6 @@ from ..const import (
     CONF_EV_TARGET_SOC_ENTITY,
     CONF_MAX_CURRENT_A,
     CONF_MIN_CURRENT_A,
-    CONF_PAUSE_OPTION,
     CONF_PHASES,
     CONF_PLUGGED_ENTITY,
     CONF_PLUGGED_STATES,
@@ -51,6 +53,7 @@ KEYS = {
     CONF_CURRENT_LIMIT_ENTITY: "current",
     CONF_POWER_LIMIT_ENTITY: "current",
     CONF_CHARGE_SWITCH_ENTITY: "switch",
+    CONF_CHARGE_SELECT_ENTITY: "switch",
 }
 
 
@@ -92,31 +95,23 @@ def is_plugged(state: State | None, connected: list[str] | None) -> bool:
 
 def commands(hass: HomeAssistant, data: dict[str, Any], wanted: Setpoint) -> list[Command]:
     """The service calls that set the charger to ``wanted.amps`` (0: off): the integration's own
-    action where the form says so, else its current or power number and charging switch."""
+    action where the form says so, else its current or power number; and its charging switch or
+    charge select, which stops it where the current cannot go to 0 A."""
     device_id, amps, delta = wanted.device_id, float(wanted.amps or 0.0), wanted.delta_kw
     adapter = data.get(CONF_CONTROL_ADAPTER, ChargerAdapter.ENTITIES)
     number = data.get(CONF_CURRENT_LIMIT_ENTITY)
+    stopper = data.get(CONF_CHARGE_SWITCH_ENTITY) or data.get(CONF_CHARGE_SELECT_ENTITY)
     out: list[Command | None] = []
     if adapter != ChargerAdapter.ENTITIES:
         if (action := profiles.action_for(adapter, profiles.EV_CHARGER)) is None:
             return []
-        kw = kw_from_amps(amps, ChargerConfig.from_data(data).phases)
-        payload = action.payload(
-            {
-                profiles.AMPS: amps,
-                profiles.WATTS: round(kw * 1000.0),
-                profiles.KILOWATTS: round(kw, 2),
-                profiles.DEVICE_ID: data.get(CONF_VENDOR_DEVICE_ID),
-                profiles.CHARGER_ID: data.get(CONF_VENDOR_CHARGER_ID),
-            }
-        )
-        payload = {k: v for k, v in payload.items() if v is not None}
-        return [Command(device_id, "current", action.domain, action.service, payload, delta)]
-    if number:
+        # Stopped by its switch or select where it has one (go-e's action cannot go below 6 A).
+        if amps > 0 or not stopper:
+            out.append(_action(data, action, wanted, amps))
+    elif number:
         n_min = number_limits(hass.states.get(number))[0]
-        switch = data.get(CONF_CHARGE_SWITCH_ENTITY)
-        # Off is 0 A where the number allows it; else the switch does it and the number stays.
-        if amps > 0 or n_min <= 0 or not switch:
+        # Off is 0 A where the number allows it; else the switch or select does it and the number stays.
+        if amps > 0 or n_min <= 0 or not stopper:
             out.append(
                 set_number(
                     device_id, "current", hass, number, amps if amps > 0 or n_min <= 0 else n_min, delta
@@ -132,21 +127,30 @@ def commands(hass: HomeAssistant, data: dict[str, Any], wanted: Setpoint) -> lis
             )
         )
     if switch := data.get(CONF_CHARGE_SWITCH_ENTITY):
-        out.append(_charge_switch(hass, data, device_id, switch, amps > 0, delta))
+        # On charges; on a switch that pauses while on (V2C's), off does.
+        on = (amps > 0) != bool(data.get(CONF_CHARGE_SWITCH_PAUSES))
+        out.append(switch_to(device_id, "switch", hass, switch, on, delta))
+    elif select := data.get(CONF_CHARGE_SELECT_ENTITY):
+        option = data.get(CONF_CHARGE_SELECT_ON if amps > 0 else CONF_CHARGE_SELECT_OFF)
+        out.append(select_to(device_id, "switch", hass, select, option, delta) if option else None)
     return [c for c in out if c is not None]
 
 
-def _charge_switch(
-    hass: HomeAssistant, data: dict[str, Any], device_id: str, entity_id: str, charge: bool, delta: float
-) -> Command | None:
-    """The charge switch to its charging or its paused state: on and off, unless the form names the
-    states (a select's options, such as Ohme's charge mode; off and on for a switch that pauses while
-    on, such as V2C's). A select without them is not written: the form refuses one."""
-    state = data.get(CONF_CHARGE_OPTION if charge else CONF_PAUSE_OPTION)
-    if entity_id.split(".", 1)[0] in ("select", "input_select"):
-        return select_to(device_id, "switch", hass, entity_id, state, delta) if state else None
-    on = charge if state not in ("on", "off") else state == "on"
-    return switch_to(device_id, "switch", hass, entity_id, on, delta)
+def _action(data: dict[str, Any], action: profiles.Action, wanted: Setpoint, amps: float) -> Command:
+    """The vendor action with this command's values; whole amps as an int (the integers the
+    vendors' schemas ask for)."""
+    kw = kw_from_amps(amps, ChargerConfig.from_data(data).phases)
+    payload = action.payload(
+        {
+            profiles.AMPS: int(amps) if amps.is_integer() else amps,
+            profiles.WATTS: round(kw * 1000.0),
+            profiles.KILOWATTS: round(kw, 2),
+            profiles.DEVICE_ID: data.get(CONF_VENDOR_DEVICE_ID),
+            profiles.CHARGER_ID: data.get(CONF_VENDOR_CHARGER_ID),
+        }
+    )
+    payload = {k: v for k, v in payload.items() if v is not None}
+    return Command(wanted.device_id, "current", action.domain, action.service, payload, wanted.delta_kw)
 
 
 def schema(defaults: dict[str, Any]) -> vol.Schema:
@@ -173,10 +177,16 @@ def schema(defaults: dict[str, Any]) -> vol.Schema:
                 ["number", "input_number"]
             ),
             vol.Optional(CONF_CHARGE_SWITCH_ENTITY, **s(CONF_CHARGE_SWITCH_ENTITY)): entity(
-                ["switch", "input_boolean", "select", "input_select"]
+                ["switch", "input_boolean"]
             ),
-            vol.Optional(CONF_CHARGE_OPTION, **s(CONF_CHARGE_OPTION)): str,
-            vol.Optional(CONF_PAUSE_OPTION, **s(CONF_PAUSE_OPTION)): str,
+            vol.Optional(
+                CONF_CHARGE_SWITCH_PAUSES, **s(CONF_CHARGE_SWITCH_PAUSES)
+            ): selector.BooleanSelector(),
+            vol.Optional(CONF_CHARGE_SELECT_ENTITY, **s(CONF_CHARGE_SELECT_ENTITY)): entity(
+                ["select", "input_select"]
+            ),
+            vol.Optional(CONF_CHARGE_SELECT_ON, **s(CONF_CHARGE_SELECT_ON)): str,
+            vol.Optional(CONF_CHARGE_SELECT_OFF, **s(CONF_CHARGE_SELECT_OFF)): str,
             vol.Optional(CONF_VENDOR_CHARGER_ID, **s(CONF_VENDOR_CHARGER_ID)): str,
             vol.Optional(CONF_PLUGGED_ENTITY, **s(CONF_PLUGGED_ENTITY)): entity(
                 ["binary_sensor", "sensor", "input_boolean"]
@@ -209,15 +219,14 @@ def schema(defaults: dict[str, Any]) -> vol.Schema:
 
 
 def validate(user_input: dict[str, Any]) -> dict[str, str]:
-    """Rejects a minimum current above the maximum, and a select as the charge switch without the
-    options that charge and pause (Headroom would not know what to pick)."""
+    """Rejects a minimum current above the maximum, and a charge select without the options that
+    charge and stop (Headroom would not know what to pick, and would drive nothing)."""
     if float(user_input[CONF_MIN_CURRENT_A]) > float(user_input[CONF_MAX_CURRENT_A]):
         return {CONF_MIN_CURRENT_A: "min_above_max"}
-    switch = str(user_input.get(CONF_CHARGE_SWITCH_ENTITY) or "")
-    if switch.split(".", 1)[0] in ("select", "input_select") and not (
-        user_input.get(CONF_CHARGE_OPTION) and user_input.get(CONF_PAUSE_OPTION)
+    if user_input.get(CONF_CHARGE_SELECT_ENTITY) and not (
+        user_input.get(CONF_CHARGE_SELECT_ON) and user_input.get(CONF_CHARGE_SELECT_OFF)
     ):
-        return {CONF_CHARGE_SWITCH_ENTITY: "select_without_options"}
+        return {CONF_CHARGE_SELECT_ENTITY: "select_without_options"}
     return {}
 
 

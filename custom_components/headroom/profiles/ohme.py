@@ -43,12 +43,12 @@ PROFILES = (
                     Match(domain="sensor", unique_id_suffix="_power", device_class="power"),
                 ),
                 # Its charge mode starts (max charge) and pauses charging: it has no current to set.
-                "charge_switch_entity": (Match(domain="select", translation_key="charge_mode"),),
+                "charge_select_entity": (Match(domain="select", translation_key="charge_mode"),),
                 "plugged_entity": (Match(domain="sensor", translation_key="status"),),
             }
         ),
         connected_states=("plugged_in", "charging", "paused", "pending_approval", "finished"),
-        switch_states=("max_charge", "paused"),
+        charge_select_options=("max_charge", "paused"),
         on_off=True,
         reads="power (W), charger status",
         drives="charge mode: max charge to charge, paused to stop",

@@ -42,14 +42,14 @@ PROFILES = (
                 "current_limit_entity": (
                     Match(domain="number", translation_key="intensity", device_class="current"),
                 ),
-                # Pauses while on: charging is its "off", a stop its "on" (its intensity cannot go below 6 A).
+                # Pauses while on: off charges, on stops (its intensity cannot go below 6 A).
                 "charge_switch_entity": (Match(domain="switch", translation_key="paused"),),
                 "plugged_entity": (
                     Match(domain="binary_sensor", translation_key="connected", device_class="plug"),
                 ),
             }
         ),
-        switch_states=("off", "on"),
+        switch_pauses=True,
         reads="charge power (W), connected (plug)",
         drives="intensity (A); pause session switch to stop (on = paused)",
         limits=(
