@@ -21,6 +21,8 @@ class Cycle:
     surplus_kw: FloatArray
     stale: list[str] = field(default_factory=list)
     assumptions: list[str] = field(default_factory=list)
+    # The import price per step (currency/kWh), for what energy stored at the horizon's end is worth.
+    import_price: FloatArray | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
