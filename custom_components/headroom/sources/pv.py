@@ -1,7 +1,12 @@
 """PV forecasts: Forecast.Solar, Open-Meteo Solar Forecast and Solcast through Home Assistant's
-energy platform, Solcast's ``detailedForecast`` attribute (``pv_estimate``, or the pessimistic
-``pv_estimate10``), and generic attribute lists. Several arrays add up. Without a forecast PV is
-none: it shows in the measured load, and the plan says so instead of guessing.
+energy platform, Solcast's ``detailedForecast``/``detailedHourly`` attributes (``pv_estimate``, or the
+pessimistic ``pv_estimate10``), and generic attribute lists. Without a forecast PV is none: it shows in
+the measured load, and the plan says so instead of guessing.
+
+Each provider's period convention is data (``PV_PROVIDERS``, ``SOLCAST_ATTRIBUTES``), read from its own
+code: whether a time key begins or ends its period and how long the period is. Forecasts from different
+providers (config entries) add up; one provider picked twice (Solcast's sensor and its energy platform)
+counts once (``forecasts._pv``).
 
 A forecast is never negative (some integrations publish -1 W at night: that is 0) and a value
 that is not a finite number counts as no PV for its period (``not_finite`` counts them, so that
@@ -11,8 +16,10 @@ from __future__ import annotations
 
 import logging
 import math
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from enum import StrEnum
+from typing import Any, Final
 
 import numpy as np
 from homeassistant.const import UnitOfPower
@@ -25,28 +32,94 @@ from .prices import PricePoint, parse_time, points_from_list
 _LOGGER = logging.getLogger(__name__)
 # A PV forecast integration without an energy platform is said once, not every cycle.
 _UNAVAILABLE = Unavailable(_LOGGER)
-ENERGY_FORECAST_DOMAINS = ("forecast_solar", "open_meteo_solar_forecast", "solcast_solar")
+
+
+class Period(StrEnum):
+    """Which period a forecast's time key stands for."""
+
+    HOUR_START = "hour-start"  # the key begins an hour
+    HOUR_END = "hour-end"  # the key ends its period, which began at the key before (an hour at most)
+    HALF_HOUR_START = "half-hour-start"  # the key begins half an hour
+
+    def span(self, key: datetime, previous: datetime | None) -> tuple[datetime, datetime]:
+        """The period [start, end) the key stands for; ``previous`` is the key before it."""
+        if self is Period.HALF_HOUR_START:
+            return key, key + timedelta(minutes=30)
+        if self is Period.HOUR_START:
+            return key, key + timedelta(hours=1)
+        hour_before = key - timedelta(hours=1)
+        return (previous if previous is not None and hour_before <= previous < key else hour_before), key
+
+
+@dataclass(frozen=True, kw_only=True)
+class PvProvider:
+    """A PV forecast integration Headroom asks through Home Assistant's energy platform, and what the
+    keys of its ``wh_hours`` answer (Wh per period) stand for."""
+
+    domain: str
+    title: str
+    energy_period: Period
+    source: str
+
+
+PV_PROVIDERS: Final = {
+    p.domain: p
+    for p in (
+        PvProvider(
+            domain="forecast_solar",
+            title="Forecast.Solar",
+            # energy.py answers ``wh_period``; the library fills it from the API's ``watt_hours_period``,
+            # whose value at a key is the energy since the key before (its fixture: 07:00 holds 89 Wh,
+            # the mean of 0 W at sunrise 06:20:17 and 270 W at 07:00 over those 40 minutes).
+            energy_period=Period.HOUR_END,
+            source="home-assistant/core 2025.4.4 and 2026.2.3 homeassistant/components/forecast_solar/energy.py; "
+            "home-assistant-libs/forecast_solar@dfaba0f src/forecast_solar/models.py, tests/fixtures/forecast.json",
+        ),
+        PvProvider(
+            domain="open_meteo_solar_forecast",
+            title="Open-Meteo Solar Forecast",
+            # ``wh_period[hour]``: the mean of the 15-minute powers whose start lies in that hour.
+            energy_period=Period.HOUR_START,
+            source="rany2/ha-open-meteo-solar-forecast@92e52c1 custom_components/open_meteo_solar_forecast/"
+            "energy.py; rany2/open-meteo-solar-forecast@c222932 src/open_meteo_solar_forecast/"
+            "open_meteo_solar_forecast.py",
+        ),
+        PvProvider(
+            domain="solcast_solar",
+            title="Solcast",
+            # ``make_energy_dict``: ``period_start`` -> ``pv_estimate * 500`` (kW over half an hour, in Wh),
+            # periods without PV (and not next to PV) left out.
+            energy_period=Period.HALF_HOUR_START,
+            source="BJReplay/ha-solcast-solar@3dcc4fc custom_components/solcast_solar/energy.py, forecast.py",
+        ),
+    )
+}
+ENERGY_FORECAST_DOMAINS: Final = tuple(PV_PROVIDERS)
+# Solcast's forecast sensors: ``detailedForecast`` half-hourly, ``detailedHourly`` hourly (the mean of
+# two half hours), each row ``{period_start: datetime, pv_estimate, pv_estimate10, pv_estimate90}`` in kW
+# (BJReplay/ha-solcast-solar@3dcc4fc custom_components/solcast_solar/forecast.py, ``get_forecast_day``).
+SOLCAST_ATTRIBUTES: Final = (
+    ("detailedForecast", Period.HALF_HOUR_START),
+    ("detailedHourly", Period.HOUR_START),
+)
 
 
 def solcast_points(state: State, pessimistic: bool = False) -> list[PricePoint]:
-    """Solcast's ``detailedForecast``: ``{period_start, pv_estimate, pv_estimate10, ...}`` in kW."""
+    """Solcast's rows in kW, each over its own period (half an hour, or an hour for the hourly list)."""
     key = "pv_estimate10" if pessimistic else "pv_estimate"
-    rows = state.attributes.get("detailedForecast") or state.attributes.get("detailedHourly") or []
+    attribute, period = next(
+        ((a, p) for a, p in SOLCAST_ATTRIBUTES if state.attributes.get(a)), SOLCAST_ATTRIBUTES[0]
+    )
     out: list[PricePoint] = []
-    parsed: list[tuple[datetime, float]] = []
-    for row in rows:
+    for row in state.attributes.get(attribute) or []:
         if (
             isinstance(row, dict)
             and (t := parse_time(row.get("period_start"))) is not None
             and isinstance(v := row.get(key), (int, float))
             and not isinstance(v, bool)
         ):
-            parsed.append((t, float(v)))
-    for i, (start, value) in enumerate(parsed):
-        nxt = parsed[i + 1][0] if i + 1 < len(parsed) else None
-        end = nxt if nxt is not None and nxt > start else start + timedelta(minutes=30)
-        out.append(PricePoint(start, end, value))
-    return out
+            out.append(PricePoint(*period.span(t, None), float(v)))
+    return sorted(out, key=lambda p: p.start)
 
 
 def attribute_points(state: State, pessimistic: bool = False) -> list[PricePoint]:
@@ -62,14 +135,21 @@ def attribute_points(state: State, pessimistic: bool = False) -> list[PricePoint
     return points
 
 
-def energy_points(forecast: dict[str, Any] | None) -> list[PricePoint]:
-    """The energy platform's ``{"wh_hours": {iso: Wh}}``: each hour's energy as its mean power."""
+def energy_points(forecast: dict[str, Any] | None, period: Period = Period.HOUR_START) -> list[PricePoint]:
+    """The energy platform's ``{"wh_hours": {iso: Wh}}``: each period's energy as its mean power (kW),
+    the period as the provider's convention says."""
     hours = (forecast or {}).get("wh_hours", {})
+    rows = sorted(
+        (start, float(wh))
+        for stamp, wh in hours.items()
+        if (start := parse_time(stamp)) is not None
+        and isinstance(wh, (int, float))
+        and not isinstance(wh, bool)
+    )
     out: list[PricePoint] = []
-    for stamp, wh in sorted(hours.items()):
-        start = parse_time(stamp)
-        if start is not None and isinstance(wh, (int, float)) and not isinstance(wh, bool):
-            out.append(PricePoint(start, start + timedelta(hours=1), float(wh) / 1000.0))
+    for i, (key, wh) in enumerate(rows):
+        start, end = period.span(key, rows[i - 1][0] if i else None)
+        out.append(PricePoint(start, end, wh / 1000.0 / ((end - start).total_seconds() / 3600)))
     return out
 
 
@@ -88,7 +168,8 @@ async def async_energy_forecast(hass: HomeAssistant, entry_id: str) -> list[Pric
         return []
     _UNAVAILABLE.worked(f"{entry.domain} energy platform")
     forecast = await platform.async_get_solar_forecast(hass, entry_id)
-    return energy_points(forecast)
+    provider = PV_PROVIDERS.get(entry.domain)
+    return energy_points(forecast, provider.energy_period if provider is not None else Period.HOUR_START)
 
 
 def not_finite(points: list[PricePoint]) -> int:
