@@ -3,8 +3,7 @@ energy platform, Solcast's ``detailedForecast``/``detailedHourly`` attributes (`
 pessimistic ``pv_estimate10``), and generic attribute lists. Without a forecast PV is none: it shows in
 the measured load, and the plan says so instead of guessing.
 
-Each provider's period convention is data (``PV_PROVIDERS``, ``SOLCAST_ATTRIBUTES``), read from its own
-code: whether a time key begins or ends its period and how long the period is. Forecasts from different
+Each provider's period convention is data (``profiles/pv_forecasts.py``), read from its own code: whether a time key begins or ends its period and how long the period is. Forecasts from different
 providers (config entries) add up; one provider picked twice (Solcast's sensor and its energy platform)
 counts once (``forecasts._pv``).
 
@@ -16,92 +15,22 @@ from __future__ import annotations
 
 import logging
 import math
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
-from typing import Any, Final
+from typing import Any
 
 import numpy as np
 from homeassistant.const import UnitOfPower
 from homeassistant.core import HomeAssistant, State
 from homeassistant.loader import IntegrationNotFound, async_get_integration
 
+from ..profiles.pv_forecasts import PV_PROVIDERS, SOLCAST_ATTRIBUTES, Period
 from ..unavailable import Unavailable
 from .prices import PricePoint, parse_time, points_from_list
 
 _LOGGER = logging.getLogger(__name__)
 # A PV forecast integration without an energy platform is said once, not every cycle.
 _UNAVAILABLE = Unavailable(_LOGGER)
-
-
-class Period(StrEnum):
-    """Which period a forecast's time key stands for."""
-
-    HOUR_START = "hour-start"  # the key begins an hour
-    HOUR_END = "hour-end"  # the key ends its period, which began at the key before (an hour at most)
-    HALF_HOUR_START = "half-hour-start"  # the key begins half an hour
-
-    def span(self, key: datetime, previous: datetime | None) -> tuple[datetime, datetime]:
-        """The period [start, end) the key stands for; ``previous`` is the key before it."""
-        if self is Period.HALF_HOUR_START:
-            return key, key + timedelta(minutes=30)
-        if self is Period.HOUR_START:
-            return key, key + timedelta(hours=1)
-        hour_before = key - timedelta(hours=1)
-        return (previous if previous is not None and hour_before <= previous < key else hour_before), key
-
-
-@dataclass(frozen=True, kw_only=True)
-class PvProvider:
-    """A PV forecast integration Headroom asks through Home Assistant's energy platform, and what the
-    keys of its ``wh_hours`` answer (Wh per period) stand for."""
-
-    domain: str
-    title: str
-    energy_period: Period
-    source: str
-
-
-PV_PROVIDERS: Final = {
-    p.domain: p
-    for p in (
-        PvProvider(
-            domain="forecast_solar",
-            title="Forecast.Solar",
-            # energy.py answers ``wh_period``; the library fills it from the API's ``watt_hours_period``,
-            # whose value at a key is the energy since the key before (its fixture: 07:00 holds 89 Wh,
-            # the mean of 0 W at sunrise 06:20:17 and 270 W at 07:00 over those 40 minutes).
-            energy_period=Period.HOUR_END,
-            source="home-assistant/core 2025.4.4 and 2026.2.3 homeassistant/components/forecast_solar/energy.py; "
-            "home-assistant-libs/forecast_solar@dfaba0f src/forecast_solar/models.py, tests/fixtures/forecast.json",
-        ),
-        PvProvider(
-            domain="open_meteo_solar_forecast",
-            title="Open-Meteo Solar Forecast",
-            # ``wh_period[hour]``: the mean of the 15-minute powers whose start lies in that hour.
-            energy_period=Period.HOUR_START,
-            source="rany2/ha-open-meteo-solar-forecast@92e52c1 custom_components/open_meteo_solar_forecast/"
-            "energy.py; rany2/open-meteo-solar-forecast@c222932 src/open_meteo_solar_forecast/"
-            "open_meteo_solar_forecast.py",
-        ),
-        PvProvider(
-            domain="solcast_solar",
-            title="Solcast",
-            # ``make_energy_dict``: ``period_start`` -> ``pv_estimate * 500`` (kW over half an hour, in Wh),
-            # periods without PV (and not next to PV) left out.
-            energy_period=Period.HALF_HOUR_START,
-            source="BJReplay/ha-solcast-solar@3dcc4fc custom_components/solcast_solar/energy.py, forecast.py",
-        ),
-    )
-}
-ENERGY_FORECAST_DOMAINS: Final = tuple(PV_PROVIDERS)
-# Solcast's forecast sensors: ``detailedForecast`` half-hourly, ``detailedHourly`` hourly (the mean of
-# two half hours), each row ``{period_start: datetime, pv_estimate, pv_estimate10, pv_estimate90}`` in kW
-# (BJReplay/ha-solcast-solar@3dcc4fc custom_components/solcast_solar/forecast.py, ``get_forecast_day``).
-SOLCAST_ATTRIBUTES: Final = (
-    ("detailedForecast", Period.HALF_HOUR_START),
-    ("detailedHourly", Period.HOUR_START),
-)
+ENERGY_FORECAST_DOMAINS = tuple(PV_PROVIDERS)
 
 
 def solcast_points(state: State, pessimistic: bool = False) -> list[PricePoint]:
