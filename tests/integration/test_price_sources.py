@@ -56,7 +56,7 @@ AMBER_SITE = "01FG2K6V5TB6X9W0EWPPMZD6MJ"  # core's tests/components/amberelectr
 BRISBANE_MORNING = "2026-11-23 08:07:00+10:00"
 
 
-def amber_price(start: datetime) -> float:
+def general_price(start: datetime) -> float:
     """The price of the interval starting at ``start``: different every quarter hour from 08:00, so a
     shift shows."""
     quarter = int((start - dt_util.parse_datetime(BRISBANE_MORNING).replace(minute=0)).total_seconds() // 900)
@@ -78,18 +78,32 @@ def amber_interval(start: datetime, minutes: int, price: float) -> dict[str, Any
     }
 
 
-def install_amber(hass: HomeAssistant, minutes: int, with_price_sensor: bool = True) -> tuple[str, str]:
-    """Amber's general-channel price and forecast sensors for the interval holding now."""
-    source = MockConfigEntry(domain="amberelectric", title="Home", data={"site_id": AMBER_SITE})
-    source.add_to_hass(hass)
+def install_amber(
+    hass: HomeAssistant,
+    minutes: int,
+    with_price_sensor: bool = True,
+    channel: str = "general",
+    source: MockConfigEntry | None = None,
+) -> tuple[str, str]:
+    """Amber's price and forecast sensors of one channel for the interval holding now. The feed-in
+    channel's prices are published negated (sensor.py: ``per_kwh * -1``), so earnings read positive:
+    here half the general price."""
+    if source is None:
+        source = MockConfigEntry(domain="amberelectric", title="Home", data={"site_id": AMBER_SITE})
+        source.add_to_hass(hass)
     registry = er.async_get(hass)
+    title = {"general": "General", "feed_in": "Feed In"}[channel]
+
+    def amber_price(start: datetime) -> float:
+        return general_price(start) if channel == "general" else round(general_price(start) / 2, 2)
+
     now = dt_util.now()
     first = now.replace(minute=now.minute - now.minute % minutes, second=0, microsecond=0)
     count = 24 * 60 // minutes
     current = {
         **amber_interval(first, minutes, amber_price(first)),
         "estimate": True,
-        "channel_type": "general",
+        "channel_type": channel,
     }
     forecasts = [
         {
@@ -104,12 +118,12 @@ def install_amber(hass: HomeAssistant, minutes: int, with_price_sensor: bool = T
     ]
     ids = []
     for key, name, state, attributes in (
-        ("current", "Home - General Price", current["per_kwh"], current),
+        ("current", f"Home - {title} Price", current["per_kwh"], current),
         (
             "forecasts",
-            "Home - General Forecast",
+            f"Home - {title} Forecast",
             forecasts[0]["per_kwh"],
-            {"forecasts": forecasts, "channel_type": "general"},
+            {"forecasts": forecasts, "channel_type": channel},
         ),
     ):
         if key == "current" and not with_price_sensor:
@@ -117,9 +131,9 @@ def install_amber(hass: HomeAssistant, minutes: int, with_price_sensor: bool = T
         entry = registry.async_get_or_create(
             "sensor",
             "amberelectric",
-            f"{AMBER_SITE}-{key}-general",
+            f"{AMBER_SITE}-{key}-{channel}",
             config_entry=source,
-            translation_key="general",
+            translation_key=channel,
             unit_of_measurement="$/kWh",
             original_name=name,
             suggested_object_id=name.replace(" - ", " ").replace(" ", "_").lower(),
@@ -127,6 +141,28 @@ def install_amber(hass: HomeAssistant, minutes: int, with_price_sensor: bool = T
         hass.states.async_set(entry.entity_id, str(state), {**attributes, "unit_of_measurement": "$/kWh"})
         ids.append(entry.entity_id)
     return ids[0], ids[-1]
+
+
+async def test_amber_feed_in_forecast_as_the_export_price(
+    hass: HomeAssistant, home: None, freezer: FrozenDateTimeFactory
+) -> None:
+    """Amber's feed-in forecast sensor as the export price: the feed-in price sensor's current interval,
+    then its forecasts, for the whole horizon; the general channel of the same site stays the import."""
+    await hass.config.async_set_time_zone("Australia/Brisbane")
+    freezer.move_to(BRISBANE_MORNING)
+    general, _ = install_amber(hass, 30)
+    source = hass.config_entries.async_entries("amberelectric")[0]
+    _, feed_in = install_amber(hass, 30, channel="feed_in", source=source)
+    assert feed_in == "sensor.home_feed_in_forecast"
+    data = await plan_with(hass, price_entity=general, export_price_entity=feed_in)
+    eight = dt_util.parse_datetime("2026-11-23T08:00:00+10:00")
+    assert eight is not None
+    steps = [eight + timedelta(minutes=s // 2 * 30) for s in range(96)]
+    assert [round(float(v), 6) for v in data.problem.tariff.export_price] == pytest.approx(
+        [round(general_price(t) / 2, 2) for t in steps]
+    )
+    assert prices_of(data) == pytest.approx([general_price(t) for t in steps])
+    assert not data.stale
 
 
 @pytest.mark.parametrize("minutes", [30, 5], ids=["30-minute (2025.4.4)", "5-minute (2026.2.3)"])
@@ -145,7 +181,7 @@ async def test_amber_price_now_and_forecasts_read_as_a_full_horizon(
 
     eight = dt_util.parse_datetime("2026-11-23T08:00:00+10:00")
     assert eight is not None
-    expected = [amber_price(eight + timedelta(minutes=s * 15 // minutes * minutes)) for s in range(96)]
+    expected = [general_price(eight + timedelta(minutes=s * 15 // minutes * minutes)) for s in range(96)]
     assert prices_of(data) == pytest.approx(expected)  # the step from 08:00, then each quarter hour
     if minutes == 30:  # the forecast sensor's state is 08:30's price, not the price now
         assert prices_of(data)[0] == 0.20 != float(hass.states.get(forecast_sensor).state) == 0.22
@@ -167,7 +203,7 @@ async def test_amber_forecast_sensor_alone_holds_its_state_until_the_first_forec
     eight = dt_util.parse_datetime("2026-11-23T08:00:00+10:00")
     assert eight is not None
     assert prices[2:] == pytest.approx(
-        [amber_price(eight + timedelta(minutes=s // 2 * 30)) for s in range(2, 96)]
+        [general_price(eight + timedelta(minutes=s // 2 * 30)) for s in range(2, 96)]
     )
     assert prices[:2] == [0.22] * 2  # the state (08:30's price): the only price it has for now
     assert forecast_sensor not in data.stale
