@@ -243,45 +243,48 @@ EVENING = "2026-11-22 18:00:00+01:00"
 # (``dt_utils.as_local``); a value the API gives as infinite is None.
 
 NORDPOOL_ID = "nordpool_kwh_se3_sek_3_10_025"
+PRICE_IN = {"kWh": 1000, "MWh": 1, "Wh": 1000 * 1000}  # const.py ``_PRICE_IN``: the API's EUR/MWh divided by
+CENTS = {"DKK": "Øre", "NOK": "Øre", "SEK": "Öre", "EUR": "c"}  # const.py ``_CURRENTY_TO_CENTS``
 
 
-def install_hacs_nordpool(hass: HomeAssistant, minutes: int = 15, in_cents: bool = True) -> str:
+def install_hacs_nordpool(
+    hass: HomeAssistant,
+    currency: str = "SEK",
+    price_type: str = "kWh",
+    in_cents: bool = True,
+    precision: int = 3,
+) -> tuple[str, float]:
+    """HACS Nord Pool's sensor; returns its entity id and the factor from its unit to currency per kWh."""
     midnight = dt_util.start_of_local_day(dt_util.now())
-    scale = 100.0 if in_cents else 1.0
+    scale = 1000 / PRICE_IN[price_type] * (100.0 if in_cents else 1.0)
     rows = [
         {
-            "start": dt_util.as_local(midnight + timedelta(minutes=minutes * k)),
-            "end": dt_util.as_local(midnight + timedelta(minutes=minutes * (k + 1))),
-            "value": round(quarter_price(midnight + timedelta(minutes=minutes * k)) * scale, 3),
+            "start": dt_util.as_local(midnight + timedelta(minutes=15 * k)),
+            "end": dt_util.as_local(midnight + timedelta(minutes=15 * (k + 1))),
+            "value": round(quarter_price(midnight + timedelta(minutes=15 * k)) * scale, precision),
         }
-        for k in range(2 * 24 * 60 // minutes)
+        for k in range(2 * 96)
     ]
-    today, tomorrow = rows[: len(rows) // 2], rows[len(rows) // 2 :]
+    today, tomorrow = rows[:96], rows[96:]
     now = next(r["value"] for r in today if r["start"] <= dt_util.now() < r["end"])
-    unit = "Öre/kWh" if in_cents else "SEK/kWh"
+    unit = f"{CENTS[currency] if in_cents else currency}/{price_type}"
+    unique_id = f"nordpool_{price_type}_se3_{currency}_{precision}_10_025".lower()
     installed = install(
         hass,
         "nordpool",
-        [
-            Device(
-                key="main",
-                name=NORDPOOL_ID,
-                identifiers=(("nordpool", NORDPOOL_ID),),
-                manufacturer="nordpool",
-            )
-        ],
+        [Device(key="main", name=unique_id, identifiers=(("nordpool", unique_id),), manufacturer="nordpool")],
         [
             Ent(
                 domain="sensor",
-                object_id=NORDPOOL_ID,
-                unique_id=NORDPOOL_ID,
-                name=NORDPOOL_ID,
+                object_id=unique_id,
+                unique_id=unique_id,
+                name=unique_id,
                 state=now,
                 device_class="monetary",
                 unit=unit,
                 attributes={
-                    "unit": "kWh",
-                    "currency": "SEK",
+                    "unit": price_type,
+                    "currency": currency,
                     "country": "Sweden",
                     "region": "SE3",
                     "today": [r["value"] for r in today],
@@ -295,7 +298,7 @@ def install_hacs_nordpool(hass: HomeAssistant, minutes: int = 15, in_cents: bool
             )
         ],
     )
-    return installed.entity_ids[0]
+    return installed.entity_ids[0], 1 / scale
 
 
 async def test_hacs_nord_pool_in_ore_with_datetime_rows(
@@ -306,7 +309,7 @@ async def test_hacs_nord_pool_in_ore_with_datetime_rows(
     asked of an action."""
     await hass.config.async_set_time_zone("Europe/Stockholm")
     freezer.move_to(EVENING)
-    entity_id = install_hacs_nordpool(hass)
+    entity_id, _ = install_hacs_nordpool(hass)
     assert entity_id == f"sensor.{NORDPOOL_ID}"
     assert await form_found(hass, entity_id) == "Nord Pool (HACS), 15-minute prices, 30 h ahead"
     data = await plan_with(hass, price_entity=entity_id)
@@ -315,6 +318,40 @@ async def test_hacs_nord_pool_in_ore_with_datetime_rows(
     assert prices_of(data) == pytest.approx(expected_from(start))
     assert data.price_description == "Nord Pool (HACS), 15-minute prices, 30 h ahead"
     assert not data.stale
+
+
+@pytest.mark.parametrize(
+    ("currency", "price_type", "in_cents", "precision", "unit"),
+    [
+        ("EUR", "MWh", False, 3, "EUR/MWh"),
+        ("EUR", "kWh", True, 3, "c/kWh"),
+        ("NOK", "Wh", True, 6, "Øre/Wh"),
+        ("DKK", "kWh", False, 3, "DKK/kWh"),
+    ],
+)
+async def test_hacs_nord_pool_units_plan_the_same_prices(
+    hass: HomeAssistant,
+    home: None,
+    freezer: FrozenDateTimeFactory,
+    currency: str,
+    price_type: str,
+    in_cents: bool,
+    precision: int,
+    unit: str,
+) -> None:
+    """Every unit HACS Nord Pool can be set to (price type MWh, kWh or Wh, in cents or not) plans in the
+    main currency per kWh, never 100 or 1000 times off."""
+    await hass.config.async_set_time_zone("Europe/Stockholm")
+    freezer.move_to(EVENING)
+    entity_id, factor = install_hacs_nordpool(hass, currency, price_type, in_cents, precision)
+    state = hass.states.get(entity_id)
+    assert state is not None and state.attributes["unit_of_measurement"] == unit
+    data = await plan_with(hass, price_entity=entity_id)
+    start = dt_util.parse_datetime("2026-11-22T18:00:00+01:00")
+    assert start is not None
+    published = [round(p / factor, precision) * factor for p in expected_from(start)]  # as the sensor rounds
+    assert prices_of(data) == pytest.approx(published, abs=1e-6)
+    assert max(prices_of(data)) < 0.25
 
 
 # --- Energi Data Service (MTrab/energidataservice) --------------------------------------------------
