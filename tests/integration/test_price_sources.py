@@ -187,7 +187,9 @@ async def test_amber_price_now_and_forecasts_read_as_a_full_horizon(
         assert prices_of(data)[0] == 0.20 != float(hass.states.get(forecast_sensor).state) == 0.22
     assert data.status != "stale_inputs" and not data.stale, (data.stale, data.assumptions)
     assert not [a for a in data.assumptions if "price" in a], data.assumptions
-    assert data.price_description.startswith("Amber, ")
+    assert data.price_description == f"Amber, {minutes}-minute prices, 24 h ahead"
+    picked_id = price_sensor if picked == "price" else forecast_sensor
+    assert await form_found(hass, picked_id) == f"Amber, {minutes}-minute prices, 24 h ahead"
 
 
 async def test_amber_forecast_sensor_alone_holds_its_state_until_the_first_forecast(

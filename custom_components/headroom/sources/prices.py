@@ -286,11 +286,18 @@ def sibling_entities(hass: HomeAssistant, entity_id: str) -> list[str]:
     return [sibling] if sibling else []
 
 
+def resolution_minutes(points: list[PricePoint]) -> int:
+    """The source's interval: the median length of its points (a few-second stub before the current
+    interval, or a longer run of equal prices, does not decide it)."""
+    lengths = sorted((p.end - p.start).total_seconds() for p in points)
+    return round(lengths[len(lengths) // 2] / 60) if lengths else 0
+
+
 def describe(points: list[PricePoint], now: datetime, source: str) -> str:
     """What the form and the status sensor say was found, e.g. "Nord Pool, 15-minute prices, 36 h ahead"."""
     if not points:
         return f"{source}, current price only"
-    resolution = round((points[0].end - points[0].start).total_seconds() / 60)
+    resolution = resolution_minutes(points)
     ahead = max((points[-1].end - now).total_seconds() / 3600, 0.0)
     return f"{source}, {resolution}-minute prices, {ahead:.0f} h ahead"
 
@@ -332,7 +339,7 @@ def series_from_points(
             while back >= 0 and np.isnan(values[back]):
                 back -= day
             values[t] = values[back] if back >= 0 else now_price
-    resolution = round((points[0].end - points[0].start).total_seconds() / 60)
+    resolution = resolution_minutes(points)
     return PriceSeries([float(v) for v in values], known, resolution, describe(points, start, source), bad)
 
 
