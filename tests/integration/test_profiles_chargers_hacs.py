@@ -13,13 +13,17 @@ from typing import Any
 
 import voluptuous as vol
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import ConfigSubentryData
 from homeassistant.const import EVENT_CALL_SERVICE, EntityCategory
 from homeassistant.core import Event, HomeAssistant, ServiceCall, callback
 from homeassistant.setup import async_setup_component
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.headroom.const import DOMAIN
 from custom_components.headroom.devices import ev_charger
 from custom_components.headroom.discovery import Candidate, async_candidates
 
+from .conftest import SITE
 from .realdevices import Device, Ent, Installed, install
 from .test_devices import EVENING
 from .test_profiles_drive import _fastest, _site_with
@@ -655,3 +659,152 @@ async def test_alfen_is_found_read_by_its_status_and_driven_by_socket_1s_max_cur
     freezer.tick(timedelta(seconds=61))
     await _fastest(hass, "select.alfen_charge_mode")
     assert written == [0.0, 15.0]
+
+
+# -------------------------------------------------------------------------------------- myenergi zappi
+# source: CJNE/ha-myenergi @ commit e5166abdf869ba022ea60b2351d84fc7ccba49c4: custom_components/myenergi/
+# select.py (ZappiChargeModeSelect: unique id "<entry>-<serial>-charge_mode", name "myenergi <device>
+# Charge Mode", translation key phase_setting, options CHARGE_MODES[1:]; ZappiPhaseSettingSelect:
+# "-phase_setting_select", the same translation key; EddiOperatingModeSelect "-operating_mode"), sensor.py
+# (unique id "<entry>-<serial>-<prop>": plug_status, status; CT power "power-<ct key>", W, diagnostic),
+# entity.py (identifiers (myenergi, <serial>)); CJNE/pymyenergi @ commit
+# 90fc44e58f6e47b2f17542f1075d6efdb9c81d38 (0.2.3) pymyenergi/zappi.py (CHARGE_MODES, PLUG_STATES),
+# pymyenergi/eddi.py (EDDI_MODES), pymyenergi/base_device.py (CT keys).
+MYENERGI_ENTRY = "01JCXMYENERGI000000000000"
+ZAPPI_SERIAL, EDDI_SERIAL = "16000001", "14000002"
+ZAPPI_MODES = ["Fast", "Eco", "Eco+", "Stopped"]
+# select: SelectEntity refuses an option not in its options; zappi.set_charge_mode takes those four.
+ZAPPI_CHARGE_MODE = vol.Schema({vol.Required("entity_id"): str, vol.Required("option"): vol.In(ZAPPI_MODES)})
+
+
+def zappi_charger(hass: HomeAssistant) -> Installed:
+    def ent(serial: str, device: str, domain: str, prop: str, name: str, state: Any, **kwargs: Any) -> Ent:
+        return Ent(
+            domain=domain,
+            object_id=f"myenergi_{device}_{name.lower().replace(' ', '_').replace('+', '')}",
+            unique_id=f"{MYENERGI_ENTRY}-{serial}-{prop}",
+            state=state,
+            name=f"myenergi {device} {name}",
+            device=device,
+            **kwargs,
+        )
+
+    power = {"device_class": "power", "unit": W, "category": DIAGNOSTIC}
+    return install(
+        hass,
+        "myenergi",
+        [
+            Device(
+                key="zappi", name="zappi", identifiers=(("myenergi", ZAPPI_SERIAL),), manufacturer="myenergi"
+            ),
+            Device(
+                key="eddi", name="eddi", identifiers=(("myenergi", EDDI_SERIAL),), manufacturer="myenergi"
+            ),
+        ],
+        [
+            ent(ZAPPI_SERIAL, "zappi", "sensor", "power-ct_internal_load", "power internal load", 0, **power),
+            ent(ZAPPI_SERIAL, "zappi", "sensor", "power-ct_grid", "power grid", 600, **power),
+            ent(ZAPPI_SERIAL, "zappi", "sensor", "plug_status", "Plug status", "EV Connected"),
+            ent(ZAPPI_SERIAL, "zappi", "sensor", "status", "Status", "Paused"),
+            ent(
+                ZAPPI_SERIAL,
+                "zappi",
+                "select",
+                "charge_mode",
+                "Charge Mode",
+                "Eco+",
+                translation_key="phase_setting",
+                attributes={"options": ZAPPI_MODES},
+            ),
+            ent(
+                ZAPPI_SERIAL,
+                "zappi",
+                "select",
+                "phase_setting_select",
+                "Phase Setting",
+                "auto",
+                translation_key="phase_setting",
+                attributes={"options": ["1", "3", "auto"]},
+            ),
+            # The eddi's internal load is its heater; it has an operating mode, no charge mode.
+            ent(EDDI_SERIAL, "eddi", "sensor", "power-ct_internal_load", "power internal load", 0, **power),
+            ent(
+                EDDI_SERIAL,
+                "eddi",
+                "select",
+                "operating_mode",
+                "Operating Mode",
+                "Normal",
+                attributes={"options": ["Stopped", "Normal"]},
+            ),
+        ],
+        entry_id=MYENERGI_ENTRY,
+    )
+
+
+async def test_a_zappi_is_found_by_its_charge_mode_and_planned_at_its_full_current(
+    hass: HomeAssistant,
+) -> None:
+    zappi_charger(hass)
+    found = _candidate(hass, "myenergi")  # the zappi; the eddi is no charger
+    assert found.name == "zappi"
+    assert found.fields == {
+        "charger_power_entity": "sensor.myenergi_zappi_power_internal_load",
+        "plugged_entity": "sensor.myenergi_zappi_plug_status",
+        "plugged_states": ["EV Connected", "Waiting for EV", "EV ready to charge", "Charging"],
+        # The charge mode, never the phase setting that shares its translation key.
+        "charge_select_entity": "select.myenergi_zappi_charge_mode",
+        "charge_select_on": "Fast",
+        "charge_select_off": "Stopped",
+        # No current can be set: Fast is planned at the zappi's full 32 A.
+        "min_current_a": 32.0,
+        "max_current_a": 32.0,
+    }
+    for plug, plugged in (
+        ("EV Connected", True),
+        ("Charging", True),
+        ("EV Disconnected", False),
+        ("Fault", False),
+    ):
+        hass.states.async_set("sensor.myenergi_zappi_plug_status", plug)
+        assert ev_charger.read(hass, found.fields).plugged is plugged, plug
+
+
+async def test_a_zappi_is_driven_by_its_charge_mode_only_where_the_fuse_takes_32_a(
+    hass: HomeAssistant, home: None, freezer: FrozenDateTimeFactory
+) -> None:
+    """Single-phase at 32 A (7.4 kW): Stopped while the plan waits, Fast when it charges. The site's
+    fuse takes 32 A on a phase (25 kW over three)."""
+    freezer.move_to(EVENING)
+    zappi_charger(hass)
+    fields = {**_candidate(hass, "myenergi").fields, "phases": "1"}
+    modes = await _emulate(
+        hass, "select", "select_option", "select.myenergi_zappi_charge_mode", ZAPPI_CHARGE_MODE, "option"
+    )
+    hass.states.async_set("sensor.grid_power", "600", {"unit_of_measurement": "W", "device_class": "power"})
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Home",
+        data={
+            **SITE,
+            "import_limit_kw": 25.0,
+            "control_mode": "active",
+            "grid_power_entity": "sensor.grid_power",
+        },
+        subentries_data=[
+            ConfigSubentryData(
+                subentry_type="ev_charger",
+                title="zappi",
+                unique_id=None,
+                data={"default_energy_kwh": 20, **fields},
+            )
+        ],
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert modes == ["Stopped"]
+    freezer.tick(timedelta(seconds=61))
+    await _fastest(hass, "select.zappi_charge_mode")
+    assert float(hass.states.get("sensor.zappi_planned_power").state) == 7.36  # 32 A x 230 V, never less
+    assert modes == ["Stopped", "Fast"]
