@@ -808,3 +808,44 @@ async def test_a_zappi_is_driven_by_its_charge_mode_only_where_the_fuse_takes_32
     await _fastest(hass, "select.zappi_charge_mode")
     assert float(hass.states.get("sensor.zappi_planned_power").state) == 7.36  # 32 A x 230 V, never less
     assert modes == ["Stopped", "Fast"]
+
+
+async def test_the_form_offers_the_charge_select_and_keeps_zaptecs_write_interval(
+    hass: HomeAssistant, home: None
+) -> None:
+    """The person picks the discovered charger and confirms what the form suggests: go-e's force state
+    and its two options are stored; Zaptec's 15 minutes (not a form field) are kept."""
+    goe = goe_api2_charger(hass).devices["main"]
+    zaptec = zaptec_charger(hass).devices["main"]
+    entry = MockConfigEntry(domain=DOMAIN, title="Home", data=SITE)
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    stored = {}
+    for device_id, title in ((goe, "go-e"), (zaptec, "Zaptec")):
+        result = await hass.config_entries.subentries.async_init(
+            (entry.entry_id, "ev_charger"), context={"source": "user"}
+        )
+        result = await hass.config_entries.subentries.async_configure(
+            result["flow_id"], {"discovered": device_id}
+        )
+        assert result["step_id"] == "device"
+        suggested = {
+            str(k): k.description["suggested_value"]
+            for k in result["data_schema"].schema
+            if k.description and "suggested_value" in k.description
+        }
+        defaults = {
+            str(k): k.default()
+            for k in result["data_schema"].schema
+            if not isinstance(k.default, type(vol.UNDEFINED))
+        }
+        result = await hass.config_entries.subentries.async_configure(
+            result["flow_id"], {**defaults, **suggested, "name": title}
+        )
+        assert result["type"] == "create_entry", result.get("errors")
+        stored[title] = next(s.data for s in entry.subentries.values() if s.title == title)
+    assert stored["go-e"]["charge_select_entity"] == f"select.goe_{GOE_SERIAL}_frc"
+    assert (stored["go-e"]["charge_select_on"], stored["go-e"]["charge_select_off"]) == ("2", "1")
+    assert stored["Zaptec"]["current_limit_entity"] == "number.home_available_current"
+    assert stored["Zaptec"]["min_write_interval_s"] == 900.0
