@@ -96,3 +96,82 @@ async def test_the_volkswagens_plug_reads_its_connection_state_not_its_lock(hass
     ):
         hass.states.async_set(plug.entity_id, value)
         assert ev_charger.is_plugged(hass.states.get(plug.entity_id), states) is plugged, value
+
+
+# source: robinostlund/homeassistant-volkswagencarnet @ commit a2d220ea2857da0ba7664295e6a930699dce0445
+# custom_components/volkswagencarnet/__init__.py (unique id "<vin>-<component>-<attribute>", device
+# identifiers (volkswagencarnet, <vin>), entity names the instruments'), number.py; robinostlund/
+# volkswagencarnet @ commit 9950635445a9122d92f0f649bcb9e964fa91e350 volkswagencarnet/vw_dashboard.py
+# (battery_level % battery sensor; battery_target_charge_level a config number 50-100 step 10 and a %
+# battery sensor; charging_cable_connected a plug binary sensor).
+CARNET_VIN = "WVWZZZE1ZMP000002"
+
+
+def carnet_car(hass: HomeAssistant) -> Installed:
+    def ent(component: str, attr: str, name: str, state: object, **kwargs: object) -> Ent:
+        return Ent(
+            domain=component,
+            object_id=f"e_golf_{name.lower().replace(' ', '_')}",
+            unique_id=f"{CARNET_VIN}-{component}-{attr}",
+            state=state,
+            name=name,
+            **kwargs,  # type: ignore[arg-type]
+        )
+
+    return install(
+        hass,
+        "volkswagencarnet",
+        [
+            Device(
+                key="main",
+                name="e-Golf",
+                identifiers=(("volkswagencarnet", CARNET_VIN),),
+                manufacturer="Volkswagen",
+            )
+        ],
+        [
+            ent("sensor", "battery_level", "Battery level", 62, device_class="battery", unit="%"),
+            ent(
+                "sensor",
+                "battery_target_charge_level",
+                "Battery target charge level",
+                90,
+                device_class="battery",
+                unit="%",
+            ),
+            ent(
+                "number",
+                "battery_target_charge_level",
+                "Battery target charge level",
+                90,
+                unit="%",
+                category=EntityCategory.CONFIG,
+                attributes={"min": 50, "max": 100, "step": 10},
+            ),
+            ent(
+                "binary_sensor",
+                "charging_cable_connected",
+                "Charging cable connected",
+                "on",
+                device_class="plug",
+            ),
+            ent("binary_sensor", "charging_cable_locked", "Charging cable locked", "on", device_class="lock"),
+        ],
+    )
+
+
+async def test_the_chargers_form_offers_a_volkswagen_connect_cars_soc_and_target(
+    hass: HomeAssistant, home: None
+) -> None:
+    car = carnet_car(hass)
+    charger = ocpp_charger(hass)
+    entry = await _home(hass)
+    form = await _charger_form(hass, entry, charger.devices["main"])
+    assert form.get("ev_soc_entity") == "sensor.e_golf_battery_level"
+    assert form.get("ev_target_soc_entity") == "number.e_golf_battery_target_charge_level"
+    profile = profiles.profile_for("volkswagencarnet", profiles.VEHICLE)
+    assert profile is not None
+    plug = profile.find("plugged_entity", _device_entities(hass)[car.devices["main"]])
+    assert (
+        plug is not None and plug.entity_id == "binary_sensor.e_golf_charging_cable_connected"
+    )  # not the lock

@@ -1,5 +1,5 @@
-"""Volkswagen ID cars (mitch-dc/volkswagen_we_connect_id, domain ``volkswagen_we_connect_id``): SoC, target
-SoC, plug.
+"""Volkswagen cars: We Connect ID (mitch-dc/volkswagen_we_connect_id) and Volkswagen Connect
+(robinostlund/homeassistant-volkswagencarnet, domain ``volkswagencarnet``): SoC, target SoC, plug.
 
 Read from mitch-dc/volkswagen_we_connect_id at 30e79f77b8040157c870a66dec437d672bec93f0:
 custom_components/volkswagen_we_connect_id/__init__.py (one device per car, identifiers
@@ -9,6 +9,15 @@ custom_components/volkswagen_we_connect_id/__init__.py (one device per car, iden
 target SoC, 10-100 % in steps of 10, entity category config, unique id "<vin>-target_state_of_charge");
 with tillsteinbach/WeConnect-python at 04d10cb90b9d073fb35c0fd8ea04c5edce5f3778,
 weconnect/elements/plug_status.py (``PlugConnectionState``: connected, disconnected, unknown ...).
+
+``volkswagencarnet`` read from robinostlund/homeassistant-volkswagencarnet at
+a2d220ea2857da0ba7664295e6a930699dce0445: custom_components/volkswagencarnet/__init__.py
+(``VolkswagenEntity``: unique id "<vin>-<component>-<attribute>", one device per car, identifiers
+(volkswagencarnet, <vin>)), number.py (an instrument's entity type "config" makes it a settings number);
+with its library robinostlund/volkswagencarnet at 9950635445a9122d92f0f649bcb9e964fa91e350,
+volkswagencarnet/vw_dashboard.py (sensor ``battery_level`` % battery; number ``battery_target_charge_level``
+50-100 % in steps of 10, entity type config, and a sensor of the same attribute; binary sensor
+``charging_cable_connected``, device class plug).
 """
 
 from __future__ import annotations
@@ -46,6 +55,38 @@ PROFILES = (
         ),
         connected_states=("connected",),
         reads="state of charge (%), target state of charge (%), plug connection",
+        limits="Read only; the cloud reports the car's last values while it sleeps",
+    ),
+    Profile(
+        integration="volkswagencarnet",
+        kind=VEHICLE,
+        title="Volkswagen Connect",
+        source=Source(
+            repo="robinostlund/homeassistant-volkswagencarnet + robinostlund/volkswagencarnet",
+            commit="a2d220ea2857da0ba7664295e6a930699dce0445",
+            paths=(
+                "custom_components/volkswagencarnet/__init__.py",
+                "custom_components/volkswagencarnet/number.py",
+                "volkswagencarnet/vw_dashboard.py",
+            ),
+        ),
+        roles=MappingProxyType(
+            {
+                "ev_soc_entity": (Match(domain="sensor", unique_id_suffix="-sensor-battery_level"),),
+                "ev_target_soc_entity": (
+                    Match(
+                        domain="number",
+                        unique_id_suffix="-number-battery_target_charge_level",
+                        config_ok=True,
+                    ),
+                    Match(domain="sensor", unique_id_suffix="-sensor-battery_target_charge_level"),
+                ),
+                "plugged_entity": (
+                    Match(domain="binary_sensor", unique_id_suffix="-binary_sensor-charging_cable_connected"),
+                ),
+            }
+        ),
+        reads="battery level (%), target charge level (%), charging cable connected",
         limits="Read only; the cloud reports the car's last values while it sleeps",
     ),
 )
