@@ -808,6 +808,15 @@ async def test_a_zappi_is_driven_by_its_charge_mode_only_where_the_fuse_takes_32
     await _fastest(hass, "select.zappi_charge_mode")
     assert float(hass.states.get("sensor.zappi_planned_power").state) == 7.36  # 32 A x 230 V, never less
     assert modes == ["Stopped", "Fast"]
+    # An oven and a heat pump come on (the meter at 27 kW against 25): the zappi cannot charge at less
+    # than its 32 A, so the cut stops it, at once.
+    power = {"unit_of_measurement": "W", "device_class": "power"}
+    hass.states.async_set(
+        "sensor.myenergi_zappi_power_internal_load", "7360", {**power, "entity_category": "diagnostic"}
+    )
+    hass.states.async_set("sensor.grid_power", "27000", power)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert modes == ["Stopped", "Fast", "Stopped"]
 
 
 async def test_the_form_offers_the_charge_select_and_keeps_zaptecs_write_interval(
