@@ -20,6 +20,7 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import selector
 from homeassistant.util import dt as dt_util
 
+from . import profiles
 from .const import (
     CONF_BREACH_MARGIN,
     CONF_CONTROL_MODE,
@@ -62,13 +63,20 @@ from .const import (
 )
 from .data import site_settings
 from .devices import KINDS, kind_of
-from .discovery import async_candidates, configured_entities
+from .discovery import async_candidates, configured_entities, entity_facts
 from .forms import check_entities, defaults_of, entity, number, without_own_entities
 from .planner.units import kw_from_amps
 from .policy.battery import PLAN_MODES
 from .policy.problem import site_limits
 from .sources.price_services import ServicePrices
-from .sources.prices import current_price, describe, detect_format, points_from_state, sibling_points
+from .sources.prices import (
+    current_price,
+    describe,
+    entity_format,
+    points_from_state,
+    sibling_points,
+    source_label,
+)
 from .sources.pv import ENERGY_FORECAST_DOMAINS
 from .sources.units import price_factor
 
@@ -193,22 +201,26 @@ def validate_site(
     if entities and len(entities) != phases:
         errors[CONF_PHASE_POWER_ENTITIES] = "phase_entities_count"
     data[CONF_STEP_MINUTES] = str(int(data.get(CONF_STEP_MINUTES, DEFAULT_STEP_MINUTES)))
+    if error := _grid_direction_error(hass, data):
+        errors[CONF_GRID_EXPORT_POSITIVE] = error
     found = ""
     if price_entity := data.get(CONF_PRICE_ENTITY):
         state = hass.states.get(price_entity)
-        if state is None or current_price(state) is None:
+        fmt = entity_format(hass, price_entity)
+        if state is None or current_price(state, sibling_points(hass, price_entity), fmt) is None:
             errors[CONF_PRICE_ENTITY] = "price_unavailable"
         elif price_factor(state.attributes.get("unit_of_measurement")) is None:
             errors[CONF_PRICE_ENTITY] = "price_unit_unknown"
         elif (family := ServicePrices(hass).family(price_entity)) is not None:
             found = f"{'Nord Pool' if family == 'nordpool' else 'Tibber'}, forecast from its action"
         else:
-            merged = {p.start: p for p in [*sibling_points(hass, price_entity), *points_from_state(state)]}
+            own = points_from_state(state, fmt)
+            merged = {p.start: p for p in [*sibling_points(hass, price_entity), *own]}
             points = sorted(merged.values(), key=lambda p: p.start)
             if not points:
                 errors[CONF_PRICE_ENTITY] = "no_price_forecast"
             else:
-                found = describe(points, dt_util.utcnow(), detect_format(state))
+                found = describe(points, dt_util.utcnow(), source_label(hass, price_entity))
     elif data.get(CONF_TOU_PEAK_PRICE) is not None and data.get(CONF_TOU_OFF_PEAK_PRICE) is not None:
         found = "time-of-use schedule"
     elif data.get(CONF_PRICE_FIXED) is not None:
@@ -216,6 +228,17 @@ def validate_site(
     else:
         errors["base"] = "price_source_missing"
     return data, errors, found
+
+
+def _grid_direction_error(hass: HomeAssistant, data: Mapping[str, Any]) -> str | None:
+    """A direction setting that contradicts the grid sensor's own integration (a SolarEdge modbus
+    meter counts export as positive): read the wrong way, a fuse cut would become a raise."""
+    entity_id = data.get(CONF_GRID_POWER_ENTITY)
+    facts = entity_facts(hass, entity_id) if entity_id else None
+    counts = profiles.grid_export_positive(facts) if facts is not None else None
+    if counts is None or counts == bool(data.get(CONF_GRID_EXPORT_POSITIVE)):
+        return None
+    return "grid_counts_export" if counts else "grid_counts_import"
 
 
 class HeadroomConfigFlow(ConfigFlow, domain=DOMAIN):
@@ -402,9 +425,12 @@ class BatterySubentryFlow(_DeviceSubentryFlow):
         state = self.hass.states.get(select)
         options = [str(o) for o in (state.attributes.get("options", []) if state else [])]
         fields: dict[Any, Any] = {}
+        # A mapping the integration's profile (or the person, before) gave is the whole mapping: the
+        # modes it leaves out are not guessed from words (Enphase's "backup" is no idle).
+        mapped = any(v for k, v in self._pending.items() if k.startswith(CONF_MODE_OPTION_PREFIX))
         for mode in PLAN_MODES:
             key = f"{CONF_MODE_OPTION_PREFIX}{mode}"
-            guess = self._pending.get(key) or guess_mode_option(mode, options)
+            guess = self._pending.get(key) or (None if mapped else guess_mode_option(mode, options))
             marker = vol.Optional(key, description={"suggested_value": guess}) if guess else vol.Optional(key)
             fields[marker] = selector.SelectSelector(
                 selector.SelectSelectorConfig(options=options, custom_value=True)

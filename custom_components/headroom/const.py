@@ -150,6 +150,7 @@ class ChargerAdapter(StrEnum):
     OCPP = "ocpp"
     EASEE = "easee"
     GOECHARGER = "goecharger"
+    KEBA = "keba"
 
 
 class ControlState(StrEnum):

@@ -414,8 +414,9 @@ class HeadroomCoordinator(DataUpdateCoordinator[HeadroomData]):
         plugging in or out. Powers and SoCs drift every few seconds; the interval catches those."""
         entities = {self.config.get(k) for k in (CONF_PRICE_ENTITY, CONF_EXPORT_PRICE_ENTITY)}
         entities.update(pv_forecast_entities(self.config))
-        if price_entity := self.config.get(CONF_PRICE_ENTITY):
-            entities.update(sibling_entities(price_entity))
+        for price_entity in (self.config.get(CONF_PRICE_ENTITY), self.config.get(CONF_EXPORT_PRICE_ENTITY)):
+            if price_entity:
+                entities.update(sibling_entities(self.hass, price_entity))
         for sub in self.config_entry.subentries.values():
             if sub.subentry_type == SUBENTRY_EV_CHARGER:
                 # Without a plug sensor, the charger's power is how a plug-in shows.

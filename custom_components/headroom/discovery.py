@@ -32,6 +32,7 @@ from .const import (
     CONF_EV_TARGET_SOC_ENTITY,
     CONF_MAX_CURRENT_A,
     CONF_MIN_CURRENT_A,
+    CONF_MIN_SOC_PERCENT,
     CONF_MIN_WRITE_INTERVAL_S,
     CONF_MODE_OPTION_PREFIX,
     CONF_MODE_SELECT_ENTITY,
@@ -172,7 +173,14 @@ def _facts(hass: HomeAssistant, entry: er.RegistryEntry) -> profiles.EntityFacts
         config_entry_id=entry.config_entry_id,
         options=tuple(str(o) for o in attributes.get("options", ()) or ()),
         maximum=_number(attributes.get("max")),
+        state=state.state if state is not None else None,
     )
+
+
+def entity_facts(hass: HomeAssistant, entity_id: str) -> profiles.EntityFacts | None:
+    """``entity_id``'s registry entry as the profiles see it; None for an entity without one."""
+    entry = er.async_get(hass).async_get(entity_id)
+    return _facts(hass, entry) if entry is not None else None
 
 
 def _number(value: Any) -> float | None:
@@ -245,6 +253,7 @@ def async_candidates(hass: HomeAssistant, kind: str, used: frozenset[str] = froz
         if kind == SUBENTRY_APPLIANCE and rank == 2 and any(w in name.lower() for w in APPLIANCE_WORDS):
             rank = 1
         found.append((rank, Candidate(device_id, name, integration, kind, fields, profile)))
+    found += [(0, candidate) for candidate in _deviceless(hass, kind, vehicles)]
     found.sort(key=lambda pair: (pair[0], pair[1].name))
     return [c for _, c in found]
 
@@ -257,6 +266,38 @@ def _vendor_id(fields: dict[str, Any], profile: profiles.Profile | None, device:
     own = sorted(i[1] for i in device.identifiers if i[0] == profile.integration)
     if own:
         fields[CONF_VENDOR_CHARGER_ID] = own[0]
+
+
+def _deviceless(hass: HomeAssistant, kind: str, vehicles: list[_Vehicle]) -> list[Candidate]:
+    """Devices of integrations set up in YAML that register their entities under no device (KEBA):
+    all of one integration's entities as one device, named by its profile and picked by its domain
+    (there is no registry device to address an action to)."""
+    wanted = {p.integration for (_, k), p in profiles.PROFILES.items() if k == kind and p.deviceless}
+    groups: dict[str, list[profiles.EntityFacts]] = defaultdict(list)
+    names: dict[str, list[str]] = defaultdict(list)
+    for entry in er.async_get(hass).entities.values():
+        if entry.device_id is None and entry.disabled_by is None and entry.platform in wanted:
+            groups[entry.platform].append(_facts(hass, entry))
+            names[entry.platform].append(entry.original_name or "")
+    out = []
+    for integration, items in groups.items():
+        if (candidate := _candidate(kind, integration, items, vehicles)) is not None:
+            fields, profile = candidate
+            # Their names start with the product's ("KC-P30-... Plug"): that is the device's name.
+            name = _common_words(names[integration]) or integration
+            out.append(Candidate(integration, name, integration, kind, fields, profile))
+    return out
+
+
+def _common_words(names: list[str]) -> str:
+    """The words every one of ``names`` starts with."""
+    split = [n.split() for n in names]
+    common = []
+    for words in zip(*split, strict=False):
+        if any(w != words[0] for w in words):
+            break
+        common.append(words[0])
+    return " ".join(common)
 
 
 def _groups(
@@ -279,11 +320,7 @@ def _groups(
             out[device_id] = (integration, items)
     _add_parents(devices, kind, out)
     for items in spread.values():
-        counts: dict[str, int] = defaultdict(int)
-        for item in items:
-            counts[item.device_id or ""] += 1
-        main = max(counts, key=lambda d: counts[d])
-        out[main] = (items[0].platform, items)
+        out[_main_device(devices, items)] = (items[0].platform, items)
     return out
 
 
@@ -299,6 +336,21 @@ def _add_parents(
             continue
         if (parent := out.get(device.via_device_id)) is not None and parent[0] == integration:
             out[device_id] = (integration, items + parent[1])
+
+
+def _main_device(devices: dr.DeviceRegistry, items: list[profiles.EntityFacts]) -> str:
+    """The device a spread device is named by: the one the others hang under (``via_device``: the
+    Envoy, not its Enpower; the inverter, not its battery or meter), else the one with most entities."""
+    counts: dict[str, int] = defaultdict(int)
+    for item in items:
+        counts[item.device_id or ""] += 1
+
+    def hangs_under_another(device_id: str) -> bool:
+        device = devices.async_get(device_id)
+        return device is not None and device.via_device_id in counts
+
+    roots = [d for d in counts if not hangs_under_another(d)] or list(counts)
+    return max(roots, key=lambda d: counts[d])
 
 
 def _candidate(
@@ -352,7 +404,7 @@ def _charger_by_profile(
     """A charger as its integration defines it: its power sensor, and what drives it (a current or
     power number, a switch or charge select, or the integration's action); a read-only profile drives
     nothing."""
-    fields = _by_roles(profile, items, required=(CONF_CHARGER_POWER_ENTITY, *profile.required))
+    fields = _by_roles(profile, items, required=profile.required or (CONF_CHARGER_POWER_ENTITY,))
     if fields is None:
         return None
     if CONF_CHARGE_SELECT_ENTITY in fields and profile.charge_select_options:
@@ -458,6 +510,11 @@ def _battery_by_profile(
         fields.keys() & {CONF_MODE_SELECT_ENTITY, CONF_POWER_SETPOINT_ENTITY} or profile.action
     ):
         return None
+    fields.pop(profiles.RESERVE_SOC, None)
+    if (reserve := profile.find(profiles.RESERVE_SOC, items)) and (
+        percent := _number(reserve.state)
+    ) is not None:
+        fields[CONF_MIN_SOC_PERCENT] = min(max(percent, 0.0), 90.0)  # within what the form allows
     for mode, option in profile.mode_options.items():
         fields[f"{CONF_MODE_OPTION_PREFIX}{mode}"] = option
     if profile.discharge_positive is not None:

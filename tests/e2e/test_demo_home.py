@@ -67,3 +67,100 @@ async def test_a_day_in_the_demo_home(hass: HomeAssistant, freezer: FrozenDateTi
         f"\nDemo home, one day: Headroom {demo.cost:.2f} EUR, business as usual {bau.cost:.2f} EUR, "
         f"{bau.home.grid.trips} fuse trips without Headroom"
     )
+
+
+def _kw(hass: HomeAssistant, entity_id: str) -> float:
+    """A power sensor's state in kW, whichever of W or kW it reports in."""
+    state = hass.states.get(entity_id)
+    assert state is not None, entity_id
+    factor = 0.001 if state.attributes.get("unit_of_measurement") == "W" else 1.0
+    return float(state.state) * factor
+
+
+async def _watch(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, minutes: int
+) -> list[tuple[str, float, float, float, float]]:
+    """Each simulated minute: the time, planned and measured battery power, planned and measured grid
+    power (kW), as the sensors show them."""
+    rows = []
+    for _ in range(minutes):
+        freezer.tick(timedelta(minutes=1))
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done(wait_background_tasks=True)
+        rows.append(
+            (
+                dt_util.now().strftime("%H:%M"),
+                _kw(hass, "sensor.home_battery_planned_power"),
+                _kw(hass, "sensor.sim_battery_power"),
+                _kw(hass, "sensor.demo_home_planned_grid_power"),
+                _kw(hass, "sensor.sim_grid_power"),
+            )
+        )
+    return rows
+
+
+def _off(planned: float, measured: float, near_zero_kw: float) -> bool:
+    """Further from the plan than 5 % of it, or than ``near_zero_kw`` where 5 % is less than that."""
+    return abs(measured - planned) > max(0.05 * abs(planned), near_zero_kw)
+
+
+async def test_the_demo_home_does_what_its_plan_says(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Ten simulated minutes, read each minute from the sensors a user sees: while the plan holds the
+    battery at a set power (a cheap hour's forced charge at 5 kW), measured battery and grid power are
+    within 5 % of the plan's (or 0.1 kW for the battery, 0.25 kW for the grid, where 5 % is less: the
+    house's own load moves by a few hundred watts between replans). Later, in self-consumption, the
+    battery covers what the house draws and the grid holds the plan's 0 kW (within 0.1 kW)."""
+    freezer.move_to("2026-11-23 12:00:00-08:00")
+    assert await async_setup_component(hass, "headroom_sim", {"headroom_sim": {"setup_headroom": True}})
+    await hass.async_block_till_done(wait_background_tasks=True)
+    await _watch(hass, freezer, 6)  # the first plan is out and applied
+    forced = await _watch(hass, freezer, 10)
+    assert hass.states.get("sensor.home_battery_planned_mode").state == "forced_charge"
+    assert max(abs(row[1]) for row in forced) >= 1.0  # the battery is planned to do something
+    for at, battery_plan, battery, grid_plan, grid in forced:
+        assert not _off(battery_plan, battery, 0.1), (at, battery_plan, battery)
+        assert not _off(grid_plan, grid, 0.25), (at, grid_plan, grid)
+
+    while dt_util.now().strftime("%H:%M") < "19:35":
+        freezer.tick(timedelta(minutes=5))
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done(wait_background_tasks=True)
+    covering = await _watch(hass, freezer, 10)
+    assert hass.states.get("sensor.home_battery_planned_mode").state == "self_consumption"
+    for at, battery_plan, battery, grid_plan, grid in covering:
+        assert battery_plan < 0 and battery < 0, (at, battery_plan, battery)
+        assert abs(grid - grid_plan) <= 0.1, (at, grid_plan, grid)
+    print(
+        "\n".join(
+            f"{row[0]} battery {row[1]:+.2f}/{row[2]:+.2f} kW, grid {row[3]:+.2f}/{row[4]:+.2f} kW"
+            for row in forced + covering
+        )
+    )
+
+
+async def test_the_demo_plans_with_its_pv_forecast(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """The demo configures a PV forecast in Solcast's shape (today's and tomorrow's ``detailedForecast``):
+    the plan's PV forecast, what the card draws, holds the same energy over the horizon."""
+    freezer.move_to("2026-11-23 12:00:00-08:00")
+    assert await async_setup_component(hass, "headroom_sim", {"headroom_sim": {"setup_headroom": True}})
+    await hass.async_block_till_done(wait_background_tasks=True)
+    planned = hass.states.get("sensor.demo_home_pv_forecast").attributes["forecast"]
+    start = dt_util.parse_datetime(planned[0]["start"])
+    end = start + timedelta(minutes=15 * len(planned))
+    solcast_kwh = 0.0
+    for day in ("today", "tomorrow"):
+        for row in hass.states.get(f"sensor.solcast_pv_forecast_forecast_{day}").attributes[
+            "detailedForecast"
+        ]:
+            if start <= dt_util.parse_datetime(row["period_start"]) < end:
+                solcast_kwh += row["pv_estimate"] / 2
+    planned_kwh = sum(step["value"] for step in planned) / 4
+    assert max(step["value"] for step in planned) > 1.0
+    assert planned_kwh == pytest.approx(solcast_kwh, rel=0.01)
+    assert "no PV forecast" not in str(
+        hass.states.get("sensor.demo_home_plan_status").attributes["assumptions"]
+    )

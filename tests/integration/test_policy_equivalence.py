@@ -52,7 +52,7 @@ def simulate(hours: float) -> Simulation:
     """The Dutch home from midnight on Monday (the weekend's car still plugged in), with perfect
     forecasts and no load history, as a new Headroom install sees it."""
     scenario = Scenario.from_json(json.loads(SCENARIO.read_text()))
-    sim = Simulation(scenario, "oracle", load_history=False)
+    sim = Simulation(scenario, "headroom", forecast_error=0.0, load_history=False)
     sim.run(hours / 24)
     return sim
 

@@ -167,6 +167,7 @@ async def async_setup_headroom(hass: HomeAssistant) -> None:
         "name": "Demo home", "main_fuse_a": 25, "phase_count": "3", "price_entity": "sensor.sim_electricity_price",
         "export_price_fixed": -0.02, "export_price_factor": 0.7, "grid_power_entity": "sensor.sim_grid_power",
         "house_power_entity": "sensor.sim_house_power", "pv_power_entity": "sensor.sim_pv_power",
+        "pv_forecast_entity": [f"sensor.solcast_pv_forecast_{day}" for day in ("forecast_today", "forecast_tomorrow")],
         "step_minutes": "15", "horizon_hours": 24,
         "replan_minutes": hass.data.get(f"{DOMAIN}_replan_minutes", 5), "control_mode": "active",
         "tou_peak_start": "07:00:00", "tou_peak_end": "23:00:00", "tou_weekend_off_peak": False,
@@ -193,7 +194,8 @@ async def async_setup_headroom(hass: HomeAssistant) -> None:
         battery = demo.home.battery
         await _subentry(hass, entry.entry_id, "battery", {
             "name": "Home battery", "soc_entity": "sensor.sim_battery_soc", "power_entity": "sensor.sim_battery_power",
-            "mode_select_entity": "select.sim_battery_mode", "capacity_kwh": battery.capacity_kwh,
+            "mode_select_entity": "select.sim_battery_mode",
+            "power_setpoint_entity": "number.sim_battery_setpoint", "capacity_kwh": battery.capacity_kwh,
             "min_soc_percent": round(battery.min_soc_kwh / battery.capacity_kwh * 100),
             "max_charge_kw": battery.max_charge_kw, "max_discharge_kw": battery.max_discharge_kw},
             modes={f"mode_option_{m}": m for m in ("idle", "self_consumption", "forced_charge",

@@ -33,6 +33,7 @@ from ..descriptions import (
 )
 from ..forms import defaults_of, entity, number, phase_field
 from ..policy.battery import DEFAULT_MIN_SOC_PERCENT, PLAN_MODES
+from ..policy.checks import battery_sign
 from ..policy.readings import BatteryReading
 from ..policy.setpoints import Setpoint
 from ..sources import power_kw, state_number
@@ -46,11 +47,9 @@ def read(hass: HomeAssistant, data: dict[str, Any]) -> BatteryReading:
     power sensor if any, and the mode select's current option."""
     select = hass.states.get(data.get(CONF_MODE_SELECT_ENTITY) or "")
     power = power_kw(hass.states.get(data.get(CONF_POWER_ENTITY) or ""))
-    if power is not None and data.get(CONF_DISCHARGE_POSITIVE):
-        power = -power  # Headroom counts charging as positive, like any load
     return BatteryReading(
         soc_percent=state_number(hass.states.get(data[CONF_SOC_ENTITY])),
-        power_kw=power,
+        power_kw=None if power is None else battery_sign(data) * power,
         mode=select.state if select is not None else None,
     )
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..const import CONF_GRID_EXPORT_POSITIVE, SUBENTRY_BATTERY
+from ..const import CONF_DISCHARGE_POSITIVE, CONF_GRID_EXPORT_POSITIVE, SUBENTRY_BATTERY
 from .problem import EXCLUDES_DEVICES_KW, DeviceConfig, drawn_kw
 from .readings import Readings
 
@@ -24,6 +24,13 @@ def grid_sign(config: Mapping[str, Any]) -> float:
     counts import as positive (the usual way), -1 when it counts export. Every reader of the meter
     (the integration's, the simulator's) turns its reading into import-positive with it."""
     return -1.0 if config.get(CONF_GRID_EXPORT_POSITIVE) else 1.0
+
+
+def battery_sign(data: Mapping[str, Any]) -> float:
+    """A battery's direction setting (``power_discharge_positive``) as a factor: +1 when its power
+    sensor counts charging as positive (Headroom's way, as for any load), -1 when it counts discharge
+    (GoodWe, Enphase). The battery's reader turns its sensor into charging-positive with it."""
+    return -1.0 if data.get(CONF_DISCHARGE_POSITIVE) else 1.0
 
 
 def inverted_readings(devices: Mapping[str, DeviceConfig], readings: Readings) -> list[str]:

@@ -27,6 +27,12 @@ EV_CHARGER: Final = "ev_charger"
 BATTERY: Final = "battery"
 VEHICLE: Final = "vehicle"
 APPLIANCE: Final = "appliance"
+# A site's grid meter: not a planned device; its profile says which of the integration's sensors is the
+# meter at the grid connection and which way it counts (the site form checks its direction setting).
+GRID_METER: Final = "grid_meter"
+GRID_POWER: Final = "grid_power_entity"
+# A battery's own reserve (a number or sensor in %): not a form field; the form's reserve starts there.
+RESERVE_SOC: Final = "reserve_soc"
 
 # Placeholders in an action's payload, filled in when the command is built.
 AMPS: Final = "$amps"  # the charge current (A) the policy wants, 0 = stop
@@ -35,7 +41,8 @@ KILOWATTS: Final = "$kw"
 DEVICE_ID: Final = "$device_id"  # the integration's Home Assistant device (the one discovery found)
 CHARGER_ID: Final = "$charger_id"  # the vendor's own charger id (the form's "charger id" field)
 MINUTES: Final = "$minutes"  # how long a forced battery mode should last (the planning step)
-PLACEHOLDERS: Final = (AMPS, WATTS, KILOWATTS, DEVICE_ID, CHARGER_ID, MINUTES)
+DISCHARGE_WATTS: Final = "$discharge_watts"  # the discharge power (W) the policy wants, positive
+PLACEHOLDERS: Final = (AMPS, WATTS, KILOWATTS, DEVICE_ID, CHARGER_ID, MINUTES, DISCHARGE_WATTS)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -68,6 +75,7 @@ class EntityFacts:
     config_entry_id: str | None = None
     options: tuple[str, ...] = ()  # a select's options, where the state has them
     maximum: float | None = None  # a number's largest accepted value, where the state has it
+    state: str | None = None  # the entity's state now, where it has one
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -131,12 +139,17 @@ class Profile:
     setting (raises wait for it; a fuse cut never does). ``group_by_config_entry``: the integration
     spreads one device's entities over several registry devices of one config entry.
     ``include_via_device``: the integration puts a device's controls on the device it hangs under
-    (``via_device``), whose entities then join each of its children's. ``required``: roles besides the
-    power sensor a device must have to be proposed (telling a charger from its integration's other
-    devices). ``charge_select_options``: for a select that starts and stops charging, its option that
-    lets the charger charge and its option that stops it. ``fixed_current_a``: the charger runs at its
-    own current whenever it charges (none can be set), so the plan's least and most current are both it.
+    (``via_device``), whose entities then join each of its children's. ``charge_select_options``: for
+    a select that starts and stops charging, its option that lets the charger charge and its option
+    that stops it. ``fixed_current_a``: the charger runs at its own current whenever it charges (none
+    can be set), so the plan's least and most current are both it.
+    ``mode_actions``: for a battery the integration drives by actions only (Huawei's forcible
+    charge and discharge), the action that puts it in each of the plan's modes.
     ``reads``/``drives``/``limits``: a line each for the README's table of integrations.
+    ``required``: the roles a device must have to be proposed, where they are not the kind's own
+    (a charger's power sensor): an integration that has none in some versions is still proposed.
+    ``deviceless``: the integration is set up in YAML and registers its entities under no device
+    (KEBA): discovery takes all of its entities as one device.
     """
 
     integration: str
@@ -155,9 +168,11 @@ class Profile:
     required: tuple[str, ...] = ()
     charge_select_options: tuple[str, str] | None = None
     fixed_current_a: float | None = None
+    mode_actions: Mapping[str, Action] = field(default_factory=lambda: MappingProxyType({}))
     reads: str = ""
     drives: str = ""
     limits: str = ""
+    deviceless: bool = False
 
     def find(self, role: str, entities: Iterable[EntityFacts]) -> EntityFacts | None:
         """The entity that plays ``role``, by the first of its matches that any entity meets."""
@@ -209,6 +224,15 @@ def action_for(integration: str, kind: str) -> Action | None:
     """The vendor action that drives ``integration``'s devices of ``kind``, if it has one."""
     profile = profile_for(integration, kind)
     return profile.action if profile is not None else None
+
+
+def grid_export_positive(entity: EntityFacts) -> bool | None:
+    """Which way ``entity`` counts, when it is the grid meter of an integration whose profile says so:
+    True when it counts export as positive, False import; None when no profile knows this sensor."""
+    profile = profile_for(entity.platform, GRID_METER)
+    if profile is None or profile.export_positive is None or profile.find(GRID_POWER, [entity]) is None:
+        return None
+    return profile.export_positive
 
 
 def markdown_table() -> str:

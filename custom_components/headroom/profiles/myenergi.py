@@ -45,7 +45,7 @@ PROFILES = (
             }
         ),
         # Only a zappi has a charge mode (an eddi's internal-load CT is its heater).
-        required=("charge_select_entity",),
+        required=("charger_power_entity", "charge_select_entity"),
         # PLUG_STATES with a car at the charger (not EV Disconnected, Fault, or unknown).
         connected_states=("EV Connected", "Waiting for EV", "EV ready to charge", "Charging"),
         charge_select_options=("Fast", "Stopped"),

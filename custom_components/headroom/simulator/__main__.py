@@ -1,4 +1,4 @@
-"""CLI: run a scenario with one policy, or all three side by side (``--compare``)."""
+"""CLI: run a scenario with one policy, or business as usual and Headroom against the bound (``--compare``)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .run import Result, compare, run
+from .quality import evaluate
+from .run import Result, run
 from .scenario import Scenario, ScenarioError
 
 
@@ -44,17 +45,47 @@ def _write_png(result: Result, path: Path) -> None:
     fig.savefig(path, dpi=110)
 
 
+def _seeds(text: str) -> list[int]:
+    try:
+        seeds = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError as err:
+        raise argparse.ArgumentTypeError("seeds are whole numbers separated by commas, e.g. 1,2,3") from err
+    if not seeds:
+        raise argparse.ArgumentTypeError("at least one seed")
+    return seeds
+
+
+def _print_quality(answer: dict[str, Any]) -> None:
+    print(f"bound (the least any policy could pay): {answer['bound']:.2f}")
+    for name, p in answer["policies"].items():
+        print(
+            f"{name:>9}: comparison cost {p['cost']:.2f} (energy {p['energy_cost']:.2f}), capture mean "
+            f"{p['capture']['mean']:.3f} worst {p['capture']['worst']:.3f}, trips {p['trips']}, goals "
+            f"{p['goals_met']}/{p['goals_total']}, fallbacks {p['fallbacks']}, {p['cpu_seconds']:.1f} s CPU"
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
-    """``run`` a scenario for ``--days`` under one policy (bau, headroom, oracle), or ``--compare`` all
-    three; prints a table, optionally writes a CSV or chart. Exit code 2 when the scenario cannot be read."""
+    """``run`` a scenario for ``--days`` under one policy (bau, headroom), or ``--compare`` business as
+    usual and Headroom (per ``--noise-seeds``) against the bound; prints a table (or ``--json``),
+    optionally writes a CSV or chart. Exit code 2 when the scenario cannot be read."""
     parser = argparse.ArgumentParser(prog="python -m custom_components.headroom.simulator")
     sub = parser.add_subparsers(dest="command", required=True)
     runner = sub.add_parser("run", help="run a scenario")
     runner.add_argument("scenario", type=Path)
     runner.add_argument("--days", type=float, default=7.0)
-    runner.add_argument("--policy", choices=["bau", "headroom", "oracle"], default="headroom")
-    runner.add_argument("--compare", action="store_true", help="run all three policies")
-    runner.add_argument("--forecast-error", type=float, default=None)
+    runner.add_argument("--policy", choices=["bau", "headroom"], default="headroom")
+    runner.add_argument("--compare", action="store_true", help="bau and headroom against the bound")
+    runner.add_argument(
+        "--error",
+        "--forecast-error",
+        dest="error",
+        type=float,
+        default=None,
+        help="forecast error (0.2: 20 %%)",
+    )
+    runner.add_argument("--noise-seeds", type=_seeds, default=None, help="forecast-noise seeds, e.g. 1,2,3")
+    runner.add_argument("--json", action="store_true", help="print the comparison as JSON")
     runner.add_argument("--csv", type=Path, help="write the time series (one policy)")
     runner.add_argument("--png", type=Path, help="draw the time series (needs matplotlib)")
     args = parser.parse_args(argv)
@@ -63,19 +94,22 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, json.JSONDecodeError, ScenarioError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    print(f"{scenario.name}: {args.days:g} days")
     if args.compare:
-        answer: dict[str, Any] = compare(scenario, args.days, forecast_error=args.forecast_error)
-        _print_table(list(answer["results"].values()))
-        print(f"saving against business as usual: {answer['saving']:.2f}")
-        print(f"capture ratio (bau - headroom) / (bau - oracle): {answer['capture_ratio']:.3f}")
+        answer = evaluate(scenario, args.days, args.error, args.noise_seeds or [scenario.seed])
+        if args.json:
+            print(json.dumps(answer, indent=2))
+        else:
+            print(f"{scenario.name}: {args.days:g} days")
+            _print_quality(answer)
         return 0
+    print(f"{scenario.name}: {args.days:g} days")
     result = run(
         scenario,
         args.policy,
         args.days,
-        forecast_error=args.forecast_error,
+        forecast_error=args.error,
         record=bool(args.csv or args.png),
+        noise_seed=(args.noise_seeds or [None])[0],
     )
     _print_table([result])
     if result.statuses:

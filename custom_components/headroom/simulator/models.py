@@ -284,6 +284,7 @@ class Appliance:
     started: datetime | None = None
     runs: int = 0
     phase: str | None = None  # the phase it is wired to (None: spread over all)
+    starts: list[datetime] = field(default_factory=list)
 
     @property
     def minutes(self) -> int:
@@ -302,6 +303,7 @@ class Appliance:
         if not self.running(now):
             self.started = now
             self.runs += 1
+            self.starts.append(now)
 
 
 @dataclass

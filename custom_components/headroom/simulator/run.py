@@ -8,14 +8,17 @@
   when the meter (total or any phase) shows more than the limit and holds them there until the
   meter shows room, calling the same policy functions in the same order as the integration's
   controller does.
-- ``oracle``: the same policy with perfect forecasts (not a bound: it knows no more of tomorrow's
-  cars than Headroom does).
+
+Each run is valued at the fair accounting's stated prices (``accounting.py``) and compared with
+the bound (``bound.py``): the whole period as one perfect-foresight linear program, a true lower
+bound on what any policy could reach. Headroom on perfect forecasts is ``forecast_error=0``.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import math
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Literal
@@ -29,10 +32,13 @@ from ..policy.readings import ApplianceReading, Forecasts, Readings
 from ..policy.setpoints import Setpoint, paced
 from ..policy.timeline import Timeline
 from . import sensors
+from .accounting import Outcome, accounting_for, heat_kwh
+from .bound import appliance_windows
+from .bound import bound as lower_bound
 from .models import WaterHeater, on_phases
 from .scenario import Faults, Flows, Home, Scenario, Tick
 
-Policy = Literal["bau", "headroom", "oracle"]
+Policy = Literal["bau", "headroom"]
 
 
 @dataclass
@@ -69,6 +75,10 @@ class Result:
     cuts: int = 0
     statuses: dict[str, int] = field(default_factory=dict)
     rows: list[dict[str, Any]] = field(default_factory=list)
+    # What the energy bill does not say, and the comparison cost at the stated prices.
+    outcome: Outcome | None = None
+    fair_cost: float = 0.0
+    cpu_seconds: float = 0.0
 
     @property
     def total_cost(self) -> float:
@@ -86,6 +96,7 @@ class Result:
             "fuse trips": self.fuse_trips,
             "peak phase A": round(self.peak_phase_a, 1),
             "ticks over a phase fuse": self.over_fuse_ticks,
+            "comparison cost": round(self.fair_cost, 2),
             "EV goals met": f"{self.ev_goals_met}/{self.ev_goals}",
             "EV short kWh": round(self.ev_short_kwh, 1),
             "appliance runs": self.appliance_runs,
@@ -140,13 +151,18 @@ class _Headroom:
         sim: Simulation,
         faults: Faults | None = None,
         load_history: bool = True,
+        noise_seed: int | None = None,
     ) -> None:
         self.scenario = scenario
         self.config = sensors.site_config(scenario)
         self.devices = sensors.device_configs(home)
         self.sensors = sensors.Sensors(home, faults or scenario.faults, self.config, seed)
         self.forecaster = sensors.Forecaster(
-            scenario, error, seed, lambda moment: sim.pv_at(home, moment), load_history
+            scenario,
+            error,
+            seed if noise_seed is None else noise_seed,
+            lambda moment: sim.pv_at(home, moment),
+            load_history,
         )
         self.intents = Intents()
         self.plan: Plan | None = None
@@ -302,7 +318,7 @@ def _heater_step(heater: WaterHeater | None, local: datetime, dt_h: float) -> fl
 
 
 class Simulation:
-    """A scenario's home ticked forward under one policy (bau, headroom, oracle), which commands its
+    """A scenario's home ticked forward under one policy (bau, headroom), which commands its
     devices every tick; ``run`` gives the ``Result``."""
 
     def __init__(
@@ -313,9 +329,11 @@ class Simulation:
         sensor_lag: int = 0,
         load_history: bool = True,
         faults: Faults | None = None,
+        noise_seed: int | None = None,
     ) -> None:
         """``faults``: the sensors' faults (the scenario's unless given); ``sensor_lag``: ticks by which
-        the chargers' own power sensors lag the meter, over the faults' own."""
+        the chargers' own power sensors lag the meter, over the faults' own; ``noise_seed``: the
+        forecast errors' seed (the scenario's unless given)."""
         self.scenario = scenario
         self.home = scenario.build()
         self.policy_name = policy
@@ -329,15 +347,20 @@ class Simulation:
             else _Headroom(
                 scenario,
                 self.home,
-                0.0 if policy == "oracle" else error,
+                error,
                 scenario.seed,
                 self,
                 faults,
                 load_history,
+                noise_seed,
             )
         )
         self.heater_kw = 0.0
         self._pv_cache: dict[datetime, float] = {}
+        battery, heater = self.home.battery, self.home.water_heater
+        self._stored_at_start = (battery.soc_kwh if battery else 0.0) + (
+            heat_kwh(heater.litres, heater.temperature_c, heater.COLD_WATER_C) if heater else 0.0
+        )
 
     def pv_at(self, home: Home, moment: datetime) -> float:
         if moment not in self._pv_cache:
@@ -366,6 +389,7 @@ class Simulation:
 
     def run(self, days: float, record: bool = False) -> Result:
         sc, home = self.scenario, self.home
+        started = time.process_time()
         dt_h = sc.tick_minutes / 60
         result = Result(
             policy=self.policy_name,
@@ -436,7 +460,43 @@ class Simulation:
         if isinstance(self.policy, _Headroom):
             result.solves, result.cuts = self.policy.solves, self.policy.cuts
             result.statuses = dict(self.policy.statuses)
+        result.outcome = self._outcome(result, days)
+        result.fair_cost = result.outcome.cost(accounting_for(sc, days))
+        result.cpu_seconds = time.process_time() - started
         return result
+
+    def _outcome(self, result: Result, days: float) -> Outcome:
+        """The run's energy bill and what it leaves undone or stored (``accounting.Outcome``)."""
+        home, sc = self.home, self.scenario
+        moments = [
+            sc.start + timedelta(minutes=k * sc.tick_minutes)
+            for k in range(round(days * 1440 / sc.tick_minutes))
+        ]
+        missed, missed_kwh = 0, 0.0
+        for appliance in home.appliances:
+            energy = sum(appliance.profile_kw) * 5 / 60
+            for opens, closes, required in appliance_windows(appliance, sc, moments):
+                if required and not any(opens <= s < closes for s in appliance.starts):
+                    missed, missed_kwh = missed + 1, missed_kwh + energy
+        stored = 0.0
+        if home.battery is not None:
+            stored += home.battery.soc_kwh
+        heater = home.water_heater
+        if heater is not None:
+            stored += heat_kwh(heater.litres, heater.temperature_c, heater.COLD_WATER_C)
+        for charger in home.chargers:
+            if charger.visit is not None:
+                stored += max(0.0, charger.soc - charger.visit.arrival_soc) / 100.0 * charger.car_capacity_kwh
+        return Outcome(
+            energy_cost=result.cost,
+            unserved_kwh=result.unserved_kwh,
+            ev_short_kwh=result.ev_short_kwh,
+            trips=result.fuse_trips,
+            missed_run_kwh=missed_kwh,
+            missed_runs=missed,
+            cold_showers=float(result.cold_showers),
+            stored_gain_kwh=stored - self._stored_at_start,
+        )
 
     def _count_phases(self, tick: Tick, result: Result) -> None:
         """The tick's highest phase current; whether a phase was above its fuse, and whether a load
@@ -473,22 +533,31 @@ def run(
     record: bool = False,
     sensor_lag: int = 0,
     faults: Faults | None = None,
+    noise_seed: int | None = None,
 ) -> Result:
     """``sensor_lag``: ticks by which the chargers' own power sensors lag the meter; ``faults``: the
-    sensors' faults instead of the scenario's."""
-    return Simulation(scenario, policy, forecast_error, sensor_lag, faults=faults).run(days, record)
+    sensors' faults instead of the scenario's; ``noise_seed``: the forecast errors' seed."""
+    return Simulation(scenario, policy, forecast_error, sensor_lag, faults=faults, noise_seed=noise_seed).run(
+        days, record
+    )
 
 
 def compare(scenario: Scenario, days: float, *, forecast_error: float | None = None) -> dict[str, Any]:
-    """All three policies on the same days; the saving and the capture ratio
-    ((cost_bau - cost_headroom) / (cost_bau - cost_oracle)), on cost including unserved energy."""
-    results = {
-        p: run(scenario, p, days, forecast_error=forecast_error) for p in ("bau", "headroom", "oracle")
-    }
-    bau, headroom, oracle = (results[p].total_cost for p in ("bau", "headroom", "oracle"))
-    possible = bau - oracle
+    """Business as usual and Headroom on the same days, and the bound; the saving and the capture
+    ratio ((bau - headroom) / (bau - bound)), both on the comparison cost (``accounting.py``)."""
+    results = {p: run(scenario, p, days, forecast_error=forecast_error) for p in ("bau", "headroom")}
+    floor = lower_bound(scenario, days)
+    bau, headroom = results["bau"].fair_cost, results["headroom"].fair_cost
     return {
         "results": results,
+        "bound": floor,
         "saving": bau - headroom,
-        "capture_ratio": (bau - headroom) / possible if abs(possible) > 1e-9 else 1.0,
+        "capture_ratio": capture(bau, headroom, floor.cost),
     }
+
+
+def capture(bau: float, policy: float, bound: float) -> float:
+    """The share of the possible saving a policy reached: (bau - policy) / (bau - bound); 1 when
+    business as usual is already at the bound."""
+    possible = bau - bound
+    return (bau - policy) / possible if abs(possible) > 1e-9 else 1.0

@@ -5,13 +5,13 @@ in Home Assistant; the decisions themselves are the policy's (``policy/``), neve
 The imperfections a real home has can be injected (``scenario.Faults``): chargers' power sensors
 that lag the meter by some ticks, sensors that now and then read nothing (seeded), a grid meter
 that counts export as positive (read with the direction the site's settings give, as the
-integration's meter reader does), forecasts off by ``error`` (seeded per hour, so a replan sees the
-same forecast for the same hour).
+integration's meter reader does), forecasts off by ``error`` (see ``Forecaster``).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import math
 import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -279,9 +279,29 @@ def outage_requests(scenario: Scenario, home: Home, timeline: Timeline, intents:
                 intents.grid_requests[key] = GridRequest(id=key, start=start, end=stop, limit_kw=0.0)
 
 
+# How a forecast's error behaves (``Forecaster``): an AR(1) path per series, hour to hour.
+ERROR_PERSISTENCE = 0.9
+# The share of PV's error variance that is one level for the whole day (a cloudy day missed).
+PV_DAY_SHARE = 0.5
+# At lead 0 a forecast is off by this share of its day-ahead error; it grows linearly to 1 at 24 h.
+NEAR_TERM_SHARE = 0.5
+# Day-ahead prices for tomorrow are published at this local hour (EPEX / Nord Pool, about 13:00).
+PRICES_PUBLISHED_HOUR = 13
+
+
 @dataclass
 class Forecaster:
-    """Forecasts over a horizon: the truth (``error`` 0) or the truth off by seeded noise per hour."""
+    """Forecasts over a horizon: the truth (``error`` 0) or the truth off as real forecasts are.
+
+    ``error`` is the relative standard deviation of a day-ahead forecast of the house's load and
+    of the PV (0.2: 20 %). The error is correlated: an AR(1) path per series (persistence
+    ``ERROR_PERSISTENCE`` from hour to hour), and for PV half its variance a level error for the
+    whole day, so a cloudy afternoon the forecast missed stays missed; the same path for every
+    replan (the weather does not change with the forecast), smaller the nearer the hour
+    (``NEAR_TERM_SHARE`` at lead 0). Dynamic prices are known as far as they are published (until
+    midnight, and from ``PRICES_PUBLISHED_HOUR`` until the end of tomorrow); beyond, the forecast
+    repeats the last published day's price at that time. Seeded by ``seed``: ``--noise-seeds``
+    draws several such worlds."""
 
     scenario: Scenario
     error: float
@@ -289,11 +309,58 @@ class Forecaster:
     pv_at: Any  # (moment) -> kW, cached by the simulation
     # False: no history of the house's load (a new install): the policy holds what it draws now.
     load_history: bool = True
+    _paths: dict[str, list[float]] = field(default_factory=dict, repr=False)
+    _levels: dict[str, float] = field(default_factory=dict, repr=False)
 
-    def _noise(self, key: str) -> float:
+    def _path(self, series: str, moment: datetime) -> float:
+        """The standard-normal AR(1) error of ``series`` at ``moment``'s hour, from the start's."""
+        first = int(self.scenario.start.timestamp() // 3600)
+        hour = max(int(moment.timestamp() // 3600) - first, 0)
+        path = self._paths.setdefault(series, [])
+        while len(path) <= hour:
+            draw = random.Random(f"{self.seed}-{series}-{len(path)}").gauss(0.0, 1.0)
+            path.append(
+                draw
+                if not path
+                else ERROR_PERSISTENCE * path[-1] + math.sqrt(1 - ERROR_PERSISTENCE**2) * draw
+            )
+        return path[hour]
+
+    def _level(self, series: str, moment: datetime) -> float:
+        day = moment.astimezone(self.scenario.tz).date().isoformat()
+        key = f"{series}-{day}"
+        if key not in self._levels:
+            self._levels[key] = random.Random(f"{self.seed}-{key}-level").gauss(0.0, 1.0)
+        return self._levels[key]
+
+    def relative_error(self, series: str, moment: datetime, issued: datetime) -> float:
+        """How far off (a share, e.g. -0.12) the forecast of ``series`` for ``moment`` is when made at
+        ``issued``: 0 on perfect forecasts."""
         if self.error <= 0:
             return 0.0
-        return random.Random(f"{self.seed}-{key}").gauss(0.0, self.error)
+        lead_h = max((moment - issued).total_seconds() / 3600, 0.0)
+        scale = NEAR_TERM_SHARE + (1 - NEAR_TERM_SHARE) * min(lead_h, 24.0) / 24.0
+        if series == "pv":
+            shape = math.sqrt(1 - PV_DAY_SHARE) * self._path(series, moment) + math.sqrt(
+                PV_DAY_SHARE
+            ) * self._level(series, moment)
+        else:
+            shape = self._path(series, moment)
+        return self.error * scale * shape
+
+    def price_known(self, moment: datetime, issued: datetime) -> datetime:
+        """The moment whose published price stands for ``moment``'s when forecasting at ``issued``:
+        itself when published, else the same time on the last published day."""
+        if self.error <= 0 or self.scenario.prices.get("kind") != "dynamic":
+            return moment
+        local = issued.astimezone(self.scenario.tz)
+        published_days = 2 if local.hour >= PRICES_PUBLISHED_HOUR else 1
+        until = datetime.combine(local.date(), datetime.min.time(), self.scenario.tz) + timedelta(
+            days=published_days
+        )
+        while moment >= until:
+            moment -= timedelta(days=1)
+        return moment
 
     def forecasts(self, home: Home, timeline: Timeline) -> Forecasts:
         sc = self.scenario
@@ -303,20 +370,20 @@ class Forecaster:
         heater = home.water_heater
         heater = dataclasses.replace(heater) if heater is not None and not heater.driven else None
         base, pv = np.zeros(timeline.steps), np.zeros(timeline.steps)
+        issued = moments[0] if moments else self.scenario.start
         for t, moment in enumerate(moments):
-            hour_key = moment.strftime("%Y%m%d%H")
             load = solar = 0.0
             for k in range(ticks):
                 sub = (moment + timedelta(minutes=k * sc.tick_minutes)).astimezone(sc.tz)
                 load += home.base.kw(sub) if self.error <= 0 else home.base.expected_kw(sub)
                 load += heater.step(sub, sc.tick_minutes / 60) if heater is not None else 0.0
                 solar += self.pv_at(sub)
-            base[t] = max(load / ticks * (1 + self._noise(f"b{hour_key}")), 0.0)
-            pv[t] = max(solar / ticks * (1 + self._noise(f"p{hour_key}")), 0.0)
+            base[t] = max(load / ticks * (1 + self.relative_error("load", moment, issued)), 0.0)
+            pv[t] = max(solar / ticks * (1 + self.relative_error("pv", moment, issued)), 0.0)
         self._islanded(home, moments, base, pv)
         return Forecasts(
-            import_price=np.array([sc.import_price(m) for m in moments]),
-            export_price=np.array([sc.export_price(m) for m in moments]),
+            import_price=np.array([sc.import_price(self.price_known(m, issued)) for m in moments]),
+            export_price=np.array([sc.export_price(self.price_known(m, issued)) for m in moments]),
             pv_kw=pv,
             base_load_kw=base if self.load_history else None,
             base_load_basis="the simulator's forecaster",

@@ -30,7 +30,15 @@ from ..const import (
 from ..policy.readings import Forecasts
 from ..policy.timeline import Timeline
 from .base_load import BaseLoadProfile
-from .prices import PricePoint, PriceSeries, not_a_number, price_series
+from .prices import (
+    PricePoint,
+    PriceSeries,
+    entity_format,
+    not_a_number,
+    price_series,
+    sibling_points,
+    source_label,
+)
 from .pv import attribute_points, not_finite, pv_series
 from .tariff import tou_series, with_fees
 
@@ -139,7 +147,15 @@ def _export_prices(
     export_price = factor * import_price + float(config.get(CONF_EXPORT_PRICE_FIXED, 0.0))
     if export_entity := config.get(CONF_EXPORT_PRICE_ENTITY):
         state = hass.states.get(export_entity)
-        exported = price_series(state, timeline.start, timeline.step_minutes, timeline.steps)
+        exported = price_series(
+            state,
+            timeline.start,
+            timeline.step_minutes,
+            timeline.steps,
+            sibling_points(hass, export_entity),
+            entity_format(hass, export_entity),
+            source_label(hass, export_entity),
+        )
         if exported is None:
             stale.append(export_entity)
         else:
@@ -180,7 +196,15 @@ def _import_prices(
     start, step_minutes, steps = timeline.start, timeline.step_minutes, timeline.steps
     if price_entity := config.get(CONF_PRICE_ENTITY):
         state = hass.states.get(price_entity)
-        prices = price_series(state, start, step_minutes, steps, inputs.price_points)
+        prices = price_series(
+            state,
+            start,
+            step_minutes,
+            steps,
+            inputs.price_points,
+            entity_format(hass, price_entity),
+            source_label(hass, price_entity),
+        )
         if prices is None:
             stale.append(price_entity)
             return np.full(steps, FALLBACK_PRICE), "price unavailable"

@@ -45,10 +45,19 @@ class ServicePrices:
         self._cache: dict[str, tuple[datetime, list[PricePoint]]] = {}
 
     def family(self, entity_id: str) -> str | None:
+        """``nordpool`` or ``tibber`` for core's sensors, whose forecast only their action answers. HACS
+        Nord Pool shares core's domain but keeps its prices in ``raw_today``/``raw_tomorrow`` and names its
+        sensors ``nordpool_<price type>_<area>_...`` (custom-components/nordpool@1eaa249, sensor.py):
+        those are read from the state, not asked for."""
         entry = er.async_get(self.hass).async_get(entity_id)
-        if entry is not None and entry.platform in ("nordpool", "tibber"):
-            return entry.platform
-        return None
+        if entry is None or entry.platform not in ("nordpool", "tibber"):
+            return None
+        state = self.hass.states.get(entity_id)
+        if entry.platform == "nordpool" and (
+            entry.unique_id.startswith("nordpool_") or (state is not None and "raw_today" in state.attributes)
+        ):
+            return None
+        return entry.platform
 
     async def async_points(self, entity_id: str) -> list[PricePoint] | None:
         """The forecast for the entity, or None when it is not a service-only family."""

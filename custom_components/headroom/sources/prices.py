@@ -1,11 +1,14 @@
 """Price forecasts from the attributes of price entities, aligned to the planning steps.
 
-One parser reads every integration that puts a list of prices in its attributes; the
-formats differ only in attribute and key names and units, listed in ``FORMATS``:
-HACS Nord Pool (``raw_today``/``raw_tomorrow``), ENTSO-e (``prices``), EPEX Spot (``data``),
-Energi Data Service (``raw_today``/``raw_tomorrow``/``forecast``), Amber (``forecasts``),
-Octopus Energy (event entities' ``rates``, today and tomorrow), and any generic list of
-``{start|start_time|from, end?, value|price}``. Units become currency per kWh.
+One parser reads every integration that puts a list of prices in its attributes; the layouts differ
+in attribute and key names, units and which interval the state is, listed in ``FORMATS`` with the
+source each was read from: HACS Nord Pool (``raw_today``/``raw_tomorrow``), Energi Data Service
+(``raw_today``/``raw_tomorrow``/``forecast``), Frank Energie (``prices``), Zonneplan (``forecast``, in
+10^-7 EUR), Amber (the price sensor's interval and the forecast sensor's ``forecasts``), ENTSO-e
+(``prices``), EPEX Spot (``data``, also for aWATTar), Octopus Energy (event entities' ``rates``, today
+and tomorrow), and any generic list of ``{start|start_time|from, end?, value|price}``. An entity is
+matched by the integration that registered it first, by its attributes only outside the registry.
+Units become currency per kWh.
 
 Steps are filled by time-weighted averaging, so 15- and 60-minute prices both work with any
 step length; times are absolute, so 23- and 25-hour days need nothing special. A row whose
@@ -23,13 +26,25 @@ from typing import Any
 
 import numpy as np
 from homeassistant.core import HomeAssistant, State
+from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
 
 from . import state_number
 from .units import price_factor
 
-START_KEYS = ("start", "start_time", "from", "startsAt", "hour", "time", "valid_from", "period_start")
-END_KEYS = ("end", "end_time", "till", "to", "valid_to", "period_end")
+START_KEYS = (
+    "start",
+    "start_time",
+    "start_date",
+    "from",
+    "startsAt",
+    "hour",
+    "time",
+    "datetime",
+    "valid_from",
+    "period_start",
+)
+END_KEYS = ("end", "end_time", "end_date", "till", "to", "valid_to", "period_end")
 # Value keys with the factor to currency/kWh they imply regardless of the entity's unit.
 VALUE_KEYS: dict[str, float | None] = {
     "value": None,
@@ -43,25 +58,97 @@ VALUE_KEYS: dict[str, float | None] = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PriceFormat:
-    """How one price integration lays out its attributes: its name, the attributes that hold price lists,
-    and a marker only it has."""
+    """How one price integration lays out its prices, read from that integration's own code.
+
+    ``platform``: the integration's domain as the entity registry names it (the surest sign of a
+    format); ``marker``: an attribute only this layout has, for entities outside the registry (and to
+    tell HACS Nord Pool from core's, which share a domain). ``attributes`` hold price lists, the first
+    one winning where two cover the same time (real prices before a prediction). ``values``: the
+    row keys (a dotted path reaches into a nested dict) with the factor to currency/kWh each implies
+    whatever the entity's unit (None: the unit's factor). ``state_is_next``: the state is the next
+    interval's price, not the price now (Amber's forecast sensor). ``interval_in_attributes``: the
+    state's own attributes hold the current interval (Amber's price sensor). ``entry_label``: the
+    config-entry data key that names the upstream source (EPEX Spot's ``source``).
+    ``marker_with_platform``: the marker is needed even where the platform matches (HACS Nord Pool
+    shares core Nord Pool's domain; core's sensors have no price list).
+    """
 
     name: str
     attributes: tuple[str, ...]
-    marker: str  # an attribute (or key of the first item) only this format has
+    marker: str = ""
+    platform: str | None = None
+    values: tuple[tuple[str, float | None], ...] = ()
+    state_is_next: bool = False
+    interval_in_attributes: bool = False
+    entry_label: str | None = None
+    marker_with_platform: bool = False
+    source: str = ""
 
+
+ZONNEPLAN_AMOUNT = 1e-7  # Zonneplan's amounts are 10^-7 EUR per kWh (its sensors' value_factor)
 
 FORMATS = (
-    PriceFormat("Energi Data Service", ("raw_today", "raw_tomorrow", "forecast"), "today_min"),
-    PriceFormat("ENTSO-e", ("prices_today", "prices_tomorrow", "prices"), "prices"),
-    PriceFormat("EPEX Spot", ("data",), "data"),
-    PriceFormat("Amber", ("forecasts",), "forecasts"),
-    PriceFormat("Octopus Energy", ("rates",), "rates"),
-    PriceFormat("Nord Pool (HACS)", ("raw_today", "raw_tomorrow"), "raw_today"),
-    PriceFormat("price list", ("forecast", "prices", "data", "rates", "forecasts"), ""),
+    PriceFormat(
+        name="Energi Data Service",
+        attributes=("raw_today", "raw_tomorrow", "forecast"),
+        marker="today_min",
+        platform="energidataservice",
+        source="MTrab/energidataservice@8584122 custom_components/energidataservice/sensor.py, const.py",
+    ),
+    PriceFormat(
+        name="Nord Pool (HACS)",
+        attributes=("raw_today", "raw_tomorrow"),
+        marker="raw_today",
+        platform="nordpool",
+        marker_with_platform=True,
+        source="custom-components/nordpool@1eaa249 custom_components/nordpool/sensor.py, const.py",
+    ),
+    PriceFormat(
+        name="Frank Energie",
+        attributes=("prices",),
+        platform="frank_energie",
+        source="HiDiHo01/home-assistant-frank_energie@a9aa41a custom_components/frank_energie/sensor.py; "
+        "HiDiHo01/python-frank-energie@b8a8fde python_frank_energie/models.py (asdict)",
+    ),
+    PriceFormat(
+        name="Zonneplan",
+        attributes=("forecast",),
+        platform="zonneplan_one",
+        values=(("price_tax_included.amount", ZONNEPLAN_AMOUNT), ("electricity_price", ZONNEPLAN_AMOUNT)),
+        source="fsaris/home-assistant-zonneplan-one@bcc3b9b custom_components/zonneplan_one/const.py, "
+        "sensor.py, coordinators/electricity_prices_data_coordinator.py",
+    ),
+    PriceFormat(
+        name="Amber",
+        attributes=("forecasts",),
+        marker="forecasts",
+        platform="amberelectric",
+        state_is_next=True,
+        interval_in_attributes=True,
+        source="home-assistant/core 2025.4.4 and 2026.2.3 homeassistant/components/amberelectric/sensor.py, "
+        "coordinator.py",
+    ),
+    PriceFormat(
+        name="ENTSO-e",
+        attributes=("prices_today", "prices_tomorrow", "prices"),
+        marker="prices",
+        platform="entsoe",
+    ),
+    PriceFormat(
+        name="EPEX Spot",
+        attributes=("data",),
+        marker="data",
+        platform="epex_spot",
+        entry_label="source",
+        source="mampfes/ha_epex_spot@886e49e custom_components/epex_spot/sensor.py, common.py, "
+        "EPEXSpot/Awattar/__init__.py, config_flow.py",
+    ),
+    PriceFormat(name="Octopus Energy", attributes=("rates",), marker="rates", platform="octopus_energy"),
+    PriceFormat(name="price list", attributes=("forecast", "prices", "data", "rates", "forecasts")),
 )
+GENERIC = FORMATS[-1]
 
 
 @dataclass(frozen=True)
@@ -108,20 +195,36 @@ def parse_time(value: Any) -> datetime | None:
     return dt_util.as_utc(moment)
 
 
-def points_from_list(items: Iterable[Any], factor: float) -> list[PricePoint]:
-    """Price points from a list of dicts with a start, an optional end and a value."""
+def _value_at(item: dict[str, Any], path: str) -> Any:
+    """``item[path]``, a dotted path reaching into nested dicts (Zonneplan's ``price_tax_included.amount``)."""
+    value: Any = item
+    for key in path.split("."):
+        if not isinstance(value, dict) or key not in value:
+            return None
+        value = value[key]
+    return value
+
+
+def _row_value(
+    item: dict[str, Any], values: tuple[tuple[str, float | None], ...]
+) -> tuple[Any, float | None]:
+    """The row's price and the factor its key implies (None: the entity's unit decides)."""
+    for path, implied in values or tuple(VALUE_KEYS.items()):
+        if (value := _value_at(item, path)) is not None:
+            return value, implied
+    return None, None
+
+
+def points_from_list(items: Iterable[Any], factor: float, fmt: PriceFormat = GENERIC) -> list[PricePoint]:
+    """Price points from a list of dicts with a start, an optional end and a value (in ``fmt``'s keys)."""
     raw: list[tuple[datetime, datetime | None, float]] = []
     for item in items:
         if not isinstance(item, dict):
             continue
         start = next((parse_time(item[k]) for k in START_KEYS if k in item), None)
-        key = next((k for k in VALUE_KEYS if k in item and item[k] is not None), None)
-        if start is None or key is None:
+        value, implied = _row_value(item, fmt.values)
+        if start is None or isinstance(value, bool) or not isinstance(value, (int, float)):
             continue
-        value = item[key]
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            continue
-        implied = VALUE_KEYS[key]
         end = next((parse_time(item[k]) for k in END_KEYS if k in item), None)
         raw.append((start, end, float(value) * (implied if implied is not None else factor)))
     raw.sort(key=lambda r: r[0])
@@ -137,40 +240,76 @@ def points_from_list(items: Iterable[Any], factor: float) -> list[PricePoint]:
     return points
 
 
-def detect_format(state: State) -> str:
-    """Which integration's attribute layout the price entity has, else ``price list``."""
+def find_format(state: State, platform: str | None = None) -> PriceFormat:
+    """The layout of a price entity: by the integration that registered it (``platform``), else by an
+    attribute only one layout has, else the generic price list."""
     attrs = state.attributes
     for fmt in FORMATS:
+        if fmt.platform == platform is not None and (not fmt.marker_with_platform or fmt.marker in attrs):
+            return fmt
+    for fmt in FORMATS:
         if fmt.marker and fmt.marker in attrs and any(isinstance(attrs.get(a), list) for a in fmt.attributes):
-            return fmt.name
-    return "price list"
+            return fmt
+    return GENERIC
 
 
-def points_from_state(state: State) -> list[PricePoint]:
+def detect_format(state: State, platform: str | None = None) -> str:
+    """Which integration's attribute layout the price entity has, else ``price list``."""
+    return find_format(state, platform).name
+
+
+def merge_points(groups: Iterable[list[PricePoint]]) -> list[PricePoint]:
+    """The points of several lists for one price, earlier lists first: a later point that overlaps a
+    kept one is dropped (Energi Data Service's real prices before Carnot's prediction of them)."""
+    kept: list[PricePoint] = []
+    for group in groups:
+        earlier = list(kept)
+        kept += [p for p in group if not any(p.start < q.end and q.start < p.end for q in earlier)]
+    return sorted(kept, key=lambda p: p.start)
+
+
+def interval_point(state: State, factor: float) -> PricePoint | None:
+    """The current interval a state's own attributes describe (Amber's price sensor: ``start_time``,
+    ``end_time``, ``per_kwh``), as a point."""
+    points = points_from_list([dict(state.attributes)], factor)
+    return points[0] if points and "end_time" in state.attributes else None
+
+
+def points_from_state(state: State, fmt: PriceFormat | None = None) -> list[PricePoint]:
     """Every price point the entity's attributes hold, in currency per kWh, sorted by start."""
+    fmt = fmt or find_format(state)
     factor = unit_factor(state.attributes.get("unit_of_measurement"))
-    points: dict[datetime, PricePoint] = {}
-    attributes = {a for fmt in FORMATS for a in fmt.attributes}
-    for attribute in sorted(attributes):
-        items = state.attributes.get(attribute)
-        if isinstance(items, list):
-            for point in points_from_list(items, factor):
-                points.setdefault(point.start, point)
-    return [points[k] for k in sorted(points)]
+    attributes = (
+        fmt.attributes if fmt is not GENERIC else tuple(sorted({a for f in FORMATS for a in f.attributes}))
+    )
+    groups = [
+        points_from_list(items, factor, fmt)
+        for attribute in attributes
+        if isinstance(items := state.attributes.get(attribute), list)
+    ]
+    if fmt.interval_in_attributes and (now := interval_point(state, factor)) is not None:
+        groups.insert(0, [now])
+    return merge_points(groups)
 
 
-def current_price(state: State | None, extra: list[PricePoint] | None = None) -> float | None:
-    """The price now: the state when it is a number, else (an Octopus rates event, whose state is
-    a time) the listed price whose interval holds now."""
+def current_price(
+    state: State | None, extra: list[PricePoint] | None = None, fmt: PriceFormat | None = None
+) -> float | None:
+    """The price now: the listed price whose interval holds now where the state is not the price now
+    (an Octopus rates event, whose state is a time; Amber's forecast sensor, whose state is the next
+    interval's price), else the state."""
     if state is None:
         return None
+    fmt = fmt or find_format(state)
     value = state_number(state)
-    if value is not None and state.domain != "event":
+    if value is not None and state.domain != "event" and not fmt.state_is_next:
         return value * unit_factor(state.attributes.get("unit_of_measurement"))
     now = dt_util.utcnow()
-    for point in (extra or []) + points_from_state(state):
+    for point in (extra or []) + points_from_state(state, fmt):
         if point.start <= now < point.end and math.isfinite(point.price):
             return point.price
+    if value is not None and state.domain != "event":
+        return value * unit_factor(state.attributes.get("unit_of_measurement"))
     return None
 
 
@@ -184,22 +323,59 @@ def not_a_number(state: State | None) -> bool:
         return False
 
 
+def registry_platform(hass: HomeAssistant, entity_id: str) -> str | None:
+    """The integration that registered the entity, None for an entity outside the registry."""
+    entry = er.async_get(hass).async_get(entity_id)
+    return entry.platform if entry is not None else None
+
+
+def entity_format(hass: HomeAssistant, entity_id: str) -> PriceFormat | None:
+    """The price layout of an entity, None when it has no state."""
+    state = hass.states.get(entity_id)
+    return None if state is None else find_format(state, registry_platform(hass, entity_id))
+
+
+def source_label(hass: HomeAssistant, entity_id: str) -> str:
+    """What the form and the status sensor call the price source: the layout's name, with the
+    upstream source where the integration has several (EPEX Spot's ``Awattar``)."""
+    fmt = entity_format(hass, entity_id) or GENERIC
+    entry = er.async_get(hass).async_get(entity_id)
+    config = hass.config_entries.async_get_entry(entry.config_entry_id or "") if entry is not None else None
+    if fmt.entry_label and config is not None and (upstream := config.data.get(fmt.entry_label)):
+        return f"{fmt.name} ({upstream})"
+    return fmt.name
+
+
 def sibling_points(hass: HomeAssistant, entity_id: str) -> list[PricePoint]:
     """The price points the entity's siblings (see ``sibling_entities``) hold."""
     return [
         p
-        for sibling in sibling_entities(entity_id)
+        for sibling in sibling_entities(hass, entity_id)
         if (state := hass.states.get(sibling)) is not None
-        for p in points_from_state(state)
+        for p in points_from_state(state, find_format(state, registry_platform(hass, sibling)))
     ]
 
 
-def sibling_entities(entity_id: str) -> list[str]:
-    """Entities that carry the rest of the same price list: Octopus Energy keeps tomorrow's
-    rates in a ``next_day_rates`` event beside ``current_day_rates``, ENTSO-e and others don't."""
+def sibling_entities(hass: HomeAssistant, entity_id: str) -> list[str]:
+    """Entities that carry the rest of the same price list: Octopus Energy keeps tomorrow's rates in a
+    ``next_day_rates`` event beside ``current_day_rates``; Amber keeps the current interval in its price
+    sensor (unique id ``<site>-current-<channel>``) and the intervals after it in its forecast sensor
+    (``<site>-forecasts-<channel>``), each the other's sibling. ENTSO-e and others keep it all in one."""
     if entity_id.endswith("_current_day_rates"):
         return [entity_id.removesuffix("_current_day_rates") + "_next_day_rates"]
-    return []
+    registry = er.async_get(hass)
+    entry = registry.async_get(entity_id)
+    if entry is None or entry.platform != "amberelectric":
+        return []
+    site, _, rest = entry.unique_id.partition("-")
+    kind, _, channel = rest.partition("-")
+    other = {"current": "forecasts", "forecasts": "current"}.get(kind)
+    sibling = (
+        registry.async_get_entity_id("sensor", "amberelectric", f"{site}-{other}-{channel}")
+        if other
+        else None
+    )
+    return [sibling] if sibling else []
 
 
 def describe(points: list[PricePoint], now: datetime, source: str) -> str:
@@ -253,17 +429,43 @@ def series_from_points(
 
 
 def price_series(
-    state: State | None, start: datetime, step_minutes: int, steps: int, extra: list[PricePoint] | None = None
+    state: State | None,
+    start: datetime,
+    step_minutes: int,
+    steps: int,
+    extra: list[PricePoint] | None = None,
+    fmt: PriceFormat | None = None,
+    label: str | None = None,
 ) -> PriceSeries | None:
     """Prices for each step from ``start``; None when the entity has no usable price now.
-    ``extra`` are points from elsewhere (a service response, a sibling entity) for the same price."""
-    now_price = current_price(state, extra)
-    if state is None or now_price is None:
+    ``extra`` are points from elsewhere (a service response, a sibling entity) for the same price;
+    ``fmt`` the entity's layout (found from its attributes when not given), ``label`` its name."""
+    if state is None:
+        return None
+    fmt = fmt or find_format(state)
+    now_price = current_price(state, extra, fmt)
+    if now_price is None:
         return None
     merged: dict[datetime, PricePoint] = {}
-    for p in [*(extra or []), *points_from_state(state)]:
+    for p in [*(extra or []), *points_from_state(state, fmt)]:
         # The first source wins, unless what it said for this time is not a number.
         if p.start not in merged or not math.isfinite(merged[p.start].price):
             merged[p.start] = p
     points = [merged[k] for k in sorted(merged)]
-    return series_from_points(points, start, step_minutes, steps, now_price, detect_format(state))
+    now = dt_util.utcnow()
+    if (
+        points
+        and start < points[0].start
+        and (
+            points[0].start <= now  # the step holding now began before the current interval
+            or (
+                fmt.state_is_next
+                and points[0].start - max(start, now)
+                <= points[0].end - points[0].start + timedelta(minutes=1)
+            )
+        )
+    ):
+        # What has passed of the step, or (a list that starts at the next interval) the time till the
+        # first listed interval: the price now.
+        points.insert(0, PricePoint(start, points[0].start, now_price))
+    return series_from_points(points, start, step_minutes, steps, now_price, label or fmt.name)

@@ -1,0 +1,446 @@
+"""Home batteries and grid meters as their integrations make them: found, read the right way round
+and driven end to end, with each fixture written from the integration's own source (named beside it).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant import config_entries
+from homeassistant.const import EVENT_CALL_SERVICE, EntityCategory
+from homeassistant.core import HomeAssistant, ServiceCall
+from homeassistant.data_entry_flow import FlowResultType
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
+
+from custom_components.headroom import profiles
+from custom_components.headroom.const import DOMAIN
+from custom_components.headroom.devices import battery
+from custom_components.headroom.discovery import async_candidates, entity_facts
+
+from .conftest import SITE
+from .realdevices import Device, Ent, Installed, install
+from .test_config_flow import FORM
+from .test_devices import EVENING
+from .test_profiles_drive import _site_with
+
+W = {"device_class": "power", "unit": "W"}
+CONFIG = EntityCategory.CONFIG
+
+
+async def _echo_selects(hass: HomeAssistant) -> list[dict[str, Any]]:
+    """``select.select_option`` as a select entity does it: the option becomes its state."""
+    written: list[dict[str, Any]] = []
+
+    async def select_option(call: ServiceCall) -> None:
+        entity_id, option = call.data["entity_id"], call.data["option"]
+        state = hass.states.get(entity_id)
+        assert state is not None and option in state.attributes["options"]  # as SelectEntity refuses
+        written.append(dict(call.data))
+        hass.states.async_set(entity_id, option, state.attributes)
+
+    hass.services.async_register("select", "select_option", select_option)
+    return written
+
+
+def _planned_option(hass: HomeAssistant, name: str, profile: profiles.Profile) -> str | None:
+    mode = hass.states.get(f"sensor.{name}_planned_mode")
+    assert mode is not None
+    return profile.mode_options.get(mode.state)
+
+
+# source: WillCodeForCats/solaredge-modbus-multi @ commit f0ab4b129928bac1e0167ab4e89c6f6a5ded2e2b,
+# custom_components/solaredge_modbus_multi/hub.py (devices by uid_base "<model>_<serial>", the battery
+# "..._B1" and meter "..._M1" hung under the inverter by via_device; names "<Hub> I1", "<Hub> I1 B1",
+# "<Hub> I1 M1"), select.py (every select a config entity without translation key; options from
+# const.py STORAGE_CONTROL_MODE and STORAGE_MODE), number.py (storage charge/discharge limits and site
+# limit: config numbers in W), sensor.py (battery "_battery_soe" %, "_dc_power" W charging positive
+# and its "_dc_power_inverted" twin; the meter's "_ac_power" W export positive and "_ac_power_inverted").
+SOLAREDGE_CONTROL_MODES = [
+    "Disabled",
+    "Maximize Self Consumption",
+    "Time of Use",
+    "Backup Only",
+    "Remote Control",
+]
+SOLAREDGE_STORAGE_MODES = [
+    "Solar Power Only (Off)",
+    "Charge from Clipped Solar Power",
+    "Charge from Solar Power",
+    "Charge from Solar Power and Grid",
+    "Discharge to Maximize Export",
+    "Discharge to Minimize Import",
+    "Maximize Self Consumption",
+]
+
+
+def solaredge_inverter(hass: HomeAssistant) -> Installed:
+    base = "SE10K-RWS48BEN04_7E0A1B2C"
+    inverter, bat, meter = base, f"{base}_B1", f"{base}_M1"
+    domain = "solaredge_modbus_multi"
+    devices = [
+        Device(key="main", name="Solaredge I1", identifiers=((domain, inverter),), manufacturer="SolarEdge"),
+        Device(key="battery", name="Solaredge I1 B1", identifiers=((domain, bat),), via="main"),
+        Device(key="meter", name="Solaredge I1 M1", identifiers=((domain, meter),), via="main"),
+    ]
+    limit = {"min": 0, "max": 1000000, "step": 1.0}
+    entities = [
+        Ent(
+            domain="sensor",
+            object_id="solaredge_i1_ac_power",
+            unique_id=f"{inverter}_ac_power",
+            state=3000,
+            **W,
+        ),
+        Ent(
+            domain="select",
+            object_id="solaredge_i1_storage_control_mode",
+            unique_id=f"{inverter}_storage_control_mode",
+            state="Remote Control",
+            category=CONFIG,
+            attributes={"options": SOLAREDGE_CONTROL_MODES},
+        ),
+        Ent(
+            domain="select",
+            object_id="solaredge_i1_storage_command_mode",
+            unique_id=f"{inverter}_storage_command_mode",
+            state="Maximize Self Consumption",
+            category=CONFIG,
+            attributes={"options": SOLAREDGE_STORAGE_MODES},
+        ),
+        Ent(
+            domain="select",
+            object_id="solaredge_i1_storage_default_mode",
+            unique_id=f"{inverter}_storage_default_mode",
+            state="Maximize Self Consumption",
+            category=CONFIG,
+            attributes={"options": SOLAREDGE_STORAGE_MODES},
+        ),
+        *(
+            Ent(
+                domain="number",
+                object_id=f"solaredge_i1_{key}",
+                unique_id=f"{inverter}_{key}",
+                state=5000,
+                category=CONFIG,
+                attributes=limit,
+                **W,
+            )
+            for key in ("storage_charge_limit", "storage_discharge_limit", "site_limit")
+        ),
+        Ent(
+            domain="sensor",
+            object_id="solaredge_i1_b1_state_of_energy",
+            unique_id=f"{bat}_battery_soe",
+            state=40,
+            device_class="battery",
+            unit="%",
+            device="battery",
+        ),
+        Ent(
+            domain="sensor",
+            object_id="solaredge_i1_b1_dc_power",
+            unique_id=f"{bat}_dc_power",
+            state=0,
+            device="battery",
+            **W,
+        ),
+        Ent(
+            domain="sensor",
+            object_id="solaredge_i1_b1_dc_power_inverted",
+            unique_id=f"{bat}_dc_power_inverted",
+            state=0,
+            device="battery",
+            **W,
+        ),
+        Ent(
+            domain="sensor",
+            object_id="solaredge_i1_m1_ac_power",
+            unique_id=f"{meter}_ac_power",
+            state=-600,
+            device="meter",
+            **W,
+        ),
+        Ent(
+            domain="sensor",
+            object_id="solaredge_i1_m1_ac_power_inverted",
+            unique_id=f"{meter}_ac_power_inverted",
+            state=600,
+            device="meter",
+            **W,
+        ),
+        *(
+            Ent(
+                domain="sensor",
+                object_id=f"solaredge_i1_m1_ac_power_{phase}",
+                unique_id=f"{meter}_ac_power_{phase}",
+                state=-200,
+                device="meter",
+                **W,
+            )
+            for phase in "abc"
+        ),
+    ]
+    return install(hass, domain, devices, entities, title="solaredge")
+
+
+async def test_a_solaredge_meter_is_refused_with_the_wrong_direction(hass: HomeAssistant, home: None) -> None:
+    """SolarEdge's meter counts export as positive: with the direction left at import-positive the site
+    form says so and nothing is made; set right, the meter is read as import positive."""
+    solaredge_inverter(hass)
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": config_entries.SOURCE_USER})
+    meter = {**FORM, "grid_power_entity": "sensor.solaredge_i1_m1_ac_power", "grid_export_positive": False}
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], meter)
+    assert result["errors"] == {"grid_export_positive": "grid_counts_export"}
+    # Its inverted twin (import positive) is no sensor the profile states a direction for.
+    twin = entity_facts(hass, "sensor.solaredge_i1_m1_ac_power_inverted")
+    assert twin is not None and profiles.grid_export_positive(twin) is None
+    assert not hass.config_entries.async_entries(DOMAIN)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {**meter, "grid_export_positive": True}
+    )
+    assert result["step_id"] == "confirm"
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    # Read export-positive: -600 W at the meter is 600 W imported.
+    await hass.async_block_till_done()
+    entry = hass.config_entries.async_entries(DOMAIN)[0]
+    assert entry.runtime_data.data.readings.grid_power_kw == 0.6
+
+
+async def test_a_solaredge_battery_is_proposed_across_its_devices(hass: HomeAssistant, home: None) -> None:
+    installed = solaredge_inverter(hass)
+    found = async_candidates(hass, "battery")
+    assert [(c.name, c.device_id) for c in found] == [("Solaredge I1", installed.devices["main"])]
+    assert (
+        found[0].fields
+        == {
+            "soc_entity": "sensor.solaredge_i1_b1_state_of_energy",
+            "power_entity": "sensor.solaredge_i1_b1_dc_power",  # not its inverted twin, nor the inverter's AC power
+            "mode_select_entity": "select.solaredge_i1_storage_command_mode",  # not the control or default mode
+            # Never a charge, discharge or site limit (settings) as a setpoint.
+            "mode_option_idle": "Solar Power Only (Off)",
+            "mode_option_self_consumption": "Maximize Self Consumption",
+            "mode_option_forced_charge": "Charge from Solar Power and Grid",
+            "mode_option_forced_discharge": "Discharge to Maximize Export",
+            "power_discharge_positive": False,
+        }
+    )
+    assert set(found[0].fields.values()) - {False} <= set(SOLAREDGE_STORAGE_MODES) | set(installed.entity_ids)
+
+
+async def test_a_solaredge_battery_is_driven_by_its_command_mode(
+    hass: HomeAssistant, home: None, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(EVENING)
+    solaredge_inverter(hass)
+    written = await _echo_selects(hass)
+    calls = async_capture_events(hass, EVENT_CALL_SERVICE)
+    fields = async_candidates(hass, "battery")[0].fields
+    command = hass.states.get("select.solaredge_i1_storage_command_mode")
+    hass.states.async_set(command.entity_id, "Solar Power Only (Off)", command.attributes)  # left off
+    await _site_with(hass, "battery", "Solaredge I1", fields)
+    profile = profiles.profile_for("solaredge_modbus_multi", "battery")
+    assert profile is not None
+    wanted = _planned_option(hass, "solaredge_i1", profile)
+    assert hass.states.get("select.solaredge_i1_storage_command_mode").state == wanted
+    assert written == [{"entity_id": "select.solaredge_i1_storage_command_mode", "option": wanted}]
+    assert not [c for c in calls if c.data["domain"] == "number"]  # no limit is ever written
+    assert hass.states.get("select.solaredge_i1_storage_control_mode").state == "Remote Control"
+    # SolarEdge counts charging as positive: +2000 W is 2 kW charging.
+    hass.states.async_set(
+        "sensor.solaredge_i1_b1_dc_power", "2000", {"unit_of_measurement": "W", "device_class": "power"}
+    )
+    assert battery.read(hass, fields).power_kw == 2.0
+
+
+# source: home-assistant/core 2025.4.4 homeassistant/components/enphase_envoy/select.py (storage_mode:
+# translation key storage_mode, options backup/self_consumption/savings, unique id "<serial>_storage_mode"
+# on "Enpower <serial>" via the Envoy, or on the Envoy without an Enpower), number.py (reserve_soc:
+# translation key reserve_soc, device class battery, %, no category, beside the select), sensor.py
+# (the Envoy device "<entry name>" with "<envoy>_battery_level" %, device class battery, no translation
+# key; the storage CT's "<envoy>_battery_discharge", translation key battery_discharge, W; Encharge units
+# "Encharge <serial>" via the Envoy with "<serial>_soc"), switch.py (charge_from_grid on the Enpower).
+ENPHASE_MODES = ["backup", "self_consumption", "savings"]
+
+
+def enphase_envoy(hass: HomeAssistant, *, enpower: bool = True) -> Installed:
+    domain, envoy, ctrl, unit = "enphase_envoy", "122301012345", "482301054321", "542301067890"
+    devices = [
+        Device(key="main", name=f"Envoy {envoy}", identifiers=((domain, envoy),), manufacturer="Enphase"),
+        Device(key="encharge", name=f"Encharge {unit}", identifiers=((domain, unit),), via="main"),
+    ]
+    controls, owner = (ctrl, "enpower") if enpower else (envoy, "main")
+    if enpower:
+        devices.append(
+            Device(key="enpower", name=f"Enpower {ctrl}", identifiers=((domain, ctrl),), via="main")
+        )
+    prefix = f"enpower_{ctrl}" if enpower else f"envoy_{envoy}"
+    entities = [
+        Ent(
+            domain="sensor",
+            object_id=f"envoy_{envoy}_battery",
+            unique_id=f"{envoy}_battery_level",
+            state=55,
+            device_class="battery",
+            unit="%",
+        ),
+        Ent(
+            domain="sensor",
+            object_id=f"envoy_{envoy}_reserve_battery_level",
+            unique_id=f"{envoy}_reserve_soc",
+            state=20,
+            translation_key="reserve_soc",
+            device_class="battery",
+            unit="%",
+        ),
+        Ent(
+            domain="sensor",
+            object_id=f"envoy_{envoy}_current_battery_discharge",
+            unique_id=f"{envoy}_battery_discharge",
+            state=0,
+            translation_key="battery_discharge",
+            **W,
+        ),
+        Ent(
+            domain="sensor",
+            object_id=f"envoy_{envoy}_current_power_production",
+            unique_id=f"{envoy}_production",
+            state=0,
+            translation_key="current_power_production",
+            **W,
+        ),
+        Ent(
+            domain="sensor",
+            object_id=f"envoy_{envoy}_current_net_power_consumption",
+            unique_id=f"{envoy}_net_consumption",
+            state=800,
+            translation_key="net_consumption",
+            **W,
+        ),
+        Ent(
+            domain="sensor",
+            object_id=f"encharge_{unit}_battery",
+            unique_id=f"{unit}_soc",
+            state=55,
+            device_class="battery",
+            unit="%",
+            device="encharge",
+        ),
+        Ent(
+            domain="select",
+            object_id=f"{prefix}_storage_mode",
+            unique_id=f"{controls}_storage_mode",
+            state="self_consumption",
+            translation_key="storage_mode",
+            attributes={"options": ENPHASE_MODES},
+            device=owner,
+        ),
+        Ent(
+            domain="number",
+            object_id=f"{prefix}_reserve_battery_level",
+            unique_id=f"{controls}_reserve_soc",
+            state=20,
+            translation_key="reserve_soc",
+            device_class="battery",
+            unit="%",
+            attributes={"min": 0, "max": 100, "step": 1},
+            device=owner,
+        ),
+        Ent(
+            domain="switch",
+            object_id=f"{prefix}_charge_from_grid",
+            unique_id=f"{controls}_charge_from_grid",
+            state="on",
+            translation_key="charge_from_grid",
+            device=owner,
+        ),
+    ]
+    return install(hass, domain, devices, entities, title=f"Envoy {envoy}")
+
+
+@pytest.mark.parametrize("enpower", [True, False])
+async def test_an_enphase_battery_is_proposed_with_or_without_a_system_controller(
+    hass: HomeAssistant, home: None, enpower: bool
+) -> None:
+    """With an IQ System Controller the storage mode and reserve sit on the Enpower, the batteries'
+    level and power on the Envoy: one battery is proposed, named by the Envoy, all of its parts filled."""
+    installed = enphase_envoy(hass, enpower=enpower)
+    found = async_candidates(hass, "battery")
+    assert [(c.name, c.device_id) for c in found] == [("Envoy 122301012345", installed.devices["main"])]
+    prefix = "enpower_482301054321" if enpower else "envoy_122301012345"
+    assert found[0].fields == {
+        "soc_entity": "sensor.envoy_122301012345_battery",  # the aggregate, not one unit nor the reserve
+        "power_entity": "sensor.envoy_122301012345_current_battery_discharge",
+        "mode_select_entity": f"select.{prefix}_storage_mode",
+        "min_soc_percent": 20.0,  # the Envoy's reserve battery level
+        "mode_option_self_consumption": "self_consumption",
+        "mode_option_forced_charge": "backup",
+        "power_discharge_positive": True,
+    }
+
+
+async def test_the_enphase_modes_are_not_guessed_beyond_its_profile(hass: HomeAssistant, home: None) -> None:
+    """Full backup charges from the grid: the form offers it for forced charge only, never as idle."""
+    installed = enphase_envoy(hass)
+    entry = MockConfigEntry(domain=DOMAIN, title="Home", data=SITE)
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    result = await hass.config_entries.subentries.async_init(
+        (entry.entry_id, "battery"), context={"source": "user"}
+    )
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {"discovered": installed.devices["main"]}
+    )
+    schema = {str(k): k for k in result["data_schema"].schema}
+    assert schema["min_soc_percent"].default() == 20.0
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"],
+        {
+            "name": "IQ Battery",
+            "soc_entity": "sensor.envoy_122301012345_battery",
+            "power_entity": "sensor.envoy_122301012345_current_battery_discharge",
+            "power_discharge_positive": True,
+            "mode_select_entity": "select.enpower_482301054321_storage_mode",
+            "capacity_kwh": 10,
+            "min_soc_percent": 20,
+            "max_charge_kw": 3.8,
+            "max_discharge_kw": 3.8,
+        },
+    )
+    assert result["step_id"] == "modes"
+    suggested = {str(k): (k.description or {}).get("suggested_value") for k in result["data_schema"].schema}
+    assert suggested == {
+        "mode_option_idle": None,  # a word guess would have said "backup"
+        "mode_option_self_consumption": "self_consumption",
+        "mode_option_forced_charge": "backup",
+        "mode_option_forced_discharge": None,
+        "mode_option_non_export": None,
+    }
+
+
+async def test_an_enphase_battery_is_driven_by_its_storage_mode_and_read_discharge_positive(
+    hass: HomeAssistant, home: None, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(EVENING)
+    enphase_envoy(hass)
+    written = await _echo_selects(hass)
+    calls = async_capture_events(hass, EVENT_CALL_SERVICE)
+    fields = async_candidates(hass, "battery")[0].fields
+    select = "select.enpower_482301054321_storage_mode"
+    state = hass.states.get(select)
+    hass.states.async_set(select, "savings", state.attributes)  # the person's savings mode
+    await _site_with(hass, "battery", "IQ Battery", fields)
+    profile = profiles.profile_for("enphase_envoy", "battery")
+    assert profile is not None
+    wanted = _planned_option(hass, "iq_battery", profile)
+    assert wanted is not None
+    assert written == [{"entity_id": select, "option": wanted}]
+    assert hass.states.get(select).state == wanted
+    # Neither the reserve nor charge from grid is touched.
+    assert not [c for c in calls if c.data["domain"] in ("number", "switch")]
+    # "Current battery discharge" at +1500 W is 1.5 kW discharging: -1.5 kW in Headroom's terms.
+    power = "sensor.envoy_122301012345_current_battery_discharge"
+    hass.states.async_set(power, "1500", {"unit_of_measurement": "W", "device_class": "power"})
+    assert battery.read(hass, fields).power_kw == -1.5
