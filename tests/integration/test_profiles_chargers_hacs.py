@@ -451,7 +451,10 @@ async def test_goe_cathiele_is_found_by_its_unique_ids_and_driven_by_set_max_cur
 # source: firstof9/openevse @ commit 0694f3a1ceb16a66bd7ddc0e3e206156ddbff4e7: custom_components/openevse/
 # const.py (descriptions, names, units, categories), sensor.py / number.py / binary_sensor.py (name "<charger
 # name> <description name>", unique id "<description name>_<entry id>"), select.py (unique id "<charger
-# name> <description name>_<entry id>"), entity.py (device by connection (openevse, <entry id>)).
+# name> <description name>_<entry id>"), entity.py (device by connection (openevse, <entry id>));
+# firstof9/python-openevse-http @ commit 1f850ad2b147d75315538154ce50b42e8ad81319 (1.5.0, the manifest's pin)
+# openevsehttp/commands.py (set_current: an int within the hard limits, set as the override's
+# charge_current; set_override merges into the existing override).
 OPENEVSE_ENTRY = "01JCXOPENEVSE0000000000000"
 
 
