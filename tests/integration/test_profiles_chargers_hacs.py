@@ -88,102 +88,119 @@ ZAPTEC_AVAILABLE_CURRENT = vol.Schema(
 )
 
 
-def zaptec_charger(hass: HomeAssistant, mode: str = "connected_requesting") -> Installed:
-    inst, charger = ZAPTEC_INSTALLATION, ZAPTEC_CHARGER
-    return install(
-        hass,
-        "zaptec",
-        [
-            Device(key="inst", name="Home", identifiers=(("zaptec", inst),), manufacturer="Zaptec"),
+def _zaptec_charger(charger: str, name: str, key: str, mode: str) -> list[Ent]:
+    """One charger's entities (on the device ``key``)."""
+    slug = name.lower()
+    return [
+        Ent(
+            domain="sensor",
+            object_id=f"{slug}_charger_mode",
+            unique_id=f"{charger}_charger_operation_mode",
+            translation_key="charger_operation_mode",
+            state=mode,
+            device_class="enum",
+            attributes={"options": ZAPTEC_MODES},
+            device=key,
+        ),
+        Ent(
+            domain="sensor",
+            object_id=f"{slug}_charge_power",
+            unique_id=f"{charger}_total_charge_power",
+            translation_key="total_charge_power",
+            state=0,
+            device_class="power",
+            unit=W,
+            device=key,
+        ),
+        Ent(
+            domain="binary_sensor",
+            object_id=f"{slug}_online",
+            unique_id=f"{charger}_is_online",
+            translation_key="online",
+            state="on",
+            device_class="connectivity",
+            category=DIAGNOSTIC,
+            device=key,
+        ),
+        Ent(
+            domain="binary_sensor",
+            object_id=f"{slug}_charger",
+            unique_id=charger,
+            state="on",
+            device_class="connectivity",
+            category=DIAGNOSTIC,
+            device=key,
+        ),
+        Ent(
+            domain="number",
+            object_id=f"{slug}_charger_max_current",
+            unique_id=f"{charger}_charger_max_current",
+            translation_key="charger_max_current",
+            state=32,
+            device_class="current",
+            unit="A",
+            category=CONFIG,
+            attributes={"min": 0, "max": 32, "step": 1},
+            device=key,
+        ),
+    ]
+
+
+def zaptec_charger(
+    hass: HomeAssistant, mode: str = "connected_requesting", *, second: bool = False
+) -> Installed:
+    """An installation with its charger ZAP123456 (and a second one, ZAP654321, when asked)."""
+    inst = ZAPTEC_INSTALLATION
+    chargers = [(ZAPTEC_CHARGER, "ZAP123456", "main")]
+    if second:
+        chargers.append(("9c4e1d33-3333-4a2b-8e1f-5d6c7b8a9c03", "ZAP654321", "second"))
+    devices = [Device(key="inst", name="Home", identifiers=(("zaptec", inst),), manufacturer="Zaptec")]
+    entities = [
+        Ent(
+            domain="number",
+            object_id="home_available_current",
+            unique_id=f"{inst}_available_current",
+            translation_key="available_current",
+            state=16,
+            device_class="current",
+            unit="A",
+            attributes={"min": 0, "max": 32, "step": 1},
+            device="inst",
+        ),
+        Ent(
+            domain="sensor",
+            object_id="home_max_current",
+            unique_id=f"{inst}_max_current",
+            translation_key="max_current",
+            state=32,
+            device_class="current",
+            unit="A",
+            category=DIAGNOSTIC,
+            device="inst",
+        ),
+        Ent(
+            domain="binary_sensor",
+            object_id="home_installation",
+            unique_id=inst,
+            state="on",
+            device_class="connectivity",
+            category=DIAGNOSTIC,
+            device="inst",
+        ),
+    ]
+    for charger, name, key in chargers:
+        devices.append(
             Device(
-                key="main",
-                name="ZAP123456",
+                key=key,
+                name=name,
                 identifiers=(("zaptec", charger),),
                 manufacturer="Zaptec",
                 model="Zaptec Go",
                 via="inst",
-            ),
-        ],
-        [
-            Ent(
-                domain="number",
-                object_id="home_available_current",
-                unique_id=f"{inst}_available_current",
-                translation_key="available_current",
-                state=16,
-                device_class="current",
-                unit="A",
-                attributes={"min": 0, "max": 32, "step": 1},
-                device="inst",
-            ),
-            Ent(
-                domain="sensor",
-                object_id="home_max_current",
-                unique_id=f"{inst}_max_current",
-                translation_key="max_current",
-                state=32,
-                device_class="current",
-                unit="A",
-                category=DIAGNOSTIC,
-                device="inst",
-            ),
-            Ent(
-                domain="binary_sensor",
-                object_id="home_installation",
-                unique_id=inst,
-                state="on",
-                device_class="connectivity",
-                category=DIAGNOSTIC,
-                device="inst",
-            ),
-            Ent(
-                domain="sensor",
-                object_id="zap123456_charger_mode",
-                unique_id=f"{charger}_charger_operation_mode",
-                translation_key="charger_operation_mode",
-                state=mode,
-                device_class="enum",
-                attributes={"options": ZAPTEC_MODES},
-            ),
-            Ent(
-                domain="sensor",
-                object_id="zap123456_charge_power",
-                unique_id=f"{charger}_total_charge_power",
-                translation_key="total_charge_power",
-                state=0,
-                device_class="power",
-                unit=W,
-            ),
-            Ent(
-                domain="binary_sensor",
-                object_id="zap123456_online",
-                unique_id=f"{charger}_is_online",
-                translation_key="online",
-                state="on",
-                device_class="connectivity",
-                category=DIAGNOSTIC,
-            ),
-            Ent(
-                domain="binary_sensor",
-                object_id="zap123456_charger",
-                unique_id=charger,
-                state="on",
-                device_class="connectivity",
-                category=DIAGNOSTIC,
-            ),
-            Ent(
-                domain="number",
-                object_id="zap123456_charger_max_current",
-                unique_id=f"{charger}_charger_max_current",
-                translation_key="charger_max_current",
-                state=32,
-                device_class="current",
-                unit="A",
-                category=CONFIG,
-                attributes={"min": 0, "max": 32, "step": 1},
-            ),
-        ],
-    )
+            )
+        )
+        entities += _zaptec_charger(charger, name, key, mode)
+    return install(hass, "zaptec", devices, entities, title="Zaptec")
 
 
 async def test_zaptec_is_found_with_its_installations_available_current(hass: HomeAssistant) -> None:
@@ -200,6 +217,38 @@ async def test_zaptec_is_found_with_its_installations_available_current(hass: Ho
         "plugged_states": ["connected_requesting", "connected_charging", "connected_finished"],
         "min_write_interval_s": 900.0,
     }
+
+
+async def test_a_second_zaptec_charger_on_the_installation_is_not_offered_its_available_current_again(
+    hass: HomeAssistant, home: None
+) -> None:
+    """Two chargers share the installation's available current: both are found, but once one is
+    configured the other is not offered (two devices writing one limit would undo each other)."""
+    zaptec_charger(hass, second=True)
+    found = [c for c in async_candidates(hass, "ev_charger") if c.integration == "zaptec"]
+    assert sorted(c.name for c in found) == ["ZAP123456", "ZAP654321"]
+    assert {c.fields["current_limit_entity"] for c in found} == {"number.home_available_current"}
+    first = next(c for c in found if c.name == "ZAP123456")
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Home",
+        data=SITE,
+        subentries_data=[
+            ConfigSubentryData(
+                subentry_type="ev_charger",
+                title="ZAP123456",
+                unique_id=None,
+                data={"phases": "3", "min_current_a": 6, "default_energy_kwh": 20, **first.fields},
+            )
+        ],
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    result = await hass.config_entries.subentries.async_init(
+        (entry.entry_id, "ev_charger"), context={"source": "user"}
+    )
+    assert result["step_id"] == "device"  # nothing left to offer: the person enters the entities
 
 
 async def test_zaptec_charger_mode_reads_as_plugged_while_paused(hass: HomeAssistant) -> None:
