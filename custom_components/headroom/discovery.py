@@ -402,7 +402,8 @@ def _charger_by_profile(
     profile: profiles.Profile, items: list[profiles.EntityFacts]
 ) -> dict[str, Any] | None:
     """A charger as its integration defines it: its power sensor, and what drives it (a current or
-    power number, a switch, or the integration's action); a read-only profile drives nothing."""
+    power number, a switch or charge select, or the integration's action); a read-only profile drives
+    nothing."""
     fields = _by_roles(profile, items, required=profile.required or (CONF_CHARGER_POWER_ENTITY,))
     if fields is None:
         return None

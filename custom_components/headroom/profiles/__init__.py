@@ -139,9 +139,10 @@ class Profile:
     setting (raises wait for it; a fuse cut never does). ``group_by_config_entry``: the integration
     spreads one device's entities over several registry devices of one config entry.
     ``include_via_device``: the integration puts a device's controls on the device it hangs under
-    (``via_device``), whose entities then join each of its children's. ``charge_select_options``: for a select that starts and stops charging, its option that
-    lets the charger charge and its option that stops it. ``fixed_current_a``: the charger runs at its
-    own current whenever it charges (none can be set), so the plan's least and most current are both it.
+    (``via_device``), whose entities then join each of its children's. ``charge_select_options``: for
+    a select that starts and stops charging, its option that lets the charger charge and its option
+    that stops it. ``fixed_current_a``: the charger runs at its own current whenever it charges (none
+    can be set), so the plan's least and most current are both it.
     ``mode_actions``: for a battery the integration drives by actions only (Huawei's forcible
     charge and discharge), the action that puts it in each of the plan's modes.
     ``reads``/``drives``/``limits``: a line each for the README's table of integrations.
