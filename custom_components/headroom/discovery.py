@@ -437,7 +437,9 @@ def _battery_by_profile(
     setpoint number or the integration's action), with the mode options and sign it uses."""
     fields = _by_roles(profile, items, required=(CONF_SOC_ENTITY,))
     if fields is None or not (
-        fields.keys() & {CONF_MODE_SELECT_ENTITY, CONF_POWER_SETPOINT_ENTITY} or profile.action
+        fields.keys() & {CONF_MODE_SELECT_ENTITY, CONF_POWER_SETPOINT_ENTITY}
+        or profile.action
+        or profile.mode_actions
     ):
         return None
     fields.pop(profiles.RESERVE_SOC, None)
@@ -449,7 +451,7 @@ def _battery_by_profile(
         fields[f"{CONF_MODE_OPTION_PREFIX}{mode}"] = option
     if profile.discharge_positive is not None:
         fields[CONF_DISCHARGE_POSITIVE] = profile.discharge_positive
-    if profile.action is not None:
+    if profile.action is not None or profile.mode_actions:
         fields[CONF_CONTROL_ADAPTER] = profile.integration
     return fields
 

@@ -4,14 +4,18 @@ and driven end to end, with each fixture written from the integration's own sour
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
+import voluptuous as vol
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant import config_entries
 from homeassistant.const import EVENT_CALL_SERVICE, EntityCategory
 from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers import config_validation as cv
+from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 
 from custom_components.headroom import profiles
@@ -26,6 +30,14 @@ from .test_devices import EVENING
 from .test_profiles_drive import _site_with
 
 W = {"device_class": "power", "unit": "W"}
+
+
+@pytest.fixture(autouse=True)
+def _evening(freezer: FrozenDateTimeFactory) -> None:
+    """The home's prices are set for this day (before the home fixture runs)."""
+    freezer.move_to(EVENING)
+
+
 CONFIG = EntityCategory.CONFIG
 
 
@@ -444,3 +456,175 @@ async def test_an_enphase_battery_is_driven_by_its_storage_mode_and_read_dischar
     power = "sensor.envoy_122301012345_current_battery_discharge"
     hass.states.async_set(power, "1500", {"unit_of_measurement": "W", "device_class": "power"})
     assert battery.read(hass, fields).power_kw == -1.5
+
+
+# source: wlcrs/huawei_solar @ commit 1fd5bd5b605f7236cd0349bb1a6f7c2f52a5cd60: __init__.py (the inverter
+# device by its serial; the batteries' device "<serial>/connected_energy_storage", model "Batteries", and
+# unit 1's "<serial>/battery_1", both via the inverter), sensor.py (unique ids "<serial>_<register>",
+# translation key the register name; unit 1's power shares the aggregate's translation key),
+# select.py (storage_working_mode_settings, a config select), number.py (storage_maximum_charging_power,
+# a config number in W); options from wlcrs/huawei-solar-lib @ commit
+# 873c1b3b664e1eadad731cf65901dfb54749c529 src/huawei_solar/register_values.py StorageWorkingModesC.
+HUAWEI_MODES = [
+    "adaptive",
+    "fixed_charge_discharge",
+    "maximise_self_consumption",
+    "fully_fed_to_grid",
+    "time_of_use_luna2000",
+]
+
+
+def huawei_inverter(hass: HomeAssistant) -> Installed:
+    domain, serial = "huawei_solar", "HV2250123456"
+    devices = [
+        Device(
+            key="inverter", name="SUN2000-10KTL-M1", identifiers=((domain, serial),), manufacturer="Huawei"
+        ),
+        Device(
+            key="main",
+            name="Batteries",
+            identifiers=((domain, f"{serial}/connected_energy_storage"),),
+            model="Batteries",
+            via="inverter",
+        ),
+        Device(key="unit1", name="Battery 1", identifiers=((domain, f"{serial}/battery_1"),), via="inverter"),
+    ]
+    entities = [
+        Ent(
+            domain="sensor",
+            object_id="inverter_input_power",
+            unique_id=f"{serial}_input_power",
+            state=0,
+            translation_key="input_power",
+            device="inverter",
+            **W,
+        ),
+        Ent(
+            domain="sensor",
+            object_id="batteries_state_of_capacity",
+            unique_id=f"{serial}_storage_state_of_capacity",
+            state=30,
+            translation_key="storage_state_of_capacity",
+            device_class="battery",
+            unit="%",
+        ),
+        Ent(
+            domain="sensor",
+            object_id="batteries_charge_discharge_power",
+            unique_id=f"{serial}_storage_charge_discharge_power",
+            state=0,
+            translation_key="storage_charge_discharge_power",
+            **W,
+        ),
+        Ent(
+            domain="select",
+            object_id="batteries_working_mode",
+            unique_id=f"{serial}_storage_working_mode_settings",
+            state="time_of_use_luna2000",
+            translation_key="storage_working_mode_settings",
+            category=CONFIG,
+            attributes={"options": HUAWEI_MODES},
+        ),
+        Ent(
+            domain="number",
+            object_id="batteries_maximum_charging_power",
+            unique_id=f"{serial}_storage_maximum_charging_power",
+            state=5000,
+            translation_key="storage_maximum_charging_power",
+            category=CONFIG,
+            attributes={"min": 0, "max": 5000, "step": 1},
+            **W,
+        ),
+        Ent(
+            domain="sensor",
+            object_id="battery_1_charge_discharge_power",
+            unique_id=f"{serial}_storage_unit_1_charge_discharge_power",
+            state=0,
+            translation_key="storage_charge_discharge_power",
+            device="unit1",
+            **W,
+        ),
+    ]
+    return install(hass, domain, devices, entities, title="Huawei Solar")
+
+
+# source: wlcrs/huawei_solar services.py @ commit 1fd5bd5b605f (BATTERY_DEVICE_SCHEMA with device_id;
+# DURATION_SCHEMA adds power, a positive int, and duration, an int within 1-1440 minutes).
+HUAWEI_BATTERY_DEVICE = vol.Schema({"device_id": vol.All(cv.string, str)})
+HUAWEI_DURATION = HUAWEI_BATTERY_DEVICE.extend(
+    {
+        vol.Required("power"): cv.positive_int,
+        vol.Required("duration"): vol.All(vol.Coerce(int), vol.Range(min=1, max=1440)),
+    }
+)
+
+
+async def test_a_huawei_battery_is_proposed_with_its_actions(hass: HomeAssistant, home: None) -> None:
+    installed = huawei_inverter(hass)
+    found = async_candidates(hass, "battery")
+    assert [(c.name, c.device_id) for c in found] == [("Batteries", installed.devices["main"])]
+    assert found[0].fields == {
+        "soc_entity": "sensor.batteries_state_of_capacity",
+        "power_entity": "sensor.batteries_charge_discharge_power",  # the batteries', not unit 1's
+        "mode_select_entity": "select.batteries_working_mode",
+        "mode_option_self_consumption": "maximise_self_consumption",
+        "power_discharge_positive": False,
+        "control_adapter": "huawei_solar",
+        "vendor_device_id": installed.devices["main"],  # the batteries' device, as its actions want
+    }
+
+
+async def test_a_huawei_battery_is_driven_through_its_forcible_charge_actions(
+    hass: HomeAssistant, home: None, freezer: FrozenDateTimeFactory
+) -> None:
+    """Across a night and an evening the plan's modes reach the batteries as Huawei's own actions, each
+    accepted by its schema: a forcible charge at the planned power for the planned run, a stop when the
+    plan goes back to self-consumption; the maximum charging power (a setting) is never written."""
+    installed = huawei_inverter(hass)
+    received: list[tuple[str, dict[str, Any]]] = []
+
+    def handler(service: str, schema: vol.Schema) -> Any:
+        async def call(call: ServiceCall) -> None:
+            received.append((service, schema(dict(call.data))))  # refused here as Huawei refuses it
+
+        return call
+
+    for service, schema in (
+        ("forcible_charge", HUAWEI_DURATION),
+        ("forcible_discharge", HUAWEI_DURATION),
+        ("stop_forcible_charge", HUAWEI_BATTERY_DEVICE),
+    ):
+        hass.services.async_register("huawei_solar", service, handler(service, schema))
+    await _echo_selects(hass)
+    calls = async_capture_events(hass, EVENT_CALL_SERVICE)
+    fields = async_candidates(hass, "battery")[0].fields
+    entry = await _site_with(hass, "battery", "Batteries", fields)
+    device = installed.devices["main"]
+    seen: set[str] = set()
+    for moment in ("2026-11-23 01:00:00-08:00", "2026-11-23 03:00:00-08:00", "2026-11-23 18:00:00-08:00"):
+        freezer.move_to(moment)
+        freezer.tick(timedelta(seconds=61))
+        await hass.services.async_call(DOMAIN, "replan", {}, blocking=True)
+        await hass.async_block_till_done(wait_background_tasks=True)
+        data = entry.runtime_data.data
+        (sub_id,) = entry.subentries
+        plan, step = data.plan.devices[sub_id], data.step_of(dt_util.now())
+        mode = plan.mode[step]
+        seen.add(mode)
+        if mode == "forced_charge":
+            run = next((i for i, m in enumerate(plan.mode[step:]) if m != mode), len(plan.mode) - step)
+            assert received[-1] == (
+                "forcible_charge",
+                {"device_id": device, "power": round(plan.power_kw[step] * 1000), "duration": run * 15},
+            )
+        elif mode == "forced_discharge":
+            assert received[-1][0] == "forcible_discharge"
+            assert received[-1][1]["power"] == round(-plan.power_kw[step] * 1000)
+        elif mode == "self_consumption":
+            assert received[-1] == ("stop_forcible_charge", {"device_id": device})
+            assert hass.states.get("select.batteries_working_mode").state == "maximise_self_consumption"
+    assert "forced_charge" in seen and len(seen) >= 2  # the night's cheap charge, then something else
+    assert not [c for c in calls if c.data["domain"] == "number"]
+    # Huawei counts charging as positive: +2000 W is 2 kW charging.
+    hass.states.async_set("sensor.batteries_charge_discharge_power", "2000", {"unit_of_measurement": "W"})
+    assert battery.read(hass, fields).power_kw == 2.0

@@ -3,6 +3,7 @@ the option the person chose for it) and a power setpoint number (positive = char
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import voluptuous as vol
@@ -11,8 +12,10 @@ from homeassistant.const import CONF_NAME
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import selector
 
+from .. import profiles
 from ..const import (
     CONF_CAPACITY_KWH,
+    CONF_CONTROL_ADAPTER,
     CONF_DISCHARGE_POSITIVE,
     CONF_MAX_CHARGE_KW,
     CONF_MAX_DISCHARGE_KW,
@@ -22,6 +25,7 @@ from ..const import (
     CONF_POWER_ENTITY,
     CONF_POWER_SETPOINT_ENTITY,
     CONF_SOC_ENTITY,
+    CONF_VENDOR_DEVICE_ID,
 )
 from ..descriptions import (
     ALLOCATED_CAPACITY,
@@ -40,6 +44,10 @@ from ..sources import power_kw, state_number
 from .command import Command, set_power
 
 KEYS = {CONF_MODE_SELECT_ENTITY: "mode", CONF_POWER_SETPOINT_ENTITY: "setpoint"}
+# A vendor's timed forced mode without a planned run to follow (a fuse cut) lasts this long (min),
+# and never longer than a day (Huawei's forcible charge takes 1 to 1440 minutes).
+DEFAULT_HOLD_MINUTES = 15.0
+MAX_HOLD_MINUTES = 1440
 
 
 def read(hass: HomeAssistant, data: dict[str, Any]) -> BatteryReading:
@@ -78,7 +86,28 @@ def commands(hass: HomeAssistant, data: dict[str, Any], wanted: Setpoint) -> lis
         )
     if setpoint := data.get(CONF_POWER_SETPOINT_ENTITY):
         out.append(set_power(device_id, "setpoint", hass, setpoint, target_kw, delta))
+    out.append(_mode_action(data, wanted))
     return [c for c in out if c is not None]
+
+
+def _mode_action(data: dict[str, Any], wanted: Setpoint) -> Command | None:
+    """The integration's own action for the plan's mode, where its profile drives the battery by
+    actions (Huawei's forcible charge and discharge): the power in W, for as long as the plan holds
+    the mode, on the integration's battery device."""
+    profile = profiles.profile_for(data.get(CONF_CONTROL_ADAPTER) or "", profiles.BATTERY)
+    action = profile.mode_actions.get(wanted.mode or "") if profile is not None else None
+    if action is None:
+        return None
+    minutes = math.ceil(wanted.hold_minutes or DEFAULT_HOLD_MINUTES)
+    payload = action.payload(
+        {
+            profiles.WATTS: max(round(wanted.power_kw * 1000.0), 0),
+            profiles.DISCHARGE_WATTS: max(round(-wanted.power_kw * 1000.0), 0),
+            profiles.MINUTES: min(max(minutes, 1), MAX_HOLD_MINUTES),
+            profiles.DEVICE_ID: data.get(CONF_VENDOR_DEVICE_ID),
+        }
+    )
+    return Command(wanted.device_id, "action", action.domain, action.service, payload, wanted.delta_kw)
 
 
 def schema(defaults: dict[str, Any]) -> vol.Schema:
