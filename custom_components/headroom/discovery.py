@@ -169,7 +169,13 @@ def _facts(hass: HomeAssistant, entry: er.RegistryEntry) -> profiles.EntityFacts
         options=tuple(str(o) for o in attributes.get("options", ()) or ()),
         maximum=_number(attributes.get("max")),
         state=state.state if state is not None else None,
+        manufacturer=_manufacturer(hass, entry.device_id),
     )
+
+
+def _manufacturer(hass: HomeAssistant, device_id: str | None) -> str | None:
+    device = dr.async_get(hass).async_get(device_id) if device_id else None
+    return device.manufacturer if device is not None else None
 
 
 def entity_facts(hass: HomeAssistant, entity_id: str) -> profiles.EntityFacts | None:

@@ -628,3 +628,122 @@ async def test_a_huawei_battery_is_driven_through_its_forcible_charge_actions(
     # Huawei counts charging as positive: +2000 W is 2 kW charging.
     hass.states.async_set("sensor.batteries_charge_discharge_power", "2000", {"unit_of_measurement": "W"})
     assert battery.read(hass, fields).power_kw == 2.0
+
+
+# source: wills106/homeassistant-solax-modbus @ commit 27875b3b2ea9fa81f870e8e34590a000730234c0,
+# custom_components/solax_modbus: __init__.py (the inverter device "<hub name>", manufacturer the
+# plugin's), sensor.py / select.py (unique ids "<hub name>_<key>", names without translation keys),
+# plugin_solax.py (battery_capacity %, battery_power_charge W, measured_power W, charger_use_mode and
+# manual_mode_select options of Gen4; grid_export_limit a number in W), plugin_swatten.py (another
+# vendor's measured_power under the same integration, manufacturer "Sieyuan Watten Technology").
+SOLAX_USE_MODES = [
+    "Self Use Mode",
+    "Feedin Priority",
+    "Back Up Mode",
+    "Manual Mode",
+    "PeakShaving",
+    "Smart Schedule",
+]
+
+
+def solax_inverter(
+    hass: HomeAssistant, *, hub: str = "SolaX", manufacturer: str = "SolaX Power"
+) -> Installed:
+    domain, slug = "solax_modbus", hub.lower()
+    devices = [Device(key="main", name=hub, identifiers=((domain, hub),), manufacturer=manufacturer)]
+    entities = [
+        Ent(
+            domain="sensor",
+            object_id=f"{slug}_battery_capacity",
+            unique_id=f"{hub}_battery_capacity",
+            state=60,
+            device_class="battery",
+            unit="%",
+        ),
+        Ent(
+            domain="sensor",
+            object_id=f"{slug}_battery_power_charge",
+            unique_id=f"{hub}_battery_power_charge",
+            state=0,
+            **W,
+        ),
+        Ent(
+            domain="sensor",
+            object_id=f"{slug}_measured_power",
+            unique_id=f"{hub}_measured_power",
+            state=-700,
+            **W,
+        ),
+        Ent(
+            domain="sensor",
+            object_id=f"{slug}_measured_power_l1",
+            unique_id=f"{hub}_measured_power_l1",
+            state=-230,
+            **W,
+        ),
+        Ent(
+            domain="select",
+            object_id=f"{slug}_charger_use_mode",
+            unique_id=f"{hub}_charger_use_mode",
+            state="Feedin Priority",
+            attributes={"options": SOLAX_USE_MODES},
+        ),
+        Ent(
+            domain="select",
+            object_id=f"{slug}_manual_mode_select",
+            unique_id=f"{hub}_manual_mode_select",
+            state="Stop Charge and Discharge",
+            attributes={"options": ["Stop Charge and Discharge", "Force Charge", "Force Discharge"]},
+        ),
+        Ent(
+            domain="number",
+            object_id=f"{slug}_grid_export_limit",
+            unique_id=f"{hub}_grid_export_limit",
+            state=6000,
+            attributes={"min": 0, "max": 30000, "step": 100},
+            **W,
+        ),
+    ]
+    return install(hass, domain, devices, entities, title=hub)
+
+
+async def test_a_solax_battery_and_meter_are_read_the_way_solax_counts(
+    hass: HomeAssistant, home: None
+) -> None:
+    installed = solax_inverter(hass)
+    found = async_candidates(hass, "battery")
+    assert [(c.name, c.device_id) for c in found] == [("SolaX", installed.devices["main"])]
+    assert found[0].fields == {
+        "soc_entity": "sensor.solax_battery_capacity",
+        "power_entity": "sensor.solax_battery_power_charge",
+        "mode_select_entity": "select.solax_charger_use_mode",  # never the export limit as a setpoint
+        "mode_option_self_consumption": "Self Use Mode",
+        "power_discharge_positive": False,
+    }
+    meter = entity_facts(hass, "sensor.solax_measured_power")
+    assert meter is not None and profiles.grid_export_positive(meter) is True
+    # Another vendor's plugin under the same integration: no fact about its meter's direction.
+    solax_inverter(hass, hub="Swatten", manufacturer="Sieyuan Watten Technology")
+    other = entity_facts(hass, "sensor.swatten_measured_power")
+    assert other is not None and profiles.grid_export_positive(other) is None
+    assert [c.name for c in async_candidates(hass, "battery")] == ["SolaX"]
+    # The site form: measured power read import-positive is refused.
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": config_entries.SOURCE_USER})
+    form = {**FORM, "grid_power_entity": "sensor.solax_measured_power", "grid_export_positive": False}
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], form)
+    assert result["errors"] == {"grid_export_positive": "grid_counts_export"}
+
+
+async def test_a_solax_battery_is_set_to_self_use(hass: HomeAssistant, home: None) -> None:
+    solax_inverter(hass)
+    written = await _echo_selects(hass)
+    calls = async_capture_events(hass, EVENT_CALL_SERVICE)
+    fields = async_candidates(hass, "battery")[0].fields
+    await _site_with(hass, "battery", "SolaX", fields)
+    profile = profiles.profile_for("solax_modbus", "battery")
+    assert profile is not None
+    assert _planned_option(hass, "solax", profile) == "Self Use Mode"  # the evening's peak: cover the house
+    assert written == [{"entity_id": "select.solax_charger_use_mode", "option": "Self Use Mode"}]
+    assert not [c for c in calls if c.data["domain"] == "number"]
+    hass.states.async_set("sensor.solax_battery_power_charge", "-1200", {"unit_of_measurement": "W"})
+    assert battery.read(hass, fields).power_kw == -1.2  # discharging

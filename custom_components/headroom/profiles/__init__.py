@@ -76,6 +76,7 @@ class EntityFacts:
     options: tuple[str, ...] = ()  # a select's options, where the state has them
     maximum: float | None = None  # a number's largest accepted value, where the state has it
     state: str | None = None  # the entity's state now, where it has one
+    manufacturer: str | None = None  # its device's manufacturer, as the integration registered it
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -96,6 +97,9 @@ class Match:
     device_class: str | None = None
     units: tuple[str, ...] = ()
     config_ok: bool = False
+    # Where one integration serves several vendors with the same keys (solax_modbus's plugins), the
+    # device's manufacturer tells whose code made the entity.
+    manufacturer: str | None = None
 
     def matches(self, entity: EntityFacts) -> bool:
         """Whether ``entity`` is this part."""
@@ -107,6 +111,7 @@ class Match:
             and (self.device_class is None or entity.device_class == self.device_class)
             and (not self.units or entity.unit in self.units)
             and (self.config_ok or entity.entity_category != "config")
+            and (self.manufacturer is None or entity.manufacturer == self.manufacturer)
         )
 
 
