@@ -747,3 +747,102 @@ async def test_a_solax_battery_is_set_to_self_use(hass: HomeAssistant, home: Non
     assert not [c for c in calls if c.data["domain"] == "number"]
     hass.states.async_set("sensor.solax_battery_power_charge", "-1200", {"unit_of_measurement": "W"})
     assert battery.read(hass, fields).power_kw == -1.2  # discharging
+
+
+# source: sfstar/hass-victron @ commit 3d3ec1e6cb7768d3c6d49ed23e9b52814477c205, custom_components/victron:
+# sensor.py / select.py / number.py (unique id "<unit>_<register>", entity id "<domain>.victron_<register>"
+# for unit 100, one device per unit: identifiers (victron, "<unit>"), name the register's first word,
+# model the unit), const.py (system_battery_soc %, system_battery_power W, system_grid_L1 W,
+# settings_ess_mode options ess_mode's names, settings_ess_batterylife_state ess_batterylife_state's,
+# settings_ess_acpowersetpoint W).
+VICTRON_ESS_MODES = [
+    "SELF_CONSUMPTION_WITH_BATTERY_LIFE",
+    "SELF_CONSUMPTION",
+    "KEEP_CHARGED",
+    "EXTERNAL_CONTROL",
+]
+
+
+def victron_gx(hass: HomeAssistant) -> Installed:
+    domain = "victron"
+    devices = [
+        Device(key="main", name="system", identifiers=((domain, "100"),), model="100", manufacturer="victron")
+    ]
+    entities = [
+        Ent(
+            domain="sensor",
+            object_id="victron_system_battery_soc",
+            unique_id="100_system_battery_soc",
+            state=50,
+            device_class="battery",
+            unit="%",
+        ),
+        Ent(
+            domain="sensor",
+            object_id="victron_system_battery_power",
+            unique_id="100_system_battery_power",
+            state=0,
+            **W,
+        ),
+        Ent(
+            domain="sensor",
+            object_id="victron_system_grid_l1",
+            unique_id="100_system_grid_L1",
+            state=400,
+            **W,
+        ),
+        Ent(
+            domain="select",
+            object_id="victron_settings_ess_mode",
+            unique_id="100_settings_ess_mode",
+            state="SELF_CONSUMPTION_WITH_BATTERY_LIFE",
+            attributes={"options": VICTRON_ESS_MODES},
+        ),
+        Ent(
+            domain="select",
+            object_id="victron_settings_ess_batterylife_state",
+            unique_id="100_settings_ess_batterylife_state",
+            state="SELF_CONSUMPTION",
+            attributes={
+                "options": ["RESTARTING", "SELF_CONSUMPTION", "DISCHARGE_DISABLED", "FORCE_CHARGE", "SUSTAIN"]
+            },
+        ),
+        Ent(
+            domain="number",
+            object_id="victron_settings_ess_acpowersetpoint",
+            unique_id="100_settings_ess_acpowersetpoint",
+            state=50,
+            attributes={"min": -10000, "max": 10000, "step": 1},
+            **W,
+        ),
+    ]
+    return install(hass, domain, devices, entities, title="Victron GX")
+
+
+async def test_a_victron_ess_battery_is_proposed_and_driven_by_its_ess_mode(
+    hass: HomeAssistant, home: None
+) -> None:
+    installed = victron_gx(hass)
+    found = async_candidates(hass, "battery")
+    assert [(c.name, c.device_id) for c in found] == [("system", installed.devices["main"])]
+    assert found[0].fields == {
+        "soc_entity": "sensor.victron_system_battery_soc",
+        "power_entity": "sensor.victron_system_battery_power",
+        # The ESS mode, not the BatteryLife state; never the grid setpoint as the battery's setpoint.
+        "mode_select_entity": "select.victron_settings_ess_mode",
+        "mode_option_self_consumption": "SELF_CONSUMPTION",
+        "mode_option_forced_charge": "KEEP_CHARGED",
+        "power_discharge_positive": False,
+    }
+    written = await _echo_selects(hass)
+    calls = async_capture_events(hass, EVENT_CALL_SERVICE)
+    fields = found[0].fields
+    await _site_with(hass, "battery", "Victron", fields)
+    profile = profiles.profile_for("victron", "battery")
+    assert profile is not None
+    wanted = _planned_option(hass, "victron", profile)
+    assert wanted is not None
+    assert written == [{"entity_id": "select.victron_settings_ess_mode", "option": wanted}]
+    assert not [c for c in calls if c.data["domain"] == "number"]
+    hass.states.async_set("sensor.victron_system_battery_power", "900", {"unit_of_measurement": "W"})
+    assert battery.read(hass, fields).power_kw == 0.9  # charging
