@@ -15,6 +15,7 @@ from homeassistant.const import EVENT_CALL_SERVICE, EntityCategory
 from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 
@@ -846,3 +847,98 @@ async def test_a_victron_ess_battery_is_proposed_and_driven_by_its_ess_mode(
     assert not [c for c in calls if c.data["domain"] == "number"]
     hass.states.async_set("sensor.victron_system_battery_power", "900", {"unit_of_measurement": "W"})
     assert battery.read(hass, fields).power_kw == 0.9  # charging
+
+
+async def test_the_battery_form_refuses_a_direction_its_integration_contradicts(
+    hass: HomeAssistant, home: None
+) -> None:
+    """Enphase's "Current battery discharge" counts discharge as positive: saved as charging-positive, a
+    discharge would read as a charge. The form says so and nothing is saved until it is right."""
+    installed = enphase_envoy(hass, enpower=False)
+    entry = MockConfigEntry(domain=DOMAIN, title="Home", data=SITE)
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    result = await hass.config_entries.subentries.async_init(
+        (entry.entry_id, "battery"), context={"source": "user"}
+    )
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {"discovered": installed.devices["main"]}
+    )
+    form = {
+        "name": "IQ Battery",
+        "soc_entity": "sensor.envoy_122301012345_battery",
+        "power_entity": "sensor.envoy_122301012345_current_battery_discharge",
+        "power_discharge_positive": False,
+        "capacity_kwh": 10,
+        "min_soc_percent": 20,
+        "max_charge_kw": 3.8,
+        "max_discharge_kw": 3.8,
+    }
+    result = await hass.config_entries.subentries.async_configure(result["flow_id"], form)
+    assert result["errors"] == {"power_discharge_positive": "battery_counts_discharge"}
+    assert not entry.subentries
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {**form, "power_discharge_positive": True}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert next(iter(entry.subentries.values())).data["power_discharge_positive"] is True
+
+
+# source: mkaiser/Sungrow-SHx-Inverter-Modbus-Home-Assistant @ commit
+# 63beec6770e8275670cdf01437cb305817f32988, modbus_sungrow.yaml: core modbus sensors "Battery level"
+# (unique id sg_battery_level, %, battery), "Battery power" (sg_battery_power, W, power; positive
+# discharging) and "Meter active power" (sg_meter_active_power, W, power; positive buying), with no device.
+def sungrow_package(hass: HomeAssistant) -> None:
+    registry = er.async_get(hass)
+    for object_id, unique_id, state, device_class, unit in (
+        ("battery_level", "sg_battery_level", 70, "battery", "%"),
+        ("battery_power", "sg_battery_power", -1500, "power", "W"),
+        ("meter_active_power", "sg_meter_active_power", 300, "power", "W"),
+    ):
+        registry.async_get_or_create(
+            "sensor",
+            "modbus",
+            unique_id,
+            suggested_object_id=object_id,
+            original_device_class=device_class,
+            unit_of_measurement=unit,
+        )
+        hass.states.async_set(
+            f"sensor.{object_id}", str(state), {"device_class": device_class, "unit_of_measurement": unit}
+        )
+
+
+async def test_sungrow_modbus_directions_are_checked_in_both_forms(hass: HomeAssistant, home: None) -> None:
+    sungrow_package(hass)
+    assert async_candidates(hass, "battery") == []  # no device to propose
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": config_entries.SOURCE_USER})
+    site = {**FORM, "grid_power_entity": "sensor.meter_active_power", "grid_export_positive": True}
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], site)
+    assert result["errors"] == {"grid_export_positive": "grid_counts_import"}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {**site, "grid_export_positive": False}
+    )
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    entry = result["result"]
+    result = await hass.config_entries.subentries.async_init(
+        (entry.entry_id, "battery"), context={"source": "user"}
+    )
+    form = {
+        "name": "SH10RT",
+        "soc_entity": "sensor.battery_level",
+        "power_entity": "sensor.battery_power",
+        "power_discharge_positive": False,
+        "capacity_kwh": 9.6,
+        "min_soc_percent": 10,
+        "max_charge_kw": 5,
+        "max_discharge_kw": 5,
+    }
+    result = await hass.config_entries.subentries.async_configure(result["flow_id"], form)
+    assert result["errors"] == {"power_discharge_positive": "battery_counts_discharge"}
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {**form, "power_discharge_positive": True}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    fields = next(iter(entry.subentries.values())).data
+    assert battery.read(hass, dict(fields)).power_kw == 1.5  # -1500 W on Sungrow's sensor: charging

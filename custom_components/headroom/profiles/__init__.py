@@ -31,6 +31,7 @@ APPLIANCE: Final = "appliance"
 # meter at the grid connection and which way it counts (the site form checks its direction setting).
 GRID_METER: Final = "grid_meter"
 GRID_POWER: Final = "grid_power_entity"
+BATTERY_POWER: Final = "power_entity"  # the battery profiles' role of its power sensor
 # A battery's own reserve (a number or sensor in %): not a form field; the form's reserve starts there.
 RESERVE_SOC: Final = "reserve_soc"
 
@@ -224,6 +225,16 @@ def grid_export_positive(entity: EntityFacts) -> bool | None:
     if profile is None or profile.export_positive is None or profile.find(GRID_POWER, [entity]) is None:
         return None
     return profile.export_positive
+
+
+def battery_discharge_positive(entity: EntityFacts) -> bool | None:
+    """Which way ``entity`` counts, when it is the battery power sensor of an integration whose
+    profile says so: True when it counts discharge as positive, False charging; None when no profile
+    knows this sensor."""
+    profile = profile_for(entity.platform, BATTERY)
+    if profile is None or profile.discharge_positive is None or profile.find(BATTERY_POWER, [entity]) is None:
+        return None
+    return profile.discharge_positive
 
 
 def markdown_table() -> str:
