@@ -12,7 +12,8 @@ Read from home-assistant/core 2025.4.4, homeassistant/components/enphase_envoy:
 - sensor.py: the Envoy's own device (``EnvoySystemSensorEntity``, unique id "<envoy serial>_<key>")
   holds the batteries' aggregate ``battery_level`` (%, device class battery, no translation key) and
   the storage CT's ``battery_discharge`` (translation key ``battery_discharge``, W; strings.json
-  "Current battery discharge": discharge counts as positive). With an Enpower the battery's sensors
+  "Current battery discharge": discharge counts as positive) and the aggregate's ``reserve_soc``
+  (translation key ``reserve_soc``, %). With an Enpower the battery's sensors
   and its controls are thus on two devices of one config entry; they are grouped.
 - switch.py: ``charge_from_grid`` decides whether full backup may charge from the grid (the person's).
 """
@@ -48,7 +49,10 @@ PROFILES = (
                 "power_entity": (Match(domain="sensor", translation_key="battery_discharge"),),
                 "mode_select_entity": (Match(domain="select", translation_key="storage_mode"),),
                 # The Envoy never discharges below its reserve: the plan's reserve starts there.
-                RESERVE_SOC: (Match(domain="number", translation_key="reserve_soc"),),
+                RESERVE_SOC: (
+                    Match(domain="number", translation_key="reserve_soc"),
+                    Match(domain="sensor", translation_key="reserve_soc"),  # the batteries' aggregate
+                ),
             }
         ),
         mode_options=MappingProxyType(
