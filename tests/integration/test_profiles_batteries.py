@@ -4,7 +4,7 @@ and driven end to end, with each fixture written from the integration's own sour
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -16,6 +16,7 @@ from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import entity_registry as er
+from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 
@@ -43,7 +44,9 @@ CONFIG = EntityCategory.CONFIG
 
 
 async def _echo_selects(hass: HomeAssistant) -> list[dict[str, Any]]:
-    """``select.select_option`` as a select entity does it: the option becomes its state."""
+    """``select.select_option`` as a select entity does it: the option becomes its state (registered
+    after the select integration's own, which would otherwise replace it when Headroom loads)."""
+    assert await async_setup_component(hass, "select", {})
     written: list[dict[str, Any]] = []
 
     async def select_option(call: ServiceCall) -> None:
@@ -231,36 +234,79 @@ async def test_a_solaredge_battery_is_proposed_across_its_devices(hass: HomeAssi
         == {
             "soc_entity": "sensor.solaredge_i1_b1_state_of_energy",
             "power_entity": "sensor.solaredge_i1_b1_dc_power",  # not its inverted twin, nor the inverter's AC power
-            "mode_select_entity": "select.solaredge_i1_storage_command_mode",  # not the control or default mode
+            "mode_select_entity": "select.solaredge_i1_storage_control_mode",
+            "mode_detail_select_entity": "select.solaredge_i1_storage_command_mode",  # not the default mode
             # Never a charge, discharge or site limit (settings) as a setpoint.
-            "mode_option_idle": "Solar Power Only (Off)",
+            "mode_option_idle": "Remote Control",
             "mode_option_self_consumption": "Maximize Self Consumption",
-            "mode_option_forced_charge": "Charge from Solar Power and Grid",
-            "mode_option_forced_discharge": "Discharge to Maximize Export",
+            "mode_option_forced_charge": "Remote Control",
+            "mode_option_forced_discharge": "Remote Control",
+            "mode_detail_option_idle": "Solar Power Only (Off)",
+            "mode_detail_option_forced_charge": "Charge from Solar Power and Grid",
+            "mode_detail_option_forced_discharge": "Discharge to Maximize Export",
             "power_discharge_positive": False,
         }
     )
-    assert set(found[0].fields.values()) - {False} <= set(SOLAREDGE_STORAGE_MODES) | set(installed.entity_ids)
+    options = set(SOLAREDGE_STORAGE_MODES) | set(SOLAREDGE_CONTROL_MODES)
+    assert set(found[0].fields.values()) - {False} <= options | set(installed.entity_ids)
 
 
-async def test_a_solaredge_battery_is_driven_by_its_command_mode(
+async def _replan_at(hass: HomeAssistant, freezer: FrozenDateTimeFactory, moment: datetime) -> None:
+    freezer.move_to(moment)
+    await hass.services.async_call(DOMAIN, "replan", {}, blocking=True)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+async def _follow_the_plan(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, entry: MockConfigEntry, integration: str
+) -> set[str]:
+    """Replan at 01:00, then at the night's first planned forced charge, then at 18:00; after each, the
+    mode select (and the second select where the profile has one) hold the options the profile gives
+    the planned mode. Returns the modes seen."""
+    profile = profiles.profile_for(integration, "battery")
+    assert profile is not None
+    (sub,) = entry.subentries.values()
+    main, detail = sub.data["mode_select_entity"], sub.data.get("mode_detail_select_entity")
+    seen: list[str] = []
+    night = dt_util.parse_datetime("2026-11-23 01:00:00-08:00")
+    assert night is not None
+    await _replan_at(hass, freezer, night)
+    data = entry.runtime_data.data
+    now_step = data.step_of(dt_util.now())
+    modes = data.plan.devices[sub.subentry_id].mode[now_step:]
+    moments = [night]
+    if "forced_charge" in modes:
+        moments.append(night + timedelta(minutes=15 * modes.index("forced_charge") + 1))
+    moments.append(night + timedelta(hours=17))
+    for moment in moments:
+        await _replan_at(hass, freezer, moment + timedelta(seconds=61))
+        data = entry.runtime_data.data
+        mode = data.plan.devices[sub.subentry_id].mode[data.step_of(dt_util.now())]
+        seen.append(mode)
+        if mode in profile.mode_options:
+            assert hass.states.get(main).state == profile.mode_options[mode], moment
+        if detail and mode in profile.detail_options:
+            assert hass.states.get(detail).state == profile.detail_options[mode], moment
+    return set(seen)
+
+
+async def test_a_solaredge_battery_is_driven_by_its_control_and_command_modes(
     hass: HomeAssistant, home: None, freezer: FrozenDateTimeFactory
 ) -> None:
-    freezer.move_to(EVENING)
+    """A cheap night charges under remote control (control mode first: the command mode is available
+    only then), the evening goes back to maximize self consumption; no limit is ever written."""
     solaredge_inverter(hass)
     written = await _echo_selects(hass)
     calls = async_capture_events(hass, EVENT_CALL_SERVICE)
     fields = async_candidates(hass, "battery")[0].fields
-    command = hass.states.get("select.solaredge_i1_storage_command_mode")
-    hass.states.async_set(command.entity_id, "Solar Power Only (Off)", command.attributes)  # left off
-    await _site_with(hass, "battery", "Solaredge I1", fields)
-    profile = profiles.profile_for("solaredge_modbus_multi", "battery")
-    assert profile is not None
-    wanted = _planned_option(hass, "solaredge_i1", profile)
-    assert hass.states.get("select.solaredge_i1_storage_command_mode").state == wanted
-    assert written == [{"entity_id": "select.solaredge_i1_storage_command_mode", "option": wanted}]
-    assert not [c for c in calls if c.data["domain"] == "number"]  # no limit is ever written
-    assert hass.states.get("select.solaredge_i1_storage_control_mode").state == "Remote Control"
+    entry = await _site_with(hass, "battery", "Solaredge I1", fields)
+    seen = await _follow_the_plan(hass, freezer, entry, "solaredge_modbus_multi")
+    assert "forced_charge" in seen and len(seen) >= 2
+    control, command = "select.solaredge_i1_storage_control_mode", "select.solaredge_i1_storage_command_mode"
+    first = next(i for i, w in enumerate(written) if w["entity_id"] == command)
+    assert written[first - 1] == {"entity_id": control, "option": "Remote Control"}
+    assert {w["entity_id"] for w in written} == {control, command}  # never the default mode
+    assert not [c for c in calls if c.data["domain"] == "number"]
     # SolarEdge counts charging as positive: +2000 W is 2 kW charging.
     hass.states.async_set(
         "sensor.solaredge_i1_b1_dc_power", "2000", {"unit_of_measurement": "W", "device_class": "power"}
@@ -718,7 +764,14 @@ async def test_a_solax_battery_and_meter_are_read_the_way_solax_counts(
         "soc_entity": "sensor.solax_battery_capacity",
         "power_entity": "sensor.solax_battery_power_charge",
         "mode_select_entity": "select.solax_charger_use_mode",  # never the export limit as a setpoint
+        "mode_detail_select_entity": "select.solax_manual_mode_select",
+        "mode_option_idle": "Manual Mode",
         "mode_option_self_consumption": "Self Use Mode",
+        "mode_option_forced_charge": "Manual Mode",
+        "mode_option_forced_discharge": "Manual Mode",
+        "mode_detail_option_idle": "Stop Charge and Discharge",
+        "mode_detail_option_forced_charge": "Force Charge",
+        "mode_detail_option_forced_discharge": "Force Discharge",
         "power_discharge_positive": False,
     }
     meter = entity_facts(hass, "sensor.solax_measured_power")
@@ -735,19 +788,38 @@ async def test_a_solax_battery_and_meter_are_read_the_way_solax_counts(
     assert result["errors"] == {"grid_export_positive": "grid_counts_export"}
 
 
-async def test_a_solax_battery_is_set_to_self_use(hass: HomeAssistant, home: None) -> None:
+async def test_a_solax_battery_is_forced_through_manual_mode(
+    hass: HomeAssistant, home: None, freezer: FrozenDateTimeFactory
+) -> None:
+    """The cheap night's charge is Manual Mode with Force Charge, the manual command set first (it acts
+    only in Manual Mode, so no moment runs an old one); the evening is Self Use Mode again."""
     solax_inverter(hass)
+    soc = hass.states.get("sensor.solax_battery_capacity")
+    hass.states.async_set(soc.entity_id, "20", soc.attributes)  # low before the cheap night
     written = await _echo_selects(hass)
     calls = async_capture_events(hass, EVENT_CALL_SERVICE)
     fields = async_candidates(hass, "battery")[0].fields
-    await _site_with(hass, "battery", "SolaX", fields)
-    profile = profiles.profile_for("solax_modbus", "battery")
-    assert profile is not None
-    assert _planned_option(hass, "solax", profile) == "Self Use Mode"  # the evening's peak: cover the house
-    assert written == [{"entity_id": "select.solax_charger_use_mode", "option": "Self Use Mode"}]
-    assert not [c for c in calls if c.data["domain"] == "number"]
+    entry = await _site_with(hass, "battery", "SolaX", fields)
+    seen = await _follow_the_plan(hass, freezer, entry, "solax_modbus")
+    assert "forced_charge" in seen and len(seen) >= 2
+    manual = written.index({"entity_id": "select.solax_charger_use_mode", "option": "Manual Mode"})
+    assert written[manual - 1]["entity_id"] == "select.solax_manual_mode_select"
+    assert not [c for c in calls if c.data["domain"] == "number"]  # never the export limit
     hass.states.async_set("sensor.solax_battery_power_charge", "-1200", {"unit_of_measurement": "W"})
     assert battery.read(hass, fields).power_kw == -1.2  # discharging
+
+
+async def test_an_older_solax_without_manual_mode_is_only_set_to_self_use(
+    hass: HomeAssistant, home: None
+) -> None:
+    """A Gen3's charger use mode has no Manual Mode (plugin_solax.py): only self use is proposed."""
+    solax_inverter(hass)
+    gen3 = ["Self Use Mode", "Force Time Use", "Back Up Mode", "Feedin Priority"]
+    hass.states.async_set("select.solax_charger_use_mode", "Feedin Priority", {"options": gen3})
+    fields = async_candidates(hass, "battery")[0].fields
+    assert {k: v for k, v in fields.items() if k.startswith("mode_option_")} == {
+        "mode_option_self_consumption": "Self Use Mode"
+    }
 
 
 # source: sfstar/hass-victron @ commit 3d3ec1e6cb7768d3c6d49ed23e9b52814477c205, custom_components/victron:

@@ -10,6 +10,7 @@ import voluptuous as vol
 from homeassistant.components.sensor import SensorDeviceClass
 from homeassistant.const import CONF_NAME
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import selector
 
 from .. import profiles
@@ -20,6 +21,8 @@ from ..const import (
     CONF_MAX_CHARGE_KW,
     CONF_MAX_DISCHARGE_KW,
     CONF_MIN_SOC_PERCENT,
+    CONF_MODE_DETAIL_OPTION_PREFIX,
+    CONF_MODE_DETAIL_SELECT_ENTITY,
     CONF_MODE_OPTION_PREFIX,
     CONF_MODE_SELECT_ENTITY,
     CONF_POWER_ENTITY,
@@ -43,7 +46,11 @@ from ..policy.setpoints import Setpoint
 from ..sources import power_kw, state_number
 from .command import Command, set_power
 
-KEYS = {CONF_MODE_SELECT_ENTITY: "mode", CONF_POWER_SETPOINT_ENTITY: "setpoint"}
+KEYS = {
+    CONF_MODE_SELECT_ENTITY: "mode",
+    CONF_MODE_DETAIL_SELECT_ENTITY: "mode_detail",
+    CONF_POWER_SETPOINT_ENTITY: "setpoint",
+}
 # A vendor's timed forced mode without a planned run to follow (a fuse cut) lasts this long (min),
 # and never longer than a day (Huawei's forcible charge takes 1 to 1440 minutes).
 DEFAULT_HOLD_MINUTES = 15.0
@@ -63,31 +70,50 @@ def read(hass: HomeAssistant, data: dict[str, Any]) -> BatteryReading:
 
 
 def commands(hass: HomeAssistant, data: dict[str, Any], wanted: Setpoint) -> list[Command]:
-    """The mode, as the option the person mapped to the plan's mode (only when it differs), and the power
-    setpoint in the number's own unit (W or kW), rounded to its step and kept within its range."""
+    """The mode, as the option the person mapped to the plan's mode (only when it differs), with the
+    second select its integration needs beside it; and the power setpoint in the number's own unit
+    (W or kW), rounded to its step and kept within its range."""
     device_id, delta, target_kw = wanted.device_id, wanted.delta_kw, wanted.power_kw
-    out: list[Command | None] = []
-    select = data.get(CONF_MODE_SELECT_ENTITY)
-    option = data.get(f"{CONF_MODE_OPTION_PREFIX}{wanted.mode}") if wanted.mode else None
-    state = hass.states.get(select) if select else None
-    if select and option and (state is None or state.state != option):
-        domain = select.split(".", 1)[0]
-        out.append(
-            Command(
-                device_id,
-                "mode",
-                domain,
-                "select_option",
-                {"entity_id": select, "option": option},
-                delta,
-                select,
-                option,
-            )
-        )
+    mode = _select(hass, data, wanted, "mode", CONF_MODE_SELECT_ENTITY, CONF_MODE_OPTION_PREFIX)
+    detail = _select(
+        hass, data, wanted, "mode_detail", CONF_MODE_DETAIL_SELECT_ENTITY, CONF_MODE_DETAIL_OPTION_PREFIX
+    )
+    profile = profiles.profile_for(data.get(CONF_CONTROL_ADAPTER) or _platform(hass, data), profiles.BATTERY)
+    out: list[Command | None] = (
+        [detail, mode] if profile is not None and profile.detail_first else [mode, detail]
+    )
     if setpoint := data.get(CONF_POWER_SETPOINT_ENTITY):
         out.append(set_power(device_id, "setpoint", hass, setpoint, target_kw, delta))
     out.append(_mode_action(data, wanted))
     return [c for c in out if c is not None]
+
+
+def _select(
+    hass: HomeAssistant, data: dict[str, Any], wanted: Setpoint, key: str, role: str, prefix: str
+) -> Command | None:
+    """``select_option`` on the select playing ``role``, to the option mapped to the plan's mode, when
+    it is not there already."""
+    select = data.get(role)
+    option = data.get(f"{prefix}{wanted.mode}") if wanted.mode else None
+    state = hass.states.get(select) if select else None
+    if not select or not option or (state is not None and state.state == option):
+        return None
+    return Command(
+        wanted.device_id,
+        key,
+        select.split(".", 1)[0],
+        "select_option",
+        {"entity_id": select, "option": option},
+        wanted.delta_kw,
+        select,
+        option,
+    )
+
+
+def _platform(hass: HomeAssistant, data: dict[str, Any]) -> str:
+    """The integration whose entity the mode select is (its profile says in which order to write)."""
+    entry = er.async_get(hass).async_get(data.get(CONF_MODE_SELECT_ENTITY) or "")
+    return entry.platform if entry is not None else ""
 
 
 def _mode_action(data: dict[str, Any], wanted: Setpoint) -> Command | None:

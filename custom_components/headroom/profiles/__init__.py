@@ -144,6 +144,9 @@ class Profile:
     that way. ``min_write_interval_s``: the vendor's documented least time between changes of a
     setting (raises wait for it; a fuse cut never does). ``group_by_config_entry``: the integration
     spreads one device's entities over several registry devices of one config entry.
+    ``detail_options``: the plan's battery modes to the options of a second select (role
+    ``mode_detail_select_entity``) the integration needs beside the mode select, written after it
+    (before it with ``detail_first``: where the detail only takes effect once the mode says so).
     ``mode_actions``: for a battery the integration drives by actions only (Huawei's forcible
     charge and discharge), the action that puts it in each of the plan's modes.
     ``reads``/``drives``/``limits``: a line each for the README's table of integrations.
@@ -162,6 +165,8 @@ class Profile:
     min_write_interval_s: float = 0.0
     group_by_config_entry: bool = False
     mode_actions: Mapping[str, Action] = field(default_factory=lambda: MappingProxyType({}))
+    detail_options: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    detail_first: bool = False
     reads: str = ""
     drives: str = ""
     limits: str = ""

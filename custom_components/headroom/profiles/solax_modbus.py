@@ -15,8 +15,9 @@ custom_components/solax_modbus:
   positive, whatever the comment beside it says), ``charger_use_mode`` (select without category:
   "Self Use Mode", "Feedin Priority", "Back Up Mode", "Manual Mode", "PeakShaving", "Smart Schedule"
   on Gen4-6; "Self Use Mode", "Force Time Use", "Back Up Mode"(, "Feedin Priority") on Gen2-3).
-  Forced charge and discharge need "Manual Mode" plus a second select (``manual_mode_select``) or the
-  remote-control block and its trigger button: not driven.
+  Forced charge and discharge are "Manual Mode" with the second select ``manual_mode_select`` ("Stop
+  Charge and Discharge", "Force Charge", "Force Discharge", Gen4-6); the remote-control block and its
+  trigger button are not driven.
 """
 
 from __future__ import annotations
@@ -59,13 +60,35 @@ PROFILES = (
                 "mode_select_entity": (
                     Match(domain="select", unique_id_suffix="_charger_use_mode", manufacturer=SOLAX),
                 ),
+                "mode_detail_select_entity": (
+                    Match(domain="select", unique_id_suffix="_manual_mode_select", manufacturer=SOLAX),
+                ),
             }
         ),
-        mode_options=MappingProxyType({"self_consumption": "Self Use Mode"}),
+        # Gen4-6: "Manual Mode" with the manual mode select; Gen2-3 have neither (discovery maps
+        # only the options the inverter's select offers).
+        mode_options=MappingProxyType(
+            {
+                "idle": "Manual Mode",
+                "self_consumption": "Self Use Mode",
+                "forced_charge": "Manual Mode",
+                "forced_discharge": "Manual Mode",
+            }
+        ),
+        detail_options=MappingProxyType(
+            {
+                "idle": "Stop Charge and Discharge",
+                "forced_charge": "Force Charge",
+                "forced_discharge": "Force Discharge",
+            }
+        ),
+        # The manual mode select takes effect only in Manual Mode: set first, so that no moment runs
+        # the previous manual command.
+        detail_first=True,
         discharge_positive=False,
         reads="battery capacity (SoC), battery power charge (charging positive)",
-        drives="charger use mode (self use)",
-        limits="SolaX Power plugin only; forced charge/discharge need Manual Mode with its second select or the remote-control block (not driven), so the plan's forced modes are advice",
+        drives="charger use mode (self use, manual) and the manual mode select (stop, force charge, force discharge)",
+        limits="SolaX Power plugin only; forced modes need Manual Mode (Gen4-6) and run at the inverter's own power; the remote-control block is not driven",
     ),
     Profile(
         integration="solax_modbus",
