@@ -93,6 +93,7 @@ PROFILES = (
     Profile(
         integration="solaredge_modbus_multi",
         kind=GRID_METER,
+        drives="read only (a meter)",
         title="SolarEdge Modbus Multi",
         source=SOURCE,
         roles=MappingProxyType(

@@ -93,6 +93,7 @@ PROFILES = (
     Profile(
         integration="solax_modbus",
         kind=GRID_METER,
+        drives="read only (a meter)",
         title="SolaX Inverter Modbus",
         source=SOURCE,
         roles=MappingProxyType(

@@ -46,6 +46,7 @@ PROFILES = (
     Profile(
         integration="modbus",
         kind=GRID_METER,
+        drives="read only (a meter)",
         title=TITLE,
         source=SOURCE,
         roles=MappingProxyType(
