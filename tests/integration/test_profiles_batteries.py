@@ -1014,3 +1014,41 @@ async def test_sungrow_modbus_directions_are_checked_in_both_forms(hass: HomeAss
     assert result["type"] is FlowResultType.CREATE_ENTRY
     fields = next(iter(entry.subentries.values())).data
     assert battery.read(hass, dict(fields)).power_kw == 1.5  # -1500 W on Sungrow's sensor: charging
+
+
+async def test_a_goodwe_meter_is_refused_with_the_wrong_direction(hass: HomeAssistant, home: None) -> None:
+    """GoodWe's ET "Active Power" counts export as positive (marcelblijleven/goodwe et.py @ commit
+    c214290ea511: house consumption = PV + battery - active power; core's unique id
+    "goodwe-active_power-<serial>", sensor.py in home-assistant/core 2025.4.4)."""
+    serial = "9010KETU000W0000"
+    install(
+        hass,
+        "goodwe",
+        [Device(key="main", name="GW10K-ET", identifiers=(("goodwe", serial),), manufacturer="GoodWe")],
+        [
+            Ent(
+                domain="sensor",
+                object_id="active_power",
+                unique_id=f"goodwe-active_power-{serial}",
+                state=-900,
+                **W,
+            ),
+            Ent(
+                domain="sensor",
+                object_id="active_power_total",
+                unique_id=f"goodwe-active_power_total-{serial}",
+                state=-900,
+                **W,
+            ),
+        ],
+    )
+    total = entity_facts(hass, "sensor.active_power_total")
+    assert total is not None and profiles.grid_export_positive(total) is None  # a sensor it states nothing of
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": config_entries.SOURCE_USER})
+    site = {**FORM, "grid_power_entity": "sensor.active_power", "grid_export_positive": False}
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], site)
+    assert result["errors"] == {"grid_export_positive": "grid_counts_export"}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {**site, "grid_export_positive": True}
+    )
+    assert result["step_id"] == "confirm"
