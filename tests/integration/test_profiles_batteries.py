@@ -1052,3 +1052,17 @@ async def test_a_goodwe_meter_is_refused_with_the_wrong_direction(hass: HomeAssi
         result["flow_id"], {**site, "grid_export_positive": True}
     )
     assert result["step_id"] == "confirm"
+
+
+async def test_an_enphase_net_consumption_meter_is_refused_as_export_positive(
+    hass: HomeAssistant, home: None
+) -> None:
+    enphase_envoy(hass)
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": config_entries.SOURCE_USER})
+    site = {
+        **FORM,
+        "grid_power_entity": "sensor.envoy_122301012345_current_net_power_consumption",
+        "grid_export_positive": True,
+    }
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], site)
+    assert result["errors"] == {"grid_export_positive": "grid_counts_import"}
