@@ -142,7 +142,21 @@ def setpoint(
         power_kw=target,
         delta_kw=target - (reading.power_kw or 0.0),
         mode=mode,
+        hold_minutes=_held_minutes(moment, planned, mode),
     )
+
+
+def _held_minutes(moment: Moment, planned: DevicePlan, mode: str | None) -> float | None:
+    """How long the plan keeps ``mode`` from the current step on (whole steps, min); None when the
+    plan has no modes or its step length is unknown."""
+    if planned.mode is None or not moment.step_minutes or mode is None:
+        return None
+    steps = 1  # the current step holds it, whatever the plan called it
+    for planned_mode in planned.mode[moment.step + 1 :]:
+        if planned_mode != mode:
+            break
+        steps += 1
+    return steps * moment.step_minutes
 
 
 def cut_rank(intents: Intents, device_id: str) -> int:

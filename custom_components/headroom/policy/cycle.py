@@ -34,6 +34,7 @@ class Moment:
     step: int
     headroom_kw: float
     phase_headroom_kw: tuple[float, ...] = ()
+    step_minutes: float = 0.0  # the plan's step length (0: unknown)
 
     def room_kw(self, phases: tuple[int, ...]) -> float:
         """The room a load on ``phases`` may still take: the site's, and each of its phases' times
