@@ -1,7 +1,9 @@
 """End to end, in process: the demo home (headroom_sim) with Headroom in ``active`` mode, time moved
 through 24 simulated hours. Two cars arrive in the evening on a fuse that cannot charge both at
 full power; the fuse never trips, both cars reach their goals, the dishwasher runs in its window,
-and the day costs less than the same day with nobody driving (business as usual)."""
+and the day costs less than the same day with nobody driving (business as usual). The demo does what
+its plan says (battery and grid power against the plan, minute by minute), plans with its PV
+forecast, and its devices are what Headroom's discovery proposes in the Add-device forms."""
 
 from __future__ import annotations
 
