@@ -54,6 +54,9 @@ async def test_a_day_in_the_demo_home(hass: HomeAssistant, freezer: FrozenDateTi
         freezer.tick(timedelta(minutes=5))
         async_fire_time_changed(hass)
         await hass.async_block_till_done(wait_background_tasks=True)
+        assert (
+            float(hass.states.get("sensor.demo_home_planned_grid_power").state) <= rating + 1e-6
+        )  # never planned
         is_over = demo.grid_kw > rating + 1e-6
         assert not (was_over and is_over), f"above the fuse two ticks running at {dt_util.now()}"
         if is_over:
