@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pytest
 
 from custom_components.headroom.fleet import fleet_from_json, plan_fleet
@@ -133,3 +134,26 @@ def test_soc_is_carried_to_the_next_day_and_its_first_departure_is_seen() -> Non
     kw = opt["vehicles"]["v1"]["charge_kw"]
     assert sum(kw[36:48]) * 0.5 == pytest.approx(66.0)  # all 12 cheap steps at 11 kW
     assert opt["vehicles"]["v1"]["soc_kwh"][48] == pytest.approx(75.0)
+
+
+def test_the_catch_all_charges_at_a_constant_rate_over_the_stay() -> None:
+    """The catch-all (a day the solver gave no plan): a van at 15 kWh leaving in ten hours gets the
+    60 kWh that fill it at a constant 6 kW, whatever the price; the second van waits for the one
+    charger and gets nothing, never sharing it."""
+    from custom_components.headroom.fleet.bau import simulate
+
+    price = [0.5] * 48
+    doc = document(
+        vehicles=[{"id": f"v{i}", "spec": "van", "soc_kwh": 15.0, "kwh_per_km": 0.25} for i in (1, 2)],
+        routes=[
+            {"id": f"r{i}", "vehicle": f"v{i}", "depart": at(10), "return": at(24), "energy_kwh": 20.0}
+            for i in (1, 2)
+        ],
+        chargers=[{"id": "ac1", "kind": "ac", "max_kw": 22.0}],
+        price=price,
+    )
+    fleet = fleet_from_json(doc)
+    sim = simulate(fleet, fleet.windows[0], np.array([15.0, 15.0]), catch_all=True)
+    assert sim.charge_kw[0, :20] == pytest.approx([6.0] * 20)
+    assert not sim.charge_kw[1].any()
+    assert list(sim.charger[0, :20]) == [0] * 20

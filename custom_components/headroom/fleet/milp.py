@@ -42,7 +42,7 @@ ROUTE_WEIGHT = 100.0
 EARLIER_WEIGHT = 1e-4
 POWER_TOLERANCE_KW = 1e-6
 # Up to this many plug-in binaries a day is solved exactly; beyond, the queue deals out the sessions.
-EXACT_BINARIES = 2500
+EXACT_BINARIES = 1500
 
 
 @dataclass(kw_only=True)
@@ -140,18 +140,22 @@ def plan_day(
     day = links(fleet, classes, w0, w1, carried)
     end = max([w1, *(link.hi for link in day)])
     binaries = sum((link.hi - link.lo) * len(link.classes) for link in day)
-    fixed = queue_sessions(fleet, classes, day, end, carried) if binaries > exact_binaries else None
-    lp, blocks = _build(fleet, classes, day, w0, end, carried, breach, fixed)
     highs = {"mip_abs_gap": max(_cost_scale(fleet, day, w0, end) * gap, 1e-6)}
-    with warnings.catch_warnings():
-        # scipy passes options it does not know (mip_abs_gap) to HiGHS as they are, with a warning.
-        warnings.filterwarnings("ignore", message="Unrecognized options detected")
-        result = lp.solve(time_limit, gap * 1e-2, highs_options=highs)
-    if result.x is None:
-        return None
-    plan = _extract(fleet, day, blocks, result, w0, end, carried)
-    plan.exact = fixed is None
-    return plan
+    best: DayPlan | None = None
+    # The queue's sessions first (a linear program: fast, and a plan to beat), then, on a day small
+    # enough, the exact model; the better objective is kept.
+    for fixed in (queue_sessions(fleet, classes, day, end, carried), None):
+        if fixed is None and binaries > exact_binaries:
+            break
+        lp, blocks = _build(fleet, classes, day, w0, end, carried, breach, fixed)
+        with warnings.catch_warnings():
+            # scipy passes options it does not know (mip_abs_gap) to HiGHS as they are, with a warning.
+            warnings.filterwarnings("ignore", message="Unrecognized options detected")
+            result = lp.solve(time_limit, gap * 1e-2, highs_options=highs)
+        if result.x is not None and (best is None or result.objective < best.result.objective):
+            best = _extract(fleet, day, blocks, result, w0, end, carried)
+            best.exact = fixed is None
+    return best
 
 
 def _weights(fleet: Fleet, w0: int, end: int) -> tuple[float, FloatArray]:

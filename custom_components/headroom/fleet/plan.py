@@ -26,7 +26,7 @@ import numpy as np
 from ..planner.lp import IntArray
 from ..planner.plan import FloatArray
 from .bau import Simulated, simulate, trajectory
-from .milp import Carried, ChargerClass, DayPlan, assign, charger_classes, plan_day
+from .milp import EXACT_BINARIES, Carried, ChargerClass, DayPlan, assign, charger_classes, plan_day
 from .model import FORMAT_VERSION, Fleet
 
 DayStatus = Literal["normal", "breach", "catch_all"]
@@ -68,12 +68,21 @@ class FleetResult:
 
 
 def plan_fleet(
-    fleet: Fleet, *, day_time_limit: float = DEFAULT_DAY_TIME_LIMIT_S, gap: float = DEFAULT_GAP
+    fleet: Fleet,
+    *,
+    day_time_limit: float = DEFAULT_DAY_TIME_LIMIT_S,
+    gap: float = DEFAULT_GAP,
+    exact_binaries: int = EXACT_BINARIES,
 ) -> FleetResult:
     """The smart plan and business as usual, as the fleet's ``modes`` ask (BAU uses the smart plan's
-    chargers when both are asked for)."""
+    chargers when both are asked for). Days with more plug-in decisions than ``exact_binaries`` get
+    their sessions from the queue."""
     modes: dict[str, ModeResult] = {}
-    smart = plan_smart(fleet, day_time_limit=day_time_limit, gap=gap) if "opt" in fleet.modes else None
+    smart = (
+        plan_smart(fleet, day_time_limit=day_time_limit, gap=gap, exact_binaries=exact_binaries)
+        if "opt" in fleet.modes
+        else None
+    )
     for name in fleet.modes:
         if name == "opt" and smart is not None:
             modes["opt"] = smart
@@ -82,7 +91,9 @@ def plan_fleet(
     return FleetResult(fleet=fleet, modes=modes)
 
 
-def plan_smart(fleet: Fleet, *, day_time_limit: float, gap: float) -> ModeResult:
+def plan_smart(
+    fleet: Fleet, *, day_time_limit: float, gap: float, exact_binaries: int = EXACT_BINARIES
+) -> ModeResult:
     """Day by day: normal, breach where it helps a route, catch-all where the solver gives nothing."""
     classes = charger_classes(fleet.chargers)
     n, steps = len(fleet.vehicles), fleet.steps
@@ -93,7 +104,7 @@ def plan_smart(fleet: Fleet, *, day_time_limit: float, gap: float) -> ModeResult
         started = time.perf_counter()
         soc, _ = trajectory(fleet, out.charge_kw)
         carried = Carried(soc_kwh=soc[:, window[0]], ongoing=dict(ongoing), ended=frozenset(ended))
-        status, day = _solve_day(fleet, classes, window, carried, day_time_limit, gap)
+        status, day = _solve_day(fleet, classes, window, carried, day_time_limit, gap, exact_binaries)
         if day is None:
             status = "catch_all"
             sim = simulate(
@@ -121,13 +132,26 @@ def _solve_day(
     carried: Carried,
     time_limit: float,
     gap: float,
+    exact_binaries: int,
 ) -> tuple[DayStatus, DayPlan | None]:
-    normal = plan_day(fleet, classes, window, carried, breach=False, time_limit=time_limit, gap=gap)
+    def day(breach: bool) -> DayPlan | None:
+        return plan_day(
+            fleet,
+            classes,
+            window,
+            carried,
+            breach=breach,
+            time_limit=time_limit,
+            gap=gap,
+            exact_binaries=exact_binaries,
+        )
+
+    normal = day(False)
     if normal is not None and normal.unmet_kwh <= UNMET_TOLERANCE_KWH:
         return "normal", normal
     if fleet.site.asc_margin <= 0 or fleet.site.asc_kw <= 0:
         return "normal", normal
-    breach = plan_day(fleet, classes, window, carried, breach=True, time_limit=time_limit, gap=gap)
+    breach = day(True)
     if breach is not None and (normal is None or breach.unmet_kwh < normal.unmet_kwh - UNMET_TOLERANCE_KWH):
         return "breach", breach
     return "normal", normal
@@ -149,8 +173,8 @@ def _commit_day(
     ongoing: dict[int, int] = {}
     ended: set[int] = set()
     for session in day.sessions:
-        if session.charger is None:
-            continue
+        if session.charger is None or session.first >= w1:
+            continue  # none found, or it starts in what the day only looked ahead to: tomorrow decides
         stay = fleet.stays[session.stay]
         v = stay.vehicle
         lo, hi = max(session.first, w0), min(session.last + 1, w1)

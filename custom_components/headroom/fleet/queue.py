@@ -6,7 +6,8 @@ are dealt out by this queue and only the power within them is optimised (the sam
 plug-in binary fixed: a linear program, solved in well under a second):
 
 * a vehicle that can charge takes a free charger of the slowest class that can fill it before it
-  leaves (AC before DC), else of the fastest free class, else waits its turn;
+  leaves (AC before DC), else of the fastest free class, else waits, those that leave first
+  served first;
 * it keeps the charger until it leaves, or until someone waits for it and it has been plugged in
   long enough to be filled at full power: so the smart plan may still move its charging to the
   cheap hours of a session, and nobody waits on a vehicle that has had its share.
@@ -32,7 +33,7 @@ def queue_sessions(
     dt = fleet.step_hours
     free = {k: len(c.chargers) for k, c in enumerate(classes)}
     by_stay = {link.stay.index: link for link in day}
-    share: dict[int, int] = {}
+    share: dict[int, list[int]] = {}  # stay -> steps to fill it on each of its classes
     plugged: dict[int, tuple[int, int]] = {}  # stay -> (class index in link, first step)
     sessions: Sessions = {}
     soc_guess = _soc_guess(fleet, day, carried)
@@ -40,13 +41,13 @@ def queue_sessions(
         if not link.classes or link.hi <= link.lo:
             continue
         room = fleet.vehicles[link.stay.vehicle].spec.battery_kwh - soc_guess[link.stay.index]
-        share[link.stay.index] = max(1, math.ceil(room / (max(link.caps_kw) * dt) - 1e-9))
+        share[link.stay.index] = [max(1, math.ceil(room / (cap * dt) - 1e-9)) for cap in link.caps_kw]
         if link.stay.index in carried.ongoing:
             plugged[link.stay.index] = (0, link.lo)
             free[link.classes[0]] -= 1
     waiting = sorted(
         (link for link in day if link.classes and link.hi > link.lo and link.stay.index not in plugged),
-        key=lambda link: (link.lo, link.stay.index),
+        key=lambda link: (link.hi, link.lo, link.stay.index),  # who leaves first, first
     )
     w0 = min((link.lo for link in day), default=end)
     for t in range(w0, end):
@@ -55,7 +56,7 @@ def queue_sessions(
         for s, (j, first) in list(plugged.items()):
             link = by_stay[s]
             k = link.classes[j]
-            if t >= link.hi or (k in wanted and free[k] == 0 and t - first >= share[s]):
+            if t >= link.hi or (k in wanted and free[k] == 0 and t - first >= share[s][j]):
                 sessions[s] = (j, first, min(t, link.hi) - 1)
                 del plugged[s]
                 free[k] += 1
@@ -71,7 +72,7 @@ def queue_sessions(
     return sessions
 
 
-def _choose(link: Link, free: dict[int, int], share: int, t: int) -> int | None:
+def _choose(link: Link, free: dict[int, int], share: list[int], t: int) -> int | None:
     """The class a waiting link plugs into now: the slowest free one that fills it before it
     leaves, else the fastest free one; None: none is free."""
     options = sorted(
@@ -79,9 +80,8 @@ def _choose(link: Link, free: dict[int, int], share: int, t: int) -> int | None:
     )
     if not options:
         return None
-    top = max(link.caps_kw)
-    for cap, j in options:
-        if share * top / cap <= link.hi - t:
+    for _, j in options:
+        if share[j] <= link.hi - t:
             return j
     return options[-1][1]
 
