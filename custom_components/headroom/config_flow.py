@@ -24,6 +24,7 @@ from . import profiles
 from .const import (
     CONF_BREACH_MARGIN,
     CONF_CONTROL_MODE,
+    CONF_DISCHARGE_POSITIVE,
     CONF_EXPORT_LIMIT_KW,
     CONF_EXPORT_PRICE_ENTITY,
     CONF_EXPORT_PRICE_FACTOR,
@@ -38,6 +39,7 @@ from .const import (
     CONF_MODE_SELECT_ENTITY,
     CONF_PHASE_COUNT,
     CONF_PHASE_POWER_ENTITIES,
+    CONF_POWER_ENTITY,
     CONF_PRICE_ENTITY,
     CONF_PRICE_FIXED,
     CONF_PRICE_MULTIPLIER,
@@ -241,6 +243,17 @@ def _grid_direction_error(hass: HomeAssistant, data: Mapping[str, Any]) -> str |
     return "grid_counts_export" if counts else "grid_counts_import"
 
 
+def _battery_direction_error(hass: HomeAssistant, data: Mapping[str, Any]) -> str | None:
+    """A direction setting that contradicts the battery power sensor's own integration (GoodWe and
+    Enphase count discharge as positive): read the wrong way, a discharge would look like a charge."""
+    entity_id = data.get(CONF_POWER_ENTITY)
+    facts = entity_facts(hass, entity_id) if entity_id else None
+    counts = profiles.battery_discharge_positive(facts) if facts is not None else None
+    if counts is None or counts == bool(data.get(CONF_DISCHARGE_POSITIVE)):
+        return None
+    return "battery_counts_discharge" if counts else "battery_counts_charge"
+
+
 class HeadroomConfigFlow(ConfigFlow, domain=DOMAIN):
     """Sets up a site: its name, grid limits and price source, checked and then confirmed with what was
     found in the price source; reconfigured later in the same form. Devices are added as subentries, one
@@ -410,6 +423,12 @@ class BatterySubentryFlow(_DeviceSubentryFlow):
 
     kind = SUBENTRY_BATTERY
     _pending: dict[str, Any]
+
+    def validate(self, user_input: dict[str, Any]) -> dict[str, str]:
+        errors = super().validate(user_input)
+        if error := _battery_direction_error(self.hass, user_input):
+            errors[CONF_DISCHARGE_POSITIVE] = error
+        return errors
 
     async def _async_next(self, user_input: dict[str, Any]) -> SubentryFlowResult:
         if not user_input.get(CONF_MODE_SELECT_ENTITY):

@@ -100,6 +100,11 @@ CONF_MIN_SOC_PERCENT: Final = "min_soc_percent"
 CONF_MODE_SELECT_ENTITY: Final = "mode_select_entity"
 CONF_POWER_SETPOINT_ENTITY: Final = "power_setpoint_entity"
 CONF_MODE_OPTION_PREFIX: Final = "mode_option_"
+# A second select some inverters need beside the mode (SolaX's manual mode, SolarEdge's command mode
+# under remote control), with the option each plan mode takes there; filled from the integration's
+# profile by discovery (the form does not show it).
+CONF_MODE_DETAIL_SELECT_ENTITY: Final = "mode_detail_select_entity"
+CONF_MODE_DETAIL_OPTION_PREFIX: Final = "mode_detail_option_"
 
 # Appliance subentry
 CONF_SWITCH_ENTITY: Final = "switch_entity"

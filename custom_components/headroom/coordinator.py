@@ -345,7 +345,7 @@ class HeadroomCoordinator(DataUpdateCoordinator[HeadroomData]):
         for entry_id in self.config.get(CONF_PV_FORECAST_ENTRIES) or []:
             points = await async_energy_forecast(self.hass, entry_id)
             if points:
-                inputs.pv_arrays.append(points)
+                inputs.pv_arrays[entry_id] = points
             else:
                 source = self.hass.config_entries.async_get_entry(entry_id)
                 inputs.pv_missing.append(source.title if source else entry_id)

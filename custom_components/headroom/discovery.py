@@ -8,6 +8,7 @@ announced as a repair suggestion; a configured entity that disappears raises a r
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +36,8 @@ from .const import (
     CONF_MIN_CURRENT_A,
     CONF_MIN_SOC_PERCENT,
     CONF_MIN_WRITE_INTERVAL_S,
+    CONF_MODE_DETAIL_OPTION_PREFIX,
+    CONF_MODE_DETAIL_SELECT_ENTITY,
     CONF_MODE_OPTION_PREFIX,
     CONF_MODE_SELECT_ENTITY,
     CONF_PLUGGED_ENTITY,
@@ -176,7 +179,13 @@ def _facts(hass: HomeAssistant, entry: er.RegistryEntry) -> profiles.EntityFacts
         options=tuple(str(o) for o in attributes.get("options", ()) or ()),
         maximum=_number(attributes.get("max")),
         state=state.state if state is not None else None,
+        manufacturer=_manufacturer(hass, entry.device_id),
     )
+
+
+def _manufacturer(hass: HomeAssistant, device_id: str | None) -> str | None:
+    device = dr.async_get(hass).async_get(device_id) if device_id else None
+    return device.manufacturer if device is not None else None
 
 
 def entity_facts(hass: HomeAssistant, entity_id: str) -> profiles.EntityFacts | None:
@@ -404,7 +413,8 @@ def _charger_by_profile(
     profile: profiles.Profile, items: list[profiles.EntityFacts]
 ) -> dict[str, Any] | None:
     """A charger as its integration defines it: its power sensor, and what drives it (a current or
-    power number, a switch, or the integration's action); a read-only profile drives nothing."""
+    power number, a switch or charge select, or the integration's action); a read-only profile drives
+    nothing."""
     fields = _by_roles(profile, items, required=profile.required or (CONF_CHARGER_POWER_ENTITY,))
     if fields is None:
         return None
@@ -514,7 +524,9 @@ def _battery_by_profile(
     setpoint number or the integration's action), with the mode options and sign it uses."""
     fields = _by_roles(profile, items, required=(CONF_SOC_ENTITY,))
     if fields is None or not (
-        fields.keys() & {CONF_MODE_SELECT_ENTITY, CONF_POWER_SETPOINT_ENTITY} or profile.action
+        fields.keys() & {CONF_MODE_SELECT_ENTITY, CONF_POWER_SETPOINT_ENTITY}
+        or profile.action
+        or profile.mode_actions
     ):
         return None
     fields.pop(profiles.RESERVE_SOC, None)
@@ -522,13 +534,31 @@ def _battery_by_profile(
         percent := _number(reserve.state)
     ) is not None:
         fields[CONF_MIN_SOC_PERCENT] = min(max(percent, 0.0), 90.0)  # within what the form allows
-    for mode, option in profile.mode_options.items():
-        fields[f"{CONF_MODE_OPTION_PREFIX}{mode}"] = option
+    _options(fields, items, CONF_MODE_SELECT_ENTITY, CONF_MODE_OPTION_PREFIX, profile.mode_options)
+    _options(
+        fields, items, CONF_MODE_DETAIL_SELECT_ENTITY, CONF_MODE_DETAIL_OPTION_PREFIX, profile.detail_options
+    )
     if profile.discharge_positive is not None:
         fields[CONF_DISCHARGE_POSITIVE] = profile.discharge_positive
-    if profile.action is not None:
+    if profile.action is not None or profile.mode_actions:
         fields[CONF_CONTROL_ADAPTER] = profile.integration
     return fields
+
+
+def _options(
+    fields: dict[str, Any],
+    items: list[profiles.EntityFacts],
+    role: str,
+    prefix: str,
+    mapping: Mapping[str, str],
+) -> None:
+    """The plan's modes as the options of the select playing ``role``: those the select offers (an
+    older model lacks some of its integration's options), all of them where it does not say."""
+    select = next((i for i in items if i.entity_id == fields.get(role)), None)
+    offered = set(select.options) if select is not None and select.options else None
+    for mode, option in mapping.items():
+        if offered is None or option in offered:
+            fields[f"{prefix}{mode}"] = option
 
 
 def _battery_by_words(items: list[profiles.EntityFacts]) -> dict[str, Any] | None:

@@ -78,9 +78,12 @@ def demo_home(tmp_path: Path) -> Iterator[Demo]:
     (config / "custom_components").mkdir(parents=True)
     shutil.copy(ROOT / "config" / "configuration.yaml", config)
     shutil.copytree(ROOT / "config" / "dashboards", config / "dashboards")
-    shutil.copytree(
-        ROOT / "config" / "custom_components" / "headroom_sim", config / "custom_components" / "headroom_sim"
-    )
+    for demo_integration in ("headroom_sim", "ocpp", "shelly"):  # the simulated home and its stand-ins
+        shutil.copytree(
+            ROOT / "config" / "custom_components" / demo_integration,
+            config / "custom_components" / demo_integration,
+            ignore=shutil.ignore_patterns("__pycache__"),
+        )
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     log_path = tmp_path / "hass.log"

@@ -56,7 +56,7 @@ AMBER_SITE = "01FG2K6V5TB6X9W0EWPPMZD6MJ"  # core's tests/components/amberelectr
 BRISBANE_MORNING = "2026-11-23 08:07:00+10:00"
 
 
-def amber_price(start: datetime) -> float:
+def general_price(start: datetime) -> float:
     """The price of the interval starting at ``start``: different every quarter hour from 08:00, so a
     shift shows."""
     quarter = int((start - dt_util.parse_datetime(BRISBANE_MORNING).replace(minute=0)).total_seconds() // 900)
@@ -78,18 +78,32 @@ def amber_interval(start: datetime, minutes: int, price: float) -> dict[str, Any
     }
 
 
-def install_amber(hass: HomeAssistant, minutes: int, with_price_sensor: bool = True) -> tuple[str, str]:
-    """Amber's general-channel price and forecast sensors for the interval holding now."""
-    source = MockConfigEntry(domain="amberelectric", title="Home", data={"site_id": AMBER_SITE})
-    source.add_to_hass(hass)
+def install_amber(
+    hass: HomeAssistant,
+    minutes: int,
+    with_price_sensor: bool = True,
+    channel: str = "general",
+    source: MockConfigEntry | None = None,
+) -> tuple[str, str]:
+    """Amber's price and forecast sensors of one channel for the interval holding now. The feed-in
+    channel's prices are published negated (sensor.py: ``per_kwh * -1``), so earnings read positive:
+    here half the general price."""
+    if source is None:
+        source = MockConfigEntry(domain="amberelectric", title="Home", data={"site_id": AMBER_SITE})
+        source.add_to_hass(hass)
     registry = er.async_get(hass)
+    title = {"general": "General", "feed_in": "Feed In"}[channel]
+
+    def amber_price(start: datetime) -> float:
+        return general_price(start) if channel == "general" else round(general_price(start) / 2, 2)
+
     now = dt_util.now()
     first = now.replace(minute=now.minute - now.minute % minutes, second=0, microsecond=0)
     count = 24 * 60 // minutes
     current = {
         **amber_interval(first, minutes, amber_price(first)),
         "estimate": True,
-        "channel_type": "general",
+        "channel_type": channel,
     }
     forecasts = [
         {
@@ -104,12 +118,12 @@ def install_amber(hass: HomeAssistant, minutes: int, with_price_sensor: bool = T
     ]
     ids = []
     for key, name, state, attributes in (
-        ("current", "Home - General Price", current["per_kwh"], current),
+        ("current", f"Home - {title} Price", current["per_kwh"], current),
         (
             "forecasts",
-            "Home - General Forecast",
+            f"Home - {title} Forecast",
             forecasts[0]["per_kwh"],
-            {"forecasts": forecasts, "channel_type": "general"},
+            {"forecasts": forecasts, "channel_type": channel},
         ),
     ):
         if key == "current" and not with_price_sensor:
@@ -117,9 +131,9 @@ def install_amber(hass: HomeAssistant, minutes: int, with_price_sensor: bool = T
         entry = registry.async_get_or_create(
             "sensor",
             "amberelectric",
-            f"{AMBER_SITE}-{key}-general",
+            f"{AMBER_SITE}-{key}-{channel}",
             config_entry=source,
-            translation_key="general",
+            translation_key=channel,
             unit_of_measurement="$/kWh",
             original_name=name,
             suggested_object_id=name.replace(" - ", " ").replace(" ", "_").lower(),
@@ -127,6 +141,28 @@ def install_amber(hass: HomeAssistant, minutes: int, with_price_sensor: bool = T
         hass.states.async_set(entry.entity_id, str(state), {**attributes, "unit_of_measurement": "$/kWh"})
         ids.append(entry.entity_id)
     return ids[0], ids[-1]
+
+
+async def test_amber_feed_in_forecast_as_the_export_price(
+    hass: HomeAssistant, home: None, freezer: FrozenDateTimeFactory
+) -> None:
+    """Amber's feed-in forecast sensor as the export price: the feed-in price sensor's current interval,
+    then its forecasts, for the whole horizon; the general channel of the same site stays the import."""
+    await hass.config.async_set_time_zone("Australia/Brisbane")
+    freezer.move_to(BRISBANE_MORNING)
+    general, _ = install_amber(hass, 30)
+    source = hass.config_entries.async_entries("amberelectric")[0]
+    _, feed_in = install_amber(hass, 30, channel="feed_in", source=source)
+    assert feed_in == "sensor.home_feed_in_forecast"
+    data = await plan_with(hass, price_entity=general, export_price_entity=feed_in)
+    eight = dt_util.parse_datetime("2026-11-23T08:00:00+10:00")
+    assert eight is not None
+    steps = [eight + timedelta(minutes=s // 2 * 30) for s in range(96)]
+    assert [round(float(v), 6) for v in data.problem.tariff.export_price] == pytest.approx(
+        [round(general_price(t) / 2, 2) for t in steps]
+    )
+    assert prices_of(data) == pytest.approx([general_price(t) for t in steps])
+    assert not data.stale
 
 
 @pytest.mark.parametrize("minutes", [30, 5], ids=["30-minute (2025.4.4)", "5-minute (2026.2.3)"])
@@ -145,13 +181,15 @@ async def test_amber_price_now_and_forecasts_read_as_a_full_horizon(
 
     eight = dt_util.parse_datetime("2026-11-23T08:00:00+10:00")
     assert eight is not None
-    expected = [amber_price(eight + timedelta(minutes=s * 15 // minutes * minutes)) for s in range(96)]
+    expected = [general_price(eight + timedelta(minutes=s * 15 // minutes * minutes)) for s in range(96)]
     assert prices_of(data) == pytest.approx(expected)  # the step from 08:00, then each quarter hour
     if minutes == 30:  # the forecast sensor's state is 08:30's price, not the price now
         assert prices_of(data)[0] == 0.20 != float(hass.states.get(forecast_sensor).state) == 0.22
     assert data.status != "stale_inputs" and not data.stale, (data.stale, data.assumptions)
     assert not [a for a in data.assumptions if "price" in a], data.assumptions
-    assert data.price_description.startswith("Amber, ")
+    assert data.price_description == f"Amber, {minutes}-minute prices, 24 h ahead"
+    picked_id = price_sensor if picked == "price" else forecast_sensor
+    assert await form_found(hass, picked_id) == f"Amber, {minutes}-minute prices, 24 h ahead"
 
 
 async def test_amber_forecast_sensor_alone_holds_its_state_until_the_first_forecast(
@@ -167,7 +205,7 @@ async def test_amber_forecast_sensor_alone_holds_its_state_until_the_first_forec
     eight = dt_util.parse_datetime("2026-11-23T08:00:00+10:00")
     assert eight is not None
     assert prices[2:] == pytest.approx(
-        [amber_price(eight + timedelta(minutes=s // 2 * 30)) for s in range(2, 96)]
+        [general_price(eight + timedelta(minutes=s // 2 * 30)) for s in range(2, 96)]
     )
     assert prices[:2] == [0.22] * 2  # the state (08:30's price): the only price it has for now
     assert forecast_sensor not in data.stale
@@ -207,45 +245,48 @@ EVENING = "2026-11-22 18:00:00+01:00"
 # (``dt_utils.as_local``); a value the API gives as infinite is None.
 
 NORDPOOL_ID = "nordpool_kwh_se3_sek_3_10_025"
+PRICE_IN = {"kWh": 1000, "MWh": 1, "Wh": 1000 * 1000}  # const.py ``_PRICE_IN``: the API's EUR/MWh divided by
+CENTS = {"DKK": "Øre", "NOK": "Øre", "SEK": "Öre", "EUR": "c"}  # const.py ``_CURRENTY_TO_CENTS``
 
 
-def install_hacs_nordpool(hass: HomeAssistant, minutes: int = 15, in_cents: bool = True) -> str:
+def install_hacs_nordpool(
+    hass: HomeAssistant,
+    currency: str = "SEK",
+    price_type: str = "kWh",
+    in_cents: bool = True,
+    precision: int = 3,
+) -> tuple[str, float]:
+    """HACS Nord Pool's sensor; returns its entity id and the factor from its unit to currency per kWh."""
     midnight = dt_util.start_of_local_day(dt_util.now())
-    scale = 100.0 if in_cents else 1.0
+    scale = 1000 / PRICE_IN[price_type] * (100.0 if in_cents else 1.0)
     rows = [
         {
-            "start": dt_util.as_local(midnight + timedelta(minutes=minutes * k)),
-            "end": dt_util.as_local(midnight + timedelta(minutes=minutes * (k + 1))),
-            "value": round(quarter_price(midnight + timedelta(minutes=minutes * k)) * scale, 3),
+            "start": dt_util.as_local(midnight + timedelta(minutes=15 * k)),
+            "end": dt_util.as_local(midnight + timedelta(minutes=15 * (k + 1))),
+            "value": round(quarter_price(midnight + timedelta(minutes=15 * k)) * scale, precision),
         }
-        for k in range(2 * 24 * 60 // minutes)
+        for k in range(2 * 96)
     ]
-    today, tomorrow = rows[: len(rows) // 2], rows[len(rows) // 2 :]
+    today, tomorrow = rows[:96], rows[96:]
     now = next(r["value"] for r in today if r["start"] <= dt_util.now() < r["end"])
-    unit = "Öre/kWh" if in_cents else "SEK/kWh"
+    unit = f"{CENTS[currency] if in_cents else currency}/{price_type}"
+    unique_id = f"nordpool_{price_type}_se3_{currency}_{precision}_10_025".lower()
     installed = install(
         hass,
         "nordpool",
-        [
-            Device(
-                key="main",
-                name=NORDPOOL_ID,
-                identifiers=(("nordpool", NORDPOOL_ID),),
-                manufacturer="nordpool",
-            )
-        ],
+        [Device(key="main", name=unique_id, identifiers=(("nordpool", unique_id),), manufacturer="nordpool")],
         [
             Ent(
                 domain="sensor",
-                object_id=NORDPOOL_ID,
-                unique_id=NORDPOOL_ID,
-                name=NORDPOOL_ID,
+                object_id=unique_id,
+                unique_id=unique_id,
+                name=unique_id,
                 state=now,
                 device_class="monetary",
                 unit=unit,
                 attributes={
-                    "unit": "kWh",
-                    "currency": "SEK",
+                    "unit": price_type,
+                    "currency": currency,
                     "country": "Sweden",
                     "region": "SE3",
                     "today": [r["value"] for r in today],
@@ -259,7 +300,7 @@ def install_hacs_nordpool(hass: HomeAssistant, minutes: int = 15, in_cents: bool
             )
         ],
     )
-    return installed.entity_ids[0]
+    return installed.entity_ids[0], 1 / scale
 
 
 async def test_hacs_nord_pool_in_ore_with_datetime_rows(
@@ -270,7 +311,7 @@ async def test_hacs_nord_pool_in_ore_with_datetime_rows(
     asked of an action."""
     await hass.config.async_set_time_zone("Europe/Stockholm")
     freezer.move_to(EVENING)
-    entity_id = install_hacs_nordpool(hass)
+    entity_id, _ = install_hacs_nordpool(hass)
     assert entity_id == f"sensor.{NORDPOOL_ID}"
     assert await form_found(hass, entity_id) == "Nord Pool (HACS), 15-minute prices, 30 h ahead"
     data = await plan_with(hass, price_entity=entity_id)
@@ -279,6 +320,40 @@ async def test_hacs_nord_pool_in_ore_with_datetime_rows(
     assert prices_of(data) == pytest.approx(expected_from(start))
     assert data.price_description == "Nord Pool (HACS), 15-minute prices, 30 h ahead"
     assert not data.stale
+
+
+@pytest.mark.parametrize(
+    ("currency", "price_type", "in_cents", "precision", "unit"),
+    [
+        ("EUR", "MWh", False, 3, "EUR/MWh"),
+        ("EUR", "kWh", True, 3, "c/kWh"),
+        ("NOK", "Wh", True, 6, "Øre/Wh"),
+        ("DKK", "kWh", False, 3, "DKK/kWh"),
+    ],
+)
+async def test_hacs_nord_pool_units_plan_the_same_prices(
+    hass: HomeAssistant,
+    home: None,
+    freezer: FrozenDateTimeFactory,
+    currency: str,
+    price_type: str,
+    in_cents: bool,
+    precision: int,
+    unit: str,
+) -> None:
+    """Every unit HACS Nord Pool can be set to (price type MWh, kWh or Wh, in cents or not) plans in the
+    main currency per kWh, never 100 or 1000 times off."""
+    await hass.config.async_set_time_zone("Europe/Stockholm")
+    freezer.move_to(EVENING)
+    entity_id, factor = install_hacs_nordpool(hass, currency, price_type, in_cents, precision)
+    state = hass.states.get(entity_id)
+    assert state is not None and state.attributes["unit_of_measurement"] == unit
+    data = await plan_with(hass, price_entity=entity_id)
+    start = dt_util.parse_datetime("2026-11-22T18:00:00+01:00")
+    assert start is not None
+    published = [round(p / factor, precision) * factor for p in expected_from(start)]  # as the sensor rounds
+    assert prices_of(data) == pytest.approx(published, abs=1e-6)
+    assert max(prices_of(data)) < 0.25
 
 
 # --- Energi Data Service (MTrab/energidataservice) --------------------------------------------------

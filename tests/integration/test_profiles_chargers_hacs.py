@@ -13,13 +13,17 @@ from typing import Any
 
 import voluptuous as vol
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import ConfigSubentryData
 from homeassistant.const import EVENT_CALL_SERVICE, EntityCategory
 from homeassistant.core import Event, HomeAssistant, ServiceCall, callback
 from homeassistant.setup import async_setup_component
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.headroom.const import DOMAIN
 from custom_components.headroom.devices import ev_charger
 from custom_components.headroom.discovery import Candidate, async_candidates
 
+from .conftest import SITE
 from .realdevices import Device, Ent, Installed, install
 from .test_devices import EVENING
 from .test_profiles_drive import _fastest, _site_with
@@ -84,102 +88,119 @@ ZAPTEC_AVAILABLE_CURRENT = vol.Schema(
 )
 
 
-def zaptec_charger(hass: HomeAssistant, mode: str = "connected_requesting") -> Installed:
-    inst, charger = ZAPTEC_INSTALLATION, ZAPTEC_CHARGER
-    return install(
-        hass,
-        "zaptec",
-        [
-            Device(key="inst", name="Home", identifiers=(("zaptec", inst),), manufacturer="Zaptec"),
+def _zaptec_charger(charger: str, name: str, key: str, mode: str) -> list[Ent]:
+    """One charger's entities (on the device ``key``)."""
+    slug = name.lower()
+    return [
+        Ent(
+            domain="sensor",
+            object_id=f"{slug}_charger_mode",
+            unique_id=f"{charger}_charger_operation_mode",
+            translation_key="charger_operation_mode",
+            state=mode,
+            device_class="enum",
+            attributes={"options": ZAPTEC_MODES},
+            device=key,
+        ),
+        Ent(
+            domain="sensor",
+            object_id=f"{slug}_charge_power",
+            unique_id=f"{charger}_total_charge_power",
+            translation_key="total_charge_power",
+            state=0,
+            device_class="power",
+            unit=W,
+            device=key,
+        ),
+        Ent(
+            domain="binary_sensor",
+            object_id=f"{slug}_online",
+            unique_id=f"{charger}_is_online",
+            translation_key="online",
+            state="on",
+            device_class="connectivity",
+            category=DIAGNOSTIC,
+            device=key,
+        ),
+        Ent(
+            domain="binary_sensor",
+            object_id=f"{slug}_charger",
+            unique_id=charger,
+            state="on",
+            device_class="connectivity",
+            category=DIAGNOSTIC,
+            device=key,
+        ),
+        Ent(
+            domain="number",
+            object_id=f"{slug}_charger_max_current",
+            unique_id=f"{charger}_charger_max_current",
+            translation_key="charger_max_current",
+            state=32,
+            device_class="current",
+            unit="A",
+            category=CONFIG,
+            attributes={"min": 0, "max": 32, "step": 1},
+            device=key,
+        ),
+    ]
+
+
+def zaptec_charger(
+    hass: HomeAssistant, mode: str = "connected_requesting", *, second: bool = False
+) -> Installed:
+    """An installation with its charger ZAP123456 (and a second one, ZAP654321, when asked)."""
+    inst = ZAPTEC_INSTALLATION
+    chargers = [(ZAPTEC_CHARGER, "ZAP123456", "main")]
+    if second:
+        chargers.append(("9c4e1d33-3333-4a2b-8e1f-5d6c7b8a9c03", "ZAP654321", "second"))
+    devices = [Device(key="inst", name="Home", identifiers=(("zaptec", inst),), manufacturer="Zaptec")]
+    entities = [
+        Ent(
+            domain="number",
+            object_id="home_available_current",
+            unique_id=f"{inst}_available_current",
+            translation_key="available_current",
+            state=16,
+            device_class="current",
+            unit="A",
+            attributes={"min": 0, "max": 32, "step": 1},
+            device="inst",
+        ),
+        Ent(
+            domain="sensor",
+            object_id="home_max_current",
+            unique_id=f"{inst}_max_current",
+            translation_key="max_current",
+            state=32,
+            device_class="current",
+            unit="A",
+            category=DIAGNOSTIC,
+            device="inst",
+        ),
+        Ent(
+            domain="binary_sensor",
+            object_id="home_installation",
+            unique_id=inst,
+            state="on",
+            device_class="connectivity",
+            category=DIAGNOSTIC,
+            device="inst",
+        ),
+    ]
+    for charger, name, key in chargers:
+        devices.append(
             Device(
-                key="main",
-                name="ZAP123456",
+                key=key,
+                name=name,
                 identifiers=(("zaptec", charger),),
                 manufacturer="Zaptec",
                 model="Zaptec Go",
                 via="inst",
-            ),
-        ],
-        [
-            Ent(
-                domain="number",
-                object_id="home_available_current",
-                unique_id=f"{inst}_available_current",
-                translation_key="available_current",
-                state=16,
-                device_class="current",
-                unit="A",
-                attributes={"min": 0, "max": 32, "step": 1},
-                device="inst",
-            ),
-            Ent(
-                domain="sensor",
-                object_id="home_max_current",
-                unique_id=f"{inst}_max_current",
-                translation_key="max_current",
-                state=32,
-                device_class="current",
-                unit="A",
-                category=DIAGNOSTIC,
-                device="inst",
-            ),
-            Ent(
-                domain="binary_sensor",
-                object_id="home_installation",
-                unique_id=inst,
-                state="on",
-                device_class="connectivity",
-                category=DIAGNOSTIC,
-                device="inst",
-            ),
-            Ent(
-                domain="sensor",
-                object_id="zap123456_charger_mode",
-                unique_id=f"{charger}_charger_operation_mode",
-                translation_key="charger_operation_mode",
-                state=mode,
-                device_class="enum",
-                attributes={"options": ZAPTEC_MODES},
-            ),
-            Ent(
-                domain="sensor",
-                object_id="zap123456_charge_power",
-                unique_id=f"{charger}_total_charge_power",
-                translation_key="total_charge_power",
-                state=0,
-                device_class="power",
-                unit=W,
-            ),
-            Ent(
-                domain="binary_sensor",
-                object_id="zap123456_online",
-                unique_id=f"{charger}_is_online",
-                translation_key="online",
-                state="on",
-                device_class="connectivity",
-                category=DIAGNOSTIC,
-            ),
-            Ent(
-                domain="binary_sensor",
-                object_id="zap123456_charger",
-                unique_id=charger,
-                state="on",
-                device_class="connectivity",
-                category=DIAGNOSTIC,
-            ),
-            Ent(
-                domain="number",
-                object_id="zap123456_charger_max_current",
-                unique_id=f"{charger}_charger_max_current",
-                translation_key="charger_max_current",
-                state=32,
-                device_class="current",
-                unit="A",
-                category=CONFIG,
-                attributes={"min": 0, "max": 32, "step": 1},
-            ),
-        ],
-    )
+            )
+        )
+        entities += _zaptec_charger(charger, name, key, mode)
+    return install(hass, "zaptec", devices, entities, title="Zaptec")
 
 
 async def test_zaptec_is_found_with_its_installations_available_current(hass: HomeAssistant) -> None:
@@ -196,6 +217,38 @@ async def test_zaptec_is_found_with_its_installations_available_current(hass: Ho
         "plugged_states": ["connected_requesting", "connected_charging", "connected_finished"],
         "min_write_interval_s": 900.0,
     }
+
+
+async def test_a_second_zaptec_charger_on_the_installation_is_not_offered_its_available_current_again(
+    hass: HomeAssistant, home: None
+) -> None:
+    """Two chargers share the installation's available current: both are found, but once one is
+    configured the other is not offered (two devices writing one limit would undo each other)."""
+    zaptec_charger(hass, second=True)
+    found = [c for c in async_candidates(hass, "ev_charger") if c.integration == "zaptec"]
+    assert sorted(c.name for c in found) == ["ZAP123456", "ZAP654321"]
+    assert {c.fields["current_limit_entity"] for c in found} == {"number.home_available_current"}
+    first = next(c for c in found if c.name == "ZAP123456")
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Home",
+        data=SITE,
+        subentries_data=[
+            ConfigSubentryData(
+                subentry_type="ev_charger",
+                title="ZAP123456",
+                unique_id=None,
+                data={"phases": "3", "min_current_a": 6, "default_energy_kwh": 20, **first.fields},
+            )
+        ],
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    result = await hass.config_entries.subentries.async_init(
+        (entry.entry_id, "ev_charger"), context={"source": "user"}
+    )
+    assert result["step_id"] == "device"  # nothing left to offer: the person enters the entities
 
 
 async def test_zaptec_charger_mode_reads_as_plugged_while_paused(hass: HomeAssistant) -> None:
@@ -447,7 +500,10 @@ async def test_goe_cathiele_is_found_by_its_unique_ids_and_driven_by_set_max_cur
 # source: firstof9/openevse @ commit 0694f3a1ceb16a66bd7ddc0e3e206156ddbff4e7: custom_components/openevse/
 # const.py (descriptions, names, units, categories), sensor.py / number.py / binary_sensor.py (name "<charger
 # name> <description name>", unique id "<description name>_<entry id>"), select.py (unique id "<charger
-# name> <description name>_<entry id>"), entity.py (device by connection (openevse, <entry id>)).
+# name> <description name>_<entry id>"), entity.py (device by connection (openevse, <entry id>));
+# firstof9/python-openevse-http @ commit 1f850ad2b147d75315538154ce50b42e8ad81319 (1.5.0, the manifest's pin)
+# openevsehttp/commands.py (set_current: an int within the hard limits, set as the override's
+# charge_current; set_override merges into the existing override).
 OPENEVSE_ENTRY = "01JCXOPENEVSE0000000000000"
 
 
@@ -655,3 +711,202 @@ async def test_alfen_is_found_read_by_its_status_and_driven_by_socket_1s_max_cur
     freezer.tick(timedelta(seconds=61))
     await _fastest(hass, "select.alfen_charge_mode")
     assert written == [0.0, 15.0]
+
+
+# -------------------------------------------------------------------------------------- myenergi zappi
+# source: CJNE/ha-myenergi @ commit e5166abdf869ba022ea60b2351d84fc7ccba49c4: custom_components/myenergi/
+# select.py (ZappiChargeModeSelect: unique id "<entry>-<serial>-charge_mode", name "myenergi <device>
+# Charge Mode", translation key phase_setting, options CHARGE_MODES[1:]; ZappiPhaseSettingSelect:
+# "-phase_setting_select", the same translation key; EddiOperatingModeSelect "-operating_mode"), sensor.py
+# (unique id "<entry>-<serial>-<prop>": plug_status, status; CT power "power-<ct key>", W, diagnostic),
+# entity.py (identifiers (myenergi, <serial>)); CJNE/pymyenergi @ commit
+# 90fc44e58f6e47b2f17542f1075d6efdb9c81d38 (0.2.3) pymyenergi/zappi.py (CHARGE_MODES, PLUG_STATES),
+# pymyenergi/eddi.py (EDDI_MODES), pymyenergi/base_device.py (CT keys).
+MYENERGI_ENTRY = "01JCXMYENERGI000000000000"
+ZAPPI_SERIAL, EDDI_SERIAL = "16000001", "14000002"
+ZAPPI_MODES = ["Fast", "Eco", "Eco+", "Stopped"]
+# select: SelectEntity refuses an option not in its options; zappi.set_charge_mode takes those four.
+ZAPPI_CHARGE_MODE = vol.Schema({vol.Required("entity_id"): str, vol.Required("option"): vol.In(ZAPPI_MODES)})
+
+
+def zappi_charger(hass: HomeAssistant) -> Installed:
+    def ent(serial: str, device: str, domain: str, prop: str, name: str, state: Any, **kwargs: Any) -> Ent:
+        return Ent(
+            domain=domain,
+            object_id=f"myenergi_{device}_{name.lower().replace(' ', '_').replace('+', '')}",
+            unique_id=f"{MYENERGI_ENTRY}-{serial}-{prop}",
+            state=state,
+            name=f"myenergi {device} {name}",
+            device=device,
+            **kwargs,
+        )
+
+    power = {"device_class": "power", "unit": W, "category": DIAGNOSTIC}
+    return install(
+        hass,
+        "myenergi",
+        [
+            Device(
+                key="zappi", name="zappi", identifiers=(("myenergi", ZAPPI_SERIAL),), manufacturer="myenergi"
+            ),
+            Device(
+                key="eddi", name="eddi", identifiers=(("myenergi", EDDI_SERIAL),), manufacturer="myenergi"
+            ),
+        ],
+        [
+            ent(ZAPPI_SERIAL, "zappi", "sensor", "power-ct_internal_load", "power internal load", 0, **power),
+            ent(ZAPPI_SERIAL, "zappi", "sensor", "power-ct_grid", "power grid", 600, **power),
+            ent(ZAPPI_SERIAL, "zappi", "sensor", "plug_status", "Plug status", "EV Connected"),
+            ent(ZAPPI_SERIAL, "zappi", "sensor", "status", "Status", "Paused"),
+            ent(
+                ZAPPI_SERIAL,
+                "zappi",
+                "select",
+                "charge_mode",
+                "Charge Mode",
+                "Eco+",
+                translation_key="phase_setting",
+                attributes={"options": ZAPPI_MODES},
+            ),
+            ent(
+                ZAPPI_SERIAL,
+                "zappi",
+                "select",
+                "phase_setting_select",
+                "Phase Setting",
+                "auto",
+                translation_key="phase_setting",
+                attributes={"options": ["1", "3", "auto"]},
+            ),
+            # The eddi's internal load is its heater; it has an operating mode, no charge mode.
+            ent(EDDI_SERIAL, "eddi", "sensor", "power-ct_internal_load", "power internal load", 0, **power),
+            ent(
+                EDDI_SERIAL,
+                "eddi",
+                "select",
+                "operating_mode",
+                "Operating Mode",
+                "Normal",
+                attributes={"options": ["Stopped", "Normal"]},
+            ),
+        ],
+        entry_id=MYENERGI_ENTRY,
+    )
+
+
+async def test_a_zappi_is_found_by_its_charge_mode_and_planned_at_its_full_current(
+    hass: HomeAssistant,
+) -> None:
+    zappi_charger(hass)
+    found = _candidate(hass, "myenergi")  # the zappi; the eddi is no charger
+    assert found.name == "zappi"
+    assert found.fields == {
+        "charger_power_entity": "sensor.myenergi_zappi_power_internal_load",
+        "plugged_entity": "sensor.myenergi_zappi_plug_status",
+        "plugged_states": ["EV Connected", "Waiting for EV", "EV ready to charge", "Charging"],
+        # The charge mode, never the phase setting that shares its translation key.
+        "charge_select_entity": "select.myenergi_zappi_charge_mode",
+        "charge_select_on": "Fast",
+        "charge_select_off": "Stopped",
+        # No current can be set: Fast is planned at the zappi's full 32 A.
+        "min_current_a": 32.0,
+        "max_current_a": 32.0,
+    }
+    for plug, plugged in (
+        ("EV Connected", True),
+        ("Charging", True),
+        ("EV Disconnected", False),
+        ("Fault", False),
+    ):
+        hass.states.async_set("sensor.myenergi_zappi_plug_status", plug)
+        assert ev_charger.read(hass, found.fields).plugged is plugged, plug
+
+
+async def test_a_zappi_is_driven_by_its_charge_mode_only_where_the_fuse_takes_32_a(
+    hass: HomeAssistant, home: None, freezer: FrozenDateTimeFactory
+) -> None:
+    """Single-phase at 32 A (7.4 kW): Stopped while the plan waits, Fast when it charges. The site's
+    fuse takes 32 A on a phase (25 kW over three)."""
+    freezer.move_to(EVENING)
+    zappi_charger(hass)
+    fields = {**_candidate(hass, "myenergi").fields, "phases": "1"}
+    modes = await _emulate(
+        hass, "select", "select_option", "select.myenergi_zappi_charge_mode", ZAPPI_CHARGE_MODE, "option"
+    )
+    hass.states.async_set("sensor.grid_power", "600", {"unit_of_measurement": "W", "device_class": "power"})
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Home",
+        data={
+            **SITE,
+            "import_limit_kw": 25.0,
+            "control_mode": "active",
+            "grid_power_entity": "sensor.grid_power",
+        },
+        subentries_data=[
+            ConfigSubentryData(
+                subentry_type="ev_charger",
+                title="zappi",
+                unique_id=None,
+                data={"default_energy_kwh": 20, **fields},
+            )
+        ],
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert modes == ["Stopped"]
+    freezer.tick(timedelta(seconds=61))
+    await _fastest(hass, "select.zappi_charge_mode")
+    assert float(hass.states.get("sensor.zappi_planned_power").state) == 7.36  # 32 A x 230 V, never less
+    assert modes == ["Stopped", "Fast"]
+    # An oven and a heat pump come on (the meter at 27 kW against 25): the zappi cannot charge at less
+    # than its 32 A, so the cut stops it, at once.
+    power = {"unit_of_measurement": "W", "device_class": "power"}
+    hass.states.async_set(
+        "sensor.myenergi_zappi_power_internal_load", "7360", {**power, "entity_category": "diagnostic"}
+    )
+    hass.states.async_set("sensor.grid_power", "27000", power)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert modes == ["Stopped", "Fast", "Stopped"]
+
+
+async def test_the_form_offers_the_charge_select_and_keeps_zaptecs_write_interval(
+    hass: HomeAssistant, home: None
+) -> None:
+    """The person picks the discovered charger and confirms what the form suggests: go-e's force state
+    and its two options are stored; Zaptec's 15 minutes (not a form field) are kept."""
+    goe = goe_api2_charger(hass).devices["main"]
+    zaptec = zaptec_charger(hass).devices["main"]
+    entry = MockConfigEntry(domain=DOMAIN, title="Home", data=SITE)
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    stored = {}
+    for device_id, title in ((goe, "go-e"), (zaptec, "Zaptec")):
+        result = await hass.config_entries.subentries.async_init(
+            (entry.entry_id, "ev_charger"), context={"source": "user"}
+        )
+        result = await hass.config_entries.subentries.async_configure(
+            result["flow_id"], {"discovered": device_id}
+        )
+        assert result["step_id"] == "device"
+        suggested = {
+            str(k): k.description["suggested_value"]
+            for k in result["data_schema"].schema
+            if k.description and "suggested_value" in k.description
+        }
+        defaults = {
+            str(k): k.default()
+            for k in result["data_schema"].schema
+            if not isinstance(k.default, type(vol.UNDEFINED))
+        }
+        result = await hass.config_entries.subentries.async_configure(
+            result["flow_id"], {**defaults, **suggested, "name": title}
+        )
+        assert result["type"] == "create_entry", result.get("errors")
+        stored[title] = next(s.data for s in entry.subentries.values() if s.title == title)
+    assert stored["go-e"]["charge_select_entity"] == f"select.goe_{GOE_SERIAL}_frc"
+    assert (stored["go-e"]["charge_select_on"], stored["go-e"]["charge_select_off"]) == ("2", "1")
+    assert stored["Zaptec"]["current_limit_entity"] == "number.home_available_current"
+    assert stored["Zaptec"]["min_write_interval_s"] == 900.0

@@ -21,7 +21,7 @@ from pytest_homeassistant_custom_component.components.recorder.common import asy
 
 from custom_components.headroom.const import DOMAIN
 from custom_components.headroom.sources.prices import price_series
-from custom_components.headroom.sources.pv import energy_points
+from custom_components.headroom.sources.pv import PV_PROVIDERS, energy_points
 
 from .conftest import SITE, charger_subentry, core_nord_pool_sensor
 
@@ -321,9 +321,11 @@ async def test_solcast_arrays_add_up_and_the_pessimistic_estimate(hass: HomeAssi
 
 
 def test_energy_platform_forecast_shape() -> None:
-    """Forecast.Solar / Open-Meteo answer ``{"wh_hours": {iso: Wh}}``: Wh in an hour is its mean W."""
+    """Open-Meteo Solar Forecast answers ``{"wh_hours": {iso: Wh}}`` with keys that begin their hour: Wh in
+    an hour is its mean W (Forecast.Solar's and Solcast's conventions: tests/integration/test_pv_sources.py)."""
     points = energy_points(
-        {"wh_hours": {"2026-11-23T11:00:00+01:00": 2500, "2026-11-23T12:00:00+01:00": 3100}}
+        {"wh_hours": {"2026-11-23T11:00:00+01:00": 2500, "2026-11-23T12:00:00+01:00": 3100}},
+        PV_PROVIDERS["open_meteo_solar_forecast"].energy_period,
     )
     assert [(p.start.hour, p.price) for p in points] == [(10, 2.5), (11, 3.1)]  # UTC hours, kW
 

@@ -1,11 +1,16 @@
 """The demo home (development only, not shipped by HACS): Headroom's simulator as real entities.
 
 ``headroom_sim:`` in configuration.yaml runs a simulated home on Home Assistant's clock (``speed``
-makes the simulated clock run faster): PV, a battery with a mode select and a power number, two
-chargers with current numbers, switches, plug and power sensors and cars with SoC sensors, a
-dishwasher with a switch and a power sensor, the grid's power, the fuse, and a price sensor in
-the HACS Nord Pool format. With ``setup_headroom: true`` it also adds Headroom on first start,
-through Headroom's own config flow, so that the demo needs no clicking.
+makes the simulated clock run faster): PV with a forecast in Solcast's shape, the grid's power, the
+fuse, a price sensor in the HACS Nord Pool format, and a battery on its own device (SoC, power, a
+mode select and a power setpoint). Its two chargers and its dishwasher are devices of the demo's
+stand-ins for real integrations, registered as those integrations register theirs: two OCPP charge
+points (``ocpp``: power, connector status, the car's SoC, the maximum current) and a Shelly plug
+(``shelly``: relay and power meter), so that Headroom's discovery finds them by its profiles.
+
+On start it adds its own entry and the stand-ins' (once; a restart finds them). With
+``setup_headroom: true`` it then adds Headroom on first start through Headroom's own flows, picking
+each device among what discovery proposes, so that the demo needs no clicking.
 """
 
 from __future__ import annotations
@@ -17,11 +22,11 @@ from pathlib import Path
 from typing import Any
 
 import voluptuous as vol
+from homeassistant.config_entries import SOURCE_IMPORT, ConfigEntry
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import config_validation as cv
-from homeassistant.helpers.discovery import async_load_platform
-from homeassistant.helpers.event import async_track_state_change_event, async_track_time_interval
+from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.helpers.start import async_at_started
 from homeassistant.helpers.typing import ConfigType
 from homeassistant.util import dt as dt_util
@@ -30,10 +35,12 @@ from custom_components.headroom.simulator.scenario import Home, Scenario
 
 DOMAIN = "headroom_sim"
 _LOGGER = logging.getLogger(__name__)
-PLATFORMS = [Platform.SENSOR, Platform.BINARY_SENSOR, Platform.NUMBER, Platform.SELECT, Platform.SWITCH]
+PLATFORMS = [Platform.SENSOR, Platform.BINARY_SENSOR, Platform.NUMBER, Platform.SELECT]
+# The stand-ins whose devices the chargers and the dishwasher are (config/custom_components/), each with
+# the data of its import step.
+STAND_INS: dict[str, dict[str, Any]] = {"ocpp": {}, "shelly": {"name": "Dishwasher plug"}}
 TICK = timedelta(seconds=10)
 DEMO_SCENARIO = Path(__file__).parent / "demo_home.json"
-PRICE = "sensor.sim_electricity_price"
 
 CONFIG_SCHEMA = vol.Schema({DOMAIN: vol.Schema({
     vol.Optional("scenario"): cv.string,
@@ -55,7 +62,6 @@ class DemoHome:
         self.person_starts = person_starts
         self.started_real = dt_util.utcnow()
         self.clock = self.started_real
-        self.switch_on = {c.name: True for c in self.home.chargers}
         self.current_a = {c.name: c.max_a for c in self.home.chargers}
         self.cost = 0.0
         self.import_kwh = 0.0
@@ -85,7 +91,7 @@ class DemoHome:
         local = now.astimezone(sc.tz)
         for charger in home.chargers:
             charger.arrive_and_leave(now)
-            charger.allowed_a = self.current_a[charger.name] if self.switch_on[charger.name] else 0.0
+            charger.allowed_a = self.current_a[charger.name]
             charger.step(dt_h)
         for appliance in home.appliances:
             # Loaded and waiting: the person starts it when the window opens (business as usual),
@@ -138,30 +144,33 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     data["location"]["timezone"] = hass.config.time_zone
     demo = DemoHome(hass, Scenario.from_json(data), conf["speed"], conf["person_starts_appliances"])
     hass.data[DOMAIN] = demo
-    demo.async_tick()
-    for platform in PLATFORMS:
-        hass.async_create_task(async_load_platform(hass, platform, DOMAIN, {}, config))
-    async_track_time_interval(hass, demo.async_tick, TICK, cancel_on_shutdown=True)
-    if conf["setup_headroom"]:
-        # Once HA runs and the demo's entities exist (the price sensor is added last of the first
-        # platform), add Headroom.
-        pending: dict[str, Any] = {}
-
-        @callback
-        def maybe_setup(*_: Any) -> None:
-            if hass.is_running and hass.states.get(PRICE) is not None and DOMAIN not in pending:
-                pending[DOMAIN] = hass.async_create_task(async_setup_headroom(hass))
-
-        async_track_state_change_event(hass, [PRICE], maybe_setup)
-        async_at_started(hass, maybe_setup)
     hass.data[f"{DOMAIN}_replan_minutes"] = conf["replan_minutes"]
+    demo.async_tick()
+    async_track_time_interval(hass, demo.async_tick, TICK, cancel_on_shutdown=True)
+    hass.async_create_task(_async_add_entries(hass, conf["setup_headroom"]))
     return True
 
 
-async def async_setup_headroom(hass: HomeAssistant) -> None:
-    """Add Headroom for the demo home through its own flows (once; a restart keeps it)."""
-    if hass.config_entries.async_entries("headroom"):
-        return
+async def _async_add_entries(hass: HomeAssistant, setup_headroom: bool) -> None:
+    """The demo's own entry and its stand-ins' (an import step each, which a restart aborts: the entries
+    are there), then, once Home Assistant runs, Headroom."""
+    for domain, data in ((DOMAIN, {}), *STAND_INS.items()):
+        await hass.config_entries.flow.async_init(domain, context={"source": SOURCE_IMPORT}, data=data)
+    if setup_headroom:
+        async_at_started(hass, async_setup_headroom)
+
+
+async def async_setup_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
+    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    return True
+
+
+async def async_unload_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
+    return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+
+
+async def async_add_site(hass: HomeAssistant) -> ConfigEntry | None:
+    """Headroom's entry for the demo home, through its own site form (None if the form refuses)."""
     result = await hass.config_entries.flow.async_init("headroom", context={"source": "user"})
     form = {
         "name": "Demo home", "main_fuse_a": 25, "phase_count": "3", "price_entity": "sensor.sim_electricity_price",
@@ -175,47 +184,62 @@ async def async_setup_headroom(hass: HomeAssistant) -> None:
     result = await hass.config_entries.flow.async_configure(result["flow_id"], form)
     if result.get("errors"):
         _LOGGER.error("Could not add Headroom for the demo home: %s", result["errors"])
-        return
+        return None
     if result.get("step_id") == "confirm":
         result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
-    entry = hass.config_entries.async_entries("headroom")[0]
+    return hass.config_entries.async_entries("headroom")[0]
+
+
+async def async_setup_headroom(hass: HomeAssistant) -> None:
+    """Add Headroom for the demo home through its own flows (once; a restart keeps it)."""
+    if hass.config_entries.async_entries("headroom") or (entry := await async_add_site(hass)) is None:
+        return
     demo: DemoHome = hass.data[DOMAIN]
+    # Each device as discovery proposes it (by the device's name), with what discovery cannot know.
     for charger in demo.home.chargers:
-        await _subentry(hass, entry.entry_id, "ev_charger", {
-            "name": f"Charger {charger.name}", "control_adapter": "entities",
-            "charger_power_entity": f"sensor.sim_{charger.name}_power",
-            "current_limit_entity": f"number.sim_{charger.name}_current",
-            "charge_switch_entity": f"switch.sim_{charger.name}_charging",
-            "plugged_entity": f"binary_sensor.sim_{charger.name}_plugged",
-            "ev_soc_entity": f"sensor.sim_{charger.name}_car_soc", "ev_capacity_kwh": charger.car_capacity_kwh,
+        await _subentry(hass, entry.entry_id, "ev_charger", charger.name, {
+            "name": f"Charger {charger.name}", "ev_capacity_kwh": charger.car_capacity_kwh,
             "phases": str(charger.phases), "min_current_a": charger.min_a, "max_current_a": charger.max_a,
             "default_energy_kwh": 20})
     if demo.home.battery:
         battery = demo.home.battery
-        await _subentry(hass, entry.entry_id, "battery", {
-            "name": "Home battery", "soc_entity": "sensor.sim_battery_soc", "power_entity": "sensor.sim_battery_power",
-            "mode_select_entity": "select.sim_battery_mode",
-            "power_setpoint_entity": "number.sim_battery_setpoint", "capacity_kwh": battery.capacity_kwh,
+        await _subentry(hass, entry.entry_id, "battery", "Home battery", {
+            "name": "Home battery", "capacity_kwh": battery.capacity_kwh,
             "min_soc_percent": round(battery.min_soc_kwh / battery.capacity_kwh * 100),
             "max_charge_kw": battery.max_charge_kw, "max_discharge_kw": battery.max_discharge_kw},
             modes={f"mode_option_{m}": m for m in ("idle", "self_consumption", "forced_charge",
                                                     "forced_discharge", "non_export")})
     for appliance in demo.home.appliances:
-        await _subentry(hass, entry.entry_id, "appliance", {
-            "name": appliance.name.replace("_", " ").capitalize(), "switch_entity": f"switch.sim_{appliance.name}",
-            "power_entity": f"sensor.sim_{appliance.name}_power",
+        await _subentry(hass, entry.entry_id, "appliance", STAND_INS["shelly"]["name"], {
+            "name": appliance.name.replace("_", " ").capitalize(),
             "run_power_kw": round(max(appliance.profile_kw), 2), "run_minutes": appliance.minutes,
             "earliest_start": appliance.earliest.isoformat(), "latest_finish": appliance.latest_finish.isoformat(),
             "allow_switch_off": False})
 
 
-async def _subentry(hass: HomeAssistant, entry_id: str, kind: str, form: dict[str, Any],
+def _filled(result: Any) -> dict[str, Any]:
+    """What a form shows filled in: its defaults and suggested values."""
+    out: dict[str, Any] = {}
+    for marker in result["data_schema"].schema:
+        if marker.default is not vol.UNDEFINED:
+            out[str(marker)] = marker.default()
+        elif (marker.description or {}).get("suggested_value") is not None:
+            out[str(marker)] = marker.description["suggested_value"]
+    return out
+
+
+async def _subentry(hass: HomeAssistant, entry_id: str, kind: str, device: str, form: dict[str, Any],
                     modes: dict[str, str] | None = None) -> None:
+    """Add ``device`` as discovery proposes it in the ``kind`` form, with ``form`` on top."""
     flows = hass.config_entries.subentries
     result = await flows.async_init((entry_id, kind), context={"source": "user"})
     if result.get("step_id") == "user":
-        result = await flows.async_configure(result["flow_id"], {"discovered": "manual"})
-    result = await flows.async_configure(result["flow_id"], form)
+        options = result["data_schema"].schema["discovered"].config["options"]
+        picked = next((o["value"] for o in options if o["label"].startswith(f"{device} (")), "manual")
+        if picked == "manual":
+            _LOGGER.warning("Discovery did not propose %s as a %s: %s", device, kind, [o["label"] for o in options])
+        result = await flows.async_configure(result["flow_id"], {"discovered": picked})
+    result = await flows.async_configure(result["flow_id"], {**_filled(result), **form})
     if result.get("step_id") == "modes":
         result = await flows.async_configure(result["flow_id"], modes or {})
     _LOGGER.info("Added %s to Headroom: %s", form["name"], result.get("type"))

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from homeassistant.components.select import SelectEntity
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddEntitiesCallback
 
 from . import DOMAIN, DemoHome
-from .entity import SimEntity
+from .entity import BATTERY_DEVICE, SimEntity
 
 MODES = ["self_consumption", "forced_charge", "forced_discharge", "idle", "non_export"]
 
@@ -29,8 +28,7 @@ class BatteryMode(SimEntity, SelectEntity):
         self.async_write_ha_state()
 
 
-async def async_setup_platform(hass: HomeAssistant, config: Any, add: AddEntitiesCallback,
-                               discovery_info: Any = None) -> None:
+async def async_setup_entry(hass: HomeAssistant, entry: ConfigEntry, add: AddEntitiesCallback) -> None:
     demo: DemoHome = hass.data[DOMAIN]
     if demo.home.battery is not None:
-        add([BatteryMode(demo, "battery_mode", "Battery mode")])
+        add([BatteryMode(demo, "battery_mode", "Battery mode", BATTERY_DEVICE)])

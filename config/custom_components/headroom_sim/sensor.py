@@ -8,20 +8,23 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from homeassistant.components.sensor import SensorDeviceClass, SensorEntity, SensorStateClass
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import PERCENTAGE, UnitOfEnergy, UnitOfPower
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity_platform import AddEntitiesCallback
 from homeassistant.util import dt as dt_util
 
 from . import DOMAIN, DemoHome
-from .entity import SimEntity
+from .entity import BATTERY_DEVICE, SimEntity, Ticking
 
 
 class SimSensor(SimEntity, SensorEntity):
     def __init__(self, demo: DemoHome, object_id: str, name: str, value: Callable[[], Any], *,
                  device_class: SensorDeviceClass | None = None, unit: str | None = None,
-                 attributes: Callable[[], dict[str, Any]] | None = None) -> None:
-        super().__init__(demo, object_id, name)
+                 attributes: Callable[[], dict[str, Any]] | None = None,
+                 device: DeviceInfo | None = None) -> None:
+        super().__init__(demo, object_id, name, device)
         self._value = value
         self._attributes = attributes
         self._attr_device_class = device_class
@@ -38,7 +41,7 @@ class SimSensor(SimEntity, SensorEntity):
         return self._attributes() if self._attributes else None
 
 
-class SolcastForecast(SensorEntity):
+class SolcastForecast(Ticking, SensorEntity):
     """A day's PV forecast as the Solcast integration (BJReplay/ha-solcast-solar) publishes it: the
     day's energy (kWh, device class energy, state class total) as the state, and ``detailedForecast``,
     half-hourly ``{period_start (local), pv_estimate, pv_estimate10, pv_estimate90}`` in kW
@@ -50,7 +53,6 @@ class SolcastForecast(SensorEntity):
     planning, not forecast error); the 10th and 90th percentiles are the scenario's forecast error
     either side of it."""
 
-    _attr_should_poll = False
     _attr_device_class = SensorDeviceClass.ENERGY
     _attr_state_class = SensorStateClass.TOTAL
     _attr_native_unit_of_measurement = UnitOfEnergy.KILO_WATT_HOUR
@@ -93,15 +95,9 @@ class SolcastForecast(SensorEntity):
     def extra_state_attributes(self) -> dict[str, Any]:
         return {"detailedForecast": self.rows()}
 
-    async def async_added_to_hass(self) -> None:
-        self.demo.listeners.append(self.async_write_ha_state)
-
-    async def async_will_remove_from_hass(self) -> None:
-        self.demo.listeners.remove(self.async_write_ha_state)
 
 
-async def async_setup_platform(hass: HomeAssistant, config: Any, add: AddEntitiesCallback,
-                               discovery_info: Any = None) -> None:
+async def async_setup_entry(hass: HomeAssistant, entry: ConfigEntry, add: AddEntitiesCallback) -> None:
     demo: DemoHome = hass.data[DOMAIN]
     home = demo.home
     power, watt = SensorDeviceClass.POWER, UnitOfPower.WATT
@@ -122,20 +118,8 @@ async def async_setup_platform(hass: HomeAssistant, config: Any, add: AddEntitie
         entities += [
             SimSensor(demo, "battery_soc", "Battery state of charge",
                       lambda: round(battery.soc_kwh / battery.capacity_kwh * 100, 1),
-                      device_class=SensorDeviceClass.BATTERY, unit=PERCENTAGE),
+                      device_class=SensorDeviceClass.BATTERY, unit=PERCENTAGE, device=BATTERY_DEVICE),
             SimSensor(demo, "battery_power", "Battery power", lambda: round(demo.battery_kw * 1000),
-                      device_class=power, unit=watt),
+                      device_class=power, unit=watt, device=BATTERY_DEVICE),
         ]
-    for charger in home.chargers:
-        entities += [
-            SimSensor(demo, f"{charger.name}_power", f"Charger {charger.name} power",
-                      lambda c=charger: round(c.power_kw * 1000), device_class=power, unit=watt),
-            SimSensor(demo, f"{charger.name}_car_soc", f"Car at {charger.name} state of charge",
-                      lambda c=charger: round(c.soc, 1) if c.visit else None,
-                      device_class=SensorDeviceClass.BATTERY, unit=PERCENTAGE),
-        ]
-    for appliance in home.appliances:
-        entities.append(SimSensor(demo, f"{appliance.name}_power", f"{appliance.name} power",
-                                  lambda a=appliance: round(a.power_at(demo.now()) * 1000), device_class=power,
-                                  unit=watt))
     add([*entities, *forecasts])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -125,10 +126,12 @@ class LinearProgram:
         *,
         grace_s: float = 2.0,
         watchdog_s: float | None = None,
+        highs_options: Mapping[str, float] | None = None,
     ) -> LpResult:
         """Solve under a time limit, with a watchdog in case HiGHS overruns it: after ``watchdog_s``
         (default: half the time limit again plus ``grace_s``) the solver is abandoned, still running in
-        its daemon thread, and there is no solution."""
+        its daemon thread, and there is no solution. ``highs_options`` go to HiGHS as well (``mip_abs_gap``:
+        a gap in the objective's own units, for objectives whose size says nothing of their cost)."""
         cost = self.cost_vector()
         lb, ub = self.bounds()
         integrality = np.concatenate(self._kind)
@@ -137,7 +140,12 @@ class LinearProgram:
             constraints.append(
                 LinearConstraint(self.matrix(), np.concatenate(self._row_lb), np.concatenate(self._row_ub))
             )
-        options = {"time_limit": max(time_limit, 0.05), "mip_rel_gap": mip_rel_gap, "disp": False}
+        options: dict[str, Any] = {
+            "time_limit": max(time_limit, 0.05),
+            "mip_rel_gap": mip_rel_gap,
+            "disp": False,
+        }
+        options.update(highs_options or {})
         box: dict[str, Any] = {}
 
         def work() -> None:

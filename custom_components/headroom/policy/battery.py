@@ -18,7 +18,7 @@ from ..const import (
     CONF_SOC_ENTITY,
     SUBENTRY_BATTERY,
 )
-from ..planner.model import Battery, BatteryMode, DevicePlan, Fixed
+from ..planner.model import Battery, BatteryMode, DevicePlan, Fixed, FloatArray
 from .cycle import Cycle, Moment
 from .intents import Intents
 from .readings import BatteryReading
@@ -86,7 +86,18 @@ def device(
         max_discharge_kw=0.0 if blocked else config.max_discharge_kw,
         charge_efficiency=EFFICIENCY,
         discharge_efficiency=EFFICIENCY,
+        stored_value_per_kwh=stored_value_per_kwh(cycle.import_price),
     )
+
+
+def stored_value_per_kwh(import_price: FloatArray | None) -> float:
+    """What a kWh left in the battery at the horizon's end is worth: what putting it back would cost,
+    the horizon's cheapest import price through a round trip's losses. Without it the plan empties the
+    battery into export at the edge of every horizon (as if the world ended there); valued higher
+    (at the mean price, say) it would hoard, holding a full battery through a flat tariff's evening."""
+    if import_price is None or not len(import_price):
+        return 0.0
+    return max(float(np.min(import_price)), 0.0) * EFFICIENCY * EFFICIENCY
 
 
 def _forced(device_id: str, config: BatteryConfig, soc_kwh: float, cycle: Cycle) -> Fixed:
@@ -131,7 +142,21 @@ def setpoint(
         power_kw=target,
         delta_kw=target - (reading.power_kw or 0.0),
         mode=mode,
+        hold_minutes=_held_minutes(moment, planned, mode),
     )
+
+
+def _held_minutes(moment: Moment, planned: DevicePlan, mode: str | None) -> float | None:
+    """How long the plan keeps ``mode`` from the current step on (whole steps, min); None when the
+    plan has no modes or its step length is unknown."""
+    if planned.mode is None or not moment.step_minutes or mode is None:
+        return None
+    steps = 1  # the current step holds it, whatever the plan called it
+    for planned_mode in planned.mode[moment.step + 1 :]:
+        if planned_mode != mode:
+            break
+        steps += 1
+    return steps * moment.step_minutes
 
 
 def cut_rank(intents: Intents, device_id: str) -> int:

@@ -21,6 +21,8 @@ class Cycle:
     surplus_kw: FloatArray
     stale: list[str] = field(default_factory=list)
     assumptions: list[str] = field(default_factory=list)
+    # The import price per step (currency/kWh), for what energy stored at the horizon's end is worth.
+    import_price: FloatArray | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -32,6 +34,7 @@ class Moment:
     step: int
     headroom_kw: float
     phase_headroom_kw: tuple[float, ...] = ()
+    step_minutes: float = 0.0  # the plan's step length (0: unknown)
 
     def room_kw(self, phases: tuple[int, ...]) -> float:
         """The room a load on ``phases`` may still take: the site's, and each of its phases' times

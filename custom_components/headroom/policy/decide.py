@@ -40,7 +40,13 @@ def moment_of(problem: Problem, plan: Plan, now: datetime) -> Moment:
     if phases is not None:
         currents = phase_currents(problem, plan)[:, step]
         per_phase = tuple(max(float(phases.fuse_a - a) / phases.amps_per_kw, 0.0) for a in currents)
-    return Moment(now=now, step=step, headroom_kw=max(headroom, 0.0), phase_headroom_kw=per_phase)
+    return Moment(
+        now=now,
+        step=step,
+        headroom_kw=max(headroom, 0.0),
+        phase_headroom_kw=per_phase,
+        step_minutes=float(problem.step_minutes),
+    )
 
 
 def setpoints(

@@ -115,6 +115,7 @@ def build_problem(
         surplus_kw=pv - base,
         stale=stale,
         assumptions=assumptions,
+        import_price=forecasts.import_price,
     )
     planned: list[Device] = []
     for device_id, device_config in devices.items():

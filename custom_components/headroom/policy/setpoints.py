@@ -29,6 +29,9 @@ class Setpoint:
     amps: float | None = None
     mode: str | None = None
     on: bool | None = None
+    # How long the plan holds this battery mode from now (min): a vendor's forced mode that runs
+    # for a set time (Huawei's forcible charge) is given this long, so it ends with the plan's run.
+    hold_minutes: float | None = None
 
     @property
     def key(self) -> str:

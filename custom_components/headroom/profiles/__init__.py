@@ -31,6 +31,7 @@ APPLIANCE: Final = "appliance"
 # meter at the grid connection and which way it counts (the site form checks its direction setting).
 GRID_METER: Final = "grid_meter"
 GRID_POWER: Final = "grid_power_entity"
+BATTERY_POWER: Final = "power_entity"  # the battery profiles' role of its power sensor
 # A battery's own reserve (a number or sensor in %): not a form field; the form's reserve starts there.
 RESERVE_SOC: Final = "reserve_soc"
 
@@ -76,6 +77,7 @@ class EntityFacts:
     options: tuple[str, ...] = ()  # a select's options, where the state has them
     maximum: float | None = None  # a number's largest accepted value, where the state has it
     state: str | None = None  # the entity's state now, where it has one
+    manufacturer: str | None = None  # its device's manufacturer, as the integration registered it
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -96,6 +98,9 @@ class Match:
     device_class: str | None = None
     units: tuple[str, ...] = ()
     config_ok: bool = False
+    # Where one integration serves several vendors with the same keys (solax_modbus's plugins), the
+    # device's manufacturer tells whose code made the entity.
+    manufacturer: str | None = None
 
     def matches(self, entity: EntityFacts) -> bool:
         """Whether ``entity`` is this part."""
@@ -107,6 +112,7 @@ class Match:
             and (self.device_class is None or entity.device_class == self.device_class)
             and (not self.units or entity.unit in self.units)
             and (self.config_ok or entity.entity_category != "config")
+            and (self.manufacturer is None or entity.manufacturer == self.manufacturer)
         )
 
 
@@ -139,9 +145,13 @@ class Profile:
     setting (raises wait for it; a fuse cut never does). ``group_by_config_entry``: the integration
     spreads one device's entities over several registry devices of one config entry.
     ``include_via_device``: the integration puts a device's controls on the device it hangs under
-    (``via_device``), whose entities then join each of its children's. ``charge_select_options``: for a select that starts and stops charging, its option that
-    lets the charger charge and its option that stops it. ``fixed_current_a``: the charger runs at its
-    own current whenever it charges (none can be set), so the plan's least and most current are both it.
+    (``via_device``), whose entities then join each of its children's. ``charge_select_options``: for
+    a select that starts and stops charging, its option that lets the charger charge and its option
+    that stops it. ``fixed_current_a``: the charger runs at its own current whenever it charges (none
+    can be set), so the plan's least and most current are both it.
+    ``detail_options``: the plan's battery modes to the options of a second select (role
+    ``mode_detail_select_entity``) the integration needs beside the mode select, written after it
+    (before it with ``detail_first``: where the detail only takes effect once the mode says so).
     ``mode_actions``: for a battery the integration drives by actions only (Huawei's forcible
     charge and discharge), the action that puts it in each of the plan's modes.
     ``reads``/``drives``/``limits``: a line each for the README's table of integrations.
@@ -171,6 +181,8 @@ class Profile:
     charge_select_options: tuple[str, str] | None = None
     fixed_current_a: float | None = None
     mode_actions: Mapping[str, Action] = field(default_factory=lambda: MappingProxyType({}))
+    detail_options: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    detail_first: bool = False
     reads: str = ""
     drives: str = ""
     limits: str = ""
@@ -237,6 +249,16 @@ def grid_export_positive(entity: EntityFacts) -> bool | None:
     if profile is None or profile.export_positive is None or profile.find(GRID_POWER, [entity]) is None:
         return None
     return profile.export_positive
+
+
+def battery_discharge_positive(entity: EntityFacts) -> bool | None:
+    """Which way ``entity`` counts, when it is the battery power sensor of an integration whose
+    profile says so: True when it counts discharge as positive, False charging; None when no profile
+    knows this sensor."""
+    profile = profile_for(entity.platform, BATTERY)
+    if profile is None or profile.discharge_positive is None or profile.find(BATTERY_POWER, [entity]) is None:
+        return None
+    return profile.discharge_positive
 
 
 def markdown_table() -> str:

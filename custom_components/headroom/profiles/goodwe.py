@@ -6,14 +6,16 @@ entity category config, translation key ``operation_mode``, options ``general``,
 "goodwe-operation_mode-<serial>"), number.py (``grid_export_limit`` and ``battery_discharge_depth`` are
 settings, never a battery setpoint), sensor.py (unique id "goodwe-<sensor id>-<serial>"); and from
 marcelblijleven/goodwe at c214290ea51128f1b9fff94c24b7efd3868cf7d4, goodwe/es.py (``pbattery1``
-negative while the battery charges, so discharge counts positive) and et.py (``battery_soc``).
+negative while the battery charges, so discharge counts positive) and et.py (``battery_soc``;
+``active_power``, the grid meter's: house consumption = PV + battery - active power, so export counts
+as positive).
 """
 
 from __future__ import annotations
 
 from types import MappingProxyType
 
-from . import BATTERY, Match, Profile, Source
+from . import BATTERY, GRID_METER, GRID_POWER, Match, Profile, Source
 
 PROFILES = (
     Profile(
@@ -52,5 +54,20 @@ PROFILES = (
         reads="battery SoC, battery power (discharge positive)",
         drives="operation mode (general, eco charge, eco discharge)",
         limits="No power setpoint in core: eco charge/discharge run at the inverter's own eco power; idle is left for the person to map (backup mode may charge from the grid)",
+    ),
+    Profile(
+        integration="goodwe",
+        kind=GRID_METER,
+        title="GoodWe",
+        source=Source(
+            repo="home-assistant/core (2025.4.4) + marcelblijleven/goodwe",
+            commit="c214290ea51128f1b9fff94c24b7efd3868cf7d4",
+            paths=("homeassistant/components/goodwe/sensor.py", "goodwe/et.py"),
+        ),
+        roles=MappingProxyType({GRID_POWER: (Match(domain="sensor", unique_id_part="-active_power-"),)}),
+        export_positive=True,
+        drives="read only (a meter)",
+        reads="active power (ET family, export positive)",
+        limits="The site form refuses it unless its direction says export is positive",
     ),
 )

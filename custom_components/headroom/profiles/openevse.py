@@ -8,7 +8,10 @@ const.py (the descriptions: sensor "Current Power Usage (Actual)" in W (firmware
 id "<description name>_<config entry id>"; the number's range min_amps..max_amps, whole amps only),
 select.py (unique id "<charger name> <description name>_<config entry id>"; ``disabled`` and ``active``
 set a manual override, ``auto`` clears it), entity.py (the device registered by connection
-(openevse, <config entry id>)).
+(openevse, <config entry id>)), manifest.json (python-openevse-http 1.5.0); and from that library,
+firstof9/python-openevse-http at 1f850ad2b147d75315538154ce50b42e8ad81319 (1.5.0): openevsehttp/commands.py
+(``set_current`` sets the manual override's ``charge_current``; ``set_override`` merges into the override
+already there, so the charge rate and the override's state compose rather than replace each other).
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ PROFILES = (
         kind=EV_CHARGER,
         title="OpenEVSE",
         source=Source(
-            repo="firstof9/openevse",
+            repo="firstof9/openevse + firstof9/python-openevse-http",
             commit="0694f3a1ceb16a66bd7ddc0e3e206156ddbff4e7",
             paths=(
                 "custom_components/openevse/const.py",
@@ -31,6 +34,7 @@ PROFILES = (
                 "custom_components/openevse/number.py",
                 "custom_components/openevse/select.py",
                 "custom_components/openevse/entity.py",
+                "openevsehttp/commands.py",
             ),
         ),
         roles=MappingProxyType(
@@ -60,7 +64,8 @@ PROFILES = (
         charge_select_options=("active", "disabled"),
         reads="power (W, firmware 4.2.2 and later), vehicle connected",
         drives="charge rate (A) and override state (active / disabled)",
-        limits="The override overrules OpenEVSE's own timers and solar divert while Headroom drives it (set "
-        "it to auto to hand control back); the charge rate is unavailable while eco divert is on",
+        limits="Both writes are OpenEVSE's manual override (charge current, state): it overrules OpenEVSE's "
+        "own timers and solar divert while Headroom drives it (set it to auto to hand control back); the "
+        "charge rate is unavailable while eco divert is on",
     ),
 )

@@ -8,6 +8,8 @@ custom_components/solaredge_modbus_multi:
   inverter (``via_device``). One battery's entities are thus spread over two devices of one config
   entry: its sensors on the battery, its controls on the inverter; they are grouped.
 - select.py: every select is a settings (``config``) entity, named in code without translation keys;
+  ``<uid_base>_storage_control_mode`` takes const.py ``STORAGE_CONTROL_MODE`` ("Disabled", "Maximize
+  Self Consumption", "Time of Use", "Backup Only", "Remote Control");
   ``<uid_base>_storage_command_mode`` takes the options of const.py ``STORAGE_MODE`` ("Solar Power
   Only (Off)", "Charge from Clipped Solar Power", "Charge from Solar Power", "Charge from Solar Power
   and Grid", "Discharge to Maximize Export", "Discharge to Minimize Import", "Maximize Self
@@ -56,17 +58,28 @@ PROFILES = (
                     Match(domain="sensor", unique_id_suffix=f"_B{n}_dc_power", device_class="power")
                     for n in UNITS
                 ),
-                # The command mode is the battery's control in remote control; a settings entity in
-                # the integration's code, as every one of its controls is.
+                # Both selects are settings entities in the integration's code, as every one of its
+                # controls is: the control mode says who decides, the command mode what remote control does.
                 "mode_select_entity": (
+                    Match(domain="select", unique_id_suffix="_storage_control_mode", config_ok=True),
+                ),
+                "mode_detail_select_entity": (
                     Match(domain="select", unique_id_suffix="_storage_command_mode", config_ok=True),
                 ),
             }
         ),
         mode_options=MappingProxyType(
             {
-                "idle": "Solar Power Only (Off)",
+                "idle": "Remote Control",
                 "self_consumption": "Maximize Self Consumption",
+                "forced_charge": "Remote Control",
+                "forced_discharge": "Remote Control",
+            }
+        ),
+        # The command mode is available only under remote control: written after the control mode.
+        detail_options=MappingProxyType(
+            {
+                "idle": "Solar Power Only (Off)",
                 "forced_charge": "Charge from Solar Power and Grid",
                 "forced_discharge": "Discharge to Maximize Export",
             }
@@ -74,12 +87,13 @@ PROFILES = (
         discharge_positive=False,
         group_by_config_entry=True,
         reads="battery State of Energy, battery DC power (charging positive)",
-        drives="storage command mode (off, self-consumption, charge from solar and grid, discharge to maximize export)",
-        limits="Storage Control Mode must be Remote Control (the command mode is unavailable otherwise); forced modes run at the storage charge/discharge limits the person set (settings, never written); the first battery only",
+        drives="storage control mode (maximize self consumption, remote control) and, under remote control, the command mode (off, charge from solar and grid, discharge to maximize export)",
+        limits="Forced modes run at the storage charge/discharge limits the person set (settings, never written); the command mode is written once the integration shows remote control (at the next write when it lags); the first battery only",
     ),
     Profile(
         integration="solaredge_modbus_multi",
         kind=GRID_METER,
+        drives="read only (a meter)",
         title="SolarEdge Modbus Multi",
         source=SOURCE,
         roles=MappingProxyType(

@@ -58,7 +58,8 @@ PROFILES = (
         min_write_interval_s=900.0,
         reads="total charge power (W), charger mode",
         drives="the installation's available current (A), at most every 15 minutes when raised",
-        limits="The available current is the installation's: with several chargers on one installation it "
-        "limits them all; raises wait 15 minutes after the last change, as Zaptec recommends",
+        limits="The available current is the installation's: with several chargers on one installation, "
+        "once one is configured the others are not offered it; raises wait 15 minutes after the last change, "
+        "as Zaptec recommends (lowering for the fuse never waits)",
     ),
 )

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant, State
+from homeassistant.helpers import entity_registry as er
 
 from ..const import (
     CONF_EXPORT_PRICE_ENTITY,
@@ -34,6 +35,7 @@ from .prices import (
     PricePoint,
     PriceSeries,
     entity_format,
+    merge_points,
     not_a_number,
     price_series,
     sibling_points,
@@ -50,7 +52,8 @@ class Inputs:
     """What the coordinator fetched before the cycle (service answers, energy platforms, history)."""
 
     price_points: list[PricePoint] | None = None
-    pv_arrays: list[list[PricePoint]] = field(default_factory=list)
+    # The energy platforms' PV forecasts, by the forecast integration's config entry id.
+    pv_arrays: dict[str, list[PricePoint]] = field(default_factory=dict)
     # Forecast integrations whose energy platform gave nothing (named by their entry's title).
     pv_missing: list[str] = field(default_factory=list)
     base_load: BaseLoadProfile | None = None
@@ -105,10 +108,13 @@ def _pv(
     stale: list[str],
     assumptions: list[str],
 ) -> Any:
-    """The energy platforms' and the forecast entities' PV, summed. An entity that is missing,
-    unavailable or unknown is a stale input (its PV counts as none), not silently "no PV"."""
-    arrays = list(inputs.pv_arrays)
-    if bad := sum(not_finite(points) for points in arrays):
+    """The energy platforms' and the forecast entities' PV: providers (config entries) add up, one
+    provider picked twice counts once (its sensor's periods first, as they honour "pessimistic"; the
+    energy platform fills the rest). An entity that is missing, unavailable or unknown is a stale
+    input (its PV counts as none), not silently "no PV"."""
+    registry = er.async_get(hass)
+    by_provider: dict[str, list[list[PricePoint]]] = {}
+    if bad := sum(not_finite(points) for points in inputs.pv_arrays.values()):
         assumptions.append(
             f"{bad} PV forecast values from the energy platform are not numbers: no PV for them"
         )
@@ -127,9 +133,19 @@ def _pv(
         if bad := not_finite(points):
             stale.append(pv_entity)
             assumptions.append(f"{bad} values in {pv_entity} are not numbers: no PV planned for them")
-        arrays.append(points)
-    if not arrays and not unavailable:
+        entry = registry.async_get(pv_entity)
+        by_provider.setdefault((entry.config_entry_id if entry else None) or pv_entity, []).append(points)
+    for entry_id, points in inputs.pv_arrays.items():
+        if entry_id in by_provider:
+            provider = hass.config_entries.async_get_entry(entry_id)
+            assumptions.append(
+                f"PV forecast of {provider.title if provider else entry_id} picked as a sensor and as an energy "
+                "platform: counted once"
+            )
+        by_provider.setdefault(entry_id, []).append(points)
+    if not by_provider and not unavailable:
         assumptions.append("no PV forecast: PV counts as part of the measured load")
+    arrays = [merge_points(sources) for sources in by_provider.values()]
     return pv_series(arrays, timeline.start, timeline.step_minutes, timeline.steps)
 
 

@@ -29,6 +29,7 @@ from homeassistant.core import HomeAssistant, State
 from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
 
+from ..profiles.price_sources import FORMATS, GENERIC, PriceFormat
 from . import state_number
 from .units import price_factor
 
@@ -56,99 +57,6 @@ VALUE_KEYS: dict[str, float | None] = {
     "price_ct_per_kwh": 0.01,
     "price_eur_per_mwh": 0.001,
 }
-
-
-@dataclass(frozen=True, kw_only=True)
-class PriceFormat:
-    """How one price integration lays out its prices, read from that integration's own code.
-
-    ``platform``: the integration's domain as the entity registry names it (the surest sign of a
-    format); ``marker``: an attribute only this layout has, for entities outside the registry (and to
-    tell HACS Nord Pool from core's, which share a domain). ``attributes`` hold price lists, the first
-    one winning where two cover the same time (real prices before a prediction). ``values``: the
-    row keys (a dotted path reaches into a nested dict) with the factor to currency/kWh each implies
-    whatever the entity's unit (None: the unit's factor). ``state_is_next``: the state is the next
-    interval's price, not the price now (Amber's forecast sensor). ``interval_in_attributes``: the
-    state's own attributes hold the current interval (Amber's price sensor). ``entry_label``: the
-    config-entry data key that names the upstream source (EPEX Spot's ``source``).
-    ``marker_with_platform``: the marker is needed even where the platform matches (HACS Nord Pool
-    shares core Nord Pool's domain; core's sensors have no price list).
-    """
-
-    name: str
-    attributes: tuple[str, ...]
-    marker: str = ""
-    platform: str | None = None
-    values: tuple[tuple[str, float | None], ...] = ()
-    state_is_next: bool = False
-    interval_in_attributes: bool = False
-    entry_label: str | None = None
-    marker_with_platform: bool = False
-    source: str = ""
-
-
-ZONNEPLAN_AMOUNT = 1e-7  # Zonneplan's amounts are 10^-7 EUR per kWh (its sensors' value_factor)
-
-FORMATS = (
-    PriceFormat(
-        name="Energi Data Service",
-        attributes=("raw_today", "raw_tomorrow", "forecast"),
-        marker="today_min",
-        platform="energidataservice",
-        source="MTrab/energidataservice@8584122 custom_components/energidataservice/sensor.py, const.py",
-    ),
-    PriceFormat(
-        name="Nord Pool (HACS)",
-        attributes=("raw_today", "raw_tomorrow"),
-        marker="raw_today",
-        platform="nordpool",
-        marker_with_platform=True,
-        source="custom-components/nordpool@1eaa249 custom_components/nordpool/sensor.py, const.py",
-    ),
-    PriceFormat(
-        name="Frank Energie",
-        attributes=("prices",),
-        platform="frank_energie",
-        source="HiDiHo01/home-assistant-frank_energie@a9aa41a custom_components/frank_energie/sensor.py; "
-        "HiDiHo01/python-frank-energie@b8a8fde python_frank_energie/models.py (asdict)",
-    ),
-    PriceFormat(
-        name="Zonneplan",
-        attributes=("forecast",),
-        platform="zonneplan_one",
-        values=(("price_tax_included.amount", ZONNEPLAN_AMOUNT), ("electricity_price", ZONNEPLAN_AMOUNT)),
-        source="fsaris/home-assistant-zonneplan-one@bcc3b9b custom_components/zonneplan_one/const.py, "
-        "sensor.py, coordinators/electricity_prices_data_coordinator.py",
-    ),
-    PriceFormat(
-        name="Amber",
-        attributes=("forecasts",),
-        marker="forecasts",
-        platform="amberelectric",
-        state_is_next=True,
-        interval_in_attributes=True,
-        source="home-assistant/core 2025.4.4 and 2026.2.3 homeassistant/components/amberelectric/sensor.py, "
-        "coordinator.py",
-    ),
-    PriceFormat(
-        name="ENTSO-e",
-        attributes=("prices_today", "prices_tomorrow", "prices"),
-        marker="prices",
-        platform="entsoe",
-    ),
-    PriceFormat(
-        name="EPEX Spot",
-        attributes=("data",),
-        marker="data",
-        platform="epex_spot",
-        entry_label="source",
-        source="mampfes/ha_epex_spot@886e49e custom_components/epex_spot/sensor.py, common.py, "
-        "EPEXSpot/Awattar/__init__.py, config_flow.py",
-    ),
-    PriceFormat(name="Octopus Energy", attributes=("rates",), marker="rates", platform="octopus_energy"),
-    PriceFormat(name="price list", attributes=("forecast", "prices", "data", "rates", "forecasts")),
-)
-GENERIC = FORMATS[-1]
 
 
 @dataclass(frozen=True)
@@ -378,11 +286,18 @@ def sibling_entities(hass: HomeAssistant, entity_id: str) -> list[str]:
     return [sibling] if sibling else []
 
 
+def resolution_minutes(points: list[PricePoint]) -> int:
+    """The source's interval: the median length of its points (a few-second stub before the current
+    interval, or a longer run of equal prices, does not decide it)."""
+    lengths = sorted((p.end - p.start).total_seconds() for p in points)
+    return round(lengths[len(lengths) // 2] / 60) if lengths else 0
+
+
 def describe(points: list[PricePoint], now: datetime, source: str) -> str:
     """What the form and the status sensor say was found, e.g. "Nord Pool, 15-minute prices, 36 h ahead"."""
     if not points:
         return f"{source}, current price only"
-    resolution = round((points[0].end - points[0].start).total_seconds() / 60)
+    resolution = resolution_minutes(points)
     ahead = max((points[-1].end - now).total_seconds() / 3600, 0.0)
     return f"{source}, {resolution}-minute prices, {ahead:.0f} h ahead"
 
@@ -424,7 +339,7 @@ def series_from_points(
             while back >= 0 and np.isnan(values[back]):
                 back -= day
             values[t] = values[back] if back >= 0 else now_price
-    resolution = round((points[0].end - points[0].start).total_seconds() / 60)
+    resolution = resolution_minutes(points)
     return PriceSeries([float(v) for v in values], known, resolution, describe(points, start, source), bad)
 
 

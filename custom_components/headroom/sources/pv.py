@@ -1,7 +1,11 @@
 """PV forecasts: Forecast.Solar, Open-Meteo Solar Forecast and Solcast through Home Assistant's
-energy platform, Solcast's ``detailedForecast`` attribute (``pv_estimate``, or the pessimistic
-``pv_estimate10``), and generic attribute lists. Several arrays add up. Without a forecast PV is
-none: it shows in the measured load, and the plan says so instead of guessing.
+energy platform, Solcast's ``detailedForecast``/``detailedHourly`` attributes (``pv_estimate``, or the
+pessimistic ``pv_estimate10``), and generic attribute lists. Without a forecast PV is none: it shows in
+the measured load, and the plan says so instead of guessing.
+
+Each provider's period convention is data (``profiles/pv_forecasts.py``), read from its own code: whether a time key begins or ends its period and how long the period is. Forecasts from different
+providers (config entries) add up; one provider picked twice (Solcast's sensor and its energy platform)
+counts once (``forecasts._pv``).
 
 A forecast is never negative (some integrations publish -1 W at night: that is 0) and a value
 that is not a finite number counts as no PV for its period (``not_finite`` counts them, so that
@@ -19,34 +23,32 @@ from homeassistant.const import UnitOfPower
 from homeassistant.core import HomeAssistant, State
 from homeassistant.loader import IntegrationNotFound, async_get_integration
 
+from ..profiles.pv_forecasts import PV_PROVIDERS, SOLCAST_ATTRIBUTES, Period
 from ..unavailable import Unavailable
 from .prices import PricePoint, parse_time, points_from_list
 
 _LOGGER = logging.getLogger(__name__)
 # A PV forecast integration without an energy platform is said once, not every cycle.
 _UNAVAILABLE = Unavailable(_LOGGER)
-ENERGY_FORECAST_DOMAINS = ("forecast_solar", "open_meteo_solar_forecast", "solcast_solar")
+ENERGY_FORECAST_DOMAINS = tuple(PV_PROVIDERS)
 
 
 def solcast_points(state: State, pessimistic: bool = False) -> list[PricePoint]:
-    """Solcast's ``detailedForecast``: ``{period_start, pv_estimate, pv_estimate10, ...}`` in kW."""
+    """Solcast's rows in kW, each over its own period (half an hour, or an hour for the hourly list)."""
     key = "pv_estimate10" if pessimistic else "pv_estimate"
-    rows = state.attributes.get("detailedForecast") or state.attributes.get("detailedHourly") or []
+    attribute, period = next(
+        ((a, p) for a, p in SOLCAST_ATTRIBUTES if state.attributes.get(a)), SOLCAST_ATTRIBUTES[0]
+    )
     out: list[PricePoint] = []
-    parsed: list[tuple[datetime, float]] = []
-    for row in rows:
+    for row in state.attributes.get(attribute) or []:
         if (
             isinstance(row, dict)
             and (t := parse_time(row.get("period_start"))) is not None
             and isinstance(v := row.get(key), (int, float))
             and not isinstance(v, bool)
         ):
-            parsed.append((t, float(v)))
-    for i, (start, value) in enumerate(parsed):
-        nxt = parsed[i + 1][0] if i + 1 < len(parsed) else None
-        end = nxt if nxt is not None and nxt > start else start + timedelta(minutes=30)
-        out.append(PricePoint(start, end, value))
-    return out
+            out.append(PricePoint(*period.span(t, None), float(v)))
+    return sorted(out, key=lambda p: p.start)
 
 
 def attribute_points(state: State, pessimistic: bool = False) -> list[PricePoint]:
@@ -62,14 +64,21 @@ def attribute_points(state: State, pessimistic: bool = False) -> list[PricePoint
     return points
 
 
-def energy_points(forecast: dict[str, Any] | None) -> list[PricePoint]:
-    """The energy platform's ``{"wh_hours": {iso: Wh}}``: each hour's energy as its mean power."""
+def energy_points(forecast: dict[str, Any] | None, period: Period = Period.HOUR_START) -> list[PricePoint]:
+    """The energy platform's ``{"wh_hours": {iso: Wh}}``: each period's energy as its mean power (kW),
+    the period as the provider's convention says."""
     hours = (forecast or {}).get("wh_hours", {})
+    rows = sorted(
+        (start, float(wh))
+        for stamp, wh in hours.items()
+        if (start := parse_time(stamp)) is not None
+        and isinstance(wh, (int, float))
+        and not isinstance(wh, bool)
+    )
     out: list[PricePoint] = []
-    for stamp, wh in sorted(hours.items()):
-        start = parse_time(stamp)
-        if start is not None and isinstance(wh, (int, float)) and not isinstance(wh, bool):
-            out.append(PricePoint(start, start + timedelta(hours=1), float(wh) / 1000.0))
+    for i, (key, wh) in enumerate(rows):
+        start, end = period.span(key, rows[i - 1][0] if i else None)
+        out.append(PricePoint(start, end, wh / 1000.0 / ((end - start).total_seconds() / 3600)))
     return out
 
 
@@ -88,7 +97,8 @@ async def async_energy_forecast(hass: HomeAssistant, entry_id: str) -> list[Pric
         return []
     _UNAVAILABLE.worked(f"{entry.domain} energy platform")
     forecast = await platform.async_get_solar_forecast(hass, entry_id)
-    return energy_points(forecast)
+    provider = PV_PROVIDERS.get(entry.domain)
+    return energy_points(forecast, provider.energy_period if provider is not None else Period.HOUR_START)
 
 
 def not_finite(points: list[PricePoint]) -> int:

@@ -41,6 +41,9 @@ class Battery:
     grid_charge: bool = True
     grid_export: bool = True
     cycle_cost_per_kwh: float = 0.0
+    # What a kWh still stored at the horizon's end is worth (currency/kWh): without it a rolling plan
+    # empties the battery at the edge of every horizon, as if the world ended there.
+    stored_value_per_kwh: float = 0.0
     phases: tuple[int, ...] = (1, 2, 3)
     previous_power_kw: FloatArray | None = None
 
@@ -247,6 +250,7 @@ class BatteryKind:
             grid_charge=r.boolean("grid_charge", True),
             grid_export=r.boolean("grid_export", True),
             cycle_cost_per_kwh=r.number("cycle_cost_per_kwh", 0.0, minimum=0.0),
+            stored_value_per_kwh=r.number("stored_value_per_kwh", 0.0, minimum=0.0),
             phases=r.phases(site_phases),
             previous_power_kw=r.previous(steps),
         )
@@ -265,6 +269,7 @@ class BatteryKind:
             "grid_charge": battery.grid_charge,
             "grid_export": battery.grid_export,
             "cycle_cost_per_kwh": battery.cycle_cost_per_kwh,
+            "stored_value_per_kwh": battery.stored_value_per_kwh,
         }
         if battery.previous_power_kw is not None:
             out["previous_power_kw"] = [float(v) for v in battery.previous_power_kw]
@@ -286,6 +291,8 @@ class BatteryKind:
         discharge = lp.add_vars(n, 0.0, battery.max_discharge_kw, wear)
         soc = lp.add_vars(n, battery.min_soc_kwh, battery.max_soc_kwh)
         _build_balance(ctx, battery, charge, discharge, soc)
+        if battery.stored_value_per_kwh > 0:
+            lp.add_cost(soc[-1:], -battery.stored_value_per_kwh)
         t = np.arange(n, dtype=np.int64)
         ctx.add_stability(
             np.r_[t, t], np.r_[charge, discharge], np.r_[np.ones(n), -np.ones(n)], battery.previous_power_kw

@@ -1,0 +1,112 @@
+"""Decision quality: every shipped simulator scenario at 0, 20 and 40 % correlated forecast error over
+three noise seeds, each policy's comparison cost against the bound.
+
+    python -m benchmarks.decision_quality                      # prints the table (7 days, 2 processes)
+    python -m benchmarks.decision_quality --write docs/decision-quality.md
+
+The table is what ``simulator run SCENARIO --compare --error E --noise-seeds 1,2,3 --json`` prints,
+one line per scenario and error; CPU seconds are per simulated run of Headroom (its solves included).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from custom_components.headroom.simulator.quality import evaluate
+from custom_components.headroom.simulator.scenario import Scenario
+
+EXAMPLES = Path(__file__).parents[1] / "examples" / "simulator"
+ERRORS = (0.0, 0.2, 0.4)
+SEEDS = (1, 2, 3)
+
+
+def _one(job: tuple[str, float, float]) -> tuple[str, float, dict[str, Any]]:
+    name, error, days = job
+    scenario = Scenario.from_json(json.loads((EXAMPLES / f"{name}.json").read_text()))
+    seeds = [scenario.seed] if error == 0 else list(SEEDS)
+    return name, error, evaluate(scenario, days, error, seeds)
+
+
+def _rows(results: list[tuple[str, float, dict[str, Any]]]) -> list[str]:
+    lines = [
+        "| scenario | error | bound | BAU | Headroom | capture mean | capture worst | trips BAU / Headroom "
+        "| EV goals (Headroom) | fallbacks | CPU s / run |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for name, error, answer in results:
+        bau, headroom = answer["policies"]["bau"], answer["policies"]["headroom"]
+        lines.append(
+            f"| {name} | {error:.0%} | {answer['bound']:.2f} | {bau['cost']:.2f} | {headroom['cost']:.2f} "
+            f"| {headroom['capture']['mean']:.3f} | {headroom['capture']['worst']:.3f} "
+            f"| {bau['trips']} / {headroom['trips']} | {headroom['goals_met']}/{headroom['goals_total']} "
+            f"| {headroom['fallbacks']} | {headroom['cpu_seconds']:.1f} |"
+        )
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.decision_quality")
+    parser.add_argument("--days", type=float, default=7.0)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--write", type=Path, help="write the Markdown page (docs/decision-quality.md)")
+    args = parser.parse_args(argv)
+    names = sorted(p.stem for p in EXAMPLES.glob("*.json"))
+    jobs = [(name, error, args.days) for name in names for error in ERRORS]
+    started = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=args.workers) as pool:
+        results = list(pool.map(_one, jobs))
+    seconds = time.perf_counter() - started
+    lines = _rows(results)
+    print("\n".join(lines))
+    print(f"\n{len(jobs)} comparisons in {seconds:.0f} s on {args.workers} processes")
+    if args.write:
+        accounting = {name: answer["accounting"] for name, error, answer in results if error == 0}
+        args.write.write_text(_page(lines, args.days, accounting), encoding="utf-8")
+    return 0
+
+
+def _page(lines: list[str], days: float, accounting: dict[str, dict[str, float]]) -> str:
+    prices = "\n".join(
+        f"| {name} | {a['stored_per_kwh']} | {a['shortfall_per_kwh']} | {a['trip']} | {a['cold_shower']} "
+        f"| {a['value_of_lost_load']} |"
+        for name, a in accounting.items()
+    )
+    return f"""# Decision quality
+
+Regenerate with `python -m benchmarks.decision_quality --write docs/decision-quality.md` (every shipped
+scenario in `examples/simulator/`, {days:g} days, 0, 20 and 40 % forecast error, noise seeds 1, 2, 3).
+
+**Costs** are comparison costs (`simulator/accounting.py`): the energy bill plus, at stated prices,
+energy not served, kWh a car lacked at its departure, fuse trips, appliance runs missed and cold
+showers, less the energy the home holds at the end beyond what it held at the start (battery, hot
+water, a car still plugged in), so a policy that pushes work past the end of the days gains nothing.
+**Bound** is the least any policy could pay: the whole period as one perfect-foresight linear program
+on the realised days at the simulator's 5-minute tick (`simulator/bound.py`); it relaxes the home
+(no minimum charge current, a run may be spread over its starts, phases summed), so it is a true lower
+bound and the capture ratio, (BAU - Headroom) / (BAU - bound), is conservative. **Error** is the
+relative standard deviation of a day-ahead forecast of the house's load and PV, correlated hour to hour
+(AR(1), persistence 0.9), for PV half of it one level for the whole day, smaller nearer the hour;
+dynamic prices are known only as far as published (tomorrow's from 13:00). Capture mean and worst are
+over the seeds; trips and goals are the worst seed's.
+
+{chr(10).join(lines)}
+
+The issue's targets (capture at least 0.97 at 20 % and 0.95 at 40 % on every scenario) are not met
+yet: the table is the honest state. Part of the gap is the bound's relaxations and its finer tick
+(Headroom plans in 15-minute steps over a rolling 24 h); the rest is Headroom's.
+
+Stated prices per scenario (currency per kWh, per trip, per cold shower):
+
+| scenario | stored per kWh | shortfall per kWh | trip | cold shower | value of lost load |
+| --- | --- | --- | --- | --- | --- |
+{prices}
+"""
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,18 @@
+"""The simulated plug's entry, made on start by headroom_sim."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.config_entries import ConfigFlow, ConfigFlowResult
+
+from . import DOMAIN, MAC
+
+
+class DemoPlugFlow(ConfigFlow, domain=DOMAIN):
+    VERSION = 1
+
+    async def async_step_import(self, import_data: dict[str, Any]) -> ConfigFlowResult:
+        await self.async_set_unique_id(MAC)
+        self._abort_if_unique_id_configured()
+        return self.async_create_entry(title=import_data["name"], data={})
