@@ -71,6 +71,8 @@ PHASE_NAMES: Final = ("L1", "L2", "L3")
 CONF_DEFAULT_ENERGY_KWH: Final = "default_energy_kwh"
 
 CONF_CHARGE_SWITCH_ENTITY: Final = "charge_switch_entity"
+# The charge switch pauses charging while on (V2C's pause session): on stops, off charges.
+CONF_CHARGE_SWITCH_PAUSES: Final = "charge_switch_pauses"
 CONF_POWER_LIMIT_ENTITY: Final = "power_limit_entity"
 CONF_CONTROL_ADAPTER: Final = "control_adapter"
 CONF_VENDOR_CHARGER_ID: Final = "vendor_charger_id"

@@ -25,6 +25,7 @@ from .const import (
     CONF_CHARGE_SELECT_OFF,
     CONF_CHARGE_SELECT_ON,
     CONF_CHARGE_SWITCH_ENTITY,
+    CONF_CHARGE_SWITCH_PAUSES,
     CONF_CHARGER_POWER_ENTITY,
     CONF_CONTROL_ADAPTER,
     CONF_CURRENT_LIMIT_ENTITY,
@@ -53,6 +54,7 @@ from .const import (
     SUBENTRY_BATTERY,
     SUBENTRY_EV_CHARGER,
 )
+from .policy.ev_charger import DEFAULT_MAX_CURRENT_A
 from .repairs import clear_issue, raise_issue
 
 # Integrations known to make devices of each kind (with or without a profile): their devices are
@@ -432,6 +434,12 @@ def _charger_by_profile(
         current := next((i for i in items if i.entity_id == fields.get(CONF_CURRENT_LIMIT_ENTITY)), None)
     ) and (top := _max_of(current)):
         fields[CONF_MAX_CURRENT_A] = top
+    if profile.switch_pauses and CONF_CHARGE_SWITCH_ENTITY in fields:
+        fields[CONF_CHARGE_SWITCH_PAUSES] = True
+    if profile.on_off:
+        # All or nothing: planned at the one current it charges at (the person sets it in the form).
+        fields[CONF_MIN_CURRENT_A] = fields.get(CONF_MAX_CURRENT_A, DEFAULT_MAX_CURRENT_A)
+        fields[CONF_MAX_CURRENT_A] = fields[CONF_MIN_CURRENT_A]
     return fields
 
 

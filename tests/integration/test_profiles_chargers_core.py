@@ -9,6 +9,7 @@ limits the integration's code gives that entity, what the real one would refuse.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -20,6 +21,7 @@ from homeassistant.const import EVENT_CALL_SERVICE, EntityCategory
 from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import entity_registry as er
+from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 
 from custom_components.headroom.const import DOMAIN
@@ -35,18 +37,29 @@ CONFIG = EntityCategory.CONFIG
 DIAGNOSTIC = EntityCategory.DIAGNOSTIC
 
 
-def _recorder(
+async def _recorder(
     hass: HomeAssistant, domain: str, services: tuple[str, ...], schema: Callable[[dict[str, Any]], Any]
 ) -> list[tuple[str, dict[str, Any]]]:
-    """Stand-ins for ``domain``'s ``services`` that refuse what ``schema`` refuses, record what they
-    accept and set the entity's state as the integration would (numbers to the value, switches on/off,
-    selects to the option)."""
+    """Stand-ins for ``domain``'s ``services`` on the integration's entities (those not Headroom's own):
+    they refuse what ``schema`` refuses, record what they accept and set the entity's state as the
+    integration would (numbers to the value, switches on/off, selects to the option). A call on one
+    of Headroom's own entities goes to the real service. Installed before Headroom starts, so its
+    very first writes are seen too."""
+    assert await async_setup_component(hass, domain, {})
     calls: list[tuple[str, dict[str, Any]]] = []
+    registry = er.async_get(hass)
+    real = {name: hass.services.async_services_for_domain(domain)[name] for name in services}
 
     async def handle(call: ServiceCall) -> None:
+        entity_id = call.data.get("entity_id")
+        entry = registry.async_get(entity_id) if isinstance(entity_id, str) else None
+        if entry is not None and entry.platform == DOMAIN:
+            result = real[call.service].job.target(call)
+            if inspect.isawaitable(result):
+                await result
+            return
         data = schema(dict(call.data))
         calls.append((call.service, data))
-        entity_id = data.get("entity_id")
         if not isinstance(entity_id, str) or (state := hass.states.get(entity_id)) is None:
             return
         new = {"set_value": str(data.get("value")), "turn_on": "on", "turn_off": "off"}.get(
@@ -244,9 +257,9 @@ async def test_wallbox_is_driven_by_its_current_number_and_paused_by_its_switch(
     freezer.move_to(EVENING)
     wallbox_charger(hass, "Paused")
     fields = async_candidates(hass, "ev_charger")[0].fields
+    numbers = await _recorder(hass, "number", ("set_value",), _number_schema(6, 32, 1))
+    switches = await _recorder(hass, "switch", ("turn_on", "turn_off"), SWITCH_SCHEMA)
     entry = await _site_with(hass, "ev_charger", "Wallbox", fields)
-    numbers = _recorder(hass, "number", ("set_value",), _number_schema(6, 32, 1))
-    switches = _recorder(hass, "switch", ("turn_on", "turn_off"), SWITCH_SCHEMA)
     freezer.tick(timedelta(seconds=61))
     await _fastest(hass, "select.wallbox_charge_mode")
     # 10.4 kW of room over 3 x 230 V: 15 A on the charging current, then resumed.
@@ -388,9 +401,9 @@ async def test_peblar_is_driven_by_its_charge_limit_and_charge_switch(
     freezer.move_to(EVENING)
     peblar_charger(hass, "suspended")
     fields = async_candidates(hass, "ev_charger")[0].fields
+    numbers = await _recorder(hass, "number", ("set_value",), _number_schema(6, 16, 1))
+    switches = await _recorder(hass, "switch", ("turn_on", "turn_off"), SWITCH_SCHEMA)
     await _site_with(hass, "ev_charger", "Peblar", fields)
-    numbers = _recorder(hass, "number", ("set_value",), _number_schema(6, 16, 1))
-    switches = _recorder(hass, "switch", ("turn_on", "turn_off"), SWITCH_SCHEMA)
     freezer.tick(timedelta(seconds=61))
     await _fastest(hass, "select.peblar_charge_mode")
     # The limit first (kept while Peblar is not charging), then the charge switch, which starts at it.
@@ -653,7 +666,8 @@ def keba_station(hass: HomeAssistant, plugged: bool = True) -> list[str]:
 
 
 def _keba_current(value: Any) -> float:
-    """keba-kecontact 1.3.0 connection.py set_current: 0 (stop) or at least 6 and below 63 A."""
+    """dannerph/keba-kecontact 1.3.0 (commit 2d270e004dd7) keba_kecontact/connection.py set_current: 0 (stop)
+    or at least 6 and below 63 A."""
     current = float(value)
     if current != 0 and not 6 <= current < 63:
         raise vol.Invalid("Current must be int or float and value must be above 6 and below 63 A.")
@@ -736,3 +750,273 @@ async def test_keba_is_picked_in_the_form_and_driven_by_set_current(
     await hass.services.async_call(DOMAIN, "replan", {}, blocking=True)
     await hass.async_block_till_done(wait_background_tasks=True)
     assert received[-1] == {"current": 0.0}  # the library's stop
+
+
+# source: home-assistant/core 2025.4.4 (and 2026.2.3) homeassistant/components/ohme/entity.py (unique id
+# "<serial>_<key>", device named by the charger's device info), sensor.py (``status`` enum of ChargerStatus,
+# ``current`` A, ``power`` W with suggested unit kW, ``energy``, ``voltage``, ``battery`` as
+# ``vehicle_battery`` %), select.py (``charge_mode`` with ChargerMode's options, ``vehicle``), number.py
+# (``target_percentage`` %, ``preconditioning_duration`` min), switch.py (``price_cap``; ``lock_buttons``,
+# ``require_approval``, ``sleep_when_inactive`` settings) and button.py (``approve``); with dan-r/ohmepy
+# ohme/ohme.py at v1.5.1 (commit 75cb03e8c2fc) for ChargerStatus and ChargerMode.
+OHME_SERIAL = "ABC123456"
+OHME_STATUSES = ["unplugged", "pending_approval", "charging", "plugged_in", "paused", "finished"]
+OHME_MODES = ["smart_charge", "max_charge", "paused"]
+
+
+def ohme_charger(hass: HomeAssistant, status: str = "plugged_in", mode: str = "smart_charge") -> Installed:
+    serial = OHME_SERIAL
+
+    def ent(domain: str, key: str, state: Any, **kw: Any) -> Ent:
+        return Ent(
+            domain=domain, object_id=f"ohme_home_pro_{key}", unique_id=f"{serial}_{key}", state=state, **kw
+        )
+
+    return install(
+        hass,
+        "ohme",
+        [Device(key="main", name="Ohme Home Pro", identifiers=(("ohme", serial),), manufacturer="Ohme")],
+        [
+            ent(
+                "sensor",
+                "status",
+                status,
+                translation_key="status",
+                device_class="enum",
+                attributes={"options": OHME_STATUSES},
+            ),
+            ent("sensor", "current", 0, device_class="current", unit="A"),
+            ent("sensor", "power", 0.0, device_class="power", unit="kW"),
+            ent("sensor", "energy", 0.0, device_class="energy", unit="kWh"),
+            ent("sensor", "voltage", 240, device_class="voltage", unit="V"),
+            # ohmepy reports 0 when it knows no SoC: never taken as the car's.
+            Ent(
+                domain="sensor",
+                object_id="ohme_home_pro_vehicle_battery",
+                unique_id=f"{serial}_battery",
+                translation_key="vehicle_battery",
+                state=0,
+                device_class="battery",
+                unit="%",
+            ),
+            ent(
+                "select",
+                "charge_mode",
+                mode,
+                translation_key="charge_mode",
+                attributes={"options": OHME_MODES},
+            ),
+            ent("select", "vehicle", "Tesla Model 3", translation_key="vehicle", attributes={"options": []}),
+            ent(
+                "number",
+                "target_percentage",
+                80,
+                translation_key="target_percentage",
+                unit="%",
+                attributes={"min": 0, "max": 100, "step": 1},
+            ),
+            ent("switch", "price_cap", "off", translation_key="price_cap"),
+            ent("switch", "require_approval", "off", translation_key="require_approval", category=CONFIG),
+            ent("button", "approve", "unknown", translation_key="approve"),
+        ],
+    )
+
+
+async def test_ohme_is_proposed_with_its_charge_mode_as_its_charge_select(hass: HomeAssistant) -> None:
+    ohme_charger(hass)
+    (found,) = async_candidates(hass, "ev_charger")
+    assert found.fields == {
+        "charger_power_entity": "sensor.ohme_home_pro_power",
+        "charge_select_entity": "select.ohme_home_pro_charge_mode",
+        "charge_select_on": "max_charge",
+        "charge_select_off": "paused",
+        "plugged_entity": "sensor.ohme_home_pro_status",
+        "plugged_states": ["plugged_in", "charging", "paused", "pending_approval", "finished"],
+        # It cannot be given a current: all or nothing, at the current the person confirms.
+        "min_current_a": 16.0,
+        "max_current_a": 16.0,
+    }
+    assert "ev_soc_entity" not in found.fields  # its vehicle battery is 0 when Ohme does not know
+
+
+@pytest.mark.parametrize(("status", "plugged"), [(s, s != "unplugged") for s in OHME_STATUSES])
+async def test_ohme_status_reads_as_plugged(hass: HomeAssistant, status: str, plugged: bool) -> None:
+    ohme_charger(hass, status)
+    fields = async_candidates(hass, "ev_charger")[0].fields
+    assert ev_charger.read(hass, fields).plugged is plugged
+
+
+# HA's select platform refuses an option the entity does not have (select/__init__.py,
+# async_handle_select_option): the options are ohme's ChargerMode values.
+OHME_SELECT_OPTION = vol.Schema(
+    {vol.Required("entity_id"): cv.entity_id, vol.Required("option"): vol.In(OHME_MODES)}
+)
+
+
+async def test_ohme_is_started_at_max_charge_and_paused_by_its_charge_mode(
+    hass: HomeAssistant, home: None, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(EVENING)
+    ohme_charger(hass, "plugged_in", "smart_charge")
+    fields = async_candidates(hass, "ev_charger")[0].fields
+    # The person confirms its rating: one phase at 32 A.
+    confirmed = {**fields, "phases": "1", "min_current_a": 32, "max_current_a": 32}
+    selects = await _recorder(hass, "select", ("select_option",), OHME_SELECT_OPTION)
+    await _site_with(hass, "ev_charger", "Ohme", confirmed)
+    freezer.tick(timedelta(seconds=61))
+    await _fastest(hass, "select.ohme_charge_mode")
+    planned = float(hass.states.get("sensor.ohme_planned_power").state)
+    assert planned == pytest.approx(7.36, abs=0.01)  # all of its 32 A, never a part of it
+    assert (
+        "select_option",
+        {"entity_id": "select.ohme_home_pro_charge_mode", "option": "max_charge"},
+    ) in selects
+    await hass.services.async_call(
+        "select", "select_option", {"entity_id": "select.ohme_charge_mode", "option": "off"}, blocking=True
+    )
+    freezer.tick(timedelta(seconds=61))
+    await hass.services.async_call(DOMAIN, "replan", {}, blocking=True)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    ohme_writes = [data for _, data in selects if data["entity_id"] == "select.ohme_home_pro_charge_mode"]
+    assert ohme_writes[-1] == {"entity_id": "select.ohme_home_pro_charge_mode", "option": "paused"}
+
+
+async def test_a_charge_select_without_its_options_is_refused(hass: HomeAssistant, home: None) -> None:
+    installed = ohme_charger(hass)
+    entry = MockConfigEntry(domain=DOMAIN, title="Home", data=SITE)
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    result = await hass.config_entries.subentries.async_init(
+        (entry.entry_id, "ev_charger"), context={"source": "user"}
+    )
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {"discovered": installed.devices["main"]}
+    )
+    schema = {str(k): k for k in result["data_schema"].schema}
+    assert schema["charge_select_on"].description == {"suggested_value": "max_charge"}
+    assert schema["charge_select_off"].description == {"suggested_value": "paused"}
+    form = {
+        "name": "Ohme",
+        "charger_power_entity": "sensor.ohme_home_pro_power",
+        "control_adapter": "entities",
+        "charge_select_entity": "select.ohme_home_pro_charge_mode",
+        "plugged_entity": "sensor.ohme_home_pro_status",
+        "phases": "1",
+        "min_current_a": 32,
+        "max_current_a": 32,
+        "default_energy_kwh": 20,
+    }
+    result = await hass.config_entries.subentries.async_configure(result["flow_id"], form)
+    assert result["errors"] == {"charge_select_entity": "select_without_options"}
+    assert not hass.config_entries.async_get_entry(entry.entry_id).subentries
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {**form, "charge_select_on": "max_charge", "charge_select_off": "paused"}
+    )
+    sub = next(iter(hass.config_entries.async_get_entry(entry.entry_id).subentries.values()))
+    assert (sub.data["charge_select_on"], sub.data["charge_select_off"]) == ("max_charge", "paused")
+
+
+# source: home-assistant/core 2025.4.4 (and 2026.2.3) homeassistant/components/v2c/entity.py (device
+# identified by the config entry id, named by the coordinator, model "Trydan"), sensor.py, number.py,
+# switch.py, binary_sensor.py (unique id "<config entry id>_<key>", translation key = key: ``charge_power``,
+# ``house_power``, ``fv_power`` W power; ``intensity`` A current 6-32, ``min_intensity``/``max_intensity``
+# settings; switches ``paused``, ``locked``, ``timer``, ``dynamic``, ``pause_dynamic``; binary sensors
+# ``connected`` plug, ``charging`` battery_charging, ``ready``); with dgomes/pytrydan src/pytrydan/trydan.py
+# at v0.8.0 (commit 87b3415e6066).
+V2C_ENTRY_ID = "01JQ5V2C0TRYDAN0000000000A"
+
+
+def v2c_charger(hass: HomeAssistant, connected: bool = True, paused: bool = True) -> Installed:
+    entry_id = V2C_ENTRY_ID
+
+    def ent(domain: str, key: str, state: Any, **kw: Any) -> Ent:
+        return Ent(
+            domain=domain,
+            object_id=f"evse_192_168_1_50_{key}",
+            unique_id=f"{entry_id}_{key}",
+            translation_key=key,
+            state=state,
+            **kw,
+        )
+
+    current = {"device_class": "current", "unit": "A", "attributes": {"min": 6, "max": 32, "step": 1}}
+    return install(
+        hass,
+        "v2c",
+        [
+            Device(
+                key="main",
+                name="EVSE 192.168.1.50",
+                identifiers=(("v2c", entry_id),),
+                manufacturer="V2C",
+                model="Trydan",
+            )
+        ],
+        [
+            ent("sensor", "house_power", 1800, device_class="power", unit="W"),
+            ent("sensor", "fv_power", 0, device_class="power", unit="W"),
+            ent("sensor", "charge_power", 0, device_class="power", unit="W"),
+            ent("number", "min_intensity", 6, category=CONFIG, **current),
+            ent("number", "max_intensity", 32, category=CONFIG, **current),
+            ent("number", "intensity", 16, **current),
+            ent("switch", "locked", "off"),
+            ent("switch", "dynamic", "off"),
+            ent("switch", "pause_dynamic", "off"),
+            ent("switch", "paused", "on" if paused else "off"),
+            ent("binary_sensor", "charging", "off", device_class="battery_charging"),
+            ent("binary_sensor", "connected", "on" if connected else "off", device_class="plug"),
+            ent("binary_sensor", "ready", "on"),
+        ],
+        title="EVSE 192.168.1.50",
+        entry_id=entry_id,
+    )
+
+
+async def test_v2c_is_proposed_with_its_intensity_and_its_pause_switch_the_right_way_round(
+    hass: HomeAssistant,
+) -> None:
+    v2c_charger(hass)
+    (found,) = async_candidates(hass, "ev_charger")
+    assert found.fields == {
+        "charger_power_entity": "sensor.evse_192_168_1_50_charge_power",  # not the house's or the PV's
+        "current_limit_entity": "number.evse_192_168_1_50_intensity",
+        "max_current_a": 32.0,
+        "charge_switch_entity": "switch.evse_192_168_1_50_paused",
+        "charge_switch_pauses": True,  # on means paused: it charges while off
+        "plugged_entity": "binary_sensor.evse_192_168_1_50_connected",
+    }
+
+
+async def test_v2c_plug_reads_as_plugged(hass: HomeAssistant) -> None:
+    v2c_charger(hass, connected=False)
+    fields = async_candidates(hass, "ev_charger")[0].fields
+    assert ev_charger.read(hass, fields).plugged is False
+    hass.states.async_set("binary_sensor.evse_192_168_1_50_connected", "on")
+    assert ev_charger.read(hass, fields).plugged is True
+
+
+async def test_v2c_is_driven_by_its_intensity_and_resumed_by_turning_pause_off(
+    hass: HomeAssistant, home: None, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(EVENING)
+    v2c_charger(hass, connected=True, paused=True)
+    fields = async_candidates(hass, "ev_charger")[0].fields
+    # pytrydan's intensity() refuses anything outside 6-32 A; HA's number platform the same limits.
+    numbers = await _recorder(hass, "number", ("set_value",), _number_schema(6, 32, 1))
+    switches = await _recorder(hass, "switch", ("turn_on", "turn_off"), SWITCH_SCHEMA)
+    await _site_with(hass, "ev_charger", "Trydan", fields)
+    freezer.tick(timedelta(seconds=61))
+    await _fastest(hass, "select.trydan_charge_mode")
+    assert numbers[-1] == ("set_value", {"entity_id": "number.evse_192_168_1_50_intensity", "value": 15.0})
+    assert switches[-1] == ("turn_off", {"entity_id": "switch.evse_192_168_1_50_paused"})  # resumed
+    await hass.services.async_call(
+        "select", "select_option", {"entity_id": "select.trydan_charge_mode", "option": "off"}, blocking=True
+    )
+    freezer.tick(timedelta(seconds=61))
+    await hass.services.async_call(DOMAIN, "replan", {}, blocking=True)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert switches[-1] == ("turn_on", {"entity_id": "switch.evse_192_168_1_50_paused"})  # paused
+    assert hass.states.get("switch.evse_192_168_1_50_paused").state == "on"
+    # Its own modulation and the lock are never touched.
+    assert {data["entity_id"] for _, data in switches} == {"switch.evse_192_168_1_50_paused"}

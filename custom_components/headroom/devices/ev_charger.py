@@ -20,6 +20,7 @@ from ..const import (
     CONF_CHARGE_SELECT_OFF,
     CONF_CHARGE_SELECT_ON,
     CONF_CHARGE_SWITCH_ENTITY,
+    CONF_CHARGE_SWITCH_PAUSES,
     CONF_CHARGER_POWER_ENTITY,
     CONF_CONTROL_ADAPTER,
     CONF_CURRENT_LIMIT_ENTITY,
@@ -126,7 +127,9 @@ def commands(hass: HomeAssistant, data: dict[str, Any], wanted: Setpoint) -> lis
             )
         )
     if switch := data.get(CONF_CHARGE_SWITCH_ENTITY):
-        out.append(switch_to(device_id, "switch", hass, switch, amps > 0, delta))
+        # On charges; on a switch that pauses while on (V2C's), off does.
+        on = (amps > 0) != bool(data.get(CONF_CHARGE_SWITCH_PAUSES))
+        out.append(switch_to(device_id, "switch", hass, switch, on, delta))
     elif select := data.get(CONF_CHARGE_SELECT_ENTITY):
         option = data.get(CONF_CHARGE_SELECT_ON if amps > 0 else CONF_CHARGE_SELECT_OFF)
         out.append(select_to(device_id, "switch", hass, select, option, delta) if option else None)
@@ -176,6 +179,9 @@ def schema(defaults: dict[str, Any]) -> vol.Schema:
             vol.Optional(CONF_CHARGE_SWITCH_ENTITY, **s(CONF_CHARGE_SWITCH_ENTITY)): entity(
                 ["switch", "input_boolean"]
             ),
+            vol.Optional(
+                CONF_CHARGE_SWITCH_PAUSES, **s(CONF_CHARGE_SWITCH_PAUSES)
+            ): selector.BooleanSelector(),
             vol.Optional(CONF_CHARGE_SELECT_ENTITY, **s(CONF_CHARGE_SELECT_ENTITY)): entity(
                 ["select", "input_select"]
             ),
@@ -213,9 +219,14 @@ def schema(defaults: dict[str, Any]) -> vol.Schema:
 
 
 def validate(user_input: dict[str, Any]) -> dict[str, str]:
-    """Rejects a minimum current above the maximum."""
+    """Rejects a minimum current above the maximum, and a charge select without the options that
+    charge and stop (Headroom would not know what to pick, and would drive nothing)."""
     if float(user_input[CONF_MIN_CURRENT_A]) > float(user_input[CONF_MAX_CURRENT_A]):
         return {CONF_MIN_CURRENT_A: "min_above_max"}
+    if user_input.get(CONF_CHARGE_SELECT_ENTITY) and not (
+        user_input.get(CONF_CHARGE_SELECT_ON) and user_input.get(CONF_CHARGE_SELECT_OFF)
+    ):
+        return {CONF_CHARGE_SELECT_ENTITY: "select_without_options"}
     return {}
 
 

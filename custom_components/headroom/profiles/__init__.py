@@ -159,6 +159,9 @@ class Profile:
     (a charger's power sensor): an integration that has none in some versions is still proposed.
     ``deviceless``: the integration is set up in YAML and registers its entities under no device
     (KEBA): discovery takes all of its entities as one device.
+    ``switch_pauses``: its charge switch pauses charging while on (V2C's pause session).
+    ``on_off``: like ``fixed_current_a`` where the integration's code gives no current at all (Ohme):
+    the plan takes it at one current whenever it charges, the form's maximum, which the person sets.
     """
 
     integration: str
@@ -184,6 +187,8 @@ class Profile:
     drives: str = ""
     limits: str = ""
     deviceless: bool = False
+    switch_pauses: bool = False
+    on_off: bool = False
 
     def find(self, role: str, entities: Iterable[EntityFacts]) -> EntityFacts | None:
         """The entity that plays ``role``, by the first of its matches that any entity meets."""

@@ -26,13 +26,14 @@ PROFILES = (
         kind=EV_CHARGER,
         title="KEBA KeContact",
         source=Source(
-            repo="home-assistant/core",
-            commit="2025.4.4",
+            repo="home-assistant/core (2025.4.4) + dannerph/keba-kecontact",
+            commit="2d270e004dd726b4d29d7cf820099418c17fa636",
             paths=(
                 "homeassistant/components/keba/__init__.py",
                 "homeassistant/components/keba/services.yaml",
                 "homeassistant/components/keba/sensor.py",
                 "homeassistant/components/keba/binary_sensor.py",
+                "keba_kecontact/connection.py",
             ),
         ),
         roles=MappingProxyType(
