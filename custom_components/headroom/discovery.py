@@ -445,7 +445,8 @@ def _charger_by_profile(
 
 def _charger_by_words(items: list[profiles.EntityFacts]) -> dict[str, Any] | None:
     """A charger by names and classes: a power sensor and a current (A) or power number to drive;
-    a plug or switch only where its name says so."""
+    a plug or switch only where its name says so. A device with a power number and its own battery
+    level is a home battery, not a charger (a charger's car has its level on the car's device)."""
     power = _first(items, "sensor", device_class="power", units=POWER_UNITS, words=("charg", "power"))
     words = ("dynamic", "limit", "max", "current")
     current = _first(items, "number", device_class="current", words=words) or _first(
@@ -453,6 +454,8 @@ def _charger_by_words(items: list[profiles.EntityFacts]) -> dict[str, Any] | Non
     )
     power_number = None if current else _first(items, "number", units=POWER_UNITS, words=("charg", "power"))
     if power is None or (current is None and power_number is None):
+        return None
+    if current is None and any(i.domain == "sensor" and i.device_class == "battery" for i in items):
         return None
     fields: dict[str, Any] = {CONF_CHARGER_POWER_ENTITY: power.entity_id}
     if current:

@@ -478,3 +478,17 @@ async def test_an_appliance_started_by_a_button(
     assert hass.states.get("input_button.dishwasher_start").state == pressed
     next_start = dt_util.parse_datetime(hass.states.get("sensor.dishwasher_planned_start").state)
     assert next_start is None or next_start > start + timedelta(hours=12)
+
+
+async def test_a_power_setpoint_is_rounded_down_to_its_step(hass: HomeAssistant) -> None:
+    """A 5.06 kW charge on a number with a 100 W step is written as 5,000 W, never 5,100 W: a plan that
+    fills the fuse would otherwise draw above it; a 3.03 kW discharge rounds to 3,100 W (less import)."""
+    from custom_components.headroom.devices.command import set_power
+
+    hass.states.async_set(
+        "number.battery_setpoint", "0", {"min": -5000, "max": 5000, "step": 100, "unit_of_measurement": "W"}
+    )
+    charge = set_power("battery", "setpoint", hass, "number.battery_setpoint", 5.06, 5.06)
+    discharge = set_power("battery", "setpoint", hass, "number.battery_setpoint", -3.03, -3.03)
+    assert charge is not None and charge.data["value"] == 5000
+    assert discharge is not None and discharge.data["value"] == -3100

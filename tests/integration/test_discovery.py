@@ -354,3 +354,48 @@ async def test_a_device_whose_entities_went_away_raises_an_issue(
     await hass.async_block_till_done()
     issue = issues.async_get_issue(DOMAIN, f"device_entity_missing_{battery.subentry_id}")
     assert issue is not None and issue.translation_placeholders["entities"] == "input_number.battery_soc"
+
+
+async def test_a_battery_with_a_power_setpoint_is_not_offered_as_a_charger(hass: HomeAssistant) -> None:
+    """The demo home's battery (our own simulator's integration, config/custom_components/headroom_sim:
+    its level, its power and its power setpoint number on a "Home battery" device) is found by names
+    and classes as a battery, and never under Add EV charger, though it has a power sensor and a
+    power number as a by-name charger does."""
+    install(
+        hass,
+        "headroom_sim",
+        [Device(key="main", name="Home battery", identifiers=(("headroom_sim", "battery"),))],
+        [
+            Ent(
+                domain="sensor",
+                object_id="sim_battery_soc",
+                unique_id="headroom_sim_battery_soc",
+                state=55,
+                device_class="battery",
+                unit="%",
+                name="Battery state of charge",
+            ),
+            Ent(
+                domain="sensor",
+                object_id="sim_battery_power",
+                unique_id="headroom_sim_battery_power",
+                state=0,
+                device_class="power",
+                unit="W",
+                name="Battery power",
+            ),
+            Ent(
+                domain="number",
+                object_id="sim_battery_setpoint",
+                unique_id="headroom_sim_battery_setpoint",
+                state=0,
+                device_class="power",
+                unit="W",
+                name="Battery power setpoint",
+            ),
+        ],
+    )
+    assert [c.name for c in async_candidates(hass, "ev_charger")] == []
+    batteries = async_candidates(hass, "battery")
+    assert [c.name for c in batteries] == ["Home battery"]
+    assert batteries[0].fields["soc_entity"] == "sensor.sim_battery_soc"

@@ -6,6 +6,7 @@ A kind module turns the policy's ``Setpoint`` into ``Command``s; the controller 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -109,11 +110,12 @@ def _as_state(value: float) -> str:
 def set_power(
     device_id: str, key: str, hass: HomeAssistant, entity_id: str, power_kw: float, delta_kw: float
 ) -> Command | None:
-    """A power number set in its own unit (W or kW), rounded to its step and kept in its range."""
+    """A power number set in its own unit (W or kW), kept in its range and rounded down to its step:
+    never more drawn than planned (a 5.06 kW charge on a 100 W step is 5,000 W, not 5,100 W, which
+    would put a plan that fills the fuse above it), and a discharge rounds to a little more."""
     state = hass.states.get(entity_id)
     low, high, step = number_limits(state)
     watts = state is not None and state.attributes.get("unit_of_measurement") == UnitOfPower.WATT
     value = power_kw * 1000.0 if watts else power_kw
-    return set_number(
-        device_id, key, hass, entity_id, max(low, min(high, round(value / step) * step)), delta_kw
-    )
+    stepped = math.floor(value / step + 1e-9) * step
+    return set_number(device_id, key, hass, entity_id, max(low, min(high, stepped)), delta_kw)
