@@ -33,7 +33,7 @@ from ..planner.lp import BINARY, IntArray, LinearProgram, LpResult
 from ..planner.plan import FloatArray
 from .day import Carried, ChargerClass, Link, charger_classes
 from .model import Fleet, Stay
-from .queue import Sessions, queue_sessions
+from .queue import Sessions, cheapest_sessions, queue_sessions
 
 ENERGY_WEIGHT = 10.0
 BREACH_WEIGHT = 50.0
@@ -144,7 +144,11 @@ def plan_day(
     best: DayPlan | None = None
     # The queue's sessions first (a linear program: fast, and a plan to beat), then, on a day small
     # enough, the exact model; the better objective is kept.
-    for fixed in (queue_sessions(fleet, classes, day, end, carried), None):
+    heuristics = (
+        queue_sessions(fleet, classes, day, end, carried),
+        cheapest_sessions(fleet, classes, day, end, carried),
+    )
+    for fixed in (*heuristics, None):
         if fixed is None and binaries > exact_binaries:
             break
         lp, blocks = _build(fleet, classes, day, w0, end, carried, breach, fixed)
