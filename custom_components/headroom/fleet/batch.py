@@ -109,7 +109,10 @@ def run(
     progress: bool = True,
 ) -> list[dict[str, Any]]:
     """Plan every allocation of ``run_id`` on Dask and write the results; returns the summaries."""
-    from dask.distributed import Client, LocalCluster, as_completed
+    try:
+        from dask.distributed import Client, LocalCluster, as_completed
+    except ImportError:
+        raise ProblemError("run", "needs Dask distributed: pip install -r requirements_fleet.txt") from None
 
     engine = engine_for(url)
     ids = run_allocation_ids(engine, run_id)

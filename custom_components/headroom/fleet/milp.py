@@ -139,6 +139,8 @@ def plan_day(
     w0, w1 = window
     day = links(fleet, classes, w0, w1, carried)
     end = max([w1, *(link.hi for link in day)])
+    if not day:  # no vehicle: nothing to plan
+        return DayPlan(w0=w0, end=end, charge_kw={}, sessions=[], unmet_kwh=0.0, result=_NOTHING)
     binaries = sum((link.hi - link.lo) * len(link.classes) for link in day)
     highs = {"mip_abs_gap": max(_cost_scale(fleet, day, w0, end) * gap, 1e-6)}
     best: DayPlan | None = None
@@ -160,6 +162,9 @@ def plan_day(
             best = _extract(fleet, day, blocks, result, w0, end, carried)
             best.exact = fixed is None
     return best
+
+
+_NOTHING = LpResult(np.zeros(0), 0.0, None, "optimal", 0.0, "nothing to plan")
 
 
 def _weights(fleet: Fleet, w0: int, end: int) -> tuple[float, FloatArray]:
