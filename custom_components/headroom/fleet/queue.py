@@ -146,7 +146,12 @@ def cheapest_sessions(
                 if np.any(used[k][window] >= len(classes[k].chargers)):
                     continue
                 over = np.clip(drawn[window] + cap - room[window], 0.0, None)
-                score = float(np.sum(price[window]) * cap + ENERGY_PENALTY * np.sum(over)) / max(cap, 1e-9)
+                # Price per kWh over the window, what it would ask above the site's room, and a
+                # touch of the class's power: the slower class on a tie, DC kept for who needs it.
+                score = float(
+                    np.mean(price[window]) + ENERGY_PENALTY * np.sum(over) / max(cap * need[j], 1e-9)
+                )
+                score += SLOWER_FIRST * cap
                 if best is None or score < best[0]:
                     best = (score, j, a)
         if best is None:
@@ -160,6 +165,7 @@ def cheapest_sessions(
 
 
 ENERGY_PENALTY = 100.0  # per kW a session would ask above the site's room: placed elsewhere if it can
+SLOWER_FIRST = 1e-6
 
 
 def _widen(
