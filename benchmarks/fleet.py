@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import argparse
 import random
+import tempfile
 import time
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from custom_components.headroom.fleet import fleet_from_json, plan_fleet
@@ -86,12 +88,57 @@ def depot(vehicles: int = 100, ac: int = 40, dc: int = 10, days: int = 7, seed: 
     }
 
 
+def allocations(count: int, workers: int, vehicles: int, days: int) -> None:
+    """``count`` depots (one per seed) as one run in an SQLite file: planned one after another in this
+    process, then on a Dask local cluster of ``workers`` (its start-up included)."""
+    from custom_components.headroom.fleet.batch import run, run_sequentially
+    from custom_components.headroom.fleet.db import create, fleet_tables
+
+    docs = [depot(vehicles, days=days, seed=seed) for seed in range(1, count + 1)]
+    with tempfile.TemporaryDirectory() as folder:
+        url = str(Path(folder) / "fleet.sqlite")
+        create(url, fleet_tables(docs))
+        t0 = time.perf_counter()
+        run_sequentially(url, 1)
+        sequential = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        run(url, 1, workers=workers, progress=False)
+        parallel = time.perf_counter() - t0
+    print(
+        f"{count} allocations ({vehicles} vehicles, {days} days, both modes, results written): "
+        f"sequential {sequential:.1f} s, Dask local cluster of {workers} workers {parallel:.1f} s, "
+        f"ratio {sequential / parallel:.2f}"
+    )
+
+
+def write_example(folder: Path) -> None:
+    """The example database's tables (examples/fleet/): three small depots in one run."""
+    from custom_components.headroom.fleet.db import fleet_tables, write_csv
+
+    docs = [depot(12, ac=5, dc=1, days=3, seed=seed) for seed in (1, 2, 3)]
+    for doc, asc_kw in zip(docs, (400.0, 300.0, 235.0), strict=True):
+        doc["site"]["asc_kw"] = asc_kw  # the last one tight: breach days
+    for doc in docs:
+        for route in doc["routes"]:
+            route["energy_kwh"] = round(route["energy_kwh"], 1)
+        doc["site"]["load_kw"] = [round(x, 1) for x in doc["site"]["load_kw"]]
+    write_csv(fleet_tables(docs), folder)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.fleet")
     parser.add_argument("--vehicles", type=int, default=100)
     parser.add_argument("--days", type=int, default=7)
-    parser.add_argument("--day-time-limit", type=float, default=20.0)
+    parser.add_argument("--day-time-limit", type=float, default=10.0)
+    parser.add_argument("--allocations", type=int, default=20, help="0: skip the batch comparison")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--write-example", type=Path, metavar="FOLDER", help="write the example CSVs and stop"
+    )
     args = parser.parse_args()
+    if args.write_example:
+        write_example(args.write_example)
+        return
     data = depot(args.vehicles, days=args.days)
     started = time.perf_counter()
     fleet = fleet_from_json(data)
@@ -106,6 +153,8 @@ def main() -> None:
             f"     cost {mode['cost']:.2f}  energy {mode['energy_kwh']:.1f} kWh  unmet {mode['unmet_kwh']:.1f} kWh  peak {mode['peak_kw']:.1f} kW  breach {mode['breach_kwh']:.1f} kWh"
         )
     print(f"total {total:.2f} s for {args.vehicles} vehicles, {args.days} days, both modes")
+    if args.allocations:
+        allocations(args.allocations, args.workers, args.vehicles, args.days)
 
 
 if __name__ == "__main__":

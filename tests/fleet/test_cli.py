@@ -83,3 +83,19 @@ def test_a_file_that_is_not_json_exits_2_from_the_shell(tmp_path: Path) -> None:
     file.write_text("{")
     done = cli("plan", str(file))
     assert done.returncode == 2 and "is not JSON" in done.stderr and done.stdout == ""
+
+
+def test_a_depot_without_vehicles_or_chargers_is_planned_not_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    doc = small()
+    doc["chargers"] = []
+    file = tmp_path / "fleet.json"
+    file.write_text(json.dumps(doc))
+    assert main(["plan", str(file)]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["modes"]["opt"]["routes"]["r1"]["shortfall_kwh"] == pytest.approx(20.0)  # 30 kWh, 10 on board
+    doc["vehicles"], doc["routes"] = [], []
+    file.write_text(json.dumps(doc))
+    assert main(["plan", str(file)]) == 0
+    assert json.loads(capsys.readouterr().out)["modes"]["opt"]["cost"] == 0.0

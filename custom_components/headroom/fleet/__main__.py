@@ -55,6 +55,11 @@ def _parser() -> _Parser:
         metavar="SECONDS",
         help=f"for each day's solver run (default {DEFAULT_DAY_TIME_LIMIT_S:g})",
     )
+    try:
+        from . import batch
+    except ImportError:  # SQLAlchemy is missing (requirements_fleet.txt): plan still works
+        return parser
+    batch.add_commands(sub)
     return parser
 
 
@@ -97,7 +102,8 @@ def main(argv: list[str] | None = None) -> int:
             out = plan_fleet(fleet, day_time_limit=args.day_time_limit).to_json()
             sys.stdout.write(json.dumps(out, allow_nan=False) + "\n")
             return 0
-        raise AssertionError(args.command)
+        code: int = args.run(args)
+        return code
     except ProblemError as err:
         _say(str(err))
         return EXIT_BAD_INPUT

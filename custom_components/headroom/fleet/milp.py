@@ -33,7 +33,7 @@ from ..planner.lp import BINARY, IntArray, LinearProgram, LpResult
 from ..planner.plan import FloatArray
 from .day import Carried, ChargerClass, Link, charger_classes
 from .model import Fleet, Stay
-from .queue import Sessions, queue_sessions
+from .queue import Sessions, cheapest_sessions, queue_sessions
 
 ENERGY_WEIGHT = 10.0
 BREACH_WEIGHT = 50.0
@@ -139,12 +139,18 @@ def plan_day(
     w0, w1 = window
     day = links(fleet, classes, w0, w1, carried)
     end = max([w1, *(link.hi for link in day)])
+    if not day:  # no vehicle: nothing to plan
+        return DayPlan(w0=w0, end=end, charge_kw={}, sessions=[], unmet_kwh=0.0, result=_NOTHING)
     binaries = sum((link.hi - link.lo) * len(link.classes) for link in day)
     highs = {"mip_abs_gap": max(_cost_scale(fleet, day, w0, end) * gap, 1e-6)}
     best: DayPlan | None = None
     # The queue's sessions first (a linear program: fast, and a plan to beat), then, on a day small
     # enough, the exact model; the better objective is kept.
-    for fixed in (queue_sessions(fleet, classes, day, end, carried), None):
+    heuristics = (
+        queue_sessions(fleet, classes, day, end, carried),
+        cheapest_sessions(fleet, classes, day, end, carried),
+    )
+    for fixed in (*heuristics, None):
         if fixed is None and binaries > exact_binaries:
             break
         lp, blocks = _build(fleet, classes, day, w0, end, carried, breach, fixed)
@@ -156,6 +162,9 @@ def plan_day(
             best = _extract(fleet, day, blocks, result, w0, end, carried)
             best.exact = fixed is None
     return best
+
+
+_NOTHING = LpResult(np.zeros(0), 0.0, None, "optimal", 0.0, "nothing to plan")
 
 
 def _weights(fleet: Fleet, w0: int, end: int) -> tuple[float, FloatArray]:

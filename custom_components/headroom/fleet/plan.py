@@ -31,7 +31,7 @@ from .model import FORMAT_VERSION, Fleet
 
 DayStatus = Literal["normal", "breach", "catch_all"]
 STATUS_ORDER: tuple[DayStatus, ...] = ("normal", "breach", "catch_all")
-DEFAULT_DAY_TIME_LIMIT_S = 20.0
+DEFAULT_DAY_TIME_LIMIT_S = 10.0
 DEFAULT_GAP = 1e-3
 UNMET_TOLERANCE_KWH = 1e-3
 BREACH_TOLERANCE_KW = 1e-6
@@ -134,7 +134,7 @@ def _solve_day(
     gap: float,
     exact_binaries: int,
 ) -> tuple[DayStatus, DayPlan | None]:
-    def day(breach: bool) -> DayPlan | None:
+    def day(breach: bool, exact: int = exact_binaries) -> DayPlan | None:
         return plan_day(
             fleet,
             classes,
@@ -143,13 +143,18 @@ def _solve_day(
             breach=breach,
             time_limit=time_limit,
             gap=gap,
-            exact_binaries=exact_binaries,
+            exact_binaries=exact,
         )
 
     normal = day(False)
     if normal is not None and normal.unmet_kwh <= UNMET_TOLERANCE_KWH:
         return "normal", normal
     if fleet.site.asc_margin <= 0 or fleet.site.asc_kw <= 0:
+        return "normal", normal
+    # The queue's sessions say fast whether the margin helps at all (a route no charger can meet
+    # stays short with it): only then is the exact model run again with it.
+    quick = day(True, exact=0)
+    if normal is not None and (quick is None or quick.unmet_kwh >= normal.unmet_kwh - UNMET_TOLERANCE_KWH):
         return "normal", normal
     breach = day(True)
     if breach is not None and (normal is None or breach.unmet_kwh < normal.unmet_kwh - UNMET_TOLERANCE_KWH):
