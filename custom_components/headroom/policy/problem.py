@@ -48,6 +48,10 @@ MEASURED_HOLD_MINUTES = 60
 MEASURED_FLOOR_MINUTES = 15
 # A house sensor this far below what the devices draw does not include them.
 EXCLUDES_DEVICES_KW = 0.5
+# Where a grid request lowers the import limit (an outage, an aggregator's cap), the house's load
+# forecast is planned this much higher: nothing can be bought in then, so a forecast that was low
+# leaves the house dark, and day-ahead forecasts of one house's load are off by 20-40 %.
+OUTAGE_LOAD_MARGIN = 0.25
 
 
 @dataclass(frozen=True)
@@ -133,11 +137,14 @@ def build_problem(
                 device = dataclasses.replace(device, phases=wired_phases(device_config.data, phases.count))
             planned.append(_with_previous(device, previous, timeline))
     planned += _reservations(intents, timeline)
+    site = _site(config, intents, timeline, limit_kw, phases)
+    if forecasts.base_load_kw is not None:
+        base = with_outage_margin(base, site.import_limit_kw, limit_kw, assumptions)
     problem = Problem(
         start=timeline.start,
         step_minutes=timeline.step_minutes,
         steps=timeline.steps,
-        site=_site(config, intents, timeline, limit_kw, phases),
+        site=site,
         tariff=Tariff(import_price=forecasts.import_price, export_price=forecasts.export_price),
         base_load_kw=base,
         pv_kw=pv,
@@ -243,6 +250,24 @@ def site_limits(config: Mapping[str, Any]) -> tuple[float, Phases | None]:
         raise ValueError("the site has neither a main fuse nor an import limit")
     phases = Phases(count=count, fuse_a=float(fuse)) if fuse and count > 1 else None
     return min(limits), phases
+
+
+def with_outage_margin(
+    base_kw: FloatArray, import_limit_kw: FloatArray, fuse_limit_kw: float, assumptions: list[str]
+) -> FloatArray:
+    """The house's load forecast with ``OUTAGE_LOAD_MARGIN`` added in the forecast steps (not now,
+    which is measured) where a grid request lowers the import limit below the fuse's: there a low
+    forecast cannot be made up from the grid, so the battery keeps enough for a higher load."""
+    lowered = import_limit_kw < fuse_limit_kw - 1e-9
+    lowered[0] = False
+    if not lowered.any():
+        return base_kw
+    out = base_kw.copy()
+    out[lowered] *= 1.0 + OUTAGE_LOAD_MARGIN
+    assumptions.append(
+        f"the house's load planned {OUTAGE_LOAD_MARGIN:.0%} above its forecast where the grid limits import"
+    )
+    return out
 
 
 def _site(
