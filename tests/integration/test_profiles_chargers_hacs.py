@@ -910,3 +910,7 @@ async def test_the_form_offers_the_charge_select_and_keeps_zaptecs_write_interva
     assert (stored["go-e"]["charge_select_on"], stored["go-e"]["charge_select_off"]) == ("2", "1")
     assert stored["Zaptec"]["current_limit_entity"] == "number.home_available_current"
     assert stored["Zaptec"]["min_write_interval_s"] == 900.0
+    # Each new subentry reloads the entry in the background: let it finish, then stop it.
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
