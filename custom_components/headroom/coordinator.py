@@ -47,6 +47,7 @@ from .const import (
 from .controller import ControllerHooks, DeviceController
 from .data import HeadroomData, site_settings
 from .devices import configs, read_devices
+from .ledger import Ledger, LedgerHooks
 from .meter import read_meter
 from .planner import Ev, Plan, Problem, problem_to_json, solve
 from .planner.envelope import allocations
@@ -117,6 +118,20 @@ class HeadroomCoordinator(DataUpdateCoordinator[HeadroomData]):
                 request_refresh=self.async_request_refresh,
                 save_and_refresh=self.async_goal_changed,
                 entities_changed=self.async_update_listeners,
+                poorly_following=lambda: self.ledger.poorly_following(dt_util.now()),
+                forgive=lambda device_id: self.ledger.forgive(device_id),  # noqa: PLW0108 (made below)
+            ),
+        )
+        self.ledger = Ledger(
+            hass,
+            entry.entry_id,
+            LedgerHooks(
+                data=lambda: self.data,
+                config=lambda: self.config,
+                subentries=lambda: self.config_entry.subentries,
+                state_of=self.controller.state_of,
+                told_kw=lambda: self.controller.told_kw,
+                changed=self.async_update_listeners,
             ),
         )
         self._unreachable: set[str] = set()

@@ -390,3 +390,36 @@ def merged(records: Sequence[StepRecord]) -> StepRecord | None:
             for k, v in source.items():
                 _add(target, k, v)
     return out
+
+
+@dataclass(kw_only=True)
+class Hour:
+    """One settled hour: what happened and what business as usual would have cost."""
+
+    record: StepRecord
+    bau_cost: float
+    bau_import_kwh: float
+    bau_export_kwh: float
+    bau_over_limit_steps: int
+    peak_kw: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "record": self.record.to_dict(),
+            "bau_cost": self.bau_cost,
+            "bau_import_kwh": self.bau_import_kwh,
+            "bau_export_kwh": self.bau_export_kwh,
+            "bau_over_limit_steps": self.bau_over_limit_steps,
+            "peak_kw": self.peak_kw,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Hour:
+        return cls(
+            record=StepRecord.from_dict(data["record"]),
+            bau_cost=float(data["bau_cost"]),
+            bau_import_kwh=float(data["bau_import_kwh"]),
+            bau_export_kwh=float(data["bau_export_kwh"]),
+            bau_over_limit_steps=int(data["bau_over_limit_steps"]),
+            peak_kw=float(data["peak_kw"]),
+        )
