@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
 
+from homeassistant.components import persistent_notification
 from homeassistant.core import (
     CALLBACK_TYPE,
     Event,
@@ -37,6 +38,7 @@ from .const import (
     CONF_EARLIEST_START,
     CONF_GRID_POWER_ENTITY,
     CONF_LATEST_FINISH,
+    CONF_MONTHLY_REPORT,
     CONF_POWER_SETPOINT_ENTITY,
     DOMAIN,
     SUBENTRY_APPLIANCE,
@@ -113,6 +115,7 @@ class Ledger:
         self.sums: dict[str, float] = {}
         self.written_until: datetime | None = None
         self.names: dict[str, str] = {}
+        self.reported_month: str | None = None
 
     # ------------------------------------------------------------------ the Store
 
@@ -135,6 +138,7 @@ class Ledger:
             self.bau_soc_kwh = None if soc is None else float(soc)
             if end := stored.get("last_bau_end"):
                 self.last_bau_end = datetime.fromisoformat(end)
+            self.reported_month = stored.get("reported_month")
         except (HomeAssistantError, ValueError, TypeError, KeyError, AttributeError) as err:
             _LOGGER.warning("Headroom's ledger could not be read (%s); starting a new one", err)
             self._reset()
@@ -149,6 +153,7 @@ class Ledger:
             "written_until": self.written_until.isoformat() if self.written_until else None,
             "bau_soc_kwh": self.bau_soc_kwh,
             "last_bau_end": self.last_bau_end.isoformat() if self.last_bau_end else None,
+            "reported_month": self.reported_month,
         }
 
     async def async_save(self) -> None:
@@ -227,6 +232,7 @@ class Ledger:
             self.pending.extend(closed)
             self.recent = [r for r in [*self.recent, *closed] if r.end > now - timedelta(days=2)]
             self._settle(now)
+            self._monthly_report(now)
             self.hooks.changed()
         self.store.async_delay_save(self._stored, SAVE_DELAY_S)
 
@@ -370,6 +376,34 @@ class Ledger:
             hour.bau_export_kwh += step.export_kwh
             hour.bau_over_limit_steps += int(step.over_limit)
             hour.peak_kw = max(hour.peak_kw, record.peak_kw)
+
+    def _monthly_report(self, now: datetime) -> None:
+        """Once a month began, last month's figures in a notification (when the option is on)."""
+        this_month = period_range("month", now)[0]
+        month = this_month.strftime("%Y-%m")
+        if self.reported_month is None:
+            self.reported_month = month  # a new ledger: nothing to report on yet
+        if month == self.reported_month or not self.hooks.config().get(CONF_MONTHLY_REPORT):
+            return
+        self.reported_month = month
+        last_start = period_range("month", this_month - timedelta(days=1))[0]
+        report = summary(self, last_start, this_month, self.hass.config.currency)
+        currency, goals = report["currency"], report["goals"]
+        missed = "".join(
+            f"\n- {g['device']}: {g['delivered_kwh']} of {g['asked_kwh']} kWh ({g['reason'] or 'short'})"
+            for g in goals["sessions"]
+            if not g["met"]
+        )
+        persistent_notification.async_create(
+            self.hass,
+            f"Realised cost {report['realised_cost']:.2f} {currency}, business as usual "
+            f"{report['business_as_usual_cost']:.2f} {currency}: saved {report['saving']:.2f} {currency}. "
+            f"Goals met {goals['met']}, missed {goals['missed']}.{missed}\n"
+            f"Peak import {report['peak_kw']} kW (limit {report['limit_kw']} kW), "
+            f"{report['seconds_above_limit']} s above the limit.",
+            title=f"Headroom: {last_start.strftime('%B %Y')}",
+            notification_id=f"{DOMAIN}_monthly_report",
+        )
 
     # ------------------------------------------------------------------ statistics
 
