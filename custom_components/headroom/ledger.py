@@ -68,14 +68,15 @@ from .policy.readings import BatteryReading, ChargerReading, Readings
 _LOGGER = logging.getLogger(__name__)
 LEDGER_STORAGE_VERSION = 1
 SAMPLE_INTERVAL = timedelta(seconds=10)
-KEEP = timedelta(days=400)
+# Settled hours and goals the report can answer for (the recorder's statistics keep the years).
+KEEP = timedelta(days=62)
 # Steps kept unsettled at most (a car plugged in for longer is settled as far as it went).
 MAX_UNSETTLED = timedelta(days=3)
 # A device straying this far (share of what it was asked) over ``RECENT`` is not following.
 POOR_FOLLOWING = 0.5
 RECENT = timedelta(hours=1)
 RECENT_MIN_DEVIATION_KWH = 1.0
-SAVE_DELAY_S = 30
+SAVE_DELAY_S = 120
 
 
 def ledger_store_key(entry_id: str) -> str:
@@ -157,6 +158,13 @@ class Ledger:
         }
 
     async def async_save(self) -> None:
+        """Write the ledger now (an unload, a restart): the step in progress goes in as far as it
+        was measured, so that stopping loses nothing but the time stopped."""
+        if self.meter is not None and self.meter.open is not None:
+            if self.meter.open.seconds > 0:
+                self.pending.append(self.meter.open)
+            self.meter.open = None
+            self.meter.last = None
         await self.store.async_save(self._stored())
 
     # ------------------------------------------------------------------ sampling
@@ -188,6 +196,7 @@ class Ledger:
             for unsub in unsubs:
                 unsub()
 
+        self.sample(dt_util.now())  # counting starts now, not at the first change
         return stop
 
     def _watched(self) -> set[str]:

@@ -1,6 +1,6 @@
 """Long-term statistics of what happened, in the recorder: the demo home (on the report scenario:
-``report_home.json``, the demo home on a 35 A connection) with Headroom for three hours, Home
-Assistant's Headroom stopped for two, then three more. Each statistic has its unit and metadata,
+``report_home.json``, the demo home on a 35 A connection) with Headroom from 08:00, stopped from
+11:10 to 13:10, then on to 16:00. Each statistic has its unit and metadata,
 every hour measured has a row, the hours Headroom was stopped have none (nothing is made up for
 them), and each sum goes on from the last one written before the stop."""
 
@@ -30,8 +30,8 @@ def auto_enable_custom_integrations(recorder_mock: Any, enable_custom_integratio
     """The recorder first (it must come before ``hass``), then HA may load headroom and headroom_sim."""
 
 
-async def run_for(hass: HomeAssistant, freezer: FrozenDateTimeFactory, hours: int) -> None:
-    for _ in range(hours * 12):
+async def run_for(hass: HomeAssistant, freezer: FrozenDateTimeFactory, hours: float) -> None:
+    for _ in range(round(hours * 12)):
         freezer.tick(timedelta(minutes=5))
         async_fire_time_changed(hass)
         await hass.async_block_till_done(wait_background_tasks=True)
@@ -57,12 +57,12 @@ async def test_statistics_have_units_go_on_across_a_restart_and_leave_a_gap(
     entry = hass.config_entries.async_entries("headroom")[0]
     start = dt_util.utcnow()
     battery = next(i for i, s in entry.subentries.items() if s.subentry_type == "battery")
-    await run_for(hass, freezer, 3)
-    assert await hass.config_entries.async_unload(entry.entry_id)  # Headroom stopped at 11:00
+    await run_for(hass, freezer, 3 + 1 / 6)
+    assert await hass.config_entries.async_unload(entry.entry_id)  # Headroom stopped at 11:10
     await run_for(hass, freezer, 2)
-    assert await hass.config_entries.async_setup(entry.entry_id)  # and started again at 13:00
+    assert await hass.config_entries.async_setup(entry.entry_id)  # and started again at 13:10
     await hass.async_block_till_done(wait_background_tasks=True)
-    await run_for(hass, freezer, 3)
+    await run_for(hass, freezer, 3 - 1 / 6)
 
     money = {"headroom:realised_cost", "headroom:business_as_usual_cost", "headroom:saving"}
     energy = {"headroom:grid_import", "headroom:grid_export", f"headroom:energy_{battery.lower()}"}
@@ -91,13 +91,18 @@ async def test_statistics_have_units_go_on_across_a_restart_and_leave_a_gap(
     local = dt_util.get_default_time_zone()
     for statistic_id in ids:
         hours = [datetime.fromtimestamp(r["start"], local).hour for r in rows[statistic_id]]
-        assert hours == [8, 9, 10, 13, 14, 15], statistic_id  # nothing for 11:00 and 12:00
+        assert hours == [8, 9, 10, 11, 13, 14, 15], statistic_id  # nothing for 12:00
     for statistic_id in money | energy:
         series = rows[statistic_id]
         for before, after in pairwise(series):
             assert after["sum"] == pytest.approx(before["sum"] + after["state"])  # the sum goes on
         assert series[0]["sum"] == pytest.approx(series[0]["state"])
     ledger = entry.runtime_data.ledger
+    measured = {dt_util.as_local(k).hour: h.record.seconds / 60 for k, h in ledger.hours.items()}
+    # The hours of the stop and the restart hold what was measured in them, no more (the step in
+    # progress at the stop was kept); nothing was made up for the time stopped.
+    assert measured[11] == pytest.approx(10) and measured[13] == pytest.approx(50)
+    assert measured[9] == pytest.approx(60) and 12 not in measured
     by_hour = {dt_util.as_utc(k).timestamp(): h for k, h in ledger.hours.items()}
     for row in rows["headroom:realised_cost"]:
         assert row["state"] == pytest.approx(by_hour[row["start"]].record.cost)
