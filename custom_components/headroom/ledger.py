@@ -504,8 +504,9 @@ def summary(ledger: Ledger, start: datetime, end: datetime, currency: str) -> di
     following, as the ``report`` action answers and the report sensor shows."""
     hours = [h for k, h in sorted(ledger.hours.items()) if start <= k < end]
     unsettled = [r for r in ledger.pending if start <= r.start < end]
-    realised = sum(h.record.cost for h in hours)
-    bau = sum(h.bau_cost for h in hours)
+    metered = [h for h in hours if h.metered]  # money only where the grid meter was read
+    realised = sum(h.record.cost for h in metered)
+    bau = sum(h.bau_cost for h in metered)
     records = [h.record for h in hours] + unsettled
     total = merged(records)
     goals = [g for g in ledger.goals.done if start <= g.end < end]
@@ -520,10 +521,11 @@ def summary(ledger: Ledger, start: datetime, end: datetime, currency: str) -> di
         "import_kwh": round(total.import_kwh, 3) if total else 0.0,
         "export_kwh": round(total.export_kwh, 3) if total else 0.0,
         "measured_hours": round(sum(r.seconds for r in records) / 3600.0, 2),
+        "metered_hours": round(sum(r.grid_seconds for r in records) / 3600.0, 2),
         "peak_kw": round(max((h.peak_kw for h in hours), default=0.0), 3),
         "limit_kw": None if total is None or not math.isfinite(total.limit_kw) else round(total.limit_kw, 3),
         "seconds_above_limit": round(total.seconds_above_limit) if total else 0,
-        "business_as_usual_steps_above_limit": sum(h.bau_over_limit_steps for h in hours),
+        "business_as_usual_steps_above_limit": sum(h.bau_over_limit_steps for h in metered),
         "goals": {
             "met": sum(g.met for g in goals),
             "missed": sum(not g.met for g in goals),

@@ -84,10 +84,6 @@ def async_write_hours(
         metas[key] = metadata(key, name, unit, unit_class, summed=True)
 
     for start, hour in hours:
-        for key, (name, value) in MONEY.items():
-            add(key, name, currency, None, start, float(value(hour)))
-        for key, (name, value) in ENERGY.items():
-            add(key, name, "kWh", "energy", start, float(value(hour)))
         for device_id, kwh in hour.record.device_kwh.items():
             add(
                 device_key(device_id),
@@ -97,7 +93,13 @@ def async_write_hours(
                 start,
                 kwh,
             )
-        mean = hour.record.import_kwh / max(hour.record.seconds / 3600.0, 1e-9)
+        if not hour.metered:
+            continue  # without a grid reading there is no realised cost, import or peak to write
+        for key, (name, value) in MONEY.items():
+            add(key, name, currency, None, start, float(value(hour)))
+        for key, (name, value) in ENERGY.items():
+            add(key, name, "kWh", "energy", start, float(value(hour)))
+        mean = hour.record.import_kwh / max(hour.record.grid_seconds / 3600.0, 1e-9)
         rows.setdefault(PEAK, []).append(StatisticData(start=start, mean=mean, max=hour.peak_kw))
         metas[PEAK] = metadata(PEAK, "Peak import", "kW", "power", summed=False)
     for key, stats in rows.items():

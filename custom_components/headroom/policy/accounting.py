@@ -53,6 +53,7 @@ class StepRecord:
     start: datetime
     step_minutes: int
     seconds: float = 0.0
+    grid_seconds: float = 0.0
     import_kwh: float = 0.0
     export_kwh: float = 0.0
     import_cost: float = 0.0
@@ -161,6 +162,7 @@ class Meter:
         record.import_price_s += held.import_price * seconds
         record.export_price_s += held.export_price * seconds
         if held.grid_kw is not None:
+            record.grid_seconds += seconds
             imp, exp = max(held.grid_kw, 0.0), max(-held.grid_kw, 0.0)
             record.import_kwh += imp * hours
             record.export_kwh += exp * hours
@@ -366,11 +368,13 @@ def merged(records: Sequence[StepRecord]) -> StepRecord | None:
     if not records:
         return None
     out = replace(records[0], device_kwh={}, planned_kwh={}, driven_kwh={}, deviation_kwh={})
-    out.seconds = out.import_kwh = out.export_kwh = out.import_cost = out.export_revenue = 0.0
+    out.seconds = out.grid_seconds = out.import_kwh = out.export_kwh = 0.0
+    out.import_cost = out.export_revenue = 0.0
     out.max_import_kw = out.seconds_above_limit = out.price_seconds = 0.0
     out.import_price_s = out.export_price_s = 0.0
     for r in records:
         out.seconds += r.seconds
+        out.grid_seconds += r.grid_seconds
         out.import_kwh += r.import_kwh
         out.export_kwh += r.export_kwh
         out.import_cost += r.import_cost
@@ -394,7 +398,8 @@ def merged(records: Sequence[StepRecord]) -> StepRecord | None:
 
 @dataclass(kw_only=True)
 class Hour:
-    """One settled hour: what happened and what business as usual would have cost."""
+    """One settled hour: what happened and what business as usual would have cost (money only
+    where the grid meter was read: ``metered``)."""
 
     record: StepRecord
     bau_cost: float
@@ -402,6 +407,10 @@ class Hour:
     bau_export_kwh: float
     bau_over_limit_steps: int
     peak_kw: float
+
+    @property
+    def metered(self) -> bool:
+        return self.record.grid_seconds > 0
 
     def to_dict(self) -> dict[str, Any]:
         return {
