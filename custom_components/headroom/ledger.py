@@ -305,6 +305,10 @@ class Ledger:
                 self.goals.appliance(
                     now, device_id, power_kw=power, window=window, asked_kwh=asked, reason=reason
                 )
+                # A run the plan has in this window (not the next one's).
+                closes = data.step_of(window[1]) if window is not None else 0
+                planned = plan is not None and bool((plan.power_kw[:closes] > 0).any())
+                self.goals.window(device_id, window, planned=planned, asked_kwh=asked, reason=reason)
 
     # ------------------------------------------------------------------ settling
 
