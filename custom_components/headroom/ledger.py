@@ -51,6 +51,7 @@ from .devices import configs, read_devices
 from .meter import read_meter
 from .planner import Appliance, Battery, Ev
 from .policy.accounting import (
+    LIMIT_TOLERANCE_KW,
     BatteryModel,
     BauStep,
     Hour,
@@ -224,9 +225,15 @@ class Ledger:
         readings = Readings(now=now, devices=read_devices(self.hass, devices))
         measured = drawn_kw(devices, readings, {})
         step = data.step_of(now)
+        meter = read_meter(self.hass, self.hooks.config())
+        phases = data.problem.site.phases
+        phase_limit_kw = phases.fuse_a * phases.voltage_v / 1000.0 if phases is not None else math.inf
         sample = Sample(
             moment=now,
-            grid_kw=read_meter(self.hass, self.hooks.config()).grid_kw,
+            grid_kw=meter.grid_kw,
+            phase_over=any(
+                kw is not None and kw > phase_limit_kw + LIMIT_TOLERANCE_KW for kw in meter.phase_kw
+            ),
             device_kw=measured,
             planned_kw={k: float(d.power_kw[step]) for k, d in data.plan.devices.items() if k in devices},
             told_kw=self._told(data, step, devices),

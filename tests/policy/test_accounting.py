@@ -201,3 +201,15 @@ def test_a_window_that_closes_without_the_planned_run_is_a_missed_goal() -> None
     goals.window("dryer", window, planned=False, asked_kwh=2.0, reason="")
     assert goals.window("dryer", None, planned=False, asked_kwh=2.0, reason="") is None
     assert [g.met for g in goals.done] == [False, True]
+
+
+def test_a_phase_above_its_fuse_counts_as_time_above_the_limit() -> None:
+    meter = Meter(15)
+    times = [0, 5, 10, 15]
+    steps = []
+    for minute in times:
+        over = minute == 5  # one phase over its fuse from 5 to 10, the total well under the limit
+        steps += meter.add(
+            Sample(moment=T0 + timedelta(minutes=minute), grid_kw=6.0, limit_kw=17.0, phase_over=over)
+        )
+    assert steps[0].seconds_above_limit == 300

@@ -30,7 +30,8 @@ LIMIT_TOLERANCE_KW = 0.05
 class Sample:
     """One read of the site at ``moment``, held until the next: grid import (+) / export (-), each
     device's measured power (battery charging +), the plan's power for it now, what Headroom told
-    the devices it drives (only those), and the prices and the limit in force."""
+    the devices it drives (only those), the prices and the limit in force, and whether a phase is
+    above its fuse."""
 
     moment: datetime
     grid_kw: float | None
@@ -41,6 +42,8 @@ class Sample:
     export_price: float = 0.0
     limit_kw: float = math.inf
     battery_soc_kwh: float | None = None
+    # Whether a phase of the meter shows more than its fuse (per-phase meters only).
+    phase_over: bool = False
 
 
 @dataclass(kw_only=True)
@@ -169,7 +172,7 @@ class Meter:
             record.import_cost += imp * hours * held.import_price
             record.export_revenue += exp * hours * held.export_price
             record.max_import_kw = max(record.max_import_kw, imp)
-            if imp > held.limit_kw + LIMIT_TOLERANCE_KW:
+            if imp > held.limit_kw + LIMIT_TOLERANCE_KW or held.phase_over:
                 record.seconds_above_limit += seconds
         for device_id, kw in held.device_kw.items():
             _add(record.device_kwh, device_id, kw * hours)
