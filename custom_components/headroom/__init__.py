@@ -163,7 +163,7 @@ async def async_unload_entry(hass: HomeAssistant, entry: HeadroomConfigEntry) ->
     loses nothing people asked for."""
     await entry.runtime_data.async_save()
     await entry.runtime_data.controller.async_save()
-    await entry.runtime_data.ledger.async_save()
+    await entry.runtime_data.ledger.async_stop()
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
 
 

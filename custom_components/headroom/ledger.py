@@ -118,6 +118,7 @@ class Ledger:
         self.written_until: datetime | None = None
         self.names: dict[str, str] = {}
         self.reported_month: str | None = None
+        self.stopped = False
 
     # ------------------------------------------------------------------ the Store
 
@@ -148,7 +149,9 @@ class Ledger:
     def _stored(self) -> dict[str, Any]:
         return {
             "hours": {k.isoformat(): h.to_dict() for k, h in self.hours.items()},
-            "pending": [r.to_dict() for r in self.pending],
+            # The step in progress goes in as far as it was measured: whenever Home Assistant
+            # stops (a reload, a restart, its final write), it loses nothing but the time stopped.
+            "pending": [r.to_dict() for r in self._pending_and_open()],
             "open": {k: v.to_dict() for k, v in self.goals.open.items()},
             "goals": [g.to_dict() for g in self.goals.done],
             "sums": self.sums,
@@ -158,14 +161,16 @@ class Ledger:
             "reported_month": self.reported_month,
         }
 
-    async def async_save(self) -> None:
-        """Write the ledger now (an unload, a restart): the step in progress goes in as far as it
-        was measured, so that stopping loses nothing but the time stopped."""
-        if self.meter is not None and self.meter.open is not None:
-            if self.meter.open.seconds > 0:
-                self.pending.append(self.meter.open)
-            self.meter.open = None
-            self.meter.last = None
+    def _pending_and_open(self) -> list[StepRecord]:
+        in_progress = self.meter.open if self.meter is not None else None
+        if in_progress is None or in_progress.seconds <= 0:
+            return self.pending
+        return [*self.pending, in_progress]
+
+    async def async_stop(self) -> None:
+        """Stop reading and write the ledger now (an unload, a reload): a late reading cannot
+        schedule a write of this ledger over the next one's."""
+        self.stopped = True
         await self.store.async_save(self._stored())
 
     # ------------------------------------------------------------------ sampling
@@ -213,7 +218,7 @@ class Ledger:
     def sample(self, now: datetime) -> None:
         """Read the site once: the meter's step records, the goals, then settle what can be."""
         data = self.hooks.data()
-        if data is None:
+        if data is None or self.stopped:
             return
         if self.meter is None or self.meter.step_minutes != data.problem.step_minutes:
             self.meter = Meter(data.problem.step_minutes)
