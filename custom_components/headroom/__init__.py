@@ -31,7 +31,9 @@ from .controller import COMMANDED_STORAGE_VERSION, commanded_store_key
 from .coordinator import STORAGE_VERSION, HeadroomConfigEntry, HeadroomCoordinator
 from .data import site_settings
 from .discovery import async_check_devices
+from .ledger import LEDGER_STORAGE_VERSION, ledger_store_key
 from .planner.units import kw_from_amps
+from .report import async_setup_report_services
 from .services import async_setup_services
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
@@ -56,6 +58,7 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Actions are registered once, whether or not an entry is loaded (they say so if not); the
     plan card is served by the integration itself and added to every dashboard's resources."""
     async_setup_services(hass)
+    async_setup_report_services(hass)
     await _async_register_card(hass)
     return True
 
@@ -77,6 +80,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: HeadroomConfigEntry) -> 
     set up the platforms and watch for devices that appear or vanish."""
     coordinator = HeadroomCoordinator(hass, entry)
     await coordinator.controller.async_load()
+    await coordinator.ledger.async_load()
     await coordinator.async_config_entry_first_refresh()
     entry.runtime_data = coordinator
     # The site device first: every device's entities name it as their ``via_device``.
@@ -90,6 +94,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: HeadroomConfigEntry) -> 
     )
     entry.async_on_unload(coordinator.async_start_listening())
     entry.async_on_unload(coordinator.controller.async_start())
+    entry.async_on_unload(coordinator.ledger.async_start())
     entry.async_on_unload(entry.add_update_listener(_async_reload))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     _watch_devices(hass, entry)
@@ -158,6 +163,7 @@ async def async_unload_entry(hass: HomeAssistant, entry: HeadroomConfigEntry) ->
     loses nothing people asked for."""
     await entry.runtime_data.async_save()
     await entry.runtime_data.controller.async_save()
+    await entry.runtime_data.ledger.async_stop()
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
 
 
@@ -177,3 +183,4 @@ async def async_remove_entry(hass: HomeAssistant, entry: HeadroomConfigEntry) ->
     await Store[dict[str, Any]](
         hass, COMMANDED_STORAGE_VERSION, commanded_store_key(entry.entry_id)
     ).async_remove()
+    await Store[dict[str, Any]](hass, LEDGER_STORAGE_VERSION, ledger_store_key(entry.entry_id)).async_remove()

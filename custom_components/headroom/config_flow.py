@@ -34,9 +34,11 @@ from .const import (
     CONF_HORIZON_HOURS,
     CONF_HOUSE_POWER_ENTITY,
     CONF_IMPORT_LIMIT_KW,
+    CONF_KNOWN_LOAD_CALENDAR,
     CONF_MAIN_FUSE_A,
     CONF_MODE_OPTION_PREFIX,
     CONF_MODE_SELECT_ENTITY,
+    CONF_MONTHLY_REPORT,
     CONF_PHASE_COUNT,
     CONF_PHASE_POWER_ENTITIES,
     CONF_POWER_ENTITY,
@@ -85,6 +87,7 @@ from .sources.units import price_factor
 CONF_DISCOVERED = "discovered"
 MANUAL = "manual"
 SITE_OPTIONAL = (
+    CONF_KNOWN_LOAD_CALENDAR,
     CONF_MAIN_FUSE_A,
     CONF_IMPORT_LIMIT_KW,
     CONF_EXPORT_LIMIT_KW,
@@ -165,6 +168,8 @@ def _site_schema(hass: HomeAssistant, defaults: dict[str, Any]) -> vol.Schema:
                 selector.SelectSelectorConfig(options=pv_entries, multiple=True)
             ),
             vol.Required(CONF_PV_PESSIMISTIC, **d(CONF_PV_PESSIMISTIC, False)): selector.BooleanSelector(),
+            vol.Optional(CONF_KNOWN_LOAD_CALENDAR, **s(CONF_KNOWN_LOAD_CALENDAR)): entity("calendar"),
+            vol.Required(CONF_MONTHLY_REPORT, **d(CONF_MONTHLY_REPORT, False)): selector.BooleanSelector(),
             vol.Required(
                 CONF_STEP_MINUTES, **d(CONF_STEP_MINUTES, str(DEFAULT_STEP_MINUTES))
             ): selector.SelectSelector(selector.SelectSelectorConfig(options=["5", "10", "15", "30", "60"])),

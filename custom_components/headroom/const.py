@@ -125,6 +125,8 @@ CONF_USE_TIMES: Final = "use_times"
 CONF_ELEMENT_KW: Final = "element_kw"
 CONF_MODULATING: Final = "modulating"
 CONF_EFFICIENCY: Final = "efficiency"
+CONF_KNOWN_LOAD_CALENDAR: Final = "known_load_calendar"
+CONF_MONTHLY_REPORT: Final = "monthly_report"
 CONF_LOSS_C_PER_HOUR: Final = "loss_c_per_hour"
 CONF_DAILY_USE_KWH: Final = "daily_use_kwh"
 

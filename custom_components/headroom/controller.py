@@ -76,6 +76,9 @@ class ControllerHooks:
     request_refresh: Callable[[], Awaitable[None]]
     save_and_refresh: Callable[[], Awaitable[None]]
     entities_changed: Callable[[], None]
+    # Devices whose record (the ledger's following score) says they do not do what they are told.
+    poorly_following: Callable[[], frozenset[str]] = frozenset
+    forgive: Callable[[str], None] = lambda _: None
 
 
 @dataclass
@@ -134,7 +137,11 @@ class DeviceController:
             return ControlState.OFF
         if self.hooks.intents().is_manual(device_id, dt_util.now()):
             return ControlState.MANUAL
-        if device_id in self.unresponsive or device_id in self.failing:
+        if (
+            device_id in self.unresponsive
+            or device_id in self.failing
+            or device_id in self.hooks.poorly_following()
+        ):
             return ControlState.NOT_FOLLOWING
         sub = self._subentries.get(device_id)
         if mode == ControlMode.ADVISORY or (sub is not None and not drivable(sub.subentry_type, sub.data)):
@@ -144,7 +151,7 @@ class DeviceController:
     @property
     def not_following(self) -> frozenset[str]:
         """Devices the plan takes as drawing what they draw: they ignore or refuse commands."""
-        return frozenset(self.unresponsive | self.failing)
+        return frozenset(self.unresponsive | self.failing | self.hooks.poorly_following())
 
     def driven(self) -> list[str]:
         """Devices Headroom writes to: active ones, and failing ones (to see them work again)."""
@@ -165,6 +172,7 @@ class DeviceController:
         self.hooks.intents().manual.pop(device_id, None)
         self.unresponsive.discard(device_id)
         self.failing.discard(device_id)
+        self.hooks.forgive(device_id)
         self._watch.pop(device_id, None)
         clear_issue(self.hass, ISSUE_NOT_FOLLOWING, device_id)
         clear_issue(self.hass, ISSUE_COMMAND_FAILED, device_id)

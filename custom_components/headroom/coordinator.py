@@ -9,6 +9,7 @@ one, so requests that promise headroom take ``promise_lock`` and are decided one
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import time as time_mod
 from datetime import datetime, timedelta
@@ -29,6 +30,7 @@ from .const import (
     CONF_EXPORT_PRICE_ENTITY,
     CONF_GRID_POWER_ENTITY,
     CONF_HOUSE_POWER_ENTITY,
+    CONF_KNOWN_LOAD_CALENDAR,
     CONF_PLUGGED_ENTITY,
     CONF_POWER_ENTITY,
     CONF_PRICE_ENTITY,
@@ -47,6 +49,7 @@ from .const import (
 from .controller import ControllerHooks, DeviceController
 from .data import HeadroomData, site_settings
 from .devices import configs, read_devices
+from .ledger import Ledger, LedgerHooks
 from .meter import read_meter
 from .planner import Ev, Plan, Problem, problem_to_json, solve
 from .planner.envelope import allocations
@@ -58,6 +61,7 @@ from .policy.readings import ApplianceReading, Readings
 from .repairs import clear_issue, raise_issue
 from .sources.base_load import BaseLoadProfile, async_hourly_means, house_hours, profile_from_hours
 from .sources.forecasts import Inputs, pv_forecast_entities, read_forecasts
+from .sources.known_loads import async_calendar_loads
 from .sources.price_services import ServicePrices
 from .sources.prices import sibling_entities, sibling_points
 from .sources.pv import async_energy_forecast
@@ -117,6 +121,20 @@ class HeadroomCoordinator(DataUpdateCoordinator[HeadroomData]):
                 request_refresh=self.async_request_refresh,
                 save_and_refresh=self.async_goal_changed,
                 entities_changed=self.async_update_listeners,
+                poorly_following=lambda: self.ledger.poorly_following(dt_util.now()),
+                forgive=lambda device_id: self.ledger.forgive(device_id),  # noqa: PLW0108 (made below)
+            ),
+        )
+        self.ledger = Ledger(
+            hass,
+            entry.entry_id,
+            LedgerHooks(
+                data=lambda: self.data,
+                config=lambda: self.config,
+                subentries=lambda: self.config_entry.subentries,
+                state_of=self.controller.state_of,
+                told_kw=lambda: self.controller.told_kw,
+                changed=self.async_update_listeners,
             ),
         )
         self._unreachable: set[str] = set()
@@ -231,12 +249,17 @@ class HeadroomCoordinator(DataUpdateCoordinator[HeadroomData]):
         self._note_appliance_runs(now, devices, readings)
         inputs = await self._async_inputs(now)
         forecasts = read_forecasts(self.hass, self.config, inputs, timeline_for(self.config, now))
+        timeline = timeline_for(self.config, now)
+        intents = self.intents
+        if calendar := self.config.get(CONF_KNOWN_LOAD_CALENDAR):
+            found = await async_calendar_loads(self.hass, calendar, timeline.start, timeline.end)
+            intents = dataclasses.replace(intents, known_loads={**found, **intents.known_loads})
         snapshot = build_problem(
             self.config,
             devices,
             readings,
             forecasts,
-            self.intents,
+            intents,
             self._previous,
             self.controller.not_following,
             self.controller.told_kw,

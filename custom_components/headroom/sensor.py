@@ -26,6 +26,7 @@ from .data import HeadroomData
 from .descriptions import HeadroomSensorDescription, grid_power, import_headroom, now_of
 from .devices import kind_of
 from .entity import HeadroomEntity
+from .ledger import period_range, summary
 
 PARALLEL_UPDATES = 0
 
@@ -127,6 +128,7 @@ async def async_setup_entry(
     replan, solve time), and per device its kind's plan sensors and its control state."""
     coordinator = entry.runtime_data
     async_add_entities(HeadroomSensor(coordinator, d) for d in SITE_SENSORS)
+    async_add_entities([SavingThisMonthSensor(coordinator)])
     for sub in entry.subentries.values():
         entities: list[SensorEntity] = [
             HeadroomSensor(coordinator, d, sub) for d in kind_of(sub.subentry_type).SENSORS
@@ -211,3 +213,53 @@ class ControlStateSensor(HeadroomEntity, SensorEntity):
     @property
     def native_value(self) -> str:
         return self.coordinator.controller.state_of(self.device_key).value
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any] | None:
+        """How well the device did what it was told today (the ledger's following score)."""
+        now = dt_util.now()
+        score = self.coordinator.ledger.following(self.device_key, period_range("day", now)[0])
+        return {"following_today": None if score is None else round(score, 3)}
+
+
+SAVING_THIS_MONTH = SensorEntityDescription(
+    key="saving_this_month",
+    translation_key="saving_this_month",
+    device_class=SensorDeviceClass.MONETARY,
+    state_class=SensorStateClass.TOTAL,
+)
+
+
+class SavingThisMonthSensor(HeadroomEntity, SensorEntity):
+    """What Headroom saved this month against business as usual on the same days (settled hours), with
+    the realised cost and the goals met and missed as attributes."""
+
+    def __init__(self, coordinator: HeadroomCoordinator) -> None:
+        super().__init__(coordinator, SAVING_THIS_MONTH)
+        self._attr_native_unit_of_measurement = coordinator.hass.config.currency
+
+    _report: dict[str, Any] | None = None
+
+    @property
+    def native_value(self) -> float:
+        start, end = period_range("month", dt_util.now())
+        self._report = summary(self.coordinator.ledger, start, end, self.hass.config.currency)
+        return float(self._report["saving"])
+
+    @property
+    def last_reset(self) -> datetime:
+        return period_range("month", dt_util.now())[0]
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any]:
+        report = self._report
+        if report is None:
+            start, end = period_range("month", dt_util.now())
+            report = summary(self.coordinator.ledger, start, end, self.hass.config.currency)
+        return {
+            "realised_cost": report["realised_cost"],
+            "business_as_usual_cost": report["business_as_usual_cost"],
+            "goals_met": report["goals"]["met"],
+            "goals_missed": report["goals"]["missed"],
+            "peak_kw": report["peak_kw"],
+        }

@@ -85,6 +85,7 @@ SERVICE_FLEX_REQUEST = "flex_request"
 SERVICE_OVERRIDE = "override"
 SERVICE_SCHEDULE_APPLIANCE = "schedule_appliance"
 SERVICE_SIMULATE = "simulate"
+SERVICE_ADD_KNOWN_LOAD = "add_known_load"
 
 # Every numeric field of every action: (min, max), both inclusive. The one source of these ranges:
 # the schemas below are built from it and services.yaml's number selectors say the same.
@@ -93,6 +94,7 @@ RANGES: dict[str, dict[str, tuple[float, float]]] = {
     SERVICE_CHECK_FEASIBILITY: {"energy_kwh": (0, 500), "max_power_kw": (0, 400), "min_power_kw": (0, 400)},
     SERVICE_RESERVE_CAPACITY: {"power_kw": (0, 400), "energy_kwh": (0, 1000)},
     SERVICE_FLEX_REQUEST: {"limit_kw": (0, 1000), "energy_kwh": (0, 1000)},
+    SERVICE_ADD_KNOWN_LOAD: {"power_kw": (0, 400)},
     SERVICE_SIMULATE: {
         "battery_capacity_kwh": (0, 200),
         "battery_power_kw": (0, 100),

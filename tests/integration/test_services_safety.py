@@ -99,6 +99,7 @@ def valid_calls(hass: HomeAssistant, entry: MockConfigEntry) -> dict[str, dict[s
         "reserve_capacity": {"id": "sauna", "start": at(1), "end": at(2), "power_kw": 2, "energy_kwh": 1},
         "release_capacity": {"id": "sauna"},
         "flex_request": {"id": "dso", "start": at(1), "end": at(2), "limit_kw": 5, "energy_kwh": 1},
+        "add_known_load": {"id": "party", "start": at(1), "end": at(2), "power_kw": 3},
         "override": {"device_id": driveway, "action": "block", "until": at(2)},
         "schedule_appliance": {"device_id": dishwasher, "deadline": at(8)},
         "simulate": {
@@ -121,6 +122,7 @@ ID_FIELDS = {
     "reserve_capacity": "id",
     "release_capacity": "id",
     "flex_request": "id",
+    "add_known_load": "id",
     "override": "device_id",
     "schedule_appliance": "device_id",
 }

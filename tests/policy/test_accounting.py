@@ -181,3 +181,35 @@ def test_goals_a_car_short_of_its_goal_and_an_appliance_that_finished_in_time() 
     assert done is not None and done.met and done.own_start == T0
     assert done.delivered_kwh == pytest.approx(2.0 * 40 / 60)
     assert done.finished_at == T0 + timedelta(minutes=100)
+
+
+def test_a_window_that_closes_without_the_planned_run_is_a_missed_goal() -> None:
+    goals = Goals()
+    window = (T0, T0 + timedelta(hours=3))
+    assert goals.window("washer", window, planned=True, asked_kwh=1.5, reason="cheapest_start") is None
+    assert goals.window("washer", window, planned=False, asked_kwh=1.5, reason="") is None
+    missed = goals.window("washer", None, planned=False, asked_kwh=1.5, reason="")
+    assert missed is not None and not missed.met
+    assert (missed.shortfall_kwh, missed.delivered_kwh, missed.reason) == (1.5, 0.0, "cheapest_start")
+    # A window whose run happened is no miss; one with nothing planned is none either.
+    goals.window("washer", window, planned=True, asked_kwh=1.5, reason="")
+    for minute, kw in [(0, 2.0), (10, 2.0), (20, 0.0), (30, 0.0), (40, 0.0)]:
+        goals.appliance(
+            T0 + timedelta(minutes=minute), "washer", power_kw=kw, window=window, asked_kwh=1.5, reason=""
+        )
+    assert goals.window("washer", None, planned=False, asked_kwh=1.5, reason="") is None
+    goals.window("dryer", window, planned=False, asked_kwh=2.0, reason="")
+    assert goals.window("dryer", None, planned=False, asked_kwh=2.0, reason="") is None
+    assert [g.met for g in goals.done] == [False, True]
+
+
+def test_a_phase_above_its_fuse_counts_as_time_above_the_limit() -> None:
+    meter = Meter(15)
+    times = [0, 5, 10, 15]
+    steps = []
+    for minute in times:
+        over = minute == 5  # one phase over its fuse from 5 to 10, the total well under the limit
+        steps += meter.add(
+            Sample(moment=T0 + timedelta(minutes=minute), grid_kw=6.0, limit_kw=17.0, phase_over=over)
+        )
+    assert steps[0].seconds_above_limit == 300

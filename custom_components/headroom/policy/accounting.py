@@ -30,7 +30,8 @@ LIMIT_TOLERANCE_KW = 0.05
 class Sample:
     """One read of the site at ``moment``, held until the next: grid import (+) / export (-), each
     device's measured power (battery charging +), the plan's power for it now, what Headroom told
-    the devices it drives (only those), and the prices and the limit in force."""
+    the devices it drives (only those), the prices and the limit in force, and whether a phase is
+    above its fuse."""
 
     moment: datetime
     grid_kw: float | None
@@ -41,6 +42,8 @@ class Sample:
     export_price: float = 0.0
     limit_kw: float = math.inf
     battery_soc_kwh: float | None = None
+    # Whether a phase of the meter shows more than its fuse (per-phase meters only).
+    phase_over: bool = False
 
 
 @dataclass(kw_only=True)
@@ -53,6 +56,7 @@ class StepRecord:
     start: datetime
     step_minutes: int
     seconds: float = 0.0
+    grid_seconds: float = 0.0
     import_kwh: float = 0.0
     export_kwh: float = 0.0
     import_cost: float = 0.0
@@ -161,13 +165,14 @@ class Meter:
         record.import_price_s += held.import_price * seconds
         record.export_price_s += held.export_price * seconds
         if held.grid_kw is not None:
+            record.grid_seconds += seconds
             imp, exp = max(held.grid_kw, 0.0), max(-held.grid_kw, 0.0)
             record.import_kwh += imp * hours
             record.export_kwh += exp * hours
             record.import_cost += imp * hours * held.import_price
             record.export_revenue += exp * hours * held.export_price
             record.max_import_kw = max(record.max_import_kw, imp)
-            if imp > held.limit_kw + LIMIT_TOLERANCE_KW:
+            if imp > held.limit_kw + LIMIT_TOLERANCE_KW or held.phase_over:
                 record.seconds_above_limit += seconds
         for device_id, kw in held.device_kw.items():
             _add(record.device_kwh, device_id, kw * hours)
@@ -366,11 +371,13 @@ def merged(records: Sequence[StepRecord]) -> StepRecord | None:
     if not records:
         return None
     out = replace(records[0], device_kwh={}, planned_kwh={}, driven_kwh={}, deviation_kwh={})
-    out.seconds = out.import_kwh = out.export_kwh = out.import_cost = out.export_revenue = 0.0
+    out.seconds = out.grid_seconds = out.import_kwh = out.export_kwh = 0.0
+    out.import_cost = out.export_revenue = 0.0
     out.max_import_kw = out.seconds_above_limit = out.price_seconds = 0.0
     out.import_price_s = out.export_price_s = 0.0
     for r in records:
         out.seconds += r.seconds
+        out.grid_seconds += r.grid_seconds
         out.import_kwh += r.import_kwh
         out.export_kwh += r.export_kwh
         out.import_cost += r.import_cost
@@ -390,3 +397,41 @@ def merged(records: Sequence[StepRecord]) -> StepRecord | None:
             for k, v in source.items():
                 _add(target, k, v)
     return out
+
+
+@dataclass(kw_only=True)
+class Hour:
+    """One settled hour: what happened and what business as usual would have cost (money only
+    where the grid meter was read: ``metered``)."""
+
+    record: StepRecord
+    bau_cost: float
+    bau_import_kwh: float
+    bau_export_kwh: float
+    bau_over_limit_steps: int
+    peak_kw: float
+
+    @property
+    def metered(self) -> bool:
+        return self.record.grid_seconds > 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "record": self.record.to_dict(),
+            "bau_cost": self.bau_cost,
+            "bau_import_kwh": self.bau_import_kwh,
+            "bau_export_kwh": self.bau_export_kwh,
+            "bau_over_limit_steps": self.bau_over_limit_steps,
+            "peak_kw": self.peak_kw,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Hour:
+        return cls(
+            record=StepRecord.from_dict(data["record"]),
+            bau_cost=float(data["bau_cost"]),
+            bau_import_kwh=float(data["bau_import_kwh"]),
+            bau_export_kwh=float(data["bau_export_kwh"]),
+            bau_over_limit_steps=int(data["bau_over_limit_steps"]),
+            peak_kw=float(data["peak_kw"]),
+        )

@@ -111,12 +111,64 @@ class Open:
         self.last = moment
 
 
+@dataclass(kw_only=True)
+class Window:
+    """An appliance's window as it goes: whether a plan had its run in it, and the plan's reason."""
+
+    opens: datetime
+    closes: datetime
+    planned: bool = False
+    reason: str = ""
+
+
 @dataclass
 class Goals:
-    """Stays and runs in progress (``open``) and finished (``done``)."""
+    """Stays and runs in progress (``open``) and finished (``done``), and each appliance's window
+    in progress (``windows``: a window that closes without the run a plan had in it is a miss)."""
 
     open: dict[str, Open] = field(default_factory=dict)
     done: list[Goal] = field(default_factory=list)
+    windows: dict[str, Window] = field(default_factory=dict)
+
+    def window(
+        self,
+        device_id: str,
+        window: tuple[datetime, datetime] | None,
+        *,
+        planned: bool,
+        asked_kwh: float,
+        reason: str,
+    ) -> Goal | None:
+        """An appliance's window now (None outside one); answers the miss when one closed without
+        the run a plan had in it."""
+        previous = self.windows.get(device_id)
+        missed: Goal | None = None
+        if previous is not None and (window is None or window[0] != previous.opens):
+            del self.windows[device_id]
+            ran = device_id in self.open or any(
+                g.device_id == device_id and g.own_start == previous.opens for g in self.done
+            )
+            if previous.planned and not ran:
+                missed = Goal(
+                    device_id=device_id,
+                    kind="appliance",
+                    start=previous.opens,
+                    end=previous.closes,
+                    asked_kwh=asked_kwh,
+                    delivered_kwh=0.0,
+                    finished_at=None,
+                    deadline=previous.closes,
+                    shortfall_kwh=asked_kwh,
+                    met=False,
+                    reason=previous.reason or "not_run",
+                    own_start=previous.opens,
+                )
+                self.done.append(missed)
+        if window is not None:
+            current = self.windows.setdefault(device_id, Window(opens=window[0], closes=window[1]))
+            current.planned = current.planned or planned
+            current.reason = reason or current.reason
+        return missed
 
     def car(
         self,

@@ -159,6 +159,46 @@ class GridRequest:
 
 
 @dataclass
+class KnownLoad:
+    """An extra load an operator knows is coming (a party at seven, a hired heater): ``power_kw``
+    between ``start`` and ``end``, planned as fixed load. ``source`` says where it came from (the
+    action, or a calendar event)."""
+
+    id: str
+    start: datetime
+    end: datetime
+    power_kw: float
+    source: str = "action"
+
+    def power_over(self, start: datetime, end: datetime) -> float:
+        """Its average power (kW) over ``start``..``end``: the share of that time it runs."""
+        overlap = (min(end, self.end) - max(start, self.start)).total_seconds()
+        span = (end - start).total_seconds()
+        return self.power_kw * max(overlap, 0.0) / span if span > 0 else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "power_kw": self.power_kw,
+            "source": self.source,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> KnownLoad:
+        start, end = _dt(data["start"]), _dt(data["end"])
+        assert start is not None and end is not None
+        return cls(
+            id=str(data["id"]),
+            start=start,
+            end=end,
+            power_kw=float(data["power_kw"]),
+            source=str(data.get("source", "action")),
+        )
+
+
+@dataclass
 class Intents:
     """Everything people and automations asked for, per device: EV goals, latest finishes, reservations,
     overrides, one-off appliance runs, grid requests and take-overs; kept in the Store and dropped as they
@@ -172,6 +212,7 @@ class Intents:
     grid_requests: dict[str, GridRequest] = field(default_factory=dict)
     manual: dict[str, datetime | None] = field(default_factory=dict)
     appliance_started: dict[str, datetime] = field(default_factory=dict)
+    known_loads: dict[str, KnownLoad] = field(default_factory=dict)
 
     def goal(self, device_id: str) -> EvGoal:
         return self.goals.setdefault(device_id, EvGoal())
@@ -193,6 +234,7 @@ class Intents:
             del self.reservations[key]
         self.overrides = {k: o for k, o in self.overrides.items() if o.until > now}
         self.grid_requests = {k: g for k, g in self.grid_requests.items() if g.end > now}
+        self.known_loads = {k: v for k, v in self.known_loads.items() if v.end > now}
         self.appliance_runs = {k: w for k, w in self.appliance_runs.items() if any(e > now for _, e in w)}
         self.manual = {k: u for k, u in self.manual.items() if u is None or u > now}
         for goal in self.goals.values():
@@ -215,6 +257,7 @@ class Intents:
             "grid_requests": {k: v.to_dict() for k, v in self.grid_requests.items()},
             "manual": {k: _iso(v) for k, v in self.manual.items()},
             "appliance_started": {k: v.isoformat() for k, v in self.appliance_started.items()},
+            "known_loads": {k: v.to_dict() for k, v in self.known_loads.items()},
         }
 
     @classmethod
@@ -240,4 +283,5 @@ class Intents:
             appliance_started={
                 k: v for k, raw in data.get("appliance_started", {}).items() if (v := _dt(raw)) is not None
             },
+            known_loads={k: KnownLoad.from_dict(v) for k, v in data.get("known_loads", {}).items()},
         )

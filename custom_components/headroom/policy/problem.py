@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -41,6 +41,7 @@ from .timeline import Timeline
 from .wiring import wired_phases
 
 RESERVATION_PREFIX = "reservation:"
+KNOWN_LOAD_PREFIX = "known_load:"
 # Devices Headroom does not drive now are planned as drawing what they draw, for this long.
 MEASURED_HOLD_MINUTES = 60
 # What the house draws now beyond the forecast (a kettle, an oven) is held as load this long, so
@@ -137,6 +138,7 @@ def build_problem(
                 device = dataclasses.replace(device, phases=wired_phases(device_config.data, phases.count))
             planned.append(_with_previous(device, previous, timeline))
     planned += _reservations(intents, timeline)
+    planned += _known_loads(intents, timeline)
     site = _site(config, intents, timeline, limit_kw, phases)
     if forecasts.base_load_kw is not None:
         base = with_outage_margin(base, site.import_limit_kw, limit_kw, assumptions)
@@ -234,6 +236,8 @@ def house_load_now(
         return None
     usual = expected_kw if expected_kw is not None else DEFAULT_BASE_LOAD_KW
     reserved = sum(r.power_at(readings.now) for r in intents.reservations.values())
+    # A known load running now shows in the house's consumption; it is planned on its own.
+    reserved += sum(k.power_kw for k in intents.known_loads.values() if k.start <= readings.now < k.end)
     rest -= min(reserved, max(rest - usual, 0.0))
     return max(rest, 0.0)
 
@@ -302,6 +306,17 @@ def _reservations(intents: Intents, timeline: Timeline) -> list[Device]:
         power = np.array([reservation.power_at(moment) for moment in timeline.moments()])
         if power.any():
             out.append(Fixed(id=f"{RESERVATION_PREFIX}{reservation.id}", power_kw=power))
+    return out
+
+
+def _known_loads(intents: Intents, timeline: Timeline) -> list[Device]:
+    """Each known load as fixed load: per step, its power times the share of the step it runs."""
+    out: list[Device] = []
+    step = timedelta(minutes=timeline.step_minutes)
+    for load in intents.known_loads.values():
+        power = np.array([load.power_over(moment, moment + step) for moment in timeline.moments()])
+        if power.any():
+            out.append(Fixed(id=f"{KNOWN_LOAD_PREFIX}{load.id}", power_kw=power))
     return out
 
 
