@@ -1,6 +1,6 @@
 """A charger that ignores what it is told: in the demo home (on the report scenario), the street
-charger's current limit and switch do nothing (it charges the car at full current whatever Headroom
-writes), the driveway charger obeys. The street charger's following score is low and the report
+charger's maximum current (the demo's chargers are OCPP charge points, driven by that number alone)
+does nothing (it charges the car at full current whatever Headroom writes), the driveway charger obeys. The street charger's following score is low and the report
 says it does not follow; its control state is ``not_following``; the driveway charger follows."""
 
 from __future__ import annotations
@@ -56,7 +56,6 @@ async def test_a_charger_that_ignores_its_setpoints_is_reported_as_not_following
     await hass.async_block_till_done(wait_background_tasks=True)
     demo = hass.data["headroom_sim"]
     demo.current_a = Ignoring(demo.current_a, "street")  # stays at 16 A
-    demo.switch_on = Ignoring(demo.switch_on, "street")  # stays on
     start = dt_util.utcnow()
     await run_for(hass, freezer, 11)  # to 23:00: both cars arrived in the evening
     control = hass.states.get("sensor.charger_street_control")
