@@ -210,6 +210,15 @@ def _check_legend(page: Any, plan: dict[str, Any]) -> None:
     assert not [name for name in legend if "reservation:" in name or re.search(r"[0-9A-Z]{26}", name)]
 
 
+def _check_month(page: Any, demo: Any) -> None:
+    """This month's saving, as the saving-this-month sensor states it, under the plan's cost."""
+    saving = demo.state("sensor.demo_home_saving_this_month")
+    month = page.locator(f"{CARD} [data-field=month]").first.text_content()
+    unit = saving["attributes"]["unit_of_measurement"]
+    assert f"This month: saved {float(saving['state']):.2f} {unit}" in " ".join(month.split())
+    assert "business as usual" in month
+
+
 def _check_axes(page: Any, plan: dict[str, Any]) -> None:
     svg = f"{CARD} svg"
     zero = page.locator(f"{svg} [data-role=ytick][data-value='0']")
@@ -428,6 +437,7 @@ def test_the_plan_card_in_a_real_browser(tmp_path: Path, socket_enabled: None) -
             _check_compact(page)
             _check_editor(page)
             _check_shape(page)
+            _check_month(page, demo)
             assert page.locator(f"{CARD} svg [data-role=now]").count() == 1
 
             card = page.locator(CARD).first

@@ -405,8 +405,27 @@ class HeadroomPlanCard extends HTMLElement {
     return `<div class="card"><div class="title">${title}</div>
       <div class="sub">${esc(shape.status)} · cost ${cost(this._plan.cost)} ${esc(currency)}
         (business as usual ${cost(this._plan.baseline_cost)} ${esc(currency)})</div>
+      ${this._monthHtml()}
       <div class="wrap">${svg.html}<div class="tip" hidden></div></div>
       <div class="legend">${legend}</div></div>`;
+  }
+
+  /** What happened this month (the saving-this-month sensor, from what was measured): the saving
+   * against business as usual, the realised cost and the goals met; nothing before there is one. */
+  _monthHtml() {
+    const hass = this._hass;
+    if (!hass) return "";
+    const entry = Object.values(hass.entities || {}).find(
+      (e) => e.platform === "headroom" && e.translation_key === "saving_this_month");
+    const state = entry && hass.states[entry.entity_id];
+    if (!state || state.state === "unknown" || state.state === "unavailable") return "";
+    const a = state.attributes;
+    const unit = a.unit_of_measurement || "";
+    const money = (v) => `${Number(v).toFixed(2)} ${unit}`.trim();
+    const goals = Number(a.goals_met || 0) + Number(a.goals_missed || 0);
+    const goalText = goals ? ` · goals met ${a.goals_met} of ${goals}` : "";
+    return `<div class="sub" data-field="month">This month: saved ${esc(money(state.state))}
+      (paid ${esc(money(a.realised_cost))}, business as usual ${esc(money(a.business_as_usual_cost))})${esc(goalText)}</div>`;
   }
 
   _hover(svg) {
