@@ -60,7 +60,7 @@ def test_a_car_takes_what_the_charger_allows() -> None:
         min_a=6,
         max_a=16,
         car_capacity_kwh=50,
-        visits=[Visit(arrival=now, departure=now.replace(hour=23), arrival_soc=79.0, target_soc=80.0)],
+        visits=[Visit(arrival=now, departure=now.replace(hour=23), arrival_soc=70.0, target_soc=80.0)],
     )
     charger.arrive_and_leave(now)
     charger.allowed_a = 4  # below the minimum: off, never 1-5 A
@@ -70,8 +70,14 @@ def test_a_car_takes_what_the_charger_allows() -> None:
     charger.step(1 / 12)
     assert charger.drawing_a == pytest.approx(16 * (1 - 30 / 300))  # ramping up takes 30 s
     charger.charge(1 / 12)
+    assert charger.soc > 70.0
+    # Nearly full (0.25 kWh to go): it draws only what it still takes this tick, then nothing.
+    charger.soc = 79.5
     charger.step(1 / 12)
-    assert charger.soc == 80.0 and charger.drawing_a == 0  # the car's own limit
+    assert charger.power_kw * (1 / 12) == pytest.approx(0.25)
+    charger.charge(1 / 12)
+    charger.step(1 / 12)
+    assert charger.soc == pytest.approx(80.0) and charger.drawing_a == 0  # the car's own limit
 
 
 def test_the_fuse_trips_and_stays_off() -> None:

@@ -255,6 +255,9 @@ class Charger:
         else:
             self.drawing_a = wanted
         self._last_a = wanted
+        if dt_h > 0 and self.drawing_a > 0:
+            # A car about to be full draws only what it still takes this tick, as its charger tapers.
+            self.drawing_a = min(self.drawing_a, self.needed_kwh / dt_h / self.kw(1.0))
 
     def charge(self, dt_h: float) -> None:
         if self.visit is not None:
