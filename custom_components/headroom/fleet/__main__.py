@@ -12,16 +12,15 @@ import argparse
 import json
 import math
 import sys
-from pathlib import Path
-from typing import Any, NoReturn
+from typing import NoReturn
 
+from ..planner.reader import read_json_file, say_error
 from .model import ProblemError, fleet_from_json
 from .plan import DEFAULT_DAY_TIME_LIMIT_S, plan_fleet
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 1
 MAX_FILE_BYTES = 256 * 1024 * 1024
-MAX_LINE_CHARS = 500
 
 
 class _BadArguments(Exception):
@@ -63,52 +62,26 @@ def _parser() -> _Parser:
     return parser
 
 
-def load_json(path: str) -> Any:
-    """A file's JSON; anything that keeps it from being read as JSON is a ``ProblemError``."""
-    try:
-        file = Path(path)
-        if file.stat().st_size > MAX_FILE_BYTES:
-            raise ProblemError("", f"{path} is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
-        text = file.read_text(encoding="utf-8")
-    except OSError as err:
-        raise ProblemError("", f"cannot read {path}: {err.strerror or err}") from err
-    except UnicodeDecodeError as err:
-        raise ProblemError("", f"{path} is not UTF-8 text: byte {err.start}") from err
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as err:
-        raise ProblemError("", f"{path} is not JSON: {err.msg} at line {err.lineno}") from err
-    except (RecursionError, ValueError) as err:
-        raise ProblemError("", f"{path} is not usable JSON: {err}") from err
-
-
-def _say(message: str) -> None:
-    line = " ".join(message.split())
-    if len(line) > MAX_LINE_CHARS:
-        line = line[: MAX_LINE_CHARS - 3] + "..."
-    print(f"error: {line}", file=sys.stderr, flush=True)
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run one command; returns the exit code (0, 2 on bad input, 1 on a failure of its own)."""
     try:
         args = _parser().parse_args(argv)
     except _BadArguments as err:
-        _say(str(err))
+        say_error(str(err))
         return EXIT_BAD_INPUT
     try:
         if args.command == "plan":
-            fleet = fleet_from_json(load_json(args.fleet))
+            fleet = fleet_from_json(read_json_file(args.fleet, MAX_FILE_BYTES))
             out = plan_fleet(fleet, day_time_limit=args.day_time_limit).to_json()
             sys.stdout.write(json.dumps(out, allow_nan=False) + "\n")
             return 0
         code: int = args.run(args)
         return code
     except ProblemError as err:
-        _say(str(err))
+        say_error(str(err))
         return EXIT_BAD_INPUT
     except Exception as err:  # one line, whatever it is
-        _say(f"internal error: {type(err).__name__}: {err}")
+        say_error(f"internal error: {type(err).__name__}: {err}")
         return EXIT_INTERNAL
 
 

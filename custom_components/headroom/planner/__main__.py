@@ -17,11 +17,11 @@ import os
 import sys
 import threading
 import time
-from pathlib import Path
 from typing import Any, NoReturn
 
 from .feasibility import check_feasibility, request_from_json
 from .model import ProblemError, problem_from_json
+from .reader import read_json_file, say_error
 from .solve import DEFAULT_TIME_LIMIT_S, solve
 
 EXIT_BAD_INPUT = 2
@@ -34,7 +34,6 @@ MAX_FILE_BYTES = 64 * 1024 * 1024
 WATCHDOG_GRACE_S = 1.0
 # check_feasibility solves up to four times; each gets a quarter of what is left.
 FEASIBILITY_SOLVES = 4
-MAX_LINE_CHARS = 500
 
 
 class _BadArguments(Exception):
@@ -75,27 +74,6 @@ def _parser() -> _Parser:
     return parser
 
 
-def _load(path: str) -> Any:
-    """A file's JSON; anything that keeps it from being read as JSON is a ``ProblemError``."""
-    try:
-        file = Path(path)
-        if file.stat().st_size > MAX_FILE_BYTES:
-            raise ProblemError("", f"{path} is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
-        text = file.read_text(encoding="utf-8")
-    except OSError as err:
-        raise ProblemError("", f"cannot read {path}: {err.strerror or err}") from err
-    except UnicodeDecodeError as err:
-        raise ProblemError("", f"{path} is not UTF-8 text: byte {err.start}") from err
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as err:
-        raise ProblemError("", f"{path} is not JSON: {err.msg} at line {err.lineno}") from err
-    except RecursionError:
-        raise ProblemError("", f"{path} is nested too deeply") from None
-    except ValueError as err:  # e.g. an integer literal of more digits than Python converts
-        raise ProblemError("", f"{path} is not usable JSON: {err}") from err
-
-
 def problem_document(document: Any) -> Any:
     """The problem in ``document``: a problem itself, or Home Assistant's downloaded diagnostics of
     Headroom (the problem under ``data.problem``), so the file from the UI replays as it is."""
@@ -108,22 +86,15 @@ def problem_document(document: Any) -> Any:
 
 def _run(args: argparse.Namespace, deadline: float) -> str:
     """The answer as JSON text, within ``deadline`` (monotonic)."""
-    problem = problem_from_json(problem_document(_load(args.problem)))
+    problem = problem_from_json(problem_document(read_json_file(args.problem, MAX_FILE_BYTES)))
     if args.command == "solve":
         left = max(deadline - time.monotonic(), 0.0)
         out = solve(problem, time_limit=left).to_json()
     else:
-        request = request_from_json(_load(args.request), problem)
+        request = request_from_json(read_json_file(args.request, MAX_FILE_BYTES), problem)
         left = max(deadline - time.monotonic(), 0.0)
         out = check_feasibility(problem, request, time_limit=left / FEASIBILITY_SOLVES).to_json()
     return json.dumps(out, indent=1, allow_nan=False)
-
-
-def _say(message: str) -> None:
-    line = " ".join(message.split())
-    if len(line) > MAX_LINE_CHARS:
-        line = line[: MAX_LINE_CHARS - 3] + "..."
-    print(f"error: {line}", file=sys.stderr, flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -134,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = _parser().parse_args(argv)
     except _BadArguments as err:
-        _say(str(err))
+        say_error(str(err))
         return EXIT_BAD_INPUT
     deadline = started + args.time_limit
     box: dict[str, Any] = {}
@@ -153,13 +124,13 @@ def main(argv: list[str] | None = None) -> int:
     worker.start()
     worker.join(max(deadline - time.monotonic(), 0.0) + WATCHDOG_GRACE_S)
     if worker.is_alive():
-        _say(f"the time limit of {args.time_limit:g} s ran out")
+        say_error(f"the time limit of {args.time_limit:g} s ran out")
         return EXIT_TIME_LIMIT
     if "bad" in box:
-        _say(box["bad"])
+        say_error(box["bad"])
         return EXIT_BAD_INPUT
     if "error" in box:
-        _say(f"internal error: {box['error']}")
+        say_error(f"internal error: {box['error']}")
         return EXIT_INTERNAL
     sys.stdout.write(box["out"] + "\n")
     return 0

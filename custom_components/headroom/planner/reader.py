@@ -6,8 +6,11 @@ reads its fields with the same rules (and the same messages) as the rest of the 
 
 from __future__ import annotations
 
+import json
 import math
+import sys
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -196,3 +199,33 @@ def series(
 def listed(values: FloatArray) -> list[float]:
     """A series as JSON numbers (full precision: a dumped problem must read back the same)."""
     return [float(v) for v in values]
+
+
+def read_json_file(path: str, max_bytes: int) -> Any:
+    """A file's JSON, for the command lines; anything that keeps it from being read as JSON (too
+    large, unreadable, not UTF-8, not JSON, nested too deeply) is a ``ProblemError`` saying so."""
+    try:
+        file = Path(path)
+        if file.stat().st_size > max_bytes:
+            raise ProblemError("", f"{path} is larger than {max_bytes // (1024 * 1024)} MB")
+        text = file.read_text(encoding="utf-8")
+    except OSError as err:
+        raise ProblemError("", f"cannot read {path}: {err.strerror or err}") from err
+    except UnicodeDecodeError as err:
+        raise ProblemError("", f"{path} is not UTF-8 text: byte {err.start}") from err
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as err:
+        raise ProblemError("", f"{path} is not JSON: {err.msg} at line {err.lineno}") from err
+    except RecursionError:
+        raise ProblemError("", f"{path} is nested too deeply") from None
+    except ValueError as err:  # e.g. an integer literal of more digits than Python converts
+        raise ProblemError("", f"{path} is not usable JSON: {err}") from err
+
+
+def say_error(message: str, max_chars: int = 500) -> None:
+    """One line on stderr, ``error: ...``, whitespace folded and cut at ``max_chars``."""
+    line = " ".join(message.split())
+    if len(line) > max_chars:
+        line = line[: max_chars - 3] + "..."
+    print(f"error: {line}", file=sys.stderr, flush=True)
