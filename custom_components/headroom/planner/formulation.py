@@ -19,7 +19,7 @@ committed devices (fixed loads, runs under way) are constants of the balance.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -50,6 +50,9 @@ class Formulation:
     pv_used: IntArray
     devices: dict[str, DeviceVars]
     allowance: Excess
+    # The site's rows: the power balance per step, then each phase's limit per step (L1 first); their
+    # duals are what a kW costs the site, the price signal a self-planning device is given (``duals.py``).
+    site_rows: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
 
 @dataclass
@@ -140,7 +143,7 @@ def formulate(problem: Problem, *, breach: bool = False) -> Formulation:
     rows = np.arange(n)
     grid_cols = [cols for cols, _ in imports.parts] + [grid_export, pv_used]
     grid_vals = [np.ones(n) for _ in imports.parts] + [-np.ones(n), np.ones(n)]
-    lp.add_rows(
+    balance_rows = lp.add_rows(
         n,
         np.concatenate([*(rows for _ in grid_cols), dev_t]),
         np.concatenate([*grid_cols, dev_c]),
@@ -155,8 +158,9 @@ def formulate(problem: Problem, *, breach: bool = False) -> Formulation:
         lp.add_rows(n, np.r_[rows, rows], np.r_[grid_export, pv_used], np.r_[np.ones(n), -np.ones(n)], ub=0.0)
     if tariff.peak_price_per_kw > 0:
         _peak_tariff(problem, lp, imports)
+    site_rows = [balance_rows]
     if site.phases is not None:
-        _phase_limits(problem, lp, weights, devices, pv_used, (allowance, floor), breach)
+        site_rows += _phase_limits(problem, lp, weights, devices, pv_used, (allowance, floor), breach)
     _import_caps(problem, lp, weights, imports)
     return Formulation(
         problem=problem,
@@ -170,6 +174,7 @@ def formulate(problem: Problem, *, breach: bool = False) -> Formulation:
         pv_used=pv_used,
         devices=devices,
         allowance=allowance,
+        site_rows=np.concatenate(site_rows),
     )
 
 
@@ -245,7 +250,7 @@ def _phase_limits(
     pv_used: IntArray,
     excess: tuple[Excess, Excess],
     breach: bool,
-) -> None:
+) -> list[IntArray]:
     """Per-phase current within the fuse, either way: a 1-phase charger loads one phase with all its power.
 
     Where the phase's uncontrollable load alone is above the fuse, the current may be above it by that
@@ -260,6 +265,7 @@ def _phase_limits(
     fuse = phases.fuse_a
     margin = problem.site.breach_margin if breach else 0.0
     load = phase_load_kw(problem)
+    added: list[IntArray] = []
     for phase in range(1, phases.count + 1):
         constant = load[phase - 1] * to_amps
         rows: list[IntArray] = [np.arange(n, dtype=np.int64)]
@@ -282,14 +288,17 @@ def _phase_limits(
             rows.append(np.arange(n, dtype=np.int64))
             cols.append(lp.add_vars(n, 0.0, bound, per_kwh / to_amps * dt))
             vals.append(-np.ones(n))
-        lp.add_rows(
-            n,
-            np.concatenate(rows),
-            np.concatenate(cols),
-            np.concatenate(vals),
-            lb=-fuse - constant,
-            ub=fuse + floor.phase_a[phase - 1] - constant,
+        added.append(
+            lp.add_rows(
+                n,
+                np.concatenate(rows),
+                np.concatenate(cols),
+                np.concatenate(vals),
+                lb=-fuse - constant,
+                ub=fuse + floor.phase_a[phase - 1] - constant,
+            )
         )
+    return added
 
 
 def extract(

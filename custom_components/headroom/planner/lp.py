@@ -15,8 +15,8 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import csr_matrix
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+from scipy.sparse import csr_matrix, vstack
 
 CONTINUOUS = 0
 BINARY = 1  # an integer with bounds [0, 1]
@@ -184,3 +184,48 @@ class LinearProgram:
             seconds,
             str(res.message),
         )
+
+    def row_prices(self, x: FloatArray) -> FloatArray | None:
+        """Each row's price at the solution ``x``: how much the objective drops per unit a row's bound
+        moves (``λ_r``, so forcing a column up by δ costs ``-Σ_r A[r, c] λ_r δ``), from the linear
+        program with every integer fixed at its value in ``x`` (a semi-continuous one on or off as
+        in ``x``), solved by HiGHS (``linprog``: ``milp`` gives no duals). None when that program
+        does not solve."""
+        if not self.num_rows:
+            return np.zeros(0)
+        lb, ub = self.bounds()
+        kind = np.concatenate(self._kind)
+        integer = kind == INTEGER
+        lb, ub = lb.copy(), ub.copy()
+        lb[integer] = ub[integer] = np.round(x[integer])
+        off = (kind == SEMI_CONTINUOUS) & (np.abs(x) <= 1e-9)
+        lb[off] = ub[off] = 0.0
+        matrix = self.matrix()
+        row_lb, row_ub = np.concatenate(self._row_lb), np.concatenate(self._row_ub)
+        equal = np.isfinite(row_lb) & (row_lb == row_ub)
+        upper = np.isfinite(row_ub) & ~equal
+        lower = np.isfinite(row_lb) & ~equal
+        a_ub = vstack([matrix[upper], -matrix[lower]]).tocsr()
+        try:
+            res = linprog(
+                self.cost_vector(),
+                A_ub=a_ub if a_ub.shape[0] else None,
+                b_ub=np.r_[row_ub[upper], -row_lb[lower]] if a_ub.shape[0] else None,
+                A_eq=matrix[equal] if equal.any() else None,
+                b_eq=row_ub[equal] if equal.any() else None,
+                bounds=np.c_[lb, ub],
+                method="highs",
+            )
+        except ValueError:
+            return None
+        if res.status != 0:
+            return None
+        prices = np.zeros(self.num_rows)
+        if equal.any():
+            prices[equal] = res.eqlin.marginals
+        ineq = np.asarray(res.ineqlin.marginals) if a_ub.shape[0] else np.zeros(0)
+        count = int(upper.sum())
+        # A row bounded on both sides is in both blocks; at most one of its sides binds.
+        prices[upper] += ineq[:count]
+        prices[lower] -= ineq[count:]
+        return prices

@@ -81,6 +81,8 @@ class Plan:
     battery_wear_cost: float = 0.0
     limit_binding: list[bool] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # Per device, what a kWh drawn at each step costs the site (``duals.py``), when asked for.
+    price_signals: dict[str, FloatArray] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {

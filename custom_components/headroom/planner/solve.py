@@ -19,6 +19,7 @@ import time
 import numpy as np
 
 from .baseline import Flows, baseline
+from .duals import price_signals as price_signals_of
 from .explain import explain
 from .fallback import greedy
 from .formulation import extract, formulate
@@ -54,7 +55,11 @@ def _clock() -> float:
 
 
 def solve(
-    problem: Problem, *, time_limit: float = DEFAULT_TIME_LIMIT_S, mip_rel_gap: float = DEFAULT_MIP_GAP
+    problem: Problem,
+    *,
+    time_limit: float = DEFAULT_TIME_LIMIT_S,
+    mip_rel_gap: float = DEFAULT_MIP_GAP,
+    price_signals: bool = False,
 ) -> Plan:
     """Plans a problem: the MILP (within the limits but where uncontrollable load forces it above them),
     with the breach margin when a run fits nowhere, else the greedy fallback; then the business-as-usual
@@ -64,10 +69,10 @@ def solve(
     solver_deadline = _clock() + time_limit * (1.0 - AFTER_SOLVER_SHARE)
     allowance = unavoidable_excess(problem)
     notes: list[str] = []
-    plan, left_out = _milp(problem, False, solver_deadline, mip_rel_gap, notes)
+    plan, left_out = _milp(problem, False, solver_deadline, mip_rel_gap, notes, price_signals)
     if plan is not None and left_out and problem.site.breach_margin > 0:
         retry_notes: list[str] = []
-        retry, _ = _milp(problem, True, solver_deadline, mip_rel_gap, retry_notes)
+        retry, _ = _milp(problem, True, solver_deadline, mip_rel_gap, retry_notes, price_signals)
         if retry is not None:
             plan = retry
             notes = retry_notes
@@ -88,10 +93,10 @@ def solve(
 
 
 def _milp(
-    problem: Problem, breach: bool, deadline: float, gap: float, notes: list[str]
+    problem: Problem, breach: bool, deadline: float, gap: float, notes: list[str], signals: bool = False
 ) -> tuple[Plan | None, bool]:
     """A plan from the MILP, solved by ``deadline`` (``_clock``), or None; and whether it leaves a
-    device out."""
+    device out. ``signals``: with each device's price signal (the fixed program's duals)."""
     mode = "with breach margin" if breach else "within the limits"
     form = formulate(problem, breach=breach)
     budget = deadline - _clock()
@@ -109,6 +114,8 @@ def _milp(
         notes.append(f"solver plan {mode} exceeded a limit; discarded")
         return None, False
     notes.extend(plan_notes)
+    if signals:
+        plan.price_signals = price_signals_of(form, result.x)
     if status == "feasible":
         notes.append(f"time limit reached; best plan found has a MIP gap of {plan.mip_gap}")
     return plan, any(plan_notes) and not breach

@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .quality import evaluate
-from .run import Result, run
+from .quality import evaluate, ways, ways_summary
+from .run import COORDINATION_POLICIES, Result, run
 from .scenario import Scenario, ScenarioError
 
 
@@ -65,6 +65,57 @@ def _print_quality(answer: dict[str, Any]) -> None:
         )
 
 
+def _policies(text: str) -> list[str]:
+    names = [part.strip() for part in text.split(",") if part.strip()]
+    if not names or any(n not in COORDINATION_POLICIES for n in names):
+        raise argparse.ArgumentTypeError(f"policies are some of {','.join(COORDINATION_POLICIES)}")
+    return names
+
+
+def _write_ways_png(results: dict[str, Result], path: Path, limit_kw: float) -> None:
+    """One panel per policy: the grid import, the cars' power and the limit, over the run."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("matplotlib is not installed; no chart written", file=sys.stderr)
+        return
+    fig, axes = plt.subplots(len(results), 1, figsize=(12, 2.4 * len(results)), sharex=True, squeeze=False)
+    for ax, (name, result) in zip(axes[:, 0], results.items(), strict=True):
+        ticks = list(range(len(result.rows)))
+        ax.plot(ticks, [r["grid_kw"] for r in result.rows], label="grid", linewidth=0.9)
+        ax.plot(ticks, [r["ev_kw"] for r in result.rows], label="cars", linewidth=0.9)
+        ax.axhline(limit_kw, color="red", linestyle="--", linewidth=0.8, label="limit")
+        ax.set_title(f"{name}: cost {result.fair_cost:.2f}, trips {result.fuse_trips}", fontsize=9)
+        ax.set_ylabel("kW")
+        ax.legend(loc="upper right", ncol=3, fontsize=8)
+    axes[-1, 0].set_xlabel("tick")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+
+
+def _compare_ways(args: argparse.Namespace, scenario: Scenario) -> int:
+    days = args.days if args.days is not None else float(scenario.data.get("days", 1))
+    results = ways(scenario, days, args.policies, record=bool(args.png))
+    answer = ways_summary(results)
+    if args.json:
+        print(json.dumps(answer, indent=2))
+    else:
+        print(f"{scenario.name}: {days:g} days")
+        print(f"{'policy':>12}  {'cost':>8}  {'energy':>8}  {'trips':>5}  {'s over limit':>12}  {'goals':>6}")
+        for name, p in answer["policies"].items():
+            goals = f"{p['goals_met']}/{p['goals_total']}"
+            print(
+                f"{name:>12}  {p['cost']:8.2f}  {p['energy_cost']:8.2f}  {p['trips']:5d}  "
+                f"{p['seconds_over_limit']:12d}  {goals:>6}"
+            )
+    if args.png:
+        _write_ways_png(results, args.png, scenario.import_limit_kw)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """``run`` a scenario for ``--days`` under one policy (bau, headroom), or ``--compare`` business as
     usual and Headroom (per ``--noise-seeds``) against the bound; prints a table (or ``--json``),
@@ -88,12 +139,20 @@ def main(argv: list[str] | None = None) -> int:
     runner.add_argument("--json", action="store_true", help="print the comparison as JSON")
     runner.add_argument("--csv", type=Path, help="write the time series (one policy)")
     runner.add_argument("--png", type=Path, help="draw the time series (needs matplotlib)")
+    ways_parser = sub.add_parser("compare", help="seed 000: ways of sharing the connection, side by side")
+    ways_parser.add_argument("scenario", type=Path)
+    ways_parser.add_argument("--policies", type=_policies, default=list(COORDINATION_POLICIES))
+    ways_parser.add_argument("--days", type=float, default=None, help="the scenario's days unless given")
+    ways_parser.add_argument("--json", action="store_true", help="print the comparison as JSON")
+    ways_parser.add_argument("--png", type=Path, help="one panel per policy (needs matplotlib)")
     args = parser.parse_args(argv)
     try:
         scenario = Scenario.from_json(json.loads(args.scenario.read_text()))
     except (OSError, json.JSONDecodeError, ScenarioError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
+    if args.command == "compare":
+        return _compare_ways(args, scenario)
     if args.compare:
         answer = evaluate(scenario, args.days, args.error, args.noise_seeds or [scenario.seed])
         if args.json:

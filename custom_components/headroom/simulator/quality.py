@@ -43,3 +43,27 @@ def evaluate(scenario: Scenario, days: float, error: float | None, seeds: list[i
             "headroom": _summary(headroom, bau.fair_cost, floor.cost),
         },
     }
+
+
+def ways(scenario: Scenario, days: float, policies: list[str], *, record: bool = False) -> dict[str, Result]:
+    """Seed 000's comparison: each way of sharing the connection (``run.COORDINATION_POLICIES``)
+    on the same days and the same forecasts."""
+    return {name: run(scenario, name, days, record=record) for name in policies}  # type: ignore[arg-type]
+
+
+def ways_summary(results: dict[str, Result]) -> dict[str, Any]:
+    """``{"policies": {name: {"cost", "energy_cost", "trips", "seconds_over_limit", "goals_met",
+    "goals_total"}}}``: the comparison cost (``accounting.py``) and the energy bill alone."""
+    return {
+        "policies": {
+            name: {
+                "cost": round(r.fair_cost, 2),
+                "energy_cost": round(r.cost, 2),
+                "trips": r.fuse_trips,
+                "seconds_over_limit": r.seconds_over_limit,
+                "goals_met": r.goals_met,
+                "goals_total": r.goals_total,
+            }
+            for name, r in results.items()
+        }
+    }

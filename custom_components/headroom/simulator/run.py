@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from ..planner import Plan, Problem, solve
+from ..planner.limits import LIMIT_TOLERANCE_KW
 from ..policy import appliance as appliance_policy
 from ..policy.decide import Excess, drawing_now, excess_at, fuse_cut, held, setpoints
 from ..policy.intents import EvGoal, Intents
@@ -31,14 +32,16 @@ from ..policy.problem import PreviousPlan, build_problem, timeline_for
 from ..policy.readings import ApplianceReading, Forecasts, Readings
 from ..policy.setpoints import Setpoint, paced
 from ..policy.timeline import Timeline
-from . import sensors
+from . import coordination, sensors
 from .accounting import Outcome, accounting_for, heat_kwh
 from .bound import appliance_windows
 from .bound import bound as lower_bound
 from .models import WaterHeater, on_phases
 from .scenario import Faults, Flows, Home, Scenario, Tick
 
-Policy = Literal["bau", "headroom"]
+Policy = Literal["bau", "headroom", "central", "price_follow", "negotiated", "signals"]
+# Seed 000's ways of sharing the connection (``coordination.py``); ``central`` is Headroom.
+COORDINATION_POLICIES = ("bau", "price_follow", "negotiated", "signals", "central")
 
 
 @dataclass
@@ -79,6 +82,20 @@ class Result:
     outcome: Outcome | None = None
     fair_cost: float = 0.0
     cpu_seconds: float = 0.0
+    # Time with the import above the limit of the moment (the connection's, or a grid request's)
+    # or a phase above its fuse, while the grid was up; and the appliance runs that were due.
+    seconds_over_limit: int = 0
+    appliance_goals: int = 0
+
+    @property
+    def goals_met(self) -> int:
+        """Energy goals met: cars full enough at departure, and appliance runs done when due."""
+        missed = self.outcome.missed_runs if self.outcome is not None else 0
+        return self.ev_goals_met + self.appliance_goals - missed
+
+    @property
+    def goals_total(self) -> int:
+        return self.ev_goals + self.appliance_goals
 
     @property
     def total_cost(self) -> float:
@@ -141,6 +158,9 @@ class _Headroom:
     setpoints drive the devices; at every tick the meter is read as the controller reads it: over
     the limit (total or a phase), the policy's fuse cut, and the cut devices held at their level
     until the meter shows room. Nothing here decides: it reads, calls ``policy/``, and applies."""
+
+    # Whether something watches the meter and cuts: Headroom does; self-planning devices do not.
+    defends_fuse = True
 
     def __init__(
         self,
@@ -240,11 +260,15 @@ class _Headroom:
         snapshot = build_problem(
             self.config, self.devices, readings, forecasts, self.intents, previous, commanded_kw=self.told_kw
         )
-        self.problem, self.plan = snapshot.problem, solve(snapshot.problem, time_limit=10.0)
+        self.problem, self.plan = snapshot.problem, self._solve(snapshot.problem, readings.now)
         self.planned_at, self.applied_step = readings.now, None
         self.solves += 1
         self.statuses[self.plan.status] = self.statuses.get(self.plan.status, 0) + 1
         return forecasts
+
+    def _solve(self, problem: Problem, now: datetime) -> Plan:
+        """The plan for the cycle: Headroom's own planner on the whole home."""
+        return solve(problem, time_limit=10.0)
 
     def _excess(self, meter_kw: float | None, phase_kw: tuple[float | None, ...]) -> Excess | None:
         """The controller's ``_excess``: the meter against the current step's limit and each phase's
@@ -290,6 +314,8 @@ class _Headroom:
         sees it: over the limit (total or a phase), the policy cuts (within the tick, as the
         integration's cut follows the meter within seconds) and the cut devices are held at their
         level; within it, devices held since a cut go back up as far as the room allows."""
+        if not self.defends_fuse:
+            return
         meter_kw, phase_kw = self.sensors.meter(sim.meter_preview(now, home), now)
         excess = self._excess(meter_kw, phase_kw)
         if excess is None or self.problem is None or self.plan is None:
@@ -311,6 +337,31 @@ class _Headroom:
             for cut in cuts:
                 self.holds[cut.device_id] = min(cut.power_kw, self.holds.get(cut.device_id, math.inf))
         self.replan_wanted = True
+
+
+class _Coordinated(_Headroom):
+    """Devices that plan themselves (``coordination.py``): the same readings, Problem and setpoints
+    as Headroom's, but each device's plan is its own solve (alone, through a broker, or against
+    price and capacity signals), and nothing watches the meter to cut."""
+
+    defends_fuse = False
+
+    def __init__(self, way: str, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.way = way
+        # When each device first asked (a car: when it was plugged in), for the broker's order.
+        self.arrived: dict[str, datetime] = {}
+
+    def _solve(self, problem: Problem, now: datetime) -> Plan:
+        present = {d.id for d in problem.devices}
+        self.arrived = {k: v for k, v in self.arrived.items() if k in present}
+        for device in problem.devices:
+            self.arrived.setdefault(device.id, now)
+        if self.way == "price_follow":
+            return coordination.price_follow(problem)
+        if self.way == "negotiated":
+            return coordination.negotiated(problem, self.arrived)[0]
+        return coordination.signals(problem)[0]
 
 
 def _heater_step(heater: WaterHeater | None, local: datetime, dt_h: float) -> float:
@@ -341,20 +392,14 @@ class Simulation:
         faults = faults if faults is not None else scenario.faults
         if sensor_lag:
             faults = dataclasses.replace(faults, charger_lag_ticks=sensor_lag)
-        self.policy: _Bau | _Headroom = (
-            _Bau()
-            if policy == "bau"
-            else _Headroom(
-                scenario,
-                self.home,
-                error,
-                scenario.seed,
-                self,
-                faults,
-                load_history,
-                noise_seed,
-            )
-        )
+        args = (scenario, self.home, error, scenario.seed, self, faults, load_history, noise_seed)
+        self.policy: _Bau | _Headroom
+        if policy == "bau":
+            self.policy = _Bau()
+        elif policy in ("headroom", "central"):
+            self.policy = _Headroom(*args)
+        else:
+            self.policy = _Coordinated(policy, *args)
         self.heater_kw = 0.0
         self._pv_cache: dict[datetime, float] = {}
         battery, heater = self.home.battery, self.home.water_heater
@@ -427,6 +472,8 @@ class Simulation:
             result.export_kwh += exp * dt_h
             result.peak_kw = max(result.peak_kw, imp)
             self._count_phases(tick, result)
+            if tick.grid_up and self._over_limit(now, imp, tick.phases):
+                result.seconds_over_limit += sc.tick_minutes * 60
             if record:
                 result.rows.append(
                     {
@@ -465,6 +512,13 @@ class Simulation:
         result.cpu_seconds = time.process_time() - started
         return result
 
+    def _over_limit(self, now: datetime, import_kw: float, phases: tuple[float, ...]) -> bool:
+        """The import above the limit of the moment, or a phase above its fuse (no trip factor)."""
+        fuse_kw = self.home.grid.phase_rating_kw
+        return import_kw > self.scenario.limit_at(now) + LIMIT_TOLERANCE_KW or any(
+            kw > fuse_kw + LIMIT_TOLERANCE_KW for kw in phases
+        )
+
     def _outcome(self, result: Result, days: float) -> Outcome:
         """The run's energy bill and what it leaves undone or stored (``accounting.Outcome``)."""
         home, sc = self.home, self.scenario
@@ -476,6 +530,7 @@ class Simulation:
         for appliance in home.appliances:
             energy = sum(appliance.profile_kw) * 5 / 60
             for opens, closes, required in appliance_windows(appliance, sc, moments):
+                result.appliance_goals += int(required)
                 if required and not any(opens <= s < closes for s in appliance.starts):
                     missed, missed_kwh = missed + 1, missed_kwh + energy
         stored = 0.0

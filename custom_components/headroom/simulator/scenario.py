@@ -164,6 +164,20 @@ class Scenario:
             float(p["base"]) + float(p["amplitude"]) * shape + rng.gauss(0, float(p.get("noise", 0.01))), 5
         )
 
+    def grid_requests(self) -> list[tuple[time, time, float]]:
+        """An aggregator's or grid operator's daily requests for a lower import limit (local start,
+        end, kW), from the scenario's ``grid.requests``."""
+        return [
+            (time.fromisoformat(r["start"]), time.fromisoformat(r["end"]), float(r["limit_kw"]))
+            for r in self.data["grid"].get("requests", [])
+        ]
+
+    def limit_at(self, moment: datetime) -> float:
+        """The import limit (kW) at ``moment``: the connection's, lowered where a request asks."""
+        clock = moment.astimezone(self.tz).time()
+        limits = [kw for start, end, kw in self.grid_requests() if start <= clock < end]
+        return min([self.import_limit_kw, *limits])
+
     def export_price(self, moment: datetime) -> float:
         rule = self.prices.get("export", {})
         return float(rule.get("factor", 0.0)) * self.import_price(moment) + float(rule.get("offset", 0.0))
@@ -248,6 +262,9 @@ class Scenario:
                 rng = random.Random(f"{self.seed}-{c['name']}-{when.date()}")
                 jitter = timedelta(minutes=5 * round(rng.gauss(0, 3)))
                 soc = min(95.0, max(5.0, float(rule["arrival_soc"]) + rng.gauss(0, 8)))
+                if c.get("exact_schedule", False):
+                    # A toy scenario's car (seed 000): it comes when and as full as it says.
+                    jitter, soc = timedelta(0), float(rule["arrival_soc"])
                 visits.append(
                     Visit(
                         arrival=arrive + jitter,

@@ -277,6 +277,12 @@ def outage_requests(scenario: Scenario, home: Home, timeline: Timeline, intents:
             if stop > timeline.start and start < timeline.end:
                 key = f"outage-{start.isoformat()}"
                 intents.grid_requests[key] = GridRequest(id=key, start=start, end=stop, limit_kw=0.0)
+        for begin, end, limit_kw in scenario.grid_requests():
+            start = datetime.combine(date, begin, scenario.tz)
+            stop = datetime.combine(date, end, scenario.tz)
+            if stop > timeline.start and start < timeline.end:
+                key = f"request-{start.isoformat()}"
+                intents.grid_requests[key] = GridRequest(id=key, start=start, end=stop, limit_kw=limit_kw)
 
 
 # How a forecast's error behaves (``Forecaster``): an AR(1) path per series, hour to hour.
