@@ -265,7 +265,8 @@ class HeadroomCoordinator(DataUpdateCoordinator[HeadroomData]):
             self.controller.told_kw,
         )
         plan = await self.hass.async_add_executor_job(
-            lambda: solve(snapshot.problem, time_limit=SOLVE_TIME_LIMIT_S)
+            # The price signals (the plan's duals) in the same job as the solve, once a cycle.
+            lambda: solve(snapshot.problem, time_limit=SOLVE_TIME_LIMIT_S, price_signals=True)
         )
         status = PlanState(plan.status)
         price_entity = self.config.get(CONF_PRICE_ENTITY)

@@ -112,6 +112,31 @@ ALLOCATED_CAPACITY = HeadroomSensorDescription(
     series_fn=allocated,
 )
 
+
+def price_signal(data: HeadroomData, device_id: str) -> list[Any] | None:
+    """What a kWh the device draws at each step costs the site (currency per kWh): the plan's duals
+    with the integers fixed (``planner/duals.py``), the contract for a device that plans itself. None
+    when the device is not planned or the plan has no duals (a fallback plan)."""
+    values = data.plan.price_signals.get(device_id)
+    return None if values is None else [float(v) for v in values]
+
+
+def price_signal_now(data: HeadroomData, device_id: str, now: datetime) -> StateType:
+    """The price signal of the current step (4 decimals); unknown without one."""
+    values = price_signal(data, device_id)
+    return None if values is None else round(float(values[data.step_of(now)]), 4)
+
+
+PRICE_SIGNAL = HeadroomSensorDescription(
+    key="price_signal",
+    translation_key="price_signal",
+    state_class=SensorStateClass.MEASUREMENT,
+    suggested_display_precision=3,
+    value_fn=price_signal_now,
+    series_fn=price_signal,
+    reasons=False,
+)
+
 PLANNED_POWER = HeadroomSensorDescription(
     key="planned_power",
     translation_key="planned_power",

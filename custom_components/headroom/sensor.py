@@ -150,6 +150,8 @@ class HeadroomSensor(HeadroomEntity, SensorEntity):
         super().__init__(coordinator, description, subentry)
         if description.device_class == SensorDeviceClass.MONETARY:
             self._attr_native_unit_of_measurement = coordinator.hass.config.currency
+        elif description.key == "price_signal":
+            self._attr_native_unit_of_measurement = f"{coordinator.hass.config.currency}/kWh"
 
     @property
     def _device_id(self) -> str:

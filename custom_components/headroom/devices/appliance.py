@@ -25,7 +25,13 @@ from ..const import (
     CONF_VENDOR_DEVICE_ID,
     RUNNING_THRESHOLD_KW,
 )
-from ..descriptions import ALLOCATED_CAPACITY, PLANNED_POWER, HeadroomSensorDescription, planned_start
+from ..descriptions import (
+    ALLOCATED_CAPACITY,
+    PLANNED_POWER,
+    PRICE_SIGNAL,
+    HeadroomSensorDescription,
+    planned_start,
+)
 from ..forms import defaults_of, entity, number, phase_field
 from ..policy.appliance import ApplianceConfig
 from ..policy.readings import ApplianceReading
@@ -146,4 +152,5 @@ SENSORS: tuple[HeadroomSensorDescription, ...] = (
     ),
     PLANNED_POWER,
     ALLOCATED_CAPACITY,
+    PRICE_SIGNAL,
 )

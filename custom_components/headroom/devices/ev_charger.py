@@ -40,7 +40,13 @@ from ..const import (
     ChargerAdapter,
 )
 from ..data import HeadroomData
-from ..descriptions import ALLOCATED_CAPACITY, PLANNED_POWER, HeadroomSensorDescription, planned_energy
+from ..descriptions import (
+    ALLOCATED_CAPACITY,
+    PLANNED_POWER,
+    PRICE_SIGNAL,
+    HeadroomSensorDescription,
+    planned_energy,
+)
 from ..forms import defaults_of, entity, number, phase_field
 from ..planner.units import kw_from_amps
 from ..policy.ev_charger import ChargerConfig
@@ -246,6 +252,7 @@ def _expected_soc(data: HeadroomData, device_id: str, _: datetime) -> StateType:
 SENSORS: tuple[HeadroomSensorDescription, ...] = (
     PLANNED_POWER,
     ALLOCATED_CAPACITY,
+    PRICE_SIGNAL,
     HeadroomSensorDescription(
         key="planned_energy",
         translation_key="planned_energy",
