@@ -427,7 +427,7 @@ def plan_response(coordinator: HeadroomCoordinator) -> dict[str, Any]:
         sub = subentries.get(key)
         entry: dict[str, Any] = {
             "id": key,
-            "name": sub.title if sub else key,
+            "name": sub.title if sub else _booked_name(coordinator, key),
             "kind": sub.subentry_type
             if sub
             else "reservation"
@@ -473,6 +473,17 @@ def plan_response(coordinator: HeadroomCoordinator) -> dict[str, Any]:
         "assumptions": data.assumptions,
         "stale_inputs": data.stale,
     }
+
+
+def _booked_name(coordinator: HeadroomCoordinator, key: str) -> str:
+    """A booked session by the car and charger a person gave it ("Booked: Van 1 on Street"); any
+    other device without a subentry by its key."""
+    booking_id = key.removeprefix(bookings.BOOKING_PREFIX)
+    booking = coordinator.intents.bookings.get(booking_id) if key != booking_id else None
+    if booking is None:
+        return key
+    charger = coordinator.config_entry.subentries.get(booking.charger)
+    return f"Booked: {booking.vehicle or booking.id} on {charger.title if charger else booking.charger}"
 
 
 def async_setup_services(hass: HomeAssistant) -> None:

@@ -94,7 +94,7 @@ async def test_a_booking_is_answered_and_planned_only_from_its_arrival(
 
     planned = await plan(hass)
     booked = device_in(planned, "booking:van")
-    assert booked is not None and booked["kind"] == "booking"
+    assert booked is not None and booked["kind"] == "booking" and booked["name"] == "Booked: Van 1 on Street"
     power = booked["power_kw"]
     assert all(p == 0 for p in power[:8]), power[:8]  # nothing before 20:00
     assert all(p == 0 for p in power[8 + 24 :])  # nor after it leaves at 02:00
