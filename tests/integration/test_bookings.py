@@ -274,3 +274,25 @@ async def test_cancelling_an_unknown_booking_is_refused(hass: HomeAssistant, dep
         await call(hass, "cancel_booking", id="nobody")
     assert err.value.translation_key == "unknown_booking"
     assert err.value.translation_placeholders == {"id": "nobody"}
+
+
+async def test_the_bookings_calendar_shows_each_stay(hass: HomeAssistant, depot: MockConfigEntry) -> None:
+    calendar = "calendar.home_bookings"
+    assert hass.states.get(calendar).state == "off"
+    await book(hass, depot, id="a", vehicle="Van 1", arrival=at(2), departure=at(5), energy_kwh=8)
+    await book(hass, depot, id="b", arrival=at(6), departure=at(9), energy_kwh=4)
+    state = hass.states.get(calendar)
+    assert state.state == "off" and state.attributes["message"] == "Van 1 on Street"
+    answer = await hass.services.async_call(
+        "calendar",
+        "get_events",
+        {"entity_id": calendar, "start_date_time": at(0), "end_date_time": at(12)},
+        blocking=True,
+        return_response=True,
+    )
+    events = answer[calendar]["events"]
+    assert [e["summary"] for e in events] == ["Van 1 on Street", "b on Street"]
+    assert events[0]["description"] == "8 kWh, priority normal"
+    assert dt_util.parse_datetime(events[0]["start"]) == dt_util.parse_datetime(at(2))
+    await call(hass, "cancel_booking", id="a")
+    assert hass.states.get(calendar).attributes["message"] == "b on Street"
