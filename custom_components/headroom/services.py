@@ -979,6 +979,9 @@ async def _async_book_session(call: ServiceCall) -> ServiceResponse:
             data = await coordinator.async_replan_now()
     call.hass.bus.async_fire(f"{DOMAIN}_booking_changed", {"id": booking.id, "status": "booked"})
     planned = data.plan.devices.get(bookings.device_id(booking.id))
+    if booking.id not in coordinator.intents.bookings:
+        # The car on the charger took it over at once (it is due): its goal now holds the energy.
+        planned = data.plan.devices.get(sub.subentry_id)
     config = ChargerConfig.from_data(sub.data)
     return {
         "id": booking.id,
@@ -987,6 +990,7 @@ async def _async_book_session(call: ServiceCall) -> ServiceResponse:
         "energy_kwh": round(bookings.planned_energy_kwh(booking, config), 3),
         **answer,
         "planned_energy_kwh": None if planned is None else round(planned.energy_kwh or 0.0, 3),
+        "taken_over": booking.id not in coordinator.intents.bookings,
         "currency": call.hass.config.currency,
     }
 

@@ -11,10 +11,11 @@ from typing import Any
 import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import SERVICE_TURN_ON
-from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import ServiceValidationError
+from homeassistant.core import Context, HomeAssistant
+from homeassistant.exceptions import ServiceValidationError, Unauthorized
+from homeassistant.helpers import device_registry as dr
 from homeassistant.util import dt as dt_util
-from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
+from pytest_homeassistant_custom_component.common import MockConfigEntry, MockUser, async_capture_events
 
 from custom_components.headroom.const import DOMAIN
 
@@ -49,8 +50,6 @@ async def depot(hass: HomeAssistant, home: None) -> MockConfigEntry:
 
 
 def device_of(hass: HomeAssistant, entry: MockConfigEntry, title: str) -> str:
-    from homeassistant.helpers import device_registry as dr
-
     sub = next(s for s in entry.subentries.values() if s.title == title)
     device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, sub.subentry_id)})
     assert device is not None
@@ -296,3 +295,48 @@ async def test_the_bookings_calendar_shows_each_stay(hass: HomeAssistant, depot:
     assert dt_util.parse_datetime(events[0]["start"]) == dt_util.parse_datetime(at(2))
     await call(hass, "cancel_booking", id="a")
     assert hass.states.get(calendar).attributes["message"] == "b on Street"
+
+
+async def test_a_booking_due_now_on_a_plugged_charger_is_taken_over_at_once(
+    hass: HomeAssistant, depot: MockConfigEntry
+) -> None:
+    answer = await call(
+        hass,
+        "book_session",
+        device_id=device_of(hass, depot, "Driveway"),
+        id="now",
+        arrival=at(0.25),
+        departure=at(3),
+        energy_kwh=9,
+    )
+    assert answer["taken_over"] is True and answer["planned_energy_kwh"] == pytest.approx(9.0, abs=0.01)
+    planned = await plan(hass)
+    assert device_in(planned, "booking:now") is None
+    assert next(d for d in planned["devices"] if d["name"] == "Driveway")["energy_kwh"] == pytest.approx(9.0)
+
+
+async def test_a_read_only_user_cannot_book_or_cancel(
+    hass: HomeAssistant, depot: MockConfigEntry, hass_read_only_user: MockUser
+) -> None:
+    await book(hass, depot, id="van", arrival=at(2), departure=at(5), energy_kwh=8)
+    stored = depot.runtime_data.intents.to_dict()
+    context = Context(user_id=hass_read_only_user.id)
+    with pytest.raises(Unauthorized):
+        await hass.services.async_call(
+            DOMAIN,
+            "book_session",
+            {
+                "device_id": device_of(hass, depot, "Street"),
+                "arrival": at(6),
+                "departure": at(8),
+                "energy_kwh": 5,
+            },
+            blocking=True,
+            return_response=True,
+            context=context,
+        )
+    with pytest.raises(Unauthorized):
+        await hass.services.async_call(
+            DOMAIN, "cancel_booking", {"id": "van"}, blocking=True, context=context
+        )
+    assert depot.runtime_data.intents.to_dict() == stored
