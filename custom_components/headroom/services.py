@@ -10,7 +10,7 @@ is undone.
 
 Who may call what: actions that only answer (``get_plan``, ``check_feasibility``, ``simulate``,
 ``replan``) are open to every user. Actions on one device (``set_ev_goal``, ``override``,
-``schedule_appliance``) need control permission on every entity of that device and every entity
+``schedule_appliance``, ``book_session``, ``cancel_booking``) need control permission on every entity of that device and every entity
 Headroom drives for it, as HA asks of the device's own entities. Actions that promise the site's
 capacity or change its limit (``reserve_capacity``, ``release_capacity``, ``flex_request`` unless
 ``dry_run``) need an administrator. Calls without a user (automations, scripts) may do all.
