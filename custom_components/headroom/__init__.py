@@ -46,6 +46,7 @@ CARD_FILE = Path(__file__).parent / "frontend" / "headroom-plan-card.js"
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
     Platform.BUTTON,
+    Platform.CALENDAR,
     Platform.NUMBER,
     Platform.SELECT,
     Platform.SENSOR,

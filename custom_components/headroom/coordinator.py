@@ -54,10 +54,11 @@ from .meter import read_meter
 from .planner import Ev, Plan, Problem, problem_to_json, solve
 from .planner.envelope import allocations
 from .policy import appliance as appliance_policy
+from .policy.bookings import take_over
 from .policy.checks import inverted_readings
 from .policy.intents import EvGoal, Intents
 from .policy.problem import DeviceConfig, PreviousPlan, build_problem, timeline_for
-from .policy.readings import ApplianceReading, Readings
+from .policy.readings import ApplianceReading, ChargerReading, Readings
 from .repairs import clear_issue, raise_issue
 from .sources.base_load import BaseLoadProfile, async_hourly_means, house_hours, profile_from_hours
 from .sources.forecasts import Inputs, pv_forecast_entities, read_forecasts
@@ -247,6 +248,7 @@ class HeadroomCoordinator(DataUpdateCoordinator[HeadroomData]):
         readings = self._read(now, devices)
         self._check_signs(devices, readings)
         self._note_appliance_runs(now, devices, readings)
+        self._note_arrivals(now, devices, readings)
         inputs = await self._async_inputs(now)
         forecasts = read_forecasts(self.hass, self.config, inputs, timeline_for(self.config, now))
         timeline = timeline_for(self.config, now)
@@ -412,6 +414,15 @@ class HeadroomCoordinator(DataUpdateCoordinator[HeadroomData]):
             reading = readings.devices.get(device_id)
             if config.kind == SUBENTRY_APPLIANCE and isinstance(reading, ApplianceReading):
                 appliance_policy.note_started(self.intents, device_id, config.data, reading, now)
+
+    def _note_arrivals(self, now: datetime, devices: dict[str, DeviceConfig], readings: Readings) -> None:
+        """A car plugged in when a booking on its charger is due takes the booking over."""
+        chargers = {i: c.data for i, c in devices.items() if c.kind == SUBENTRY_EV_CHARGER}
+        plugged = [
+            i for i in chargers if isinstance(r := readings.devices.get(i), ChargerReading) and r.plugged
+        ]
+        for booking in take_over(self.intents, plugged, chargers, now):
+            self.hass.bus.async_fire(f"{DOMAIN}_booking_changed", {"id": booking.id, "status": "arrived"})
 
     def _fire_goal_events(self, problem: Problem, plan: Plan) -> None:
         """``headroom_goal_unreachable`` once when a car's goal becomes unreachable."""

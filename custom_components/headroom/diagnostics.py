@@ -28,6 +28,7 @@ TO_REDACT = {
     "title",
     CONF_VENDOR_CHARGER_ID,
     "charger_id",
+    "vehicle",  # a booked car's name, as a person gave it
     "serial",
     "serial_number",
 }

@@ -17,7 +17,9 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 from homeassistant.util import dt as dt_util
 
+from .bookings import NEXT_BOOKING, NextBookingSensor
 from .const import (
+    SUBENTRY_EV_CHARGER,
     ControlState,
     PlanState,
 )
@@ -134,6 +136,8 @@ async def async_setup_entry(
             HeadroomSensor(coordinator, d, sub) for d in kind_of(sub.subentry_type).SENSORS
         ]
         entities.append(ControlStateSensor(coordinator, CONTROL_STATE, sub))
+        if sub.subentry_type == SUBENTRY_EV_CHARGER:
+            entities.append(NextBookingSensor(coordinator, NEXT_BOOKING, sub))
         async_add_entities(entities, config_subentry_id=sub.subentry_id)
 
 

@@ -10,7 +10,7 @@ is undone.
 
 Who may call what: actions that only answer (``get_plan``, ``check_feasibility``, ``simulate``,
 ``replan``) are open to every user. Actions on one device (``set_ev_goal``, ``override``,
-``schedule_appliance``) need control permission on every entity of that device and every entity
+``schedule_appliance``, ``book_session``, ``cancel_booking``) need control permission on every entity of that device and every entity
 Headroom drives for it, as HA asks of the device's own entities. Actions that promise the site's
 capacity or change its limit (``reserve_capacity``, ``release_capacity``, ``flex_request`` unless
 ``dry_run``) need an administrator. Calls without a user (automations, scripts) may do all.
@@ -43,6 +43,7 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
+from homeassistant.util import ulid as ulid_util
 
 from .const import (
     CONF_BREACH_MARGIN,
@@ -64,7 +65,9 @@ from .planner.grid_request import answer_grid_request
 from .planner.plan import DevicePlan
 from .planner.reservation import Grant, grant_capacity
 from .planner.whatif import Change, compare, variant
-from .policy.intents import PRIORITIES, EvGoal, GridRequest, Override, Reservation
+from .policy import bookings
+from .policy.ev_charger import ChargerConfig
+from .policy.intents import PRIORITIES, Booking, EvGoal, GridRequest, Override, Reservation
 from .policy.problem import RESERVATION_PREFIX
 from .whatif import async_closed_loop
 
@@ -85,6 +88,8 @@ SERVICE_FLEX_REQUEST = "flex_request"
 SERVICE_OVERRIDE = "override"
 SERVICE_SCHEDULE_APPLIANCE = "schedule_appliance"
 SERVICE_SIMULATE = "simulate"
+SERVICE_BOOK_SESSION = "book_session"
+SERVICE_CANCEL_BOOKING = "cancel_booking"
 SERVICE_ADD_KNOWN_LOAD = "add_known_load"
 
 # Every numeric field of every action: (min, max), both inclusive. The one source of these ranges:
@@ -105,6 +110,7 @@ RANGES: dict[str, dict[str, tuple[float, float]]] = {
         "ev_max_power_kw": (0, 50),
         "days": (1, MAX_SIMULATED_DAYS),
     },
+    SERVICE_BOOK_SESSION: {"energy_kwh": (0, 200), "target_soc": (0, 100), "arrival_soc": (0, 100)},
 }
 # Numeric fields that take whole numbers only.
 WHOLE = {(SERVICE_SIMULATE, "days")}
@@ -423,11 +429,13 @@ def plan_response(coordinator: HeadroomCoordinator) -> dict[str, Any]:
         sub = subentries.get(key)
         entry: dict[str, Any] = {
             "id": key,
-            "name": sub.title if sub else key,
+            "name": sub.title if sub else _booked_name(coordinator, key),
             "kind": sub.subentry_type
             if sub
             else "reservation"
             if key.startswith(RESERVATION_PREFIX)
+            else "booking"
+            if key.startswith(bookings.BOOKING_PREFIX)
             else "fixed",
             **device,
             "reasons": plan_json["explain"]["devices"].get(key, []),
@@ -467,6 +475,17 @@ def plan_response(coordinator: HeadroomCoordinator) -> dict[str, Any]:
         "assumptions": data.assumptions,
         "stale_inputs": data.stale,
     }
+
+
+def _booked_name(coordinator: HeadroomCoordinator, key: str) -> str:
+    """A booked session by the car and charger a person gave it ("Booked: Van 1 on Street"); any
+    other device without a subentry by its key."""
+    booking_id = key.removeprefix(bookings.BOOKING_PREFIX)
+    booking = coordinator.intents.bookings.get(booking_id) if key != booking_id else None
+    if booking is None:
+        return key
+    charger = coordinator.config_entry.subentries.get(booking.charger)
+    return f"Booked: {booking.vehicle or booking.id} on {charger.title if charger else booking.charger}"
 
 
 def async_setup_services(hass: HomeAssistant) -> None:
@@ -524,6 +543,16 @@ def async_setup_services(hass: HomeAssistant) -> None:
         _async_simulate,
         schema=SIMULATE_SCHEMA,
         supports_response=SupportsResponse.ONLY,
+    )
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_BOOK_SESSION,
+        _async_book_session,
+        schema=BOOK_SESSION_SCHEMA,
+        supports_response=SupportsResponse.OPTIONAL,
+    )
+    hass.services.async_register(
+        DOMAIN, SERVICE_CANCEL_BOOKING, _async_cancel_booking, schema=CANCEL_BOOKING_SCHEMA
     )
 
 
@@ -884,3 +913,131 @@ def _what_if(data: HeadroomData, fields: Mapping[str, Any]) -> Change:
         ev_departure=departure,
         ev_max_power_kw=fields.get("ev_max_power_kw"),
     )
+
+
+# Bookings: charging sessions known before the car arrives (``policy.bookings`` plans them).
+
+BOOK_SESSION_SCHEMA = vol.Schema(
+    {
+        vol.Required(ATTR_DEVICE_ID): _id(ATTR_DEVICE_ID),
+        vol.Optional("id"): _id("id"),
+        vol.Optional("vehicle"): _id("vehicle"),
+        vol.Required("arrival"): _moment("arrival"),
+        vol.Required("departure"): _moment("departure"),
+        **_numbers(SERVICE_BOOK_SESSION),
+        vol.Optional("priority"): vol.In(list(PRIORITIES)),
+    }
+)
+CANCEL_BOOKING_SCHEMA = vol.Schema({vol.Required("id"): _id("id")})
+
+
+def _booking(call: ServiceCall, sub: ConfigSubentry) -> Booking:
+    """The booking asked for; refused, before anything changes, when it cannot be one."""
+    fields = call.data
+    if ("energy_kwh" in fields) == ("target_soc" in fields):
+        raise _invalid("booking_energy_or_soc")
+    _positive(call, "energy_kwh")
+    arrival, departure = _aware(fields["arrival"]), _aware(fields["departure"])
+    if departure <= arrival:
+        raise _invalid(
+            "departure_before_arrival", arrival=arrival.isoformat(), departure=departure.isoformat()
+        )
+    if departure <= dt_util.now():
+        raise _invalid("in_the_past", end=departure.isoformat())
+    if "target_soc" in fields and not bookings.knows_soc(sub.data):
+        raise _invalid("target_needs_soc", charger=sub.title)
+    return Booking(
+        id=fields.get("id") or ulid_util.ulid_now(),
+        charger=sub.subentry_id,
+        arrival=arrival,
+        departure=departure,
+        energy_kwh=fields.get("energy_kwh"),
+        target_soc=fields.get("target_soc"),
+        arrival_soc=fields.get("arrival_soc"),
+        priority=PRIORITIES[fields.get("priority", "normal")],
+        vehicle=fields.get("vehicle"),
+    )
+
+
+async def _async_book_session(call: ServiceCall) -> ServiceResponse:
+    entry = _entry(call.hass)
+    coordinator = entry.runtime_data
+    sub = _subentry(call.hass, entry, call.data[ATTR_DEVICE_ID], SUBENTRY_EV_CHARGER)
+    await _require_control(call, sub)
+    booking = _booking(call, sub)
+    async with coordinator.promise_lock:
+        if (other := bookings.overlapping(coordinator.intents, booking)) is not None:
+            raise _invalid(
+                "charger_booked",
+                charger=sub.title,
+                id=other.id,
+                arrival=other.arrival.isoformat(),
+                departure=other.departure.isoformat(),
+            )
+        data = coordinator.data
+        answer = await _booking_feasibility(call.hass, data, booking, sub)
+        async with _undone_on_failure(coordinator, ("bookings", booking.id)):
+            coordinator.intents.bookings[booking.id] = booking
+            data = await coordinator.async_replan_now()
+    call.hass.bus.async_fire(f"{DOMAIN}_booking_changed", {"id": booking.id, "status": "booked"})
+    planned = data.plan.devices.get(bookings.device_id(booking.id))
+    if booking.id not in coordinator.intents.bookings:
+        # The car on the charger took it over at once (it is due): its goal now holds the energy.
+        planned = data.plan.devices.get(sub.subentry_id)
+    config = ChargerConfig.from_data(sub.data)
+    return {
+        "id": booking.id,
+        "charger": sub.title,
+        "vehicle": booking.vehicle,
+        "energy_kwh": round(bookings.planned_energy_kwh(booking, config), 3),
+        **answer,
+        "planned_energy_kwh": None if planned is None else round(planned.energy_kwh or 0.0, 3),
+        "taken_over": booking.id not in coordinator.intents.bookings,
+        "currency": call.hass.config.currency,
+    }
+
+
+async def _booking_feasibility(
+    hass: HomeAssistant, data: HeadroomData, booking: Booking, sub: ConfigSubentry
+) -> dict[str, Any]:
+    """Whether the site can meet the booking with what the cars planned and booked already can spare
+    (the session ranked below them all, as ``check_feasibility`` asks), against the plan without this
+    booking's earlier version; no answer for a stay outside the horizon, said in the notes."""
+    problem = data.problem
+    count = problem.site.phases.count if problem.site.phases else None
+    ev = bookings.session(booking, sub.data, data.timeline, count)
+    notes = _horizon_notes(data, booking.departure)
+    if ev is None:
+        notes = [f"the stay lies beyond the plan, which ends {data.step_start(problem.steps).isoformat()}"]
+        return {"feasible": None, "notes": notes}
+    others = [d for d in problem.devices if d.id != ev.id]
+    lowest = min((e.priority for e in problem.of_kind(Ev) if e.id != ev.id), default=1)
+    request = dataclasses.replace(ev, priority=max(lowest - 1, 0), start_penalty=0.0)
+    devices = bookings.make_way(others, [booking], data.timeline)
+    answer = await _solve(
+        hass, check_feasibility, dataclasses.replace(problem, devices=tuple(devices)), request
+    )
+    if not _energy_from_car(booking, sub):
+        notes.append("planned with the charger's default energy until the car's state of charge is read")
+    return {**_feasibility_response(data, answer, ev.arrival, ev.departure), "notes": notes}
+
+
+def _energy_from_car(booking: Booking, sub: ConfigSubentry) -> bool:
+    """Whether the energy planned for a target state of charge comes from the car (not a default)."""
+    config = ChargerConfig.from_data(sub.data)
+    return booking.energy_kwh is not None or (booking.arrival_soc is not None and bool(config.capacity_kwh))
+
+
+async def _async_cancel_booking(call: ServiceCall) -> None:
+    entry = _entry(call.hass)
+    coordinator = entry.runtime_data
+    booking_id = call.data["id"]
+    booking = coordinator.intents.bookings.get(booking_id)
+    if booking is None:
+        raise _invalid("unknown_booking", id=booking_id)
+    if (sub := entry.subentries.get(booking.charger)) is not None:
+        await _require_control(call, sub)
+    async with coordinator.promise_lock, _undone_on_failure(coordinator, ("bookings", booking_id)):
+        coordinator.intents.bookings.pop(booking_id, None)
+        await coordinator.async_replan_now()
+    call.hass.bus.async_fire(f"{DOMAIN}_booking_changed", {"id": booking_id, "status": "cancelled"})

@@ -34,7 +34,7 @@ from .conftest import SITE, appliance_subentry, charger_subentry
 EVENING = "2026-11-22 18:00:00-08:00"
 PACKAGE = Path(__file__).parents[2] / "custom_components" / "headroom"
 EXCEPTIONS = json.loads((PACKAGE / "strings.json").read_text())["exceptions"]
-NO_RESPONSE = {"replan", "release_capacity", "override"}
+NO_RESPONSE = {"replan", "release_capacity", "override", "cancel_booking"}
 # Keys a refused number or id may be refused with.
 INPUT_KEYS = {"not_a_number", "not_finite", "out_of_range", "not_whole", "empty_id", "invalid_id"}
 
@@ -114,6 +114,14 @@ def valid_calls(hass: HomeAssistant, entry: MockConfigEntry) -> dict[str, dict[s
             "ev_max_power_kw": 7,
             "days": 1,
         },
+        "book_session": {
+            "device_id": driveway,
+            "id": "van",
+            "arrival": at(1),
+            "departure": at(4),
+            "energy_kwh": 10,
+        },
+        "cancel_booking": {"id": "van"},
     }
 
 
@@ -125,6 +133,8 @@ ID_FIELDS = {
     "add_known_load": "id",
     "override": "device_id",
     "schedule_appliance": "device_id",
+    "book_session": "id",
+    "cancel_booking": "id",
 }
 
 

@@ -199,6 +199,53 @@ class KnownLoad:
 
 
 @dataclass
+class Booking:
+    """A charging session known before the car arrives (seed 001: "scheduled to arrive"): on one
+    charger (its subentry id) from ``arrival`` to ``departure``, for ``energy_kwh`` or up to
+    ``target_soc`` (%; from ``arrival_soc`` when given). Planned before it arrives; the car plugged
+    in when it is due takes it over (``policy.bookings``)."""
+
+    id: str
+    charger: str
+    arrival: datetime
+    departure: datetime
+    energy_kwh: float | None = None
+    target_soc: float | None = None
+    arrival_soc: float | None = None
+    priority: int = 1
+    vehicle: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "charger": self.charger,
+            "arrival": self.arrival.isoformat(),
+            "departure": self.departure.isoformat(),
+            "energy_kwh": self.energy_kwh,
+            "target_soc": self.target_soc,
+            "arrival_soc": self.arrival_soc,
+            "priority": self.priority,
+            "vehicle": self.vehicle,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Booking:
+        arrival, departure = _dt(data["arrival"]), _dt(data["departure"])
+        assert arrival is not None and departure is not None
+        return cls(
+            id=data["id"],
+            charger=data["charger"],
+            arrival=arrival,
+            departure=departure,
+            energy_kwh=data.get("energy_kwh"),
+            target_soc=data.get("target_soc"),
+            arrival_soc=data.get("arrival_soc"),
+            priority=int(data.get("priority", 1)),
+            vehicle=data.get("vehicle"),
+        )
+
+
+@dataclass
 class Intents:
     """Everything people and automations asked for, per device: EV goals, latest finishes, reservations,
     overrides, one-off appliance runs, grid requests and take-overs; kept in the Store and dropped as they
@@ -212,6 +259,7 @@ class Intents:
     grid_requests: dict[str, GridRequest] = field(default_factory=dict)
     manual: dict[str, datetime | None] = field(default_factory=dict)
     appliance_started: dict[str, datetime] = field(default_factory=dict)
+    bookings: dict[str, Booking] = field(default_factory=dict)
     known_loads: dict[str, KnownLoad] = field(default_factory=dict)
 
     def goal(self, device_id: str) -> EvGoal:
@@ -237,6 +285,7 @@ class Intents:
         self.known_loads = {k: v for k, v in self.known_loads.items() if v.end > now}
         self.appliance_runs = {k: w for k, w in self.appliance_runs.items() if any(e > now for _, e in w)}
         self.manual = {k: u for k, u in self.manual.items() if u is None or u > now}
+        self.bookings = {k: b for k, b in self.bookings.items() if b.departure > now}
         for goal in self.goals.values():
             if goal.departure_at is not None and goal.departure_at <= now:
                 goal.departure_at = None
@@ -257,6 +306,7 @@ class Intents:
             "grid_requests": {k: v.to_dict() for k, v in self.grid_requests.items()},
             "manual": {k: _iso(v) for k, v in self.manual.items()},
             "appliance_started": {k: v.isoformat() for k, v in self.appliance_started.items()},
+            "bookings": {k: v.to_dict() for k, v in self.bookings.items()},
             "known_loads": {k: v.to_dict() for k, v in self.known_loads.items()},
         }
 
@@ -283,5 +333,6 @@ class Intents:
             appliance_started={
                 k: v for k, raw in data.get("appliance_started", {}).items() if (v := _dt(raw)) is not None
             },
+            bookings={k: Booking.from_dict(v) for k, v in data.get("bookings", {}).items()},
             known_loads={k: KnownLoad.from_dict(v) for k, v in data.get("known_loads", {}).items()},
         )

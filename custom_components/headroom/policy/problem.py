@@ -29,10 +29,12 @@ from ..const import (
     DEFAULT_HORIZON_HOURS,
     DEFAULT_STEP_MINUTES,
     SUBENTRY_BATTERY,
+    SUBENTRY_EV_CHARGER,
 )
 from ..planner import Fixed, Problem, Site, Tariff
 from ..planner.model import Device, FloatArray, ImportCap, Phases
 from ..planner.units import kw_from_amps
+from . import bookings as booked
 from .cycle import Cycle
 from .intents import Intents
 from .kinds import policy_for
@@ -137,6 +139,13 @@ def build_problem(
             if phases is not None:
                 device = dataclasses.replace(device, phases=wired_phases(device_config.data, phases.count))
             planned.append(_with_previous(device, previous, timeline))
+    chargers = {i: c.data for i, c in devices.items() if c.kind == SUBENTRY_EV_CHARGER}
+    planned = booked.make_way(planned, intents.bookings.values(), timeline)
+    count = phases.count if phases is not None else None
+    planned += [
+        _with_previous(d, previous, timeline)
+        for d in booked.sessions(intents.bookings.values(), chargers, timeline, count)
+    ]
     planned += _reservations(intents, timeline)
     planned += _known_loads(intents, timeline)
     site = _site(config, intents, timeline, limit_kw, phases)
