@@ -35,15 +35,16 @@ def _one(job: tuple[str, float, float]) -> tuple[str, float, dict[str, Any]]:
 def _rows(results: list[tuple[str, float, dict[str, Any]]]) -> list[str]:
     lines = [
         "| scenario | error | bound | BAU | Headroom | capture mean | capture worst | trips BAU / Headroom "
-        "| EV goals (Headroom) | fallbacks | CPU s / run |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| capture at the same end | EV goals (Headroom) | fallbacks | CPU s / run |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for name, error, answer in results:
         bau, headroom = answer["policies"]["bau"], answer["policies"]["headroom"]
         lines.append(
             f"| {name} | {error:.0%} | {answer['bound']:.2f} | {bau['cost']:.2f} | {headroom['cost']:.2f} "
             f"| {headroom['capture']['mean']:.3f} | {headroom['capture']['worst']:.3f} "
-            f"| {bau['trips']} / {headroom['trips']} | {headroom['goals_met']}/{headroom['goals_total']} "
+            f"| {bau['trips']} / {headroom['trips']} | {headroom['capture_same_end']['mean']:.3f} "
+            f"| {headroom['goals_met']}/{headroom['goals_total']} "
             f"| {headroom['fallbacks']} | {headroom['cpu_seconds']:.1f} |"
         )
     return lines
@@ -70,6 +71,48 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+FINDINGS = """## Where the gap is (measured on perfect forecasts, 7 days)
+
+Gap = Headroom - bound, comparison cost. Measured with the scenario's own seed, error 0:
+
+| scenario | bound | bound at Headroom's end | Headroom | gap | of it: the end of the days | of it: Headroom's |
+| --- | --- | --- | --- | --- | --- | --- |
+| dutch_home | 7.22 | 7.77 | 8.87 | 1.65 | 0.55 | 1.10 |
+| geyser_time_of_use | 33.18 | 33.19 | 34.31 | 1.12 | 0.01 | 1.12 |
+| south_africa_load_shedding | 172.78 | 183.10 | 194.18 | 21.40 | 10.32 | 11.08 |
+
+- **The end of the days.** Energy held at the end is valued at the period's mean import price
+  (`stored per kWh` below), above the cheapest hours' price. The bound, knowing where the days end,
+  fills the battery (South Africa: the off-peak 22:00-24:00 at 2.10, valued at 3.50) and the car still
+  plugged in (Dutch home, Sunday night) before midnight; Headroom's rolling plan, rightly for a home
+  that goes on, charges after midnight at the same or a lower price, outside the accounted days. This
+  is not a decision Headroom can improve without knowing the end; the accounting is left as it is.
+- **The horizon.** The Dutch home at `horizon_hours` 36 and 48 (prices beyond publication are
+  persistence forecasts) costs 8.87 and 8.89 against 8.87 at 24 h; South Africa at 36 h 194.95 against
+  194.18. A longer horizon does not pay on these homes.
+- **Resolution.** The bound solved at a 15-minute tick instead of 5 (the realised series sampled at
+  15 minutes, so indicative only): Dutch home 7.74 instead of 7.22 (+0.52), South Africa 173.33 instead
+  of 172.78 (+0.55). About half of the Dutch home's own gap (1.10) is the 5-minute tick the bound sees
+  and the 15-minute plan does not (PV and load peaks inside a step, the dishwasher's profile).
+- **The geyser.** The whole gap is one 15-minute heat at the peak price before the evening shower,
+  every day (0.75 kWh x 7 at 0.28 instead of 0.07 = 1.10). The simulated owner configured comfort
+  3 K above the shower's 45 C (`simulator/sensors.py`); the bound needs only 45 C: heated to 65 C in the
+  night tariff the tank reaches the evening shower at 46 C. The thermal model is not the cause (its
+  fixed heat per shower is conservative in the evening, optimistic in the morning, when the tank is
+  full anyway); the margin is the owner's setting, and a smaller one would trade it against cold
+  showers under forecast error.
+- **South Africa.** Of Headroom's own 11.08, the 25 % load margin in the steps before and during
+  load shedding (`policy/problem.py` `OUTAGE_LOAD_MARGIN`) is 7.86 on perfect forecasts (186.32 with
+  the margin 0, but then 0.11 kWh not served). With it Headroom imports 20.9 kWh off-peak instead
+  of 16.9 and saves only 0.3 kWh at the peak (32.3 against 32.0): the extra charge still in the battery
+  after the morning outage most likely takes the place of midday PV, which then has nowhere to go
+  (export pays 0). It is the insurance that lifts the worst capture at
+  40 % error (see the commit that added it). The rest (3.2) is not split further here (the bound at
+  a 15-minute tick accounts for about 0.55 of it). Making the margin depend on the forecast's measured error instead of a fixed 25 % is
+  the next step and is not done.
+"""
+
+
 def _page(lines: list[str], days: float, accounting: dict[str, dict[str, float]]) -> str:
     prices = "\n".join(
         f"| {name} | {a['stored_per_kwh']} | {a['shortfall_per_kwh']} | {a['trip']} | {a['cold_shower']} "
@@ -92,14 +135,17 @@ bound and the capture ratio, (BAU - Headroom) / (BAU - bound), is conservative. 
 relative standard deviation of a day-ahead forecast of the house's load and PV, correlated hour to hour
 (AR(1), persistence 0.9), for PV half of it one level for the whole day, smaller nearer the hour;
 dynamic prices are known only as far as published (tomorrow's from 13:00). Capture mean and worst are
-over the seeds; trips and goals are the worst seed's.
+over the seeds; trips and goals are the worst seed's. **Capture at the same end** is the mean capture
+against the bound asked to end each run holding exactly what that run held at the end
+(`bound(..., stored_gain_kwh=...)`): the difference is what the end of the accounted days is worth to
+perfect foresight, which a rolling plan for a home that goes on living cannot see (see below).
 
 {chr(10).join(lines)}
 
 The issue's targets (capture at least 0.97 at 20 % and 0.95 at 40 % on every scenario) are not met
-yet: the table is the honest state. Part of the gap is the bound's relaxations and its finer tick
-(Headroom plans in 15-minute steps over a rolling 24 h); the rest is Headroom's.
+yet: the table is the honest state.
 
+{FINDINGS}
 Stated prices per scenario (currency per kWh, per trip, per cold shower):
 
 | scenario | stored per kWh | shortfall per kWh | trip | cold shower | value of lost load |

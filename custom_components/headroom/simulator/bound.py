@@ -99,6 +99,8 @@ class _Builder:
         # Per tick: (columns, coefficients) drawn from the AC bus (+) on top of the base load.
         self.draws: list[tuple[IntArray, IntArray, FloatArray]] = []
         self.constant_stored = 0.0
+        # The columns whose values are energy held at the end, and kWh per unit of each.
+        self.stored: list[tuple[IntArray, FloatArray]] = []
         # Stored energy gained whatever the program does (an undriven water heater's), kWh.
         self.fixed_stored_gain = 0.0
 
@@ -165,6 +167,7 @@ class _Builder:
         )
         # The start's SoC is above the reserve the simulator keeps: the end is valued against it.
         lp.add_cost(soc[-1:], -self.acc.stored_per_kwh)
+        self.stored.append((soc[-1:], np.ones(1)))
         self.constant_stored += b.soc_kwh
         self.draw(rows, charge, np.ones(n))
         self.draw(rows, discharge, -np.ones(n))
@@ -192,6 +195,7 @@ class _Builder:
             )
         else:
             self.lp.add_cost(power, -self.acc.stored_per_kwh * self.dt)
+            self.stored.append((power, np.full(len(t), self.dt)))
         self.draw(t, power, np.ones(len(t)))
 
     def appliances(self) -> None:
@@ -268,6 +272,7 @@ class _Builder:
                     )
         per_kelvin = heat_kwh(heater.litres, 1.0, 0.0)
         lp.add_cost(temp[-1:], -self.acc.stored_per_kwh * per_kelvin)
+        self.stored.append((temp[-1:], np.full(1, per_kelvin)))
         self.constant_stored += heater.temperature_c * per_kelvin
         self.draw(rows, power, np.ones(n))
 
@@ -275,6 +280,15 @@ class _Builder:
         """The tick at (or after, ``up``; else before) ``moment``."""
         position = (moment - self.moments[0]).total_seconds() / 60 / self.sc.tick_minutes
         return max(0, int(np.ceil(position - 1e-9) if up else np.floor(position + 1e-9)))
+
+    def pin_stored_gain(self, gain_kwh: float) -> None:
+        """The energy held at the end, less that held at the start, is exactly ``gain_kwh``."""
+        if not self.stored:
+            return
+        cols = np.concatenate([c for c, _ in self.stored])
+        kwh = np.concatenate([k for _, k in self.stored])
+        total = gain_kwh + self.constant_stored - self.fixed_stored_gain
+        self.lp.add_rows(1, np.zeros(len(cols), dtype=np.int64), cols, kwh, lb=total, ub=total)
 
     # ---------------------------------------------------------------- balance and solve
 
@@ -299,8 +313,17 @@ class _Builder:
         )
 
 
-def bound(scenario: Scenario, days: float, *, time_limit: float = 120.0) -> Bound:
-    """The least comparison cost over ``days`` of ``scenario`` (see the module's docstring)."""
+def bound(
+    scenario: Scenario, days: float, *, time_limit: float = 120.0, stored_gain_kwh: float | None = None
+) -> Bound:
+    """The least comparison cost over ``days`` of ``scenario`` (see the module's docstring).
+
+    ``stored_gain_kwh`` (a diagnosis, not the bound): the least cost of ending the days with exactly
+    that much more energy held than at the start (a policy's ``Outcome.stored_gain_kwh``). The
+    bound's difference to it is what the days' end is worth to perfect foresight (stored energy is
+    valued at the stated price, above the cheapest hours' price), which no rolling plan, however
+    good, can see; what is left is the policy's own loss against the same end.
+    """
     b = _Builder(scenario, days)
     imp, exp, unserved = b.grid()
     b.battery()
@@ -308,6 +331,8 @@ def bound(scenario: Scenario, days: float, *, time_limit: float = 120.0) -> Boun
     b.appliances()
     b.water_heater()
     b.balance(imp, exp, unserved)
+    if stored_gain_kwh is not None:
+        b.pin_stored_gain(stored_gain_kwh)
     result = b.lp.solve(time_limit)
     if result.x is None:
         raise RuntimeError(f"the bound has no solution: {result.status} ({result.message})")

@@ -3,7 +3,9 @@
 One ``evaluate`` runs business as usual once (it forecasts nothing) and Headroom once per noise
 seed, solves the bound once (it knows the realised days), and answers per policy the mean
 comparison cost, the capture ratio's mean and worst over the seeds, fuse trips, EV goals met,
-plans that fell back to the greedy plan, and CPU seconds per run.
+plans that fell back to the greedy plan, and CPU seconds per run. For Headroom also the capture
+against the bound at the same end (``capture_same_end``): the bound asked to end each run holding
+what that run held, so what the days' end is worth to perfect foresight is split off the gap.
 """
 
 from __future__ import annotations
@@ -35,12 +37,26 @@ def evaluate(scenario: Scenario, days: float, error: float | None, seeds: list[i
     floor = lower_bound(scenario, days)
     bau = run(scenario, "bau", days)
     headroom = [run(scenario, "headroom", days, forecast_error=error, noise_seed=s) for s in seeds]
+    same_end = [
+        capture(
+            bau.fair_cost,
+            r.fair_cost,
+            lower_bound(scenario, days, stored_gain_kwh=r.outcome.stored_gain_kwh if r.outcome else 0.0).cost,
+        )
+        for r in headroom
+    ]
+    summary = _summary(headroom, bau.fair_cost, floor.cost) | {
+        "capture_same_end": {
+            "mean": round(sum(same_end) / len(same_end), 3),
+            "worst": round(min(same_end), 3),
+        }
+    }
     return {
         "bound": round(floor.cost, 2),
         "accounting": floor.accounting.as_dict(),
         "policies": {
             "bau": _summary([bau], bau.fair_cost, floor.cost),
-            "headroom": _summary(headroom, bau.fair_cost, floor.cost),
+            "headroom": summary,
         },
     }
 
