@@ -12,13 +12,14 @@ Who may call what: actions that only answer (``get_plan``, ``check_feasibility``
 ``replan``) are open to every user. Actions on one device (``set_ev_goal``, ``override``,
 ``schedule_appliance``) need control permission on every entity of that device and every entity
 Headroom drives for it, as HA asks of the device's own entities. Actions that promise the site's
-capacity or change its limit (``reserve_capacity``, ``release_capacity``, ``flex_request`` unless
+capacity or change its limit (``reserve_capacity``, ``request_capacity``, ``release_capacity``, ``flex_request`` unless
 ``dry_run``) need an administrator. Calls without a user (automations, scripts) may do all.
 
 Each handler validates, turns times into steps of the published plan, calls the HA-free
 planner (``feasibility``, ``reservation``, ``grid_request``, ``whatif``) in the executor, keeps
 what was promised in the coordinator's intents and answers; the closed-loop simulation's
-scenario is built in ``whatif.py``.
+scenario is built in ``whatif.py``. ``request_capacity`` negotiates: it offers what the room holds and
+holds it under a token (``policy/negotiation.py``) that ``reserve_capacity`` commits as offered.
 """
 
 from __future__ import annotations
@@ -65,6 +66,7 @@ from .planner.plan import DevicePlan
 from .planner.reservation import Grant, grant_capacity
 from .planner.whatif import Change, compare, variant
 from .policy.intents import PRIORITIES, EvGoal, GridRequest, Override, Reservation
+from .policy.negotiation import HOLD_MINUTES, Hold, Holds, negotiate, new_hold
 from .policy.problem import RESERVATION_PREFIX
 from .whatif import async_closed_loop
 
@@ -86,6 +88,8 @@ SERVICE_OVERRIDE = "override"
 SERVICE_SCHEDULE_APPLIANCE = "schedule_appliance"
 SERVICE_SIMULATE = "simulate"
 SERVICE_ADD_KNOWN_LOAD = "add_known_load"
+SERVICE_REQUEST_CAPACITY = "request_capacity"
+HOLDS_KEY = f"{DOMAIN}_holds"  # hass.data: the capacity holds (policy/negotiation.py) by config entry
 
 # Every numeric field of every action: (min, max), both inclusive. The one source of these ranges:
 # the schemas below are built from it and services.yaml's number selectors say the same.
@@ -95,6 +99,7 @@ RANGES: dict[str, dict[str, tuple[float, float]]] = {
     SERVICE_RESERVE_CAPACITY: {"power_kw": (0, 400), "energy_kwh": (0, 1000)},
     SERVICE_FLEX_REQUEST: {"limit_kw": (0, 1000), "energy_kwh": (0, 1000)},
     SERVICE_ADD_KNOWN_LOAD: {"power_kw": (0, 400)},
+    SERVICE_REQUEST_CAPACITY: {"power_kw": (0, 400)},
     SERVICE_SIMULATE: {
         "battery_capacity_kwh": (0, 200),
         "battery_power_kw": (0, 100),
@@ -222,12 +227,23 @@ CHECK_FEASIBILITY_SCHEMA = vol.Schema(
 )
 RESERVE_CAPACITY_SCHEMA = vol.Schema(
     {
-        vol.Required("id"): _id("id"),
-        vol.Required("start"): _moment("start"),
-        vol.Required("end"): _moment("end"),
-        vol.Required("power_kw"): _number(SERVICE_RESERVE_CAPACITY, "power_kw"),
+        vol.Optional("token"): _id("token"),
+        vol.Optional("id"): _id("id"),
+        vol.Optional("start"): _moment("start"),
+        vol.Optional("end"): _moment("end"),
+        vol.Optional("power_kw"): _number(SERVICE_RESERVE_CAPACITY, "power_kw"),
         vol.Optional("energy_kwh"): _number(SERVICE_RESERVE_CAPACITY, "energy_kwh"),
         vol.Optional("force", default=False): cv.boolean,
+    }
+)
+REQUEST_CAPACITY_SCHEMA = vol.Schema(
+    {
+        vol.Required("requester"): _id("requester"),
+        vol.Required("start"): _moment("start"),
+        vol.Required("end"): _moment("end"),
+        vol.Optional("power_kw"): _number(SERVICE_REQUEST_CAPACITY, "power_kw"),
+        vol.Optional("all_available", default=False): cv.boolean,
+        vol.Optional("priority", default="normal"): vol.In(list(PRIORITIES)),
     }
 )
 RELEASE_CAPACITY_SCHEMA = vol.Schema({vol.Required("id"): _id("id")})
@@ -501,6 +517,13 @@ def async_setup_services(hass: HomeAssistant) -> None:
         supports_response=SupportsResponse.OPTIONAL,
     )
     hass.services.async_register(
+        DOMAIN,
+        SERVICE_REQUEST_CAPACITY,
+        _async_request_capacity,
+        schema=REQUEST_CAPACITY_SCHEMA,
+        supports_response=SupportsResponse.ONLY,
+    )
+    hass.services.async_register(
         DOMAIN, SERVICE_RELEASE_CAPACITY, _async_release_capacity, schema=RELEASE_CAPACITY_SCHEMA
     )
     hass.services.async_register(
@@ -631,6 +654,10 @@ def _feasibility_response(
 async def _async_reserve_capacity(call: ServiceCall) -> ServiceResponse:
     coordinator = _entry(call.hass).runtime_data
     await _require_admin(call)
+    if "token" in call.data:
+        return await _async_commit_hold(call, coordinator)
+    if any(key not in call.data for key in ("id", "start", "end", "power_kw")):
+        raise _invalid("token_or_request")
     _positive(call, "power_kw", "energy_kwh")
     reservation_id = call.data["id"]
     async with coordinator.promise_lock:
@@ -672,6 +699,104 @@ async def _async_reserve_capacity(call: ServiceCall) -> ServiceResponse:
         f"{DOMAIN}_reservation_changed", {"id": reservation_id, "status": grant.status, "breach": breach}
     )
     return _grant_response(coordinator, data, grant, breach)
+
+
+def _holds(hass: HomeAssistant, coordinator: HeadroomCoordinator) -> Holds:
+    """The capacity holds of this config entry (in memory: a hold lasts minutes)."""
+    books: dict[str, Holds] = hass.data.setdefault(HOLDS_KEY, {})
+    return books.setdefault(coordinator.config_entry.entry_id, Holds())
+
+
+async def _async_request_capacity(call: ServiceCall) -> ServiceResponse:
+    """Offer the requester what the room holds (less what others of its priority or above hold, plus
+    its own reservation, which the offer would replace) and hold it for ``HOLD_MINUTES``."""
+    coordinator = _entry(call.hass).runtime_data
+    await _require_admin(call)
+    if "power_kw" not in call.data and not call.data["all_available"]:
+        raise _invalid("power_or_all_available")
+    _positive(call, "power_kw")
+    requester, priority = call.data["requester"], PRIORITIES[call.data["priority"]]
+    async with coordinator.promise_lock:
+        data = coordinator.data
+        first, end = _window(data, call.data["start"], call.data["end"])
+        problem, now, holds = data.problem, dt_util.utcnow(), _holds(call.hass, coordinator)
+        holds.expire(now)
+        horizon = data.step_start(0)
+        room = np.maximum(problem.site.import_limit_kw - data.plan.grid_import_kw, 0.0)
+        own = data.plan.devices.get(f"{RESERVATION_PREFIX}{requester}")
+        if own is not None:
+            room = room + own.power_kw
+        held = holds.held_kw(
+            horizon, problem.steps, problem.step_minutes, besides=requester, priority=priority
+        )
+        free = np.maximum(room - held, 0.0)
+        power_kw = None if call.data["all_available"] else call.data["power_kw"]
+        cap_kw = call.data.get("power_kw", float(problem.site.import_limit_kw.max()))
+        answer = negotiate(free, first, end, power_kw=power_kw, cap_kw=cap_kw)
+        holds.by_requester.pop(requester, None)
+        hold, dropped = None, []
+        if answer.offer is not None:
+            hold = new_hold(
+                requester,
+                answer.offer,
+                priority=priority,
+                start=data.step_start(answer.offer.first),
+                step_minutes=problem.step_minutes,
+                requested_kw=cap_kw,
+                now=now,
+            )
+            dropped = holds.place(hold, np.maximum(room, 0.0), horizon)
+    return _offer_response(data, answer, hold, dropped)
+
+
+def _offer_response(data: HeadroomData, answer: Any, hold: Hold | None, dropped: list[str]) -> dict[str, Any]:
+    def shown(offer: Any) -> dict[str, Any]:
+        return {"kind": offer.kind, "power_kw": _series(data, offer.power_kw, offer.first)}
+
+    return {
+        "fits": answer.offers.fits,
+        "offer": None if answer.offer is None else shown(answer.offer),
+        "token": None if hold is None else hold.token,
+        "expires": None if hold is None else hold.expires.isoformat(),
+        "hold_minutes": HOLD_MINUTES,
+        "counter_offers": [] if answer.offers.fits else [shown(o) for o in answer.offers.counter],
+        "all_available_kw": _series(
+            data, answer.offers.all_available.power_kw, first=answer.offers.all_available.first
+        ),
+        "dropped_holds": dropped,
+    }
+
+
+async def _async_commit_hold(call: ServiceCall, coordinator: HeadroomCoordinator) -> ServiceResponse:
+    """Reserve exactly the held offer behind the token, as offered; an unknown or expired token
+    changes nothing."""
+    async with coordinator.promise_lock:
+        hold = _holds(call.hass, coordinator).take(call.data["token"], dt_util.utcnow())
+        if hold is None:
+            raise _invalid("unknown_token")
+        async with _undone_on_failure(coordinator, ("reservations", hold.requester)):
+            coordinator.intents.reservations[hold.requester] = Reservation(
+                id=hold.requester,
+                start=hold.start,
+                step_minutes=hold.step_minutes,
+                granted_kw=list(hold.power_kw),
+                requested_kw=hold.requested_kw,
+                status="granted",
+            )
+            await coordinator.async_replan_now()
+    call.hass.bus.async_fire(
+        f"{DOMAIN}_reservation_changed", {"id": hold.requester, "status": "granted", "breach": False}
+    )
+    step = timedelta(minutes=hold.step_minutes)
+    return {
+        "status": "granted",
+        "id": hold.requester,
+        "kind": hold.kind,
+        "granted_kw": [
+            {"start": (hold.start + i * step).isoformat(), "value": v} for i, v in enumerate(hold.power_kw)
+        ],
+        "granted_kwh": round(sum(hold.power_kw) * hold.step_minutes / 60, 3),
+    }
 
 
 def _without_reservation(problem: Problem, reservation_id: str) -> Problem:
