@@ -767,13 +767,31 @@ def _offer_response(data: HeadroomData, answer: Any, hold: Hold | None, dropped:
     }
 
 
+def _check_hold_fits(data: HeadroomData, hold: Hold, holds: Holds) -> None:
+    """Refuse (keeping the hold) a hold the plan has since lost the room for: a reservation made without
+    a token (which does not see holds) or load that cannot move grown into it. The room is the limit
+    less the plan's import, plus this requester's own reservation and what the cars are planned to
+    draw (a committed reservation squeezes them), so committing never plans beyond the fuse."""
+    problem, plan = data.problem, data.plan
+    room = problem.site.import_limit_kw - plan.grid_import_kw
+    for key in (f"{RESERVATION_PREFIX}{hold.requester}", *(ev.id for ev in problem.of_kind(Ev))):
+        if key in plan.devices:
+            room = room + np.maximum(plan.devices[key].power_kw, 0.0)
+    held = hold.on(data.step_start(0), problem.steps, problem.step_minutes)
+    if (held > room + PROMISE_TOLERANCE_KW).any():
+        holds.by_requester[hold.requester] = hold
+        raise _invalid("hold_no_longer_fits", requester=hold.requester)
+
+
 async def _async_commit_hold(call: ServiceCall, coordinator: HeadroomCoordinator) -> ServiceResponse:
     """Reserve exactly the held offer behind the token, as offered; an unknown or expired token
     changes nothing."""
     async with coordinator.promise_lock:
-        hold = _holds(call.hass, coordinator).take(call.data["token"], dt_util.utcnow())
+        holds = _holds(call.hass, coordinator)
+        hold = holds.take(call.data["token"], dt_util.utcnow())
         if hold is None:
             raise _invalid("unknown_token")
+        _check_hold_fits(coordinator.data, hold, holds)
         async with _undone_on_failure(coordinator, ("reservations", hold.requester)):
             coordinator.intents.reservations[hold.requester] = Reservation(
                 id=hold.requester,
