@@ -60,7 +60,7 @@ from .const import (
 from .coordinator import HeadroomConfigEntry, HeadroomCoordinator
 from .data import HeadroomData
 from .devices import KINDS
-from .planner import Ev, FeasibilityAnswer, Problem, check_feasibility
+from .planner import Ev, FeasibilityAnswer, Fixed, Problem, check_feasibility, solve
 from .planner.grid_request import answer_grid_request
 from .planner.plan import DevicePlan
 from .planner.reservation import Grant, grant_capacity
@@ -89,6 +89,7 @@ SERVICE_SCHEDULE_APPLIANCE = "schedule_appliance"
 SERVICE_SIMULATE = "simulate"
 SERVICE_ADD_KNOWN_LOAD = "add_known_load"
 SERVICE_REQUEST_CAPACITY = "request_capacity"
+HOLD_PREFIX = "hold:"  # a hold as fixed load in the problem a token-less reservation is decided on
 HOLDS_KEY = f"{DOMAIN}_holds"  # hass.data: the capacity holds (policy/negotiation.py) by config entry
 
 # Every numeric field of every action: (min, max), both inclusive. The one source of these ranges:
@@ -669,6 +670,8 @@ async def _async_reserve_capacity(call: ServiceCall) -> ServiceResponse:
         # problem, not out of the intents, so that a refusal keeps it.
         replaced = reservation_id in coordinator.intents.reservations
         problem = _without_reservation(data.problem, reservation_id) if replaced else data.problem
+        # What others hold while they decide counts as load that cannot move (policy/negotiation.py).
+        problem, held = _with_holds(call.hass, coordinator, data, problem, besides=reservation_id)
         grant = await _solve(
             call.hass,
             grant_capacity,
@@ -679,7 +682,7 @@ async def _async_reserve_capacity(call: ServiceCall) -> ServiceResponse:
             power_kw=call.data["power_kw"],
             energy_kwh=call.data.get("energy_kwh"),
             force=call.data["force"],
-            before=None if replaced else data.plan,
+            before=None if replaced or held else data.plan,
         )
         breach = _checked_promise(coordinator, problem, grant, force=call.data["force"])
         if grant.status != "rejected":
@@ -699,6 +702,30 @@ async def _async_reserve_capacity(call: ServiceCall) -> ServiceResponse:
         f"{DOMAIN}_reservation_changed", {"id": reservation_id, "status": grant.status, "breach": breach}
     )
     return _grant_response(coordinator, data, grant, breach)
+
+
+def _with_holds(
+    hass: HomeAssistant,
+    coordinator: HeadroomCoordinator,
+    data: HeadroomData,
+    problem: Problem,
+    *,
+    besides: str,
+) -> tuple[Problem, bool]:
+    """The problem with every valid hold but ``besides``'s as fixed load; whether there was one."""
+    holds = _holds(hass, coordinator)
+    holds.expire(dt_util.utcnow())
+    held = [
+        Fixed(
+            id=f"{HOLD_PREFIX}{h.requester}",
+            power_kw=h.on(data.step_start(0), problem.steps, problem.step_minutes),
+        )
+        for h in holds.by_requester.values()
+        if h.requester != besides
+    ]
+    if not held:
+        return problem, False
+    return dataclasses.replace(problem, devices=(*problem.devices, *held)), True
 
 
 def _holds(hass: HomeAssistant, coordinator: HeadroomCoordinator) -> Holds:
@@ -767,31 +794,32 @@ def _offer_response(data: HeadroomData, answer: Any, hold: Hold | None, dropped:
     }
 
 
-def _check_hold_fits(data: HeadroomData, hold: Hold, holds: Holds) -> None:
-    """Refuse (keeping the hold) a hold the plan has since lost the room for: a reservation made without
-    a token (which does not see holds) or load that cannot move grown into it. The room is the limit
-    less the plan's import, plus this requester's own reservation and what the cars are planned to
-    draw (a committed reservation squeezes them), so committing never plans beyond the fuse."""
-    problem, plan = data.problem, data.plan
-    room = problem.site.import_limit_kw - plan.grid_import_kw
-    for key in (f"{RESERVATION_PREFIX}{hold.requester}", *(ev.id for ev in problem.of_kind(Ev))):
-        if key in plan.devices:
-            room = room + np.maximum(plan.devices[key].power_kw, 0.0)
+async def _check_hold_fits(hass: HomeAssistant, data: HeadroomData, hold: Hold) -> None:
+    """Refuse a hold the plan can no longer keep under the import limit (load that cannot move grew
+    into the room it was offered from): the problem with it as fixed load, instead of the requester's
+    own reservation, is solved aside, and nothing is published."""
+    problem = _without_reservation(data.problem, hold.requester)
     held = hold.on(data.step_start(0), problem.steps, problem.step_minutes)
-    if (held > room + PROMISE_TOLERANCE_KW).any():
-        holds.by_requester[hold.requester] = hold
+    trial = dataclasses.replace(problem, devices=(*problem.devices, Fixed(id=HOLD_PREFIX, power_kw=held)))
+    plan = await _solve(hass, solve, trial)
+    over = plan.grid_import_kw > problem.site.import_limit_kw + PROMISE_TOLERANCE_KW
+    if (over & (held > 0)).any():
         raise _invalid("hold_no_longer_fits", requester=hold.requester)
 
 
 async def _async_commit_hold(call: ServiceCall, coordinator: HeadroomCoordinator) -> ServiceResponse:
-    """Reserve exactly the held offer behind the token, as offered; an unknown or expired token
-    changes nothing."""
+    """Reserve exactly the held offer behind the token, as offered; an unknown or expired token, or a
+    hold the plan can no longer keep under the limit, changes nothing."""
     async with coordinator.promise_lock:
         holds = _holds(call.hass, coordinator)
         hold = holds.take(call.data["token"], dt_util.utcnow())
         if hold is None:
             raise _invalid("unknown_token")
-        _check_hold_fits(coordinator.data, hold, holds)
+        try:
+            await _check_hold_fits(call.hass, coordinator.data, hold)
+        except ServiceValidationError:
+            holds.by_requester.setdefault(hold.requester, hold)  # kept, to be asked again or to expire
+            raise
         async with _undone_on_failure(coordinator, ("reservations", hold.requester)):
             coordinator.intents.reservations[hold.requester] = Reservation(
                 id=hold.requester,

@@ -157,24 +157,26 @@ async def test_a_hold_that_load_grew_into_is_refused_and_changes_nothing(
 ) -> None:
     window = {"start": at(2), "end": at(3)}
     held = await call(hass, "request_capacity", requester="kiln", power_kw=8.0, **window)
-    await call(hass, "add_known_load", id="party", power_kw=6.0, **window)
+    await call(hass, "add_known_load", id="party", power_kw=8.0, **window)
     before = await plan(hass)
     with pytest.raises(ServiceValidationError) as grown:
         await call(hass, "reserve_capacity", token=held["token"])
     assert grown.value.translation_key == "hold_no_longer_fits"
-    assert (await plan(hass))["reservations"] == before["reservations"] == []
+    after = await plan(hass)
+    assert after["reservations"] == before["reservations"] == []
+    assert [s["grid_import_kw"] for s in after["steps"]] == [s["grid_import_kw"] for s in before["steps"]]
     await assert_under_the_limit(hass)
 
 
-async def test_a_hold_a_plain_reservation_took_the_room_of_is_refused(
+async def test_a_reservation_without_a_token_does_not_take_what_is_held(
     hass: HomeAssistant, entry: MockConfigEntry
 ) -> None:
     window = {"start": at(2), "end": at(3)}
     held = await call(hass, "request_capacity", requester="kiln", power_kw=8.0, **window)
     plain = await call(hass, "reserve_capacity", id="sauna", power_kw=8.0, **window)
-    assert plain["status"] == "granted"  # a reservation without a token does not see holds
-    with pytest.raises(ServiceValidationError) as taken:
-        await call(hass, "reserve_capacity", token=held["token"])
-    assert taken.value.translation_key == "hold_no_longer_fits"
-    assert [r["id"] for r in (await plan(hass))["reservations"]] == ["sauna"]
+    assert plain["status"] == "partial"  # 8 kW fit alone (the kiln's offer): the hold is counted
+    await call(hass, "reserve_capacity", token=held["token"])
+    answer = await plan(hass)
+    assert {r["id"] for r in answer["reservations"]} == {"sauna", "kiln"}
+    assert set(reserved(answer, "kiln").values()) == {8.0}
     await assert_under_the_limit(hass)
