@@ -62,11 +62,12 @@ from .data import HeadroomData
 from .devices import KINDS
 from .planner import Ev, FeasibilityAnswer, Fixed, Problem, check_feasibility, solve
 from .planner.grid_request import answer_grid_request
+from .planner.offers import Offer
 from .planner.plan import DevicePlan
 from .planner.reservation import Grant, grant_capacity
 from .planner.whatif import Change, compare, variant
 from .policy.intents import PRIORITIES, EvGoal, GridRequest, Override, Reservation
-from .policy.negotiation import HOLD_MINUTES, Hold, Holds, negotiate, new_hold
+from .policy.negotiation import HOLD_MINUTES, Answer, Hold, Holds, negotiate, new_hold
 from .policy.problem import RESERVATION_PREFIX
 from .whatif import async_closed_loop
 
@@ -773,11 +774,15 @@ async def _async_request_capacity(call: ServiceCall) -> ServiceResponse:
                 now=now,
             )
             dropped = holds.place(hold, np.maximum(room, 0.0), horizon)
+    for gone in dropped:  # a requester whose hold a higher priority took hears of it
+        call.hass.bus.async_fire(f"{DOMAIN}_hold_dropped", {"requester": gone, "by": requester})
     return _offer_response(data, answer, hold, dropped)
 
 
-def _offer_response(data: HeadroomData, answer: Any, hold: Hold | None, dropped: list[str]) -> dict[str, Any]:
-    def shown(offer: Any) -> dict[str, Any]:
+def _offer_response(
+    data: HeadroomData, answer: Answer, hold: Hold | None, dropped: list[str]
+) -> dict[str, Any]:
+    def shown(offer: Offer) -> dict[str, Any]:
         return {"kind": offer.kind, "power_kw": _series(data, offer.power_kw, offer.first)}
 
     return {

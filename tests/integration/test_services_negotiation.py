@@ -13,8 +13,9 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.util import dt as dt_util
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 
+from custom_components.headroom.const import DOMAIN
 from custom_components.headroom.policy.negotiation import HOLD_MINUTES
 
 from .test_services import _evening, at, call, plan  # noqa: F401  (_evening: the autouse clock)
@@ -108,9 +109,12 @@ async def test_two_requesters_at_once_are_never_offered_more_than_the_room(
 
 async def test_a_higher_priority_takes_a_lower_hold(hass: HomeAssistant, entry: MockConfigEntry) -> None:
     ask = {"start": at(2), "end": at(3), "power_kw": 8.0}
+    dropped = async_capture_events(hass, f"{DOMAIN}_hold_dropped")
     low = await call(hass, "request_capacity", requester="pool", **ask)
     high = await call(hass, "request_capacity", requester="medical", priority="critical", **ask)
     assert high["fits"] is True and high["dropped_holds"] == ["pool"]
+    await hass.async_block_till_done()
+    assert [e.data for e in dropped] == [{"requester": "pool", "by": "medical"}]
     with pytest.raises(ServiceValidationError):
         await call(hass, "reserve_capacity", token=low["token"])
     await call(hass, "reserve_capacity", token=high["token"])
