@@ -12,13 +12,14 @@ Who may call what: actions that only answer (``get_plan``, ``check_feasibility``
 ``replan``) are open to every user. Actions on one device (``set_ev_goal``, ``override``,
 ``schedule_appliance``, ``book_session``, ``cancel_booking``) need control permission on every entity of that device and every entity
 Headroom drives for it, as HA asks of the device's own entities. Actions that promise the site's
-capacity or change its limit (``reserve_capacity``, ``release_capacity``, ``flex_request`` unless
+capacity or change its limit (``reserve_capacity``, ``request_capacity``, ``release_capacity``, ``flex_request`` unless
 ``dry_run``) need an administrator. Calls without a user (automations, scripts) may do all.
 
 Each handler validates, turns times into steps of the published plan, calls the HA-free
 planner (``feasibility``, ``reservation``, ``grid_request``, ``whatif``) in the executor, keeps
 what was promised in the coordinator's intents and answers; the closed-loop simulation's
-scenario is built in ``whatif.py``.
+scenario is built in ``whatif.py``. ``request_capacity`` negotiates: it offers what the room holds and
+holds it under a token (``policy/negotiation.py``) that ``reserve_capacity`` commits as offered.
 """
 
 from __future__ import annotations
@@ -60,14 +61,16 @@ from .const import (
 from .coordinator import HeadroomConfigEntry, HeadroomCoordinator
 from .data import HeadroomData
 from .devices import KINDS
-from .planner import Ev, FeasibilityAnswer, Problem, check_feasibility
+from .planner import Ev, FeasibilityAnswer, Fixed, Problem, check_feasibility, solve
 from .planner.grid_request import answer_grid_request
+from .planner.offers import Offer
 from .planner.plan import DevicePlan
 from .planner.reservation import Grant, grant_capacity
 from .planner.whatif import Change, compare, variant
 from .policy import bookings
 from .policy.ev_charger import ChargerConfig
 from .policy.intents import PRIORITIES, Booking, EvGoal, GridRequest, Override, Reservation
+from .policy.negotiation import HOLD_MINUTES, Answer, Hold, Holds, negotiate, new_hold
 from .policy.problem import RESERVATION_PREFIX
 from .whatif import async_closed_loop
 
@@ -91,6 +94,9 @@ SERVICE_SIMULATE = "simulate"
 SERVICE_BOOK_SESSION = "book_session"
 SERVICE_CANCEL_BOOKING = "cancel_booking"
 SERVICE_ADD_KNOWN_LOAD = "add_known_load"
+SERVICE_REQUEST_CAPACITY = "request_capacity"
+HOLD_PREFIX = "hold:"  # a hold as fixed load in the problem a token-less reservation is decided on
+HOLDS_KEY = f"{DOMAIN}_holds"  # hass.data: the capacity holds (policy/negotiation.py) by config entry
 
 # Every numeric field of every action: (min, max), both inclusive. The one source of these ranges:
 # the schemas below are built from it and services.yaml's number selectors say the same.
@@ -100,6 +106,7 @@ RANGES: dict[str, dict[str, tuple[float, float]]] = {
     SERVICE_RESERVE_CAPACITY: {"power_kw": (0, 400), "energy_kwh": (0, 1000)},
     SERVICE_FLEX_REQUEST: {"limit_kw": (0, 1000), "energy_kwh": (0, 1000)},
     SERVICE_ADD_KNOWN_LOAD: {"power_kw": (0, 400)},
+    SERVICE_REQUEST_CAPACITY: {"power_kw": (0, 400)},
     SERVICE_SIMULATE: {
         "battery_capacity_kwh": (0, 200),
         "battery_power_kw": (0, 100),
@@ -228,12 +235,23 @@ CHECK_FEASIBILITY_SCHEMA = vol.Schema(
 )
 RESERVE_CAPACITY_SCHEMA = vol.Schema(
     {
-        vol.Required("id"): _id("id"),
-        vol.Required("start"): _moment("start"),
-        vol.Required("end"): _moment("end"),
-        vol.Required("power_kw"): _number(SERVICE_RESERVE_CAPACITY, "power_kw"),
+        vol.Optional("token"): _id("token"),
+        vol.Optional("id"): _id("id"),
+        vol.Optional("start"): _moment("start"),
+        vol.Optional("end"): _moment("end"),
+        vol.Optional("power_kw"): _number(SERVICE_RESERVE_CAPACITY, "power_kw"),
         vol.Optional("energy_kwh"): _number(SERVICE_RESERVE_CAPACITY, "energy_kwh"),
         vol.Optional("force", default=False): cv.boolean,
+    }
+)
+REQUEST_CAPACITY_SCHEMA = vol.Schema(
+    {
+        vol.Required("requester"): _id("requester"),
+        vol.Required("start"): _moment("start"),
+        vol.Required("end"): _moment("end"),
+        vol.Optional("power_kw"): _number(SERVICE_REQUEST_CAPACITY, "power_kw"),
+        vol.Optional("all_available", default=False): cv.boolean,
+        vol.Optional("priority", default="normal"): vol.In(list(PRIORITIES)),
     }
 )
 RELEASE_CAPACITY_SCHEMA = vol.Schema({vol.Required("id"): _id("id")})
@@ -520,6 +538,13 @@ def async_setup_services(hass: HomeAssistant) -> None:
         supports_response=SupportsResponse.OPTIONAL,
     )
     hass.services.async_register(
+        DOMAIN,
+        SERVICE_REQUEST_CAPACITY,
+        _async_request_capacity,
+        schema=REQUEST_CAPACITY_SCHEMA,
+        supports_response=SupportsResponse.ONLY,
+    )
+    hass.services.async_register(
         DOMAIN, SERVICE_RELEASE_CAPACITY, _async_release_capacity, schema=RELEASE_CAPACITY_SCHEMA
     )
     hass.services.async_register(
@@ -660,6 +685,10 @@ def _feasibility_response(
 async def _async_reserve_capacity(call: ServiceCall) -> ServiceResponse:
     coordinator = _entry(call.hass).runtime_data
     await _require_admin(call)
+    if "token" in call.data:
+        return await _async_commit_hold(call, coordinator)
+    if any(key not in call.data for key in ("id", "start", "end", "power_kw")):
+        raise _invalid("token_or_request")
     _positive(call, "power_kw", "energy_kwh")
     reservation_id = call.data["id"]
     async with coordinator.promise_lock:
@@ -671,6 +700,8 @@ async def _async_reserve_capacity(call: ServiceCall) -> ServiceResponse:
         # problem, not out of the intents, so that a refusal keeps it.
         replaced = reservation_id in coordinator.intents.reservations
         problem = _without_reservation(data.problem, reservation_id) if replaced else data.problem
+        # What others hold while they decide counts as load that cannot move (policy/negotiation.py).
+        problem, held = _with_holds(call.hass, coordinator, data, problem, besides=reservation_id)
         grant = await _solve(
             call.hass,
             grant_capacity,
@@ -681,7 +712,7 @@ async def _async_reserve_capacity(call: ServiceCall) -> ServiceResponse:
             power_kw=call.data["power_kw"],
             energy_kwh=call.data.get("energy_kwh"),
             force=call.data["force"],
-            before=None if replaced else data.plan,
+            before=None if replaced or held else data.plan,
         )
         breach = _checked_promise(coordinator, problem, grant, force=call.data["force"])
         if grant.status != "rejected":
@@ -701,6 +732,151 @@ async def _async_reserve_capacity(call: ServiceCall) -> ServiceResponse:
         f"{DOMAIN}_reservation_changed", {"id": reservation_id, "status": grant.status, "breach": breach}
     )
     return _grant_response(coordinator, data, grant, breach)
+
+
+def _with_holds(
+    hass: HomeAssistant,
+    coordinator: HeadroomCoordinator,
+    data: HeadroomData,
+    problem: Problem,
+    *,
+    besides: str,
+) -> tuple[Problem, bool]:
+    """The problem with every valid hold but ``besides``'s as fixed load; whether there was one."""
+    holds = _holds(hass, coordinator)
+    holds.expire(dt_util.utcnow())
+    held = [
+        Fixed(
+            id=f"{HOLD_PREFIX}{h.requester}",
+            power_kw=h.on(data.step_start(0), problem.steps, problem.step_minutes),
+        )
+        for h in holds.by_requester.values()
+        if h.requester != besides
+    ]
+    if not held:
+        return problem, False
+    return dataclasses.replace(problem, devices=(*problem.devices, *held)), True
+
+
+def _holds(hass: HomeAssistant, coordinator: HeadroomCoordinator) -> Holds:
+    """The capacity holds of this config entry (in memory: a hold lasts minutes)."""
+    books: dict[str, Holds] = hass.data.setdefault(HOLDS_KEY, {})
+    return books.setdefault(coordinator.config_entry.entry_id, Holds())
+
+
+async def _async_request_capacity(call: ServiceCall) -> ServiceResponse:
+    """Offer the requester what the room holds (less what others of its priority or above hold, plus
+    its own reservation, which the offer would replace) and hold it for ``HOLD_MINUTES``."""
+    coordinator = _entry(call.hass).runtime_data
+    await _require_admin(call)
+    if "power_kw" not in call.data and not call.data["all_available"]:
+        raise _invalid("power_or_all_available")
+    _positive(call, "power_kw")
+    requester, priority = call.data["requester"], PRIORITIES[call.data["priority"]]
+    async with coordinator.promise_lock:
+        data = coordinator.data
+        first, end = _window(data, call.data["start"], call.data["end"])
+        problem, now, holds = data.problem, dt_util.utcnow(), _holds(call.hass, coordinator)
+        holds.expire(now)
+        horizon = data.step_start(0)
+        room = np.maximum(problem.site.import_limit_kw - data.plan.grid_import_kw, 0.0)
+        own = data.plan.devices.get(f"{RESERVATION_PREFIX}{requester}")
+        if own is not None:
+            room = room + own.power_kw
+        held = holds.held_kw(
+            horizon, problem.steps, problem.step_minutes, besides=requester, priority=priority
+        )
+        free = np.maximum(room - held, 0.0)
+        power_kw = None if call.data["all_available"] else call.data["power_kw"]
+        cap_kw = call.data.get("power_kw", float(problem.site.import_limit_kw.max()))
+        answer = negotiate(free, first, end, power_kw=power_kw, cap_kw=cap_kw)
+        holds.by_requester.pop(requester, None)
+        hold, dropped = None, []
+        if answer.offer is not None:
+            hold = new_hold(
+                requester,
+                answer.offer,
+                priority=priority,
+                start=data.step_start(answer.offer.first),
+                step_minutes=problem.step_minutes,
+                requested_kw=cap_kw,
+                now=now,
+            )
+            dropped = holds.place(hold, np.maximum(room, 0.0), horizon)
+    for gone in dropped:  # a requester whose hold a higher priority took hears of it
+        call.hass.bus.async_fire(f"{DOMAIN}_hold_dropped", {"requester": gone, "by": requester})
+    return _offer_response(data, answer, hold, dropped)
+
+
+def _offer_response(
+    data: HeadroomData, answer: Answer, hold: Hold | None, dropped: list[str]
+) -> dict[str, Any]:
+    def shown(offer: Offer) -> dict[str, Any]:
+        return {"kind": offer.kind, "power_kw": _series(data, offer.power_kw, offer.first)}
+
+    return {
+        "fits": answer.offers.fits,
+        "offer": None if answer.offer is None else shown(answer.offer),
+        "token": None if hold is None else hold.token,
+        "expires": None if hold is None else hold.expires.isoformat(),
+        "hold_minutes": HOLD_MINUTES,
+        "counter_offers": [] if answer.offers.fits else [shown(o) for o in answer.offers.counter],
+        "all_available_kw": _series(
+            data, answer.offers.all_available.power_kw, first=answer.offers.all_available.first
+        ),
+        "dropped_holds": dropped,
+    }
+
+
+async def _check_hold_fits(hass: HomeAssistant, data: HeadroomData, hold: Hold) -> None:
+    """Refuse a hold the plan can no longer keep under the import limit (load that cannot move grew
+    into the room it was offered from): the problem with it as fixed load, instead of the requester's
+    own reservation, is solved aside, and nothing is published."""
+    problem = _without_reservation(data.problem, hold.requester)
+    held = hold.on(data.step_start(0), problem.steps, problem.step_minutes)
+    trial = dataclasses.replace(problem, devices=(*problem.devices, Fixed(id=HOLD_PREFIX, power_kw=held)))
+    plan = await _solve(hass, solve, trial)
+    over = plan.grid_import_kw > problem.site.import_limit_kw + PROMISE_TOLERANCE_KW
+    if (over & (held > 0)).any():
+        raise _invalid("hold_no_longer_fits", requester=hold.requester)
+
+
+async def _async_commit_hold(call: ServiceCall, coordinator: HeadroomCoordinator) -> ServiceResponse:
+    """Reserve exactly the held offer behind the token, as offered; an unknown or expired token, or a
+    hold the plan can no longer keep under the limit, changes nothing."""
+    async with coordinator.promise_lock:
+        holds = _holds(call.hass, coordinator)
+        hold = holds.take(call.data["token"], dt_util.utcnow())
+        if hold is None:
+            raise _invalid("unknown_token")
+        try:
+            await _check_hold_fits(call.hass, coordinator.data, hold)
+        except ServiceValidationError:
+            holds.by_requester.setdefault(hold.requester, hold)  # kept, to be asked again or to expire
+            raise
+        async with _undone_on_failure(coordinator, ("reservations", hold.requester)):
+            coordinator.intents.reservations[hold.requester] = Reservation(
+                id=hold.requester,
+                start=hold.start,
+                step_minutes=hold.step_minutes,
+                granted_kw=list(hold.power_kw),
+                requested_kw=hold.requested_kw,
+                status="granted",
+            )
+            await coordinator.async_replan_now()
+    call.hass.bus.async_fire(
+        f"{DOMAIN}_reservation_changed", {"id": hold.requester, "status": "granted", "breach": False}
+    )
+    step = timedelta(minutes=hold.step_minutes)
+    return {
+        "status": "granted",
+        "id": hold.requester,
+        "kind": hold.kind,
+        "granted_kw": [
+            {"start": (hold.start + i * step).isoformat(), "value": v} for i, v in enumerate(hold.power_kw)
+        ],
+        "granted_kwh": round(sum(hold.power_kw) * hold.step_minutes / 60, 3),
+    }
 
 
 def _without_reservation(problem: Problem, reservation_id: str) -> Problem:

@@ -54,7 +54,12 @@ def offers(
     problem: Problem, plan: Plan, first: int, end: int, *, power_kw: float, min_kw: float = 0.0
 ) -> Offers:
     """The answer to ``power_kw`` over [first, end) against the room ``plan`` leaves (see the module)."""
-    room = room_kw(problem, plan)
+    return offers_in(room_kw(problem, plan), first, end, power_kw=power_kw, min_kw=min_kw)
+
+
+def offers_in(room: FloatArray, first: int, end: int, *, power_kw: float, min_kw: float = 0.0) -> Offers:
+    """The answer to ``power_kw`` over [first, end) against ``room`` (kW per step of the horizon), for a
+    caller that takes more out of the plan's room first (capacity others hold while they decide)."""
     window = room[first:end]
     available = Offer(kind="all_available", first=first, end=end, power_kw=np.minimum(window, power_kw))
     if (window >= power_kw - ROOM_TOLERANCE_KW).all():
@@ -70,7 +75,7 @@ def offers(
         counter.append(Offer(kind="lower", first=first, end=end, power_kw=np.full(end - first, lower)))
     length = end - first
     fits = room >= power_kw - ROOM_TOLERANCE_KW
-    for start in range(first + 1, problem.steps - length + 1):
+    for start in range(first + 1, len(room) - length + 1):
         if fits[start : start + length].all():
             counter.append(
                 Offer(kind="later", first=start, end=start + length, power_kw=np.full(length, power_kw))
