@@ -250,8 +250,8 @@ class HeadroomCoordinator(DataUpdateCoordinator[HeadroomData]):
         self._note_appliance_runs(now, devices, readings)
         self._note_arrivals(now, devices, readings)
         inputs = await self._async_inputs(now)
-        forecasts = read_forecasts(self.hass, self.config, inputs, timeline_for(self.config, now))
         timeline = timeline_for(self.config, now)
+        forecasts = read_forecasts(self.hass, self.config, inputs, timeline)
         intents = self.intents
         if calendar := self.config.get(CONF_KNOWN_LOAD_CALENDAR):
             found = await async_calendar_loads(self.hass, calendar, timeline.start, timeline.end)

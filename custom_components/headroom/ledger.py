@@ -50,6 +50,7 @@ from .data import HeadroomData
 from .devices import configs, read_devices
 from .meter import read_meter
 from .planner import Appliance, Battery, Ev
+from .planner.units import kw_from_amps
 from .policy.accounting import (
     LIMIT_TOLERANCE_KW,
     BatteryModel,
@@ -232,7 +233,7 @@ class Ledger:
         step = data.step_of(now)
         meter = read_meter(self.hass, self.hooks.config())
         phases = data.problem.site.phases
-        phase_limit_kw = phases.fuse_a * phases.voltage_v / 1000.0 if phases is not None else math.inf
+        phase_limit_kw = kw_from_amps(phases.fuse_a, 1, phases.voltage_v) if phases is not None else math.inf
         sample = Sample(
             moment=now,
             grid_kw=meter.grid_kw,

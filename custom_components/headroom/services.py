@@ -63,7 +63,7 @@ from .data import HeadroomData
 from .devices import KINDS
 from .planner import Ev, FeasibilityAnswer, Fixed, Problem, check_feasibility, solve
 from .planner.grid_request import answer_grid_request
-from .planner.offers import Offer
+from .planner.offers import Offer, room_kw
 from .planner.plan import DevicePlan
 from .planner.reservation import Grant, grant_capacity
 from .planner.whatif import Change, compare, variant
@@ -779,7 +779,7 @@ async def _async_request_capacity(call: ServiceCall) -> ServiceResponse:
         problem, now, holds = data.problem, dt_util.utcnow(), _holds(call.hass, coordinator)
         holds.expire(now)
         horizon = data.step_start(0)
-        room = np.maximum(problem.site.import_limit_kw - data.plan.grid_import_kw, 0.0)
+        room = room_kw(problem, data.plan)
         own = data.plan.devices.get(f"{RESERVATION_PREFIX}{requester}")
         if own is not None:
             room = room + own.power_kw

@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from ..planner.units import kw_from_amps
+
 # A shower's 40 l warmed from 15 to 45 °C: 40 x 4.186 x 30 / 3600 kWh.
 SHOWER_KWH = 40 * 4.186 * 30 / 3600
 # Hot water's specific heat, kJ per litre and kelvin.
@@ -67,7 +69,7 @@ def accounting_for(scenario: Any, days: float) -> Accounting:
     mean, dearest = sum(prices) / len(prices), max(prices)
     shortfall = 2.0 * max(dearest, 0.0)
     grid = scenario.data["grid"]
-    rating_kw = float(grid["fuse_a"]) * int(grid.get("phases", 1)) * 230.0 / 1000.0
+    rating_kw = kw_from_amps(float(grid["fuse_a"]), int(grid.get("phases", 1)))
     given = scenario.data.get("accounting", {})
     return Accounting(
         stored_per_kwh=float(given.get("stored_per_kwh", mean)),

@@ -33,7 +33,7 @@ from ..policy.readings import ApplianceReading, Forecasts, Readings
 from ..policy.setpoints import Setpoint, paced
 from ..policy.timeline import Timeline
 from . import coordination, sensors
-from .accounting import Outcome, accounting_for, heat_kwh
+from .accounting import Outcome, accounting_for, heat_kwh, ticks
 from .bound import appliance_windows
 from .bound import bound as lower_bound
 from .models import WaterHeater, on_phases
@@ -522,10 +522,7 @@ class Simulation:
     def _outcome(self, result: Result, days: float) -> Outcome:
         """The run's energy bill and what it leaves undone or stored (``accounting.Outcome``)."""
         home, sc = self.home, self.scenario
-        moments = [
-            sc.start + timedelta(minutes=k * sc.tick_minutes)
-            for k in range(round(days * 1440 / sc.tick_minutes))
-        ]
+        moments = ticks(sc.start, days, sc.tick_minutes)
         missed, missed_kwh = 0, 0.0
         for appliance in home.appliances:
             energy = sum(appliance.profile_kw) * 5 / 60
